@@ -1,0 +1,38 @@
+"""Shared fixtures: the project's own example notes, and the optional real sample notes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_NOTES = PROJECT_ROOT / "examples" / "notes"
+SHARED_SAMPLE_NOTES = PROJECT_ROOT.parent / "shared" / "sample-notes"
+
+
+@pytest.fixture
+def example_notes(tmp_path: Path) -> Path:
+    """A writable copy of the bundled example notes."""
+    dest = tmp_path / "notes"
+    shutil.copytree(EXAMPLE_NOTES, dest)
+    return dest
+
+
+@pytest.fixture
+def sample_notes(tmp_path: Path) -> Path:
+    """A writable copy of ../shared/sample-notes; skips when that directory is absent."""
+    if not SHARED_SAMPLE_NOTES.is_dir():
+        pytest.skip("../shared/sample-notes is not present")
+    dest = tmp_path / "sample-notes"
+    shutil.copytree(SHARED_SAMPLE_NOTES, dest)
+    return dest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test away from the real ~/.cache and ~/.config."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("NOTESIFT_DIR", raising=False)
