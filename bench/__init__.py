@@ -1,0 +1,1 @@
+"""Benchmarks for notesift: synthetic note trees and a latency/memory runner."""

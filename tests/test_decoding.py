@@ -1,0 +1,121 @@
+"""Decoding: every note file becomes text (or a clear skip), never an exception."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pytest
+
+from tui.core.decoding import decode_bytes, read_note_file
+
+CHINESE = "推理引擎的笔记：今天整理了内存和算力的问题。\n第二行写点别的内容。\n"
+
+
+def test_plain_utf8_is_decoded_without_warnings() -> None:
+    decoded = decode_bytes("héllo 世界\n".encode())
+    assert decoded.text == "héllo 世界\n"
+    assert decoded.encoding == "utf-8"
+    assert decoded.bom == b""
+    assert decoded.warnings == []
+
+
+def test_utf8_bom_is_removed_from_text_but_remembered() -> None:
+    decoded = decode_bytes(codecs.BOM_UTF8 + b"# Title\n")
+    assert decoded.text == "# Title\n"
+    assert decoded.bom == codecs.BOM_UTF8
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_with_bom(encoding: str) -> None:
+    bom = {
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+        "utf-32-le": codecs.BOM_UTF32_LE,
+        "utf-32-be": codecs.BOM_UTF32_BE,
+    }[encoding]
+    decoded = decode_bytes(bom + "笔记 note\n".encode(encoding))
+    assert decoded.text == "笔记 note\n"
+    assert decoded.encoding == encoding
+
+
+def test_gb18030_chinese_note_is_recognised() -> None:
+    decoded = decode_bytes(CHINESE.encode("gb18030"))
+    assert decoded.encoding == "gb18030"
+    assert decoded.text == CHINESE
+    assert decoded.warnings == []
+
+
+def test_latin1_text_is_not_mistaken_for_chinese() -> None:
+    # These bytes happen to be valid GB18030 ("Gr鲞e ...") but are German.
+    decoded = decode_bytes("Größe Übermaßen\n".encode("latin-1"), display_name="de.txt")
+    assert decoded.encoding == "utf-8"
+    assert "\ufffd" in decoded.text
+    assert decoded.text.startswith("Gr")
+    assert any("de.txt" in w for w in decoded.warnings)
+
+
+def test_private_use_garbage_falls_back_to_lossy_utf8() -> None:
+    decoded = decode_bytes(b"\xaa\xa1\xaa\xa2\xaa\xa3 hello")
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.endswith(" hello")
+    assert decoded.warnings
+
+
+def test_crlf_is_normalised_and_reported() -> None:
+    decoded = decode_bytes(b"a\r\nb\r\nc\n")
+    assert decoded.text == "a\nb\nc\n"
+    assert decoded.newline == "\r\n"
+    assert decode_bytes(b"a\nb\r\nc\n").newline == "\n"
+
+
+def test_binary_file_is_skipped_with_warning(tmp_path: Path) -> None:
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    warnings: list[str] = []
+    assert read_note_file(path, display_name="image.txt", warnings=warnings) is None
+    assert warnings == ["image.txt: skipped binary file"]
+
+
+def test_utf16_file_is_not_treated_as_binary(tmp_path: Path) -> None:
+    path = tmp_path / "win.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + "Windows note\r\n".encode("utf-16-le"))
+    decoded = read_note_file(path)
+    assert decoded is not None
+    assert decoded.text == "Windows note\n"
+
+
+def test_large_file_keeps_whole_lines_only(tmp_path: Path) -> None:
+    path = tmp_path / "big.md"
+    path.write_text("".join(f"line {i} 数据\n" for i in range(1000)), encoding="utf-8")
+    warnings: list[str] = []
+    decoded = read_note_file(path, max_bytes=100, display_name="big.md", warnings=warnings)
+    assert decoded is not None
+    assert decoded.truncated
+    assert decoded.text.endswith("\n")
+    assert len(decoded.text.encode()) <= 100
+    assert decoded.text.splitlines()[0] == "line 0 数据"
+    assert any("big.md" in w and "100" in w for w in warnings)
+
+
+def test_missing_file_and_directory_return_none(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    assert read_note_file(tmp_path / "gone.md", display_name="gone.md", warnings=warnings) is None
+    assert read_note_file(tmp_path, display_name="folder.md", warnings=warnings) is None
+    assert len(warnings) == 2
+    assert "gone.md" in warnings[0]
+    assert "folder.md" in warnings[1]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read anything")
+def test_unreadable_file_returns_none(tmp_path: Path) -> None:
+    path = tmp_path / "secret.md"
+    path.write_text("x", encoding="utf-8")
+    path.chmod(0)
+    warnings: list[str] = []
+    try:
+        assert read_note_file(path, display_name="secret.md", warnings=warnings) is None
+    finally:
+        path.chmod(0o644)
+    assert warnings and "secret.md" in warnings[0]

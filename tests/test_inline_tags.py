@@ -1,0 +1,39 @@
+"""Inline #tags: the ones people write, not the other uses of `#`."""
+
+from __future__ import annotations
+
+from tui.core.inline_tags import find_inline_tags
+
+
+def test_tags_in_order_without_duplicates() -> None:
+    text = "#idea first, then #ai/llm and (#paren) again #idea and #AI/LLM"
+    assert find_inline_tags(text) == ["idea", "ai/llm", "paren"]
+
+
+def test_unicode_tags_and_trailing_punctuation() -> None:
+    assert find_inline_tags("学习 #机器学习。 done #tag. #nested/ #dash-") == [
+        "机器学习",
+        "tag",
+        "nested",
+        "dash",
+    ]
+
+
+def test_headings_numbers_and_entities_are_not_tags() -> None:
+    text = "# Heading\n## Sub heading\n#1 item #123 and &#123; &#x27; issue #42"
+    assert find_inline_tags(text) == []
+
+
+def test_url_fragments_and_link_anchors_are_not_tags() -> None:
+    text = "see https://x.com/a#frag and [jump](#section) or word#inside"
+    assert find_inline_tags(text) == []
+
+
+def test_code_is_never_scanned() -> None:
+    text = "use `#notatag` here\n```python\n# comment\nx = 1  #also\n```\n~~~\n#nope\n~~~\n#real"
+    assert find_inline_tags(text) == ["real"]
+
+
+def test_hex_colours_versus_hex_looking_words() -> None:
+    text = "colour #fff and #a0b1c2 and #f00, but #bad idea #add"
+    assert find_inline_tags(text) == ["bad", "add"]

@@ -1,0 +1,177 @@
+"""Ranking and matching as a user sees them, on small hand-made entry lists."""
+
+from __future__ import annotations
+
+from tui.core.entry import Entry
+from tui.core.search import SearchEngine
+
+
+def _entry(
+    eid: str,
+    title: str,
+    text: str = "",
+    kind: str = "section",
+    path: str = "notes/a.md",
+    line: int = 1,
+    **meta: object,
+) -> Entry:
+    body = text or title
+    return Entry(
+        id=eid,
+        kind=kind,
+        title=title,
+        path=path,
+        line=line,
+        end_line=line + body.count("\n"),
+        text=body,
+        meta=dict(meta),
+    )
+
+
+def _ids(engine: SearchEngine, query: str, **kw: object) -> list[str]:
+    return [h.entry.id for h in engine.search(query, **kw).hits]  # type: ignore[arg-type]
+
+
+ENTRIES = [
+    _entry("keys", "Window keys", "C-W bash kill word (backward)\nAlt-D bash kill word (forward)"),
+    _entry("zoom", "TogglePaneZoomState", "key z mods CTRL|SHIFT TogglePaneZoomState", kind="key"),
+    _entry("rust", "Rust build speed", "Use sccache to cache compiled crates.\nThen cargo check."),
+    _entry("open", "模型開源之爭", "關於 frontier model 開源和閉源的討論"),
+    _entry("prod", "效率笔记", "如何提高生产力：少开会"),
+    _entry("quant", "量化：INT8/INT4 到底在干嘛", "权重量化与显存"),
+    _entry("llm", "Training notes", "mixed precision training with bfloat16 saves memory"),
+    _entry(
+        "tw1", "Shipping llm.c", "llm.c now trains GPT-2", kind="tweet",
+        author="alice", date="2024-04-17", likes=1248,
+    ),
+    _entry(
+        "tw2", "A quiet day", "nothing about training", kind="tweet",
+        author="bob", date="2024-06-02", likes=12,
+    ),
+    _entry("title-hit", "Training schedule", "warmup then decay"),
+    _entry("body-hit", "Misc", "somewhere deep we mention a training schedule once"),
+]
+ENGINE = SearchEngine(ENTRIES)
+
+
+def test_all_terms_must_match_anywhere_in_the_entry() -> None:
+    assert _ids(ENGINE, "kill word backward")[0] == "keys"
+    sideways = ENGINE.search("kill word sideways").hits
+    assert all(h.partial for h in sideways), "no entry has all three terms"
+
+
+def test_camel_case_words_are_found_by_their_parts() -> None:
+    assert _ids(ENGINE, "toggle pane zoom")[0] == "zoom"
+
+
+def test_title_match_ranks_above_body_match() -> None:
+    ids = _ids(ENGINE, "training schedule")
+    assert ids.index("title-hit") < ids.index("body-hit")
+
+
+def test_simplified_query_finds_traditional_text() -> None:
+    hit = ENGINE.search("开源 闭源").hits[0]
+    assert hit.entry.id == "open"
+    assert hit.snippet_spans, "the traditional characters should be highlighted"
+
+
+def test_pinyin_full_and_initials_find_chinese() -> None:
+    assert "prod" in _ids(ENGINE, "shengchanli")
+    assert "prod" in _ids(ENGINE, "scl")
+
+
+def test_typo_of_a_long_word_still_finds_it() -> None:
+    assert "llm" in _ids(ENGINE, "precisoin")
+    assert "llm" not in _ids(ENGINE, "prxcxsxon"), "too many edits is no match"
+
+
+def test_exact_term_needs_the_literal_text() -> None:
+    assert "rust" in _ids(ENGINE, "'sccache")
+    assert _ids(ENGINE, "'sccahce") == []
+
+
+def test_negation_excludes_entries() -> None:
+    ids = _ids(ENGINE, "training !bfloat16")
+    assert "llm" not in ids
+    assert "title-hit" in ids
+
+
+def test_or_between_terms() -> None:
+    ids = _ids(ENGINE, "sccache | bfloat16")
+    assert {"rust", "llm"} <= set(ids)
+
+
+def test_prefix_and_suffix_anchor_to_lines() -> None:
+    assert "rust" in _ids(ENGINE, "^then")
+    assert "rust" in _ids(ENGINE, "check.$")
+    assert "rust" not in _ids(ENGINE, "^cargo")
+
+
+def test_smart_case_makes_uppercase_terms_case_sensitive() -> None:
+    assert "quant" in _ids(ENGINE, "INT4")
+    assert "quant" not in _ids(ENGINE, "Int4")
+    assert "quant" in _ids(ENGINE, "int4")
+
+
+def test_fields_filter_tweets_by_likes_and_author() -> None:
+    assert _ids(ENGINE, "kind:tweet likes:>1000") == ["tw1"]
+    assert _ids(ENGINE, "@bob") == ["tw2"]
+    assert set(_ids(ENGINE, "kind:tweet", limit=0)) == {"tw1", "tw2"}
+
+
+def test_sort_by_date_puts_newest_first() -> None:
+    assert _ids(ENGINE, "kind:tweet", sort="date") == ["tw2", "tw1"]
+    assert _ids(ENGINE, "kind:tweet", sort="likes") == ["tw1", "tw2"]
+
+
+def test_partial_matches_fill_in_when_no_entry_has_every_term() -> None:
+    result = ENGINE.search("INT4 quantization")
+    assert result.hits, "the rare specific term should still find its entry"
+    assert result.hits[0].entry.id == "quant"
+    assert result.hits[0].partial
+    assert result.partial_count >= 1
+
+
+def test_partial_matches_rank_below_full_matches() -> None:
+    result = ENGINE.search("training schedule", limit=20)
+    flags = [h.partial for h in result.hits]
+    assert flags == sorted(flags), "no partial hit may precede a full one"
+
+
+def test_match_line_points_at_the_line_where_the_terms_meet() -> None:
+    entry = _entry(
+        "long",
+        "Databases",
+        "Intro line\nDocument databases: MongoDB\nGraph databases: Neo4j, Neptune\nOutro",
+        line=30,
+    )
+    engine = SearchEngine([entry])
+    hit = engine.search("neo4j graph database").hits[0]
+    assert hit.match_line == 32
+    assert "Neo4j" in hit.snippet
+    start, end = hit.snippet_spans[0]
+    assert hit.snippet[start:end].lower() in ("graph", "neo4j", "database")
+
+
+def test_title_spans_point_at_matched_characters() -> None:
+    hit = ENGINE.search("pane zoom").hits[0]
+    title = hit.entry.title
+    assert "".join(title[s:e] for s, e in hit.title_spans) == "PaneZoom"
+    assert hit.title_spans[0][0] == len("Toggle")
+
+
+def test_malformed_field_is_reported_and_the_rest_still_searches() -> None:
+    result = ENGINE.search("sccache date:2024-13")
+    assert result.errors and "date" in result.errors[0].message
+    assert [h.entry.id for h in result.hits] == ["rust"]
+
+
+def test_no_match_gives_no_hits() -> None:
+    result = ENGINE.search("zzqxjv")
+    assert result.hits == [] and result.total == 0
+
+
+def test_limit_zero_returns_everything() -> None:
+    assert len(ENGINE.search("kind:section", limit=0).hits) == sum(
+        1 for e in ENTRIES if e.kind == "section"
+    )

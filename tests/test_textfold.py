@@ -1,0 +1,266 @@
+"""Folding, Han helpers and pinyin matching: what a searching user would notice."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.core import textfold
+from tui.core.textfold import (
+    cjk_bigram_overlap,
+    cjk_bigrams,
+    display_width,
+    find_pinyin,
+    fold,
+    fold_keep_case,
+    han_runs,
+    has_han,
+    is_han,
+    pinyin_term_ok,
+    pinyin_text,
+    readings,
+)
+
+_CACHED = (
+    textfold._ts_chars,
+    textfold._fold_table,
+    textfold._keep_case_table,
+    textfold._fold_bmp,
+    textfold._keep_case_bmp,
+    textfold._pinyin_tables,
+)
+
+
+def _clear_caches() -> None:
+    for fn in _CACHED:
+        fn.cache_clear()
+
+
+def _pt(text: str) -> textfold.PinyinText:
+    pt = pinyin_text(text)
+    assert pt is not None
+    return pt
+
+
+# ----------------------------------------------------------------- length preservation
+
+
+@given(st.text())
+def test_fold_preserves_length(s: str) -> None:
+    assert len(fold(s)) == len(s)
+    assert len(fold_keep_case(s)) == len(s)
+
+
+@given(st.text())
+def test_fold_is_char_by_char(s: str) -> None:
+    """Offsets of a match in fold(s) must be offsets in s, so each char folds alone."""
+    folded = fold(s)
+    kept = fold_keep_case(s)
+    assert all(folded[i] == fold(ch) for i, ch in enumerate(s))
+    assert all(kept[i] == fold_keep_case(ch) for i, ch in enumerate(s))
+
+
+@given(st.text(alphabet=st.sampled_from("aZ開源閉\n ＡＢ\u3000İß生產力𐐀𠀀é")))
+def test_fold_of_mixed_lines_matches_whole_text_fold(s: str) -> None:
+    """The line-by-line fast path gives the same answer as folding each char."""
+    assert fold(s) == "".join(fold(ch) for ch in s)
+
+
+def test_every_codepoint_folds_to_one_char() -> None:
+    chars = "".join(chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF)
+    assert len(fold(chars)) == len(chars)
+    assert len(fold_keep_case(chars)) == len(chars)
+
+
+# ----------------------------------------------------------------- what folding finds
+
+
+def test_traditional_and_simplified_fold_together() -> None:
+    assert fold("開源") == fold("开源") == "开源"
+    assert fold("閉源") == "闭源"
+    assert fold("生產力") == "生产力"
+    assert fold_keep_case("開源 Linux") == "开源 Linux"
+
+
+def test_case_fold_and_smart_case_variant() -> None:
+    assert fold("Hello World") == "hello world"
+    assert fold("ÄÖÜ Straße") == "äöü straße"  # ß stays: "ss" would change the length
+    assert fold("ΣΊΣΥΦΟΣ") == fold("σίσυφος")  # final sigma meets sigma
+    assert fold_keep_case("Hello World") == "Hello World"
+    assert fold_keep_case("ÄÖÜ") == "ÄÖÜ"
+
+
+def test_full_width_and_ideographic_space() -> None:
+    assert fold("ＡＢＣ：") == "abc:"
+    assert fold_keep_case("ＡＢＣ：") == "ABC:"
+    assert fold("１２３\u3000ｘ") == "123 x"
+
+
+def test_turkish_dotted_i_keeps_length() -> None:
+    s = "İstanbul"
+    assert len(fold(s)) == len(s)
+    assert fold(s)[1:] == "stanbul"
+    assert fold("İ") == "İ"  # lower() would give two chars, so it is left alone
+
+
+def test_astral_chars_still_fold() -> None:
+    assert fold("\U00010400") == "\U00010428"  # Deseret capital long I → small
+    assert fold("𠀀開") == "𠀀开"
+
+
+def test_missing_opencc_data_degrades_to_case_and_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _clear_caches()
+    monkeypatch.setattr(textfold, "_package_dir", lambda name: None)
+    try:
+        assert fold("ＡＢ開源") == "ab開源"
+        assert fold_keep_case("開") == "開"
+        assert pinyin_text("生产力") is not None
+        assert find_pinyin("scl", _pt("生产力")) == []
+        assert readings("中") == ()
+    finally:
+        monkeypatch.undo()
+        _clear_caches()
+    assert fold("開") == "开"
+
+
+# ----------------------------------------------------------------- Han helpers
+
+
+def test_is_han_and_runs() -> None:
+    assert is_han("中") and is_han("㐀") and is_han("豈") and is_han("𠀀")
+    assert not is_han("a") and not is_han("，") and not is_han("の") and not is_han("中文")
+    assert has_han("abc 中") and not has_han("abc") and not has_han("かな")
+    assert han_runs("abc生产力,的x") == [(3, 6), (7, 8)]
+    assert han_runs("plain ascii") == []
+
+
+def test_cjk_bigrams_and_partial_overlap() -> None:
+    assert cjk_bigrams("显存优化") == {"显存", "存优", "优化"}
+    assert cjk_bigrams("显 存") == set()  # a pair never straddles a non-Han char
+    text = fold("显存不够时需要优化")
+    assert cjk_bigram_overlap("显存优化", text) == pytest.approx(2 / 3)
+    assert cjk_bigram_overlap("顯存優化", text) == pytest.approx(2 / 3)  # term is folded
+    assert cjk_bigram_overlap("显存优化", fold("如何显存优化")) == 1.0
+    assert cjk_bigram_overlap("显", text) == 1.0
+    assert cjk_bigram_overlap("vram", text) == 0.0
+
+
+def test_display_width() -> None:
+    assert display_width("abc") == 3
+    assert display_width("ab生产") == 6
+    assert display_width("Ａ") == 2
+    assert display_width("e\u0301") == 1
+    assert display_width("a\u200bb") == 2
+
+
+# ----------------------------------------------------------------- pinyin
+
+
+def test_readings_are_toneless_most_common_first() -> None:
+    assert readings("中")[0] == "zhong"
+    assert readings("行")[:2] == ("xing", "hang")
+    assert readings("绿")[0] == "lv"  # ü is typed v
+    assert readings("產") == readings("产") == ("chan",)  # traditional chars too
+    assert readings("a") == ()
+
+
+def test_pinyin_term_ok() -> None:
+    assert pinyin_term_ok("scl") and pinyin_term_ok("zhongwen")
+    assert not pinyin_term_ok("s")
+    assert not pinyin_term_ok("sc1") and not pinyin_term_ok("s-c") and not pinyin_term_ok("中文")
+    assert not pinyin_term_ok("ü")
+
+
+def test_pinyin_text_shape() -> None:
+    assert pinyin_text("no chinese here") is None
+    assert pinyin_text("") is None
+    pt = _pt("生产力")
+    assert (pt.full, pt.initials) == ("shengchanli", "scl")
+    pt = _pt("ab 中文 x 测试")
+    assert pt.full == "zhongwen|ceshi"
+    assert pt.initials == "zw|cs"
+
+
+TEXT = "提高生产力的方法"  # 生产力 is text[2:5]
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["shengchanli", "scl", "shengchanl", "shengcl", "SCL", "shengchanlide"],
+)
+def test_pinyin_finds_the_word(term: str) -> None:
+    spans = find_pinyin(term, _pt(TEXT))
+    assert spans and spans[0][0] == 2
+    assert (2, 5) in spans or (2, 6) in spans  # "shengchanlide" runs on into 的
+    assert TEXT[spans[0][0] : spans[0][1]].startswith("生产力")
+
+
+def test_pinyin_prefix_and_syllable_boundaries() -> None:
+    pt = _pt(TEXT)
+    assert find_pinyin("shengchan", pt) == [(2, 4)]
+    assert find_pinyin("shengc", pt) == [(2, 4)]  # last syllable may be partly typed
+    assert find_pinyin("hengchan", pt) == []  # but a match must start at a syllable
+    assert find_pinyin("engchanli", pt) == []
+    assert find_pinyin("tigaoshengchanli", pt) == [(0, 5)]
+    assert find_pinyin("fangfa", pt) == [(6, 8)]
+
+
+def test_pinyin_rejects_non_letters_and_single_letters() -> None:
+    pt = _pt(TEXT)
+    assert find_pinyin("s", pt) == []
+    assert find_pinyin("s c l", pt) == []
+    assert find_pinyin("scl1", pt) == []
+    assert find_pinyin("", pt) == []
+
+
+def test_traditional_text_matches_pinyin_without_folding() -> None:
+    trad = "提高生產力的方法"
+    for term in ("shengchanli", "scl", "shengcl"):
+        assert find_pinyin(term, _pt(trad))[0] == (2, 5)
+    # Folding first gives the same offsets, because fold preserves length.
+    assert find_pinyin("scl", _pt(fold(trad))) == find_pinyin("scl", _pt(trad))
+
+
+def test_pinyin_spans_map_back_across_non_han_text() -> None:
+    text = "abc 生产 x 力, 再提高 Linux 生产力!"
+    pt = _pt(text)
+    assert find_pinyin("shengchan", pt) == [(4, 6), (22, 24)]
+    assert text[22:25] == "生产力"
+    assert find_pinyin("scl", pt) == [(22, 25)]
+    assert find_pinyin("li", pt) == [(9, 10), (24, 25)]
+    assert find_pinyin("zaitigao", pt) == [(12, 15)]
+    assert find_pinyin("zt", pt) == [(12, 14)]
+
+
+def test_pinyin_never_straddles_two_han_runs() -> None:
+    pt = _pt("生产 力")
+    assert find_pinyin("shengchanli", pt) == []
+    assert find_pinyin("scl", pt) == []
+    assert find_pinyin("shengcl", pt) == []
+    assert find_pinyin("cl", pt) == []
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("生产力提高中文搜索開源ab ,\n"), max_size=40),
+    data=st.data(),
+)
+def test_any_run_is_found_by_its_initials_and_full_pinyin(text: str, data: st.DataObject) -> None:
+    runs = han_runs(text)
+    if not runs:
+        assert pinyin_text(text) is None
+        return
+    start, end = data.draw(st.sampled_from(runs))
+    lo = data.draw(st.integers(start, end - 1))
+    hi = data.draw(st.integers(lo + 1, end))
+    chars = text[lo:hi]
+    full = "".join(readings(ch)[0] for ch in chars)
+    initials = "".join(readings(ch)[0][0] for ch in chars)
+    pt = _pt(text)
+    assert (lo, hi) in find_pinyin(full, pt) or len(full) < 2
+    if len(initials) >= 2:
+        assert (lo, hi) in find_pinyin(initials, pt)
+    for s, e in find_pinyin(full if len(full) >= 2 else "zz", pt):
+        assert all(is_han(ch) for ch in text[s:e])

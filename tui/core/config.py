@@ -1,0 +1,97 @@
+"""User configuration: `~/.config/notesift/config.toml` (XDG).
+
+A broken config must never stop the app: every problem becomes a message naming
+file, line and column, and the defaults are used for whatever could not be read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+KNOWN_KEYS = ("notes_dir", "theme", "editor", "ignore", "watch")
+
+
+@dataclass(slots=True)
+class Config:
+    """Settings with their defaults."""
+
+    notes_dir: str | None = None
+    theme: str | None = None
+    editor: str | None = None
+    ignore: list[str] = field(default_factory=list)
+    watch: bool = True
+    source: Path | None = None
+
+
+def config_dir() -> Path:
+    """`$XDG_CONFIG_HOME/notesift`, else `~/.config/notesift`."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "notesift"
+
+
+def toml_error_message(path: Path, exc: Exception) -> str:
+    """`file:line:col: message` for a TOML syntax error (tomllib puts the position in text)."""
+    text = str(exc)
+    match = _TOML_POSITION.search(text)
+    line, col = (match.group(1), match.group(2)) if match else ("1", "1")
+    message = _TOML_POSITION.sub("", text).strip()
+    return f"{path}:{line}:{col}: {message}"
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """Parse a TOML file; on failure an empty table and a `file:line:col` message."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}, []
+    except OSError as exc:
+        return {}, [f"{path}:1:1: cannot read ({exc.strerror or exc})"]
+    try:
+        return tomllib.loads(data.decode("utf-8")), []
+    except UnicodeDecodeError as exc:
+        return {}, [f"{path}:1:1: not UTF-8 ({exc.reason})"]
+    except tomllib.TOMLDecodeError as exc:
+        return {}, [toml_error_message(path, exc)]
+
+
+def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
+    """Read the config file, collecting every problem instead of stopping at the first."""
+    path = path or config_dir() / "config.toml"
+    table, problems = read_toml(path)
+    config = Config(source=path if path.exists() else None)
+    for key, value in table.items():
+        if key not in KNOWN_KEYS:
+            problems.append(f"{path}:1:1: unknown setting {key!r} (known: {', '.join(KNOWN_KEYS)})")
+        elif key in ("notes_dir", "theme", "editor"):
+            if isinstance(value, str):
+                setattr(config, key, value)
+            else:
+                problems.append(f"{path}:1:1: {key} must be a string")
+        elif key == "ignore":
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                config.ignore = list(value)
+            else:
+                problems.append(f"{path}:1:1: ignore must be a list of glob strings")
+        elif key == "watch":
+            if isinstance(value, bool):
+                config.watch = value
+            else:
+                problems.append(f"{path}:1:1: watch must be true or false")
+    return config, problems
+
+
+def resolve_notes_dir(argument: str | None, config: Config) -> Path:
+    """The argument, else `$NOTESIFT_DIR`, else the config's `notes_dir`, else the cwd."""
+    chosen = argument or os.environ.get("NOTESIFT_DIR") or config.notes_dir or "."
+    return Path(os.path.expandvars(chosen)).expanduser()

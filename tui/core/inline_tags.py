@@ -1,0 +1,77 @@
+"""Find `#tags` written inside note text, Obsidian/Bear style.
+
+A `#` means many things in notes: headings, URL fragments, HTML entities,
+colour codes, issue numbers and code. Only a `#` at the start of a word,
+followed by a letter, is a tag, and code is never scanned.
+
+Judgement call on colours: a token made only of hex digits is a colour when it
+is 6 characters long (`#a0b1c2`, `#ffffff`) or 3 characters containing a digit
+or one repeated letter (`#f00`, `#fff`, `#eee`). Other 3-letter hex words such
+as `#bad`, `#add` or `#fed` stay tags, because people tag with words far more
+often than they write colours in prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A tag starts with a letter (`[^\W\d_]`), then letters, digits, `_`, `-`, `/`.
+_TAG_RE = re.compile(r"(?:^|(?<=[\s(（]))#([^\W\d_][\w/-]*)", re.UNICODE)
+_INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEX_RE = re.compile(r"[0-9a-fA-F]+")
+
+
+def _is_colour(token: str) -> bool:
+    if not _HEX_RE.fullmatch(token):
+        return False
+    if len(token) == 6:
+        return True
+    if len(token) == 3:
+        return any(ch.isdigit() for ch in token) or len(set(token.lower())) == 1
+    return False
+
+
+def _code_free_lines(text: str) -> list[str]:
+    """The text's lines with fenced blocks blanked and inline code removed."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        match = _FENCE_RE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            out.append("")
+            continue
+        if match:
+            fence = match.group(1)
+            out.append("")
+            continue
+        out.append(_INLINE_CODE_RE.sub(" ", line))
+    return out
+
+
+def find_inline_tags(text: str) -> list[str]:
+    """Return the inline tags of `text` in order of first use, without duplicates.
+
+    Duplicates are detected case-insensitively (`#AI` and `#ai` are one tag);
+    the first spelling wins. Trailing `/` and `-` are dropped (`#tag/` is `tag`).
+    """
+    seen: set[str] = set()
+    tags: list[str] = []
+    for line in _code_free_lines(text):
+        if "#" not in line:
+            continue
+        for match in _TAG_RE.finditer(line):
+            start = match.start()
+            # `](#anchor)` is a markdown link target, not a tag.
+            if start >= 2 and line[start - 1] == "(" and line[start - 2] == "]":
+                continue
+            tag = match.group(1).rstrip("/-")
+            if not tag or _is_colour(tag):
+                continue
+            key = tag.casefold()
+            if key not in seen:
+                seen.add(key)
+                tags.append(tag)
+    return tags

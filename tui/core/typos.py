@@ -1,0 +1,62 @@
+"""Typo tolerance: the words of the corpus that a mistyped term was meant to be.
+
+fzf has no typo tolerance; Obsidian's Omnisearch does, and users miss it. We keep
+the set of ASCII words (4+ letters) seen in the notes and let rapidfuzz's C
+implementation of Levenshtein distance pick the close ones, allowing one edit for
+words of 5–7 letters and two for longer ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+_WORD = re.compile(r"[a-z][a-z0-9]{3,}")
+_CHUNK = 4_000_000
+
+
+def allowed_edits(word: str) -> int:
+    """How many edits a term of this length may be away from a corpus word."""
+    if len(word) < 5:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+class Vocabulary:
+    """Distinct words of a corpus, searchable by edit distance."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted(set(words))
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
+        """Collect words from folded texts, a few MB at a time to bound memory."""
+        words: set[str] = set()
+        buffer: list[str] = []
+        size = 0
+        for text in texts:
+            buffer.append(text)
+            size += len(text)
+            if size >= _CHUNK:
+                words.update(_WORD.findall("\n".join(buffer)))
+                buffer, size = [], 0
+        if buffer:
+            words.update(_WORD.findall("\n".join(buffer)))
+        return cls(words)
+
+    def near(self, term: str, limit: int = 5) -> list[tuple[str, int]]:
+        """Corpus words within the allowed edits of `term` (not `term` itself), closest first."""
+        edits = allowed_edits(term)
+        if not edits or not self.words:
+            return []
+        found = process.extract(
+            term,
+            self.words,
+            scorer=Levenshtein.distance,
+            score_cutoff=edits,
+            limit=limit + 1,
+        )
+        return [(word, int(dist)) for word, dist, _ in found if word != term][:limit]

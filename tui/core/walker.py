@@ -1,0 +1,228 @@
+"""Find the note files under a notes root, safely and in a stable order.
+
+A notes folder is often a git checkout or a synced directory full of editor
+droppings, symlinks and the odd unreadable folder. The walk must never raise,
+never escape the root through a symlink, never loop, and always list files in
+the same order so index rebuilds are reproducible.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+IGNORE_FILE = ".notesiftignore"
+
+# Files editors write next to the real one while saving.
+_TEMP_PATTERNS = ("*~", "*.swp", "*.swx", "4913", "*___jb_*___", ".#*")
+
+
+@dataclass(slots=True)
+class WalkResult:
+    """Note files and tweet archives found under a root, plus what was skipped."""
+
+    files: list[Path] = field(default_factory=list)
+    archives: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreRule:
+    """One gitignore-like glob, pre-digested for matching relative POSIX paths."""
+
+    pattern: str
+    anchored: bool
+    dir_only: bool
+
+    def matches(self, rel: str, is_dir: bool) -> bool:
+        """Match `rel` (POSIX, relative to root) the way gitignore users expect."""
+        if self.dir_only and not is_dir:
+            return False
+        if not self.anchored:
+            return fnmatch.fnmatchcase(PurePosixPath(rel).name, self.pattern)
+        if fnmatch.fnmatchcase(rel, self.pattern):
+            return True
+        # `**/x` also matches `x` at the top level.
+        pattern = self.pattern
+        while pattern.startswith("**/"):
+            pattern = pattern[3:]
+            if fnmatch.fnmatchcase(rel, pattern):
+                return True
+        return False
+
+
+def parse_ignore_patterns(lines: Iterable[str]) -> list[IgnoreRule]:
+    """Parse gitignore-style lines: `#` comments, trailing `/` = dirs, leading `/` = root."""
+    rules: list[IgnoreRule] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#") or line.startswith("!"):
+            continue
+        dir_only = line.endswith("/")
+        line = line.rstrip("/")
+        if not line:
+            continue
+        anchored = "/" in line
+        line = line.lstrip("/")
+        if not line:
+            continue
+        rules.append(IgnoreRule(pattern=line, anchored=anchored, dir_only=dir_only))
+    return rules
+
+
+def is_temp_file(name: str) -> bool:
+    """True for editor swap/backup files that should never become notes."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _TEMP_PATTERNS)
+
+
+def is_note_file(path: Path | str, root: Path | None = None) -> bool:
+    """Whether the watcher should care about `path` (by name alone; no I/O).
+
+    With `root`, a path inside a hidden directory of the root is rejected too.
+    """
+    p = Path(path)
+    name = p.name
+    if not name or name.startswith(".") or is_temp_file(name):
+        return False
+    if p.suffix.lower() not in NOTE_SUFFIXES:
+        return False
+    if root is not None:
+        try:
+            rel = p.relative_to(root)
+        except ValueError:
+            return False
+        if any(part.startswith(".") for part in rel.parts):
+            return False
+    return True
+
+
+def _is_archive(directory: Path) -> bool:
+    """An official X/Twitter archive keeps its tweets in data/tweets*.js."""
+    data = directory / "data"
+    try:
+        if (data / "tweets.js").is_file():
+            return True
+        return any(fnmatch.fnmatchcase(entry.name, "tweets-part*.js") for entry in os.scandir(data))
+    except OSError:
+        return False
+
+
+def _is_inside(target: Path, root: Path) -> bool:
+    return target == root or root in target.parents
+
+
+class _Walker:
+    """One walk's state: the resolved root, ignore rules and visited directories."""
+
+    def __init__(self, root: Path, rules: list[IgnoreRule], result: WalkResult) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.rules = rules
+        self.result = result
+        self.visited: set[tuple[int, int]] = set()
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        return any(rule.matches(rel, is_dir) for rule in self.rules)
+
+    def walk(self, directory: Path, rel_dir: str) -> None:
+        """Visit `directory`; symlinks are vetted before being followed."""
+        shown = rel_dir or "."
+        try:
+            st = directory.stat()
+        except OSError as exc:
+            self.result.warnings.append(f"{shown}: cannot open directory ({exc.strerror})")
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in self.visited:
+            return
+        self.visited.add(key)
+        if _is_archive(directory):
+            self.result.archives.append(directory)
+            return
+        try:
+            with os.scandir(directory) as iterator:
+                entries = sorted(iterator, key=lambda e: e.name)
+        except OSError as exc:
+            self.result.warnings.append(f"{shown}: cannot list directory ({exc.strerror})")
+            return
+        for entry in entries:
+            self.visit(entry, rel_dir)
+
+    def visit(self, entry: os.DirEntry[str], rel_dir: str) -> None:
+        name = entry.name
+        if name.startswith("."):
+            return
+        rel = f"{rel_dir}/{name}" if rel_dir else name
+        path = Path(entry.path)
+        try:
+            is_link = entry.is_symlink()
+            st = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            if is_link:
+                self.result.warnings.append(f"{rel}: broken symlink skipped")
+            return
+        except OSError as exc:
+            self.result.warnings.append(f"{rel}: cannot stat ({exc.strerror or exc})")
+            return
+        is_dir = stat.S_ISDIR(st.st_mode)
+        if self.ignored(rel, is_dir):
+            return
+        if not is_dir and (is_temp_file(name) or Path(name).suffix.lower() not in NOTE_SUFFIXES):
+            return
+        if is_link:
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                self.result.warnings.append(f"{rel}: broken or looping symlink skipped")
+                return
+            if not _is_inside(target, self.real_root):
+                self.result.warnings.append(
+                    f"{rel}: symlink points outside the notes root; skipped"
+                )
+                return
+            if is_dir and (st.st_dev, st.st_ino) in self.visited:
+                self.result.warnings.append(f"{rel}: symlink to an already visited folder")
+                return
+        if is_dir:
+            self.walk(path, rel)
+            return
+        if not stat.S_ISREG(st.st_mode):
+            return
+        if not os.access(entry.path, os.R_OK):
+            self.result.warnings.append(f"{rel}: permission denied; skipped")
+            return
+        self.result.files.append(path)
+
+
+def walk_notes(root: Path, ignore_globs: Sequence[str] = ()) -> WalkResult:
+    """List note files under `root` (sorted, absolute) and tweet archives.
+
+    Honours `.notesiftignore` at the root plus `ignore_globs`; never raises.
+    """
+    result = WalkResult()
+    try:
+        root = Path(root).absolute()
+        rules = parse_ignore_patterns(ignore_globs)
+        ignore_file = root / IGNORE_FILE
+        try:
+            rules += parse_ignore_patterns(
+                ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            )
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            result.warnings.append(f"{IGNORE_FILE}: cannot read ({exc.strerror or exc})")
+        if not root.is_dir():
+            result.warnings.append(f"{root}: not a directory")
+            return result
+        _Walker(root, rules, result).walk(root, "")
+    except Exception as exc:  # never let a walk take the app down
+        result.warnings.append(f"{root}: walk aborted ({exc})")
+    result.files.sort(key=lambda p: p.relative_to(root).as_posix())
+    result.archives.sort()
+    return result
