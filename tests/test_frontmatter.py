@@ -37,7 +37,7 @@ def test_bom_before_front_matter_is_accepted() -> None:
 
 def test_lists_in_every_common_spelling() -> None:
     flow = parse_front_matter("---\ntags: [ai, 'deep learning', \"llm\", ]\n---\n")
-    block = parse_front_matter("---\ntags:\n  - ai\n  - \"deep learning\"\n---\n")
+    block = parse_front_matter('---\ntags:\n  - ai\n  - "deep learning"\n---\n')
     csv = parse_front_matter("---\ntags: ai, deep learning,\n---\n")
     multiline = parse_front_matter("---\ntags: [ai,\n  deep learning]\n---\n")
     for fm in (flow, block, csv, multiline):
@@ -79,7 +79,10 @@ def test_invalid_date_is_kept_as_text() -> None:
 
 
 def test_nested_mapping_and_block_scalar() -> None:
-    text = "---\nparams:\n  math: true\n  author: x\nsummary: |\n  line one\n  line two\ndraft: yes\n---\n"
+    text = (
+        "---\nparams:\n  math: true\n  author: x\n"
+        "summary: |\n  line one\n  line two\ndraft: yes\n---\n"
+    )
     fm = parse_front_matter(text)
     assert fm.fields["params"] == {"math": True, "author": "x"}
     assert fm.description == "line one\nline two"
@@ -87,7 +90,10 @@ def test_nested_mapping_and_block_scalar() -> None:
 
 
 def test_toml_front_matter_with_datetime() -> None:
-    text = '+++\ntitle = "Rust CLI"\ndate = 2024-11-02T10:05:00+08:00\ntags = ["rust", ""]\n+++\n# Body\n'
+    text = (
+        '+++\ntitle = "Rust CLI"\ndate = 2024-11-02T10:05:00+08:00\n'
+        'tags = ["rust", ""]\n+++\n# Body\n'
+    )
     fm = parse_front_matter(text)
     assert fm.format == "toml"
     assert fm.title == "Rust CLI"
@@ -118,6 +124,10 @@ def test_unclosed_front_matter_is_reported_and_body_kept() -> None:
 
 
 def test_garbage_never_raises() -> None:
-    for text in ["---\n: :\n- - -\n  weird\n[\n---\n", "---\n'unterminated\n---\n", "+++\n[[[\n+++\n"]:
+    for text in [
+        "---\n: :\n- - -\n  weird\n[\n---\n",
+        "---\n'unterminated\n---\n",
+        "+++\n[[[\n+++\n",
+    ]:
         fm = parse_front_matter(text)
         assert fm.error is not None

@@ -52,7 +52,7 @@ def test_markdown_atx_setext_and_fences() -> None:
     assert lines[setup.end_line - 1] == "```"
     assert sections[2].level == 1 and sections[2].heading_path == ("Setext Title",)
     assert sections[3].heading_path == ("Setext Title", "Deep")
-    assert sections[4].end_line == len([ln for ln in lines if ln is not None]) - 1
+    assert lines[sections[4].end_line - 1] == "## Last"
 
 
 def test_markdown_respects_start_line_and_skip_ranges() -> None:

@@ -102,7 +102,7 @@ def test_malformed_part_warns_and_other_parts_still_parse(tmp_path: Path) -> Non
 def test_one_bad_item_does_not_lose_the_rest_of_its_file(tmp_path: Path) -> None:
     archive = tmp_path / "arch"
     good = json.dumps({"tweet": {"id_str": "5", "full_text": "survivor"}})
-    text = f"window.YTD.tweets.part0 = [\n{good},\n{{ \"tweet\" : {{ \"id_str\" : 6 oops }} }}\n]"
+    text = f'window.YTD.tweets.part0 = [\n{good},\n{{ "tweet" : {{ "id_str" : 6 oops }} }}\n]'
     (archive / "data").mkdir(parents=True)
     (archive / "data" / "tweets.js").write_text(text, "utf-8")
     parsed = parse_x_archive(tmp_path, archive)

@@ -16,7 +16,7 @@ from typing import TextIO
 from tui.core.config import load_config, resolve_notes_dir
 from tui.core.index import NoteIndex
 from tui.core.search import SORT_ORDERS, SearchHit
-from tui.core.textsafe import one_line, printable
+from tui.core.textsafe import json_safe, one_line, printable
 
 EXIT_FOUND, EXIT_NONE, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("search",)
@@ -88,8 +88,12 @@ def _print_plain(hit: SearchHit, out: TextIO, color: bool) -> None:
     out.write(f"{where}  {kind} {title}{tail}\n")
 
 
-def run_search(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_search(
+    argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """`notesift search`: print ranked results; exit 0 found, 1 none, 2 error."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     args = _search_parser().parse_args(argv)
     config, problems = load_config()
     root = resolve_notes_dir(args.dir, config)
@@ -115,7 +119,7 @@ def run_search(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.
     color = not args.json and out.isatty()
     for hit in result.hits:
         if args.json:
-            out.write(json.dumps(hit_record(hit), ensure_ascii=False) + "\n")
+            out.write(json_safe(json.dumps(hit_record(hit), ensure_ascii=False)) + "\n")
         else:
             _print_plain(hit, out, color)
     if result.partial_count and not args.quiet and not args.json:

@@ -10,6 +10,7 @@ never a source of truth.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -88,23 +89,45 @@ class SourceCache:
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=5)
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS sources "
-                "(key TEXT PRIMARY KEY, signature TEXT NOT NULL, payload BLOB NOT NULL)"
-            )
-            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-            if row is None or row[0] != CACHE_VERSION:
-                with self._db:
-                    self._db.execute("DELETE FROM sources")
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CACHE_VERSION,)
-                    )
+            self._open()
+        except sqlite3.DatabaseError:
+            # A damaged cache file: it holds nothing we cannot rebuild, so start afresh.
+            self._discard()
+            try:
+                self._open()
+            except (sqlite3.Error, OSError) as exc:
+                self._unusable(exc)
         except (sqlite3.Error, OSError) as exc:
-            self.problem = f"{path}: index cache unusable ({exc}); indexing without it"
+            self._unusable(exc)
+
+    def _unusable(self, exc: Exception) -> None:
+        self.problem = f"{self.path}: index cache unusable ({exc}); indexing without it"
+        self._db = None
+
+    def _discard(self) -> None:
+        if self._db is not None:
+            self._db.close()
             self._db = None
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink()
+
+    def _open(self) -> None:
+        path = self.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=5)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS sources "
+            "(key TEXT PRIMARY KEY, signature TEXT NOT NULL, payload BLOB NOT NULL)"
+        )
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        if row is None or row[0] != CACHE_VERSION:
+            with self._db:
+                self._db.execute("DELETE FROM sources")
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CACHE_VERSION,)
+                )
 
     def load_all(self) -> dict[str, tuple[str, bytes]]:
         """Every stored source as key → (signature, payload); unpacked lazily by `unpack`."""

@@ -38,21 +38,45 @@ _WIDE_GAP_RE = re.compile(r"\t+|\s{2,}")
 
 # Modifier spelling in wezterm → the letter used in vim-style notation (`C-S-z`).
 _MOD_LETTERS = {
-    "CTRL": "C", "CONTROL": "C",
-    "ALT": "M", "OPT": "M", "META": "M", "OPTION": "M",
+    "CTRL": "C",
+    "CONTROL": "C",
+    "ALT": "M",
+    "OPT": "M",
+    "META": "M",
+    "OPTION": "M",
     "SHIFT": "S",
-    "SUPER": "D", "CMD": "D", "WIN": "D",
+    "SUPER": "D",
+    "CMD": "D",
+    "WIN": "D",
 }
 _MOD_ORDER = "CMSD"
 _KEY_NAMES = {
-    "LeftArrow": "Left", "RightArrow": "Right", "UpArrow": "Up", "DownArrow": "Down",
-    "Backspace": "BS", "Delete": "Del", "Enter": "CR", "Return": "CR", "Escape": "Esc",
+    "LeftArrow": "Left",
+    "RightArrow": "Right",
+    "UpArrow": "Up",
+    "DownArrow": "Down",
+    "Backspace": "BS",
+    "Delete": "Del",
+    "Enter": "CR",
+    "Return": "CR",
+    "Escape": "Esc",
 }
 _CHORD_MODS = {
-    "c": "C", "ctrl": "C", "control": "C",
-    "m": "M", "a": "M", "alt": "M", "meta": "M", "opt": "M", "option": "M",
-    "s": "S", "shift": "S",
-    "d": "D", "cmd": "D", "super": "D", "win": "D",
+    "c": "C",
+    "ctrl": "C",
+    "control": "C",
+    "m": "M",
+    "a": "M",
+    "alt": "M",
+    "meta": "M",
+    "opt": "M",
+    "option": "M",
+    "s": "S",
+    "shift": "S",
+    "d": "D",
+    "cmd": "D",
+    "super": "D",
+    "win": "D",
 }
 _SPELLED_MODS = {"C": "Ctrl", "M": "Alt Meta", "S": "Shift", "D": "Super Cmd"}
 

@@ -68,6 +68,10 @@ def _subtract(
     return [_trim(piece, lines) for piece in pieces]
 
 
+def _inside(number: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= number <= end for start, end in ranges)
+
+
 def _trim(section: Section, lines: Sequence[str]) -> Section:
     """Shrink a range to its first and last non-blank lines."""
     start, end = section.line, section.end_line
@@ -141,23 +145,28 @@ def parse_note(rel_path: str, text: str) -> ParsedFile:
         or PurePosixPath(rel_path).stem
     )
 
-    # The preamble: everything before the first section. If it holds no text
-    # (the file opens with its heading), the note entry takes over the first
-    # section instead, so it still points at real content.
+    # The preamble: everything before the first section, minus tweet blocks.
+    # If it holds no text (the file opens with its heading), the note entry
+    # takes over the first section instead, so it still points at real content.
     first_section_line = sections[0].line if sections else total + 1
-    preamble_end = first_section_line - 1
+    preamble = Section(title, 0, (), 1, max(first_section_line - 1, 1))
+    preamble_pieces = _subtract(preamble, skip, lines) if first_section_line > 1 else []
     absorbed: Section | None = None
-    if sections and not _has_text(lines, 1, preamble_end):
+    if sections and not preamble_pieces:
         absorbed = sections.pop(0)
         preamble = replace(absorbed, line=1)
-    else:
-        preamble = Section(title, 0, (), 1, max(preamble_end, 1))
-    preamble_pieces = _subtract(preamble, skip, lines)
+        preamble_pieces = _subtract(preamble, skip, lines)
     chunks: list[Section] = []
     for piece in preamble_pieces:
         chunks.extend(split_long([piece], lines, MAX_SECTION_LINES))
     if not chunks:
-        chunks = [Section(title, 0, (), 1, 1)]
+        # Nothing but tweets (or nothing at all): point at a line no other
+        # entry claims, preferably a blank one, so coverage stays exact.
+        spot = next(
+            (n for n in range(1, total + 1) if not lines[n - 1].strip() and not _inside(n, skip)),
+            1,
+        )
+        chunks = [Section(title, 0, (), spot, spot)]
 
     file_tags = find_inline_tags(text)
     note_tags = _merge_tags(fm.tags, file_tags)

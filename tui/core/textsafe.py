@@ -35,6 +35,19 @@ def printable(text: str) -> str:
     return text.translate(_TABLE)
 
 
+_JSON_UNSAFE = {
+    code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *map(ord, _BIDI_CONTROLS)]
+}
+
+
+def json_safe(encoded_json: str) -> str:
+    """Escape DEL, C1 and bidi controls that `json.dumps(ensure_ascii=False)` leaves raw.
+
+    The result is still valid JSON that decodes to the same strings.
+    """
+    return encoded_json.translate(_JSON_UNSAFE)
+
+
 def one_line(text: str) -> str:
     """`printable`, with newlines and tabs turned into spaces, for list rows."""
     return printable(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))

@@ -58,10 +58,15 @@ _AUTHOR_LABELS = {"作者", "author", "by"}
 _DATE_LABELS = {"时间", "時間", "日期", "date", "time", "posted"}
 _LINK_LABELS = {"链接", "鏈接", "連結", "网址", "link", "url"}
 _COUNT_NAMES = {
-    "likes": "likes", "点赞": "likes",
-    "retweets": "retweets", "reposts": "retweets", "转发": "retweets",
-    "replies": "replies", "回复": "replies",
-    "quotes": "quotes", "引用": "quotes",
+    "likes": "likes",
+    "点赞": "likes",
+    "retweets": "retweets",
+    "reposts": "retweets",
+    "转发": "retweets",
+    "replies": "replies",
+    "回复": "replies",
+    "quotes": "quotes",
+    "引用": "quotes",
 }
 _MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "万": 10_000, "萬": 10_000}
 

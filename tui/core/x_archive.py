@@ -220,7 +220,7 @@ def _entry(
     return Entry(
         id=f"{rel_dir}#status/{tweet_id}",
         kind="tweet",
-        title=first_line_title(text) or f"@{username or 'tweet'} {meta['date']}".strip(),
+        title=first_line_title(text) or _fallback_title(username, meta["date"], tweet_id),
         path=rel_js,
         line=1,
         end_line=1,
@@ -229,6 +229,11 @@ def _entry(
         breadcrumb=f"{dir_name} › tweets",
         meta=meta,
     )
+
+
+def _fallback_title(username: str, date: str, tweet_id: str) -> str:
+    """A title for a tweet without text (media only): who and when, or its id."""
+    return f"@{username} {date}".strip() if username else f"status {tweet_id}"
 
 
 def _full_text(tweet: dict[str, Any]) -> str:

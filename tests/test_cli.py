@@ -1,0 +1,88 @@
+"""`notesift search`: the scripting contract (JSON Lines, exit codes, safe output)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main, run_search
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_search(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_json_lines_carry_the_contract_fields(example_notes: Path) -> None:
+    code, out, _ = _run("--dir", str(example_notes), "--json", "--limit", "0", "kind:tweet")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and rows
+    for row in rows:
+        for key in ("id", "kind", "title", "path", "line", "end_line", "match_line", "score",
+                    "tags", "snippet", "author", "date", "url", "likes"):
+            assert key in row, key
+        assert row["kind"] == "tweet"
+        assert isinstance(row["likes"], int)
+        assert row["url"].startswith("https://")
+
+
+def test_exit_codes_follow_grep(example_notes: Path) -> None:
+    assert _run("--dir", str(example_notes), "zzqqxxjj")[0] == 1
+    code, _, err = _run("--dir", str(example_notes), "likes:>>3")
+    assert code == 2 and "likes" in err
+    assert _run("--dir", str(example_notes / "missing"), "x")[0] == 2
+
+
+def test_limit_caps_the_output(example_notes: Path) -> None:
+    _, out, _ = _run("--dir", str(example_notes), "--json", "--limit", "2", "kind:section")
+    assert len(out.splitlines()) == 2
+
+
+def test_plain_output_names_path_line_and_kind(example_notes: Path) -> None:
+    code, out, _ = _run("--dir", str(example_notes), "--limit", "1", "kind:tweet")
+    first = out.splitlines()[0]
+    path_line, rest = first.split("  ", 1)
+    path, line = path_line.rsplit(":", 1)
+    assert (example_notes / path).is_file() and int(line) >= 1
+    assert rest.lstrip().startswith("tweet")
+
+
+def test_notesift_dir_environment_variable(example_notes: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    monkeypatch.setenv("NOTESIFT_DIR", str(example_notes))
+    assert _run("kind:key")[0] == 0
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "evil.md").write_text(
+        "# Evil \x1b[2J title\n\nclear \x1b]52;c;aGVsbG8=\x07 \x9b31m rtl\u202eexe\n",
+        encoding="utf-8",
+    )
+    for fmt in ((), ("--json",)):
+        code, out, _ = _run("--dir", str(root), *fmt, "evil")
+        assert code == 0
+        for raw in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert raw not in out, (fmt, repr(raw))
+    _, out, _ = _run("--dir", str(root), "--json", "evil")
+    assert "\x1b[2J" in json.loads(out.splitlines()[0])["title"], "JSON keeps the data itself"
+
+
+def test_warnings_name_the_skipped_file_on_stderr(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "ok.md").write_text("# Fine note\n", encoding="utf-8")
+    (root / "binary.md").write_bytes(b"\x00\x00\x01")
+    code, out, err = _run("--dir", str(root), "fine")
+    assert code == 0 and "binary.md" in err and "binary.md" not in out
+    assert _run("--dir", str(root), "--quiet", "fine")[2] == ""
+
+
+def test_main_dispatches_search(example_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "--dir", str(example_notes), "--json", "kind:key"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["kind"] == "key"
