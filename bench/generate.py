@@ -22,13 +22,19 @@ from pathlib import Path
 
 MANIFEST_NAME = ".bench-manifest.json"
 
+
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words of a literal block."""
+    return text.split()
+
+
 # Entry shares by kind; the rest of the tree's shape follows from these.
 TWEET_SHARE = 0.40
 TEXT_SHARE = 0.10
 TWEETS_PER_DIGEST = 500
 FILES_PER_DIR = 40
 
-COMMON_WORDS = """
+COMMON_WORDS = _words("""
 the of and to in is that for it as with was on be by this are from at or have an not
 but which they you were all one can there their has more will if about what when would
 so up out them some into other time than then only its over also two new like just
@@ -46,9 +52,9 @@ short better best however low hours black products happened whole measure rememb
 early waves reached listen wind rock space covered fast several hold himself toward
 five step morning passed vowel true hundred against pattern table north slowly money
 map farm pulled draw voice power town fine drive simple cause explain slow center
-""".split()
+""")
 
-TECH_TERMS = """
+TECH_TERMS = _words("""
 ai llm gpu cpu rag kv api sql git vim rust python tensor kernel cache token
 embedding transformer attention inference training dataset benchmark latency
 throughput compiler runtime scheduler pipeline gradient optimizer quantization
@@ -58,7 +64,7 @@ terminal shell editor plugin parser lexer regex unicode memory thread process
 async socket protocol http json yaml markdown database query search ranking
 fuzzy typo pinyin model weights checkpoint finetune lora moe diffusion vision
 audio speech robot reward policy rollout eval metric loss epoch layer norm
-""".split()
+""")
 
 HOT_CHARS = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年"
@@ -76,8 +82,8 @@ HOT_CHARS = (
     "层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严模训练推检索向"
 )
 
-SYLLABLE_ONSETS = "b c d f g h j k l m n p r s t v w z br cl dr fl gr pl pr sh st th tr ch".split()
-SYLLABLE_VOWELS = "a e i o u ai ea ee io ou oa ie".split()
+SYLLABLE_ONSETS = _words("b c d f g h j k l m n p r s t v w z br cl dr fl gr pl pr sh st th tr ch")
+SYLLABLE_VOWELS = _words("a e i o u ai ea ee io ou oa ie")
 SYLLABLE_CODAS = ["", "", "", "n", "r", "l", "s", "t", "m", "nd", "st", "ck", "ng", "x"]
 
 # Rare words and phrases; none of them can come out of the vocabulary above.
@@ -149,8 +155,9 @@ class _Vocab:
     def __init__(self, rng: random.Random) -> None:
         synthetic: dict[str, None] = {}
         while len(synthetic) < 3000:
+            onsets, vowels, codas = SYLLABLE_ONSETS, SYLLABLE_VOWELS, SYLLABLE_CODAS
             parts = [
-                rng.choice(SYLLABLE_ONSETS) + rng.choice(SYLLABLE_VOWELS) + rng.choice(SYLLABLE_CODAS)
+                rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
                 for _ in range(rng.choice((1, 2, 2, 2, 3, 3)))
             ]
             word = "".join(parts)
@@ -178,7 +185,8 @@ class _Vocab:
             zh["".join(rng.choices(chars, cum_weights=char_cum, k=size))] = None
         self.zh = [w for w in zh if w not in PLANTED_ZH]
         self.en_pool = rng.choices(self.en, cum_weights=_zipf_cum(len(self.en)), k=1 << 20)
-        self.zh_pool = rng.choices(self.zh, cum_weights=_zipf_cum(len(self.zh), 1.0, 4.0), k=1 << 19)
+        zh_cum = _zipf_cum(len(self.zh), 1.0, 4.0)
+        self.zh_pool = rng.choices(self.zh, cum_weights=zh_cum, k=1 << 19)
         self.tech_pool = rng.choices(TECH_TERMS, k=1 << 14)
         self.handles = list(
             dict.fromkeys(

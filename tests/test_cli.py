@@ -43,7 +43,7 @@ def test_limit_caps_the_output(example_notes: Path) -> None:
 
 
 def test_plain_output_names_path_line_and_kind(example_notes: Path) -> None:
-    code, out, _ = _run("--dir", str(example_notes), "--limit", "1", "kind:tweet")
+    _, out, _ = _run("--dir", str(example_notes), "--limit", "1", "kind:tweet")
     first = out.splitlines()[0]
     path_line, rest = first.split("  ", 1)
     path, line = path_line.rsplit(":", 1)
