@@ -368,6 +368,7 @@ def prepare_tree(workdir: Path, size: int, seed: int) -> tuple[Path, GeneratedTr
 def bench_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
     """All phases for one tree size."""
     log = lambda msg: print(f"[{size}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    loadavg_start = os.getloadavg()
     root, tree, gen_s = prepare_tree(args.workdir, size, args.seed)
     base = root.parent
     log(f"tree: {tree.files} files, {tree.bytes / 1e6:.0f} MB (generated in {gen_s:.1f}s)")
@@ -388,6 +389,7 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
         "warm_process_s": warm_wall,
         "cold_process_s": cold_wall,
         "queries": queries,
+        "loadavg_start": loadavg_start,
     }
     if not args.skip_oneshot:
         lines = fzf_lines(root, base / "lines.txt")
@@ -399,10 +401,16 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
         o = result["oneshot"]
         log(f"one-shot {o['oneshot_median_s']:.2f}s vs fzf {o['fzf_median_s']:.2f}s")
     if args.profile:
+        cat = args.profile
+        if cat == "auto":  # the category with the worst keystroke p95
+            cat = max(warm["categories"], key=lambda c: warm["categories"][c]["p95"])
+        log(f"profiling {cat}")
         prof, _ = _subprocess_phase(
-            "profile", *common, "--queries-file", str(qfile), "--profile-category", args.profile
+            "profile", *common, "--queries-file", str(qfile), "--profile-category", cat
         )
         result["profile"] = prof["profile"]
+        result["profile_category"] = cat
+    result["loadavg_end"] = os.getloadavg()
     return result
 
 
@@ -411,6 +419,10 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
 
 def _ok(flag: bool) -> str:
     return "✅" if flag else "❌"
+
+
+def _load(avg: list[float] | tuple[float, ...]) -> str:
+    return "/".join(f"{x:.1f}" for x in avg)
 
 
 def _fmt_size(n: int) -> str:
@@ -473,6 +485,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             f"{r['warm_process_s']:.1f}s",
             f"- RSS: {w['base_rss_mb']:.0f} MB after imports, {w['loaded_rss_mb']:.0f} MB loaded, "
             f"{w['rss_mb']:.0f} MB peak after queries",
+            f"- load average (1/5/15 min) at start {_load(r['loadavg_start'])}, "
+            f"at end {_load(r['loadavg_end'])} (other work on the machine skews timings)",
             "- first use (lazy structures built inside the query, not in the table): "
             + ", ".join(f"{k} {v:.0f} ms" for k, v in w["first_use_ms"].items()),
             "",
@@ -512,7 +526,7 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
                 f"| {one['ratio']:.2f} |"
             )
         if r.get("profile"):
-            title = f"### cProfile: {args.profile} keystrokes"
+            title = f"### cProfile: every keystroke of the {r['profile_category']} queries"
             out += ["", title, "", "```", r["profile"].strip(), "```"]
     return "\n".join(out) + "\n"
 
@@ -532,7 +546,11 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="one-shot/fzf queries per category (default: all up to 100k, 1 above)",
     )
-    parser.add_argument("--profile", choices=CATEGORIES, help="also cProfile this category")
+    parser.add_argument(
+        "--profile",
+        choices=(*CATEGORIES, "auto"),
+        help="also cProfile one category's keystrokes (auto = worst p95)",
+    )
     # Internal: run one phase in this (fresh) process and print JSON.
     parser.add_argument("--phase", choices=("cold", "warm", "profile"), help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)

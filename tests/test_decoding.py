@@ -119,3 +119,11 @@ def test_unreadable_file_returns_none(tmp_path: Path) -> None:
     finally:
         path.chmod(0o644)
     assert warnings and "secret.md" in warnings[0]
+
+
+def test_named_pipe_is_skipped_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    warnings: list[str] = []
+    assert read_note_file(fifo, display_name="pipe.md", warnings=warnings) is None
+    assert warnings and "pipe.md" in warnings[0]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tui.core.entry import Entry, ParsedFile, split_lines
 from tui.core.note_parser import parse_note
 
@@ -242,3 +245,37 @@ def test_sample_notebook_finds_chinese_headings(sample_notes: Path) -> None:
     titles = {e.title for e in parsed.entries}
     assert {"快捷键", "企业", "编程模式"} <= titles
     assert all(e.end_line - e.line + 1 <= 60 for e in parsed.entries if e.kind != "tweet")
+
+
+_PIECES = [
+    "# Heading",
+    "## Sub",
+    "---",
+    "+++",
+    "===",
+    "```",
+    "",
+    "plain text line",
+    "Title Case Line",
+    "a long paragraph line that goes on for quite a while so it reads as prose.",
+    "title: x",
+    "tags: [a, b",
+    "标题",
+    "- item",
+    "#tag here",
+    "Speaker Name:",
+    "Some Article [Link]",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=160),
+    st.sampled_from(["n.md", "n.txt"]),
+)
+def test_any_mix_of_lines_is_covered_exactly_once(pieces: list[str], name: str) -> None:
+    text = "\n".join(pieces)
+    parsed = parse_note(name, text)
+    _coverage_ok(parsed, text)
+    assert parsed.entries[0].kind == "note"
+    assert all(e.end_line - e.line + 1 <= 60 for e in parsed.entries)

@@ -137,7 +137,12 @@ def vscode_save(note: Path, text: str) -> None:
         handle.write(text[len(text) // 2 :])
 
 
-SAVES = {"vim": vim_save, "jetbrains": jetbrains_save, "replace": replace_save, "vscode": vscode_save}
+SAVES = {
+    "vim": vim_save,
+    "jetbrains": jetbrains_save,
+    "replace": replace_save,
+    "vscode": vscode_save,
+}
 NEW_TEXT = "# Note\n\nsecond version\n\n## Added\n\nnew section\n"
 
 
@@ -405,9 +410,7 @@ def _entries(index: NoteIndex) -> list[tuple[str, str]]:
     return sorted((e.id, e.text) for e in index.entries)
 
 
-def test_applying_batches_keeps_the_index_equal_to_a_fresh_scan(
-    root: Path, start_watcher
-) -> None:
+def test_applying_batches_keeps_the_index_equal_to_a_fresh_scan(root: Path, start_watcher) -> None:
     index = NoteIndex(root, use_cache=False, jobs=1)
     index.refresh()
     _, rec = start_watcher(root)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,10 @@ def read_note_file(
     name = display_name if display_name is not None else str(path)
     sink: list[str] = warnings if warnings is not None else []
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            # A FIFO or device would block or never end; notes are regular files.
+            sink.append(f"{name}: not a regular file; skipped")
+            return None
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:

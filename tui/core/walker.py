@@ -159,6 +159,7 @@ class _Walker:
             return
         rel = f"{rel_dir}/{name}" if rel_dir else name
         path = Path(entry.path)
+        is_link = False
         try:
             is_link = entry.is_symlink()
             st = os.stat(entry.path) if is_link else entry.stat(follow_symlinks=False)

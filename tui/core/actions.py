@@ -1,0 +1,169 @@
+"""The one registry of everything a key can do.
+
+Keymaps, the command palette, the cheat sheet and `notesift check` all read this
+table, so an action has one name, one description and one typed argument list,
+and a misspelt name in a user's keymap is caught (with a suggestion) instead of
+silently doing nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ActionParam:
+    """One argument of an action."""
+
+    name: str
+    kind: type = str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """A named thing the app can do."""
+
+    name: str
+    description: str
+    params: tuple[ActionParam, ...] = ()
+    group: str = "general"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCall:
+    """An action with its arguments, as bound to a key (hashable, comparable)."""
+
+    name: str
+    args: tuple[tuple[str, Any], ...] = ()
+
+    def arg(self, key: str, default: Any = None) -> Any:
+        for name, value in self.args:
+            if name == key:
+                return value
+        return default
+
+    @property
+    def label(self) -> str:
+        """`copy field=url`: how the cheat sheet shows the call."""
+        if not self.args:
+            return self.name
+        return self.name + " " + " ".join(f"{k}={v}" for k, v in self.args)
+
+
+COPY_FIELDS = ("entry", "title", "url", "path", "code", "selection")
+SORT_FIELDS = ("score", "date", "likes", "path")
+
+_SPECS = (
+    ActionSpec("quit", "Quit notesift"),
+    ActionSpec("command_palette", "Command palette: every action with its key"),
+    ActionSpec("cheatsheet", "Cheat sheet of every key binding"),
+    ActionSpec("focus_search", "Type in the search prompt (insert mode)", group="mode"),
+    ActionSpec("normal_mode", "Leave the prompt for normal mode", group="mode"),
+    ActionSpec("next", "Next result", group="move"),
+    ActionSpec("prev", "Previous result", group="move"),
+    ActionSpec("first", "First result", group="move"),
+    ActionSpec("last", "Last result", group="move"),
+    ActionSpec("page_down", "Half a page down", group="move"),
+    ActionSpec("page_up", "Half a page up", group="move"),
+    ActionSpec("preview_down", "Scroll the preview down", group="move"),
+    ActionSpec("preview_up", "Scroll the preview up", group="move"),
+    ActionSpec("open_in_editor", "Open the entry in $EDITOR at its line", group="open"),
+    ActionSpec("toggle_preview", "Show or hide the preview", group="view"),
+    ActionSpec("zoom_preview", "Preview full width (toggle)", group="view"),
+    ActionSpec("focus_next_pane", "Move focus to the next pane", group="view"),
+    ActionSpec("toggle_outline", "Outline panel: headings of the current note", group="view"),
+    ActionSpec("toggle_tags", "Tags panel with counts", group="view"),
+    ActionSpec("toggle_notes", "Notes panel: every note file", group="view"),
+    ActionSpec("show_warnings", "List skipped files and other warnings", group="view"),
+    ActionSpec("clear_query", "Clear the search prompt", group="search"),
+    ActionSpec(
+        "filter",
+        "Search with a given query",
+        (ActionParam("query", str, required=True),),
+        group="search",
+    ),
+    ActionSpec(
+        "sort",
+        "Sort results by score, date, likes or path",
+        (ActionParam("by", str, required=True, choices=SORT_FIELDS),),
+        group="search",
+    ),
+    ActionSpec("toggle_mark", "Mark or unmark the entry (Tab, as in fzf)", group="select"),
+    ActionSpec(
+        "copy",
+        "Copy the entry, its title, link, path:line, a code block or the selection",
+        (ActionParam("field", str, choices=COPY_FIELDS),),
+        group="copy",
+    ),
+    ActionSpec("tag_add", "Add a tag to the entry (or the marked ones)", group="tags"),
+    ActionSpec("tag_remove", "Remove a tag from the entry (or the marked ones)", group="tags"),
+    ActionSpec("tag_undo", "Undo the last tag change", group="tags"),
+    ActionSpec(
+        "activate_key_table",
+        "Activate a named key table (wezterm's ActivateKeyTable)",
+        (
+            ActionParam("name", str, required=True),
+            ActionParam("one_shot", bool),
+            ActionParam("timeout_ms", int),
+        ),
+        group="keys",
+    ),
+    ActionSpec("pop_key_table", "Leave the active key table", group="keys"),
+    ActionSpec("none", "Unbind: the key does nothing", group="keys"),
+)
+
+ACTIONS: Mapping[str, ActionSpec] = {spec.name: spec for spec in _SPECS}
+
+
+def suggest(name: str, choices: list[str] | tuple[str, ...]) -> str:
+    """` (did you mean 'quit'?)` or an empty string."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def make_action(value: object) -> tuple[ActionCall | None, list[str]]:
+    """Validate `"quit"` or `{ name = "copy", field = "url" }` against the registry.
+
+    Returns the call (None when unusable) and every problem found, each a
+    sentence without position (the caller knows the file and line).
+    """
+    if isinstance(value, str):
+        name, raw_args = value, {}
+    elif isinstance(value, Mapping):
+        name = value.get("name")
+        raw_args = {k: v for k, v in value.items() if k != "name"}
+        if not isinstance(name, str):
+            return None, ["action table needs a string `name`"]
+    else:
+        return None, [f"action must be a name or a table, not {type(value).__name__}"]
+    spec = ACTIONS.get(name)
+    if spec is None:
+        return None, [f"unknown action {name!r}{suggest(name, list(ACTIONS))}"]
+    problems: list[str] = []
+    args: list[tuple[str, Any]] = []
+    known = {p.name: p for p in spec.params}
+    for key, arg in raw_args.items():
+        param = known.get(key)
+        if param is None:
+            problems.append(f"action {name!r} has no argument {key!r}{suggest(key, list(known))}")
+            continue
+        if (param.kind is int and isinstance(arg, bool)) or not isinstance(arg, param.kind):
+            problems.append(f"{name}.{key} must be {param.kind.__name__}, got {arg!r}")
+            continue
+        if param.choices and arg not in param.choices:
+            problems.append(
+                f"{name}.{key} must be one of {', '.join(param.choices)}{suggest(str(arg), param.choices)}"
+            )
+            continue
+        args.append((key, arg))
+    for param in spec.params:
+        if param.required and param.name not in raw_args:
+            problems.append(f"action {name!r} needs argument {param.name!r}")
+    if any(p.required and p.name not in dict(args) for p in spec.params):
+        return None, problems
+    return ActionCall(name, tuple(sorted(args))), problems
