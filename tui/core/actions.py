@@ -156,9 +156,8 @@ def make_action(value: object) -> tuple[ActionCall | None, list[str]]:
             problems.append(f"{name}.{key} must be {param.kind.__name__}, got {arg!r}")
             continue
         if param.choices and arg not in param.choices:
-            problems.append(
-                f"{name}.{key} must be one of {', '.join(param.choices)}{suggest(str(arg), param.choices)}"
-            )
+            hint = suggest(str(arg), param.choices)
+            problems.append(f"{name}.{key} must be one of {', '.join(param.choices)}{hint}")
             continue
         args.append((key, arg))
     for param in spec.params:

@@ -190,12 +190,12 @@ class KeySequencer:
             outcome.pending = bool(self.pending)
             return outcome
         in_table = self.active_table is not None
-        if not self.pending and self.keymap.leader and chord == self.keymap.leader and not in_table:
-            if LEADER in self._root().children:
-                self.pending = (LEADER,)
-                self._last = self.clock()
-                outcome.pending = True
-                return outcome
+        is_leader = bool(self.keymap.leader) and chord == self.keymap.leader
+        if is_leader and not self.pending and not in_table and LEADER in self._root().children:
+            self.pending = (LEADER,)
+            self._last = self.clock()
+            outcome.pending = True
+            return outcome
         candidate = (*self.pending, chord)
         node = self._node(candidate)
         if node is None:
