@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from tui.core.config import load_config, resolve_notes_dir
@@ -19,7 +20,7 @@ from tui.core.search import SORT_ORDERS, SearchHit
 from tui.core.textsafe import json_safe, one_line, printable
 
 EXIT_FOUND, EXIT_NONE, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("search",)
+SUBCOMMANDS = ("search", "keys", "check")
 _BOLD_MATCH, _DIM, _RESET = "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 
 
@@ -136,8 +137,47 @@ def _app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "dir", nargs="?", help="notes directory (default: $NOTESIFT_DIR, config, cwd)"
     )
+    parser.add_argument("--theme", help="theme name (see `notesift check` for the list)")
+    parser.add_argument(
+        "--keymap", help="keymap file, or a preset name (vim, emacs); default: config dir"
+    )
+    parser.add_argument("--no-watch", action="store_true", help="do not watch for changes")
+    parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
     parser.add_argument("--version", action="store_true")
     return parser
+
+
+def split_keymap_choice(value: str | None) -> tuple[Path | None, str | None]:
+    """`--keymap vim` names a preset; anything path-like names a file."""
+    if not value:
+        return None, None
+    if "/" not in value and not value.endswith(".toml") and not Path(value).exists():
+        return None, value
+    return Path(value).expanduser(), None
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Start the TUI; returns the exit status."""
+    from tui.app import AppSettings, make_app
+
+    config, problems = load_config()
+    root = resolve_notes_dir(args.dir, config)
+    if not root.is_dir():
+        sys.stderr.write(f"notesift: {printable(str(root))}: not a directory\n")
+        return EXIT_ERROR
+    keymap_file, preset = split_keymap_choice(args.keymap)
+    settings = AppSettings(
+        root=root,
+        config=config,
+        problems=problems,
+        keymap_file=keymap_file,
+        keymap_preset=preset,
+        theme=args.theme,
+        watch=not args.no_watch,
+        use_cache=not args.no_cache,
+    )
+    code = make_app(settings).run()
+    return code if isinstance(code, int) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -145,15 +185,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "search":
         return run_search(args_list[1:])
+    if args_list and args_list[0] in ("keys", "check"):
+        from tui.keys_cli import run_check, run_keys
+
+        return (run_keys if args_list[0] == "keys" else run_check)(args_list[1:])
     args = _app_parser().parse_args(args_list)
     if args.version:
         from tui import __version__
 
         print(f"notesift {__version__}")
         return EXIT_FOUND
-    from tui.app import run_app
-
-    return run_app(args.dir)
+    return run_app(args)
 
 
 if __name__ == "__main__":

@@ -52,10 +52,14 @@ class Keymap:
     groups: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def for_mode(self, mode: str) -> list[KeyBinding]:
-        """Bindings active in `mode`: the mode's own win over `all` for the same keys."""
+        """Bindings active in `mode`: the mode's own win over `all` for the same keys.
+
+        An `action = "none"` binding is a tombstone: it hides a default (or an
+        `all` binding in this mode) and is itself left out.
+        """
         own = {b.keys: b for b in self.bindings if b.mode == mode}
-        shared = [b for b in self.bindings if b.mode == "all" and b.keys not in own]
-        return [*own.values(), *shared]
+        shared = {b.keys: b for b in self.bindings if b.mode == "all" and b.keys not in own}
+        return [b for b in (*own.values(), *shared.values()) if b.action.name != "none"]
 
     def keys_for(self, action_name: str, mode: str | None = None) -> list[tuple[str, ...]]:
         """Every sequence that runs `action_name` (in `mode`, or any)."""
@@ -123,7 +127,8 @@ class KeySequencer:
         self.keymap = keymap
         self._tries = {mode: _build_trie(keymap.for_mode(mode)) for mode in MODES}
         self._table_tries = {
-            name: _build_trie(table.bindings) for name, table in keymap.key_tables.items()
+            name: _build_trie(b for b in table.bindings if b.action.name != "none")
+            for name, table in keymap.key_tables.items()
         }
         self.reset()
 
@@ -183,6 +188,10 @@ class KeySequencer:
         replay = early.replay if early else ()
         if chord == "escape" and self.pending:
             self.pending = ()
+            return outcome
+        table_left = self.active_table is not None and "escape" not in self._root().children
+        if chord == "escape" and table_left:
+            self.pop_table()  # wezterm tables conventionally leave on Esc
             return outcome
         if chord == "backspace" and self.pending:
             self.pending = self.pending[:-1]

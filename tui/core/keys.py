@@ -8,6 +8,7 @@ upper-case letter (`alt+F`, `G`), because that is what a terminal sends.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -103,11 +104,41 @@ _FUNCTION_KEY = re.compile(r"f([1-9]|1[0-9]|2[0-4])")
 
 
 class KeyNotationError(ValueError):
-    """A key spelling we cannot read; `column` is 0-based within the key string."""
+    """A key spelling we cannot read.
 
-    def __init__(self, message: str, column: int = 0) -> None:
+    `column` is 0-based within the string that was parsed; `field` says which one
+    (`"key"` or `"mods"` for wezterm's two-field form) so a file position can be given.
+    """
+
+    def __init__(self, message: str, column: int = 0, field: str = "") -> None:
         super().__init__(message)
         self.column = column
+        self.field = field
+
+
+KEY_NAMES: tuple[str, ...] = (
+    "CR", "Enter", "Esc", "Space", "Tab", "BS", "Del", "Insert", "Up", "Down", "Left",
+    "Right", "Home", "End", "PageUp", "PageDown", "lt", "gt", "Bar", "Bslash", "F1", "F12",
+)  # fmt: skip
+
+
+def _unknown_key(name: str) -> str:
+    """`unknown key name 'Hom' (did you mean 'Home'?)`: the suggestion is case-blind."""
+    lowered = {k.lower(): k for k in (*_SPECIAL, *KEY_NAMES)}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    hint = f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+    return f"unknown key name {name!r}{hint}"
+
+
+def _unknown_mod(name: str, spellings: tuple[str, ...]) -> str:
+    lowered = {k.lower(): k for k in spellings}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)
+    hint = f"did you mean {lowered[close[0]]!r}? " if close else ""
+    return f"unknown modifier {name!r} ({hint}use {', '.join(spellings)})"
+
+
+_VIM_MODS = ("C", "M", "A", "S", "D")
+_WEZ_MODS = ("CTRL", "SHIFT", "ALT", "META", "OPT", "SUPER", "CMD", "WIN", "LEADER")
 
 
 def _base_key(name: str) -> str | None:
@@ -157,7 +188,7 @@ def parse_vim_keys(text: str) -> tuple[str, ...]:
                 i += 1
                 continue
             inner = text[i + 1 : end]
-            chords.append(_parse_bracketed(inner, i))
+            chords.append(_parse_bracketed(inner, i + 1))
             i = end + 1
             continue
         chords.append("space" if ch == " " else ch)
@@ -168,6 +199,7 @@ def parse_vim_keys(text: str) -> tuple[str, ...]:
 
 
 def _parse_bracketed(inner: str, column: int) -> str:
+    """One `<…>` group; `column` is where `inner` starts in the whole sequence."""
     if inner.lower() == "leader":
         return LEADER
     parts = inner.split("-")
@@ -175,16 +207,18 @@ def _parse_bracketed(inner: str, column: int) -> str:
         parts = [*inner[:-2].split("-"), "-"]
     *mod_names, key_name = parts
     mods: set[str] = set()
+    offset = column
     for name in mod_names:
         mod = _MOD_ALIASES.get(name.lower())
         if mod is None:
-            raise KeyNotationError(
-                f"unknown modifier {name!r} in <{inner}> (use C, M/A, S, D)", column
-            )
+            raise KeyNotationError(_unknown_mod(name, _VIM_MODS) + f" in <{inner}>", offset)
         mods.add(mod)
+        offset += len(name) + 1
     key = _base_key(key_name)
     if key is None:
-        raise KeyNotationError(f"unknown key name {key_name!r} in <{inner}>", column)
+        raise KeyNotationError(_unknown_key(key_name) + f" in <{inner}>", offset)
+    if "ctrl" in mods and len(key) == 1 and key.isalpha() and "shift" not in mods:
+        key = key.lower()  # vim: `<C-P>` is `<C-p>`; write `<C-S-p>` for ctrl+shift
     return make_chord(key, mods)
 
 
@@ -192,20 +226,22 @@ def parse_wezterm_key(key: str, mods: str = "") -> tuple[str, ...]:
     """wezterm's `key = 'p', mods = 'CTRL|SHIFT'` → chords (LEADER adds a leader prefix)."""
     base = _base_key(key)
     if base is None:
-        raise KeyNotationError(f"unknown key name {key!r}")
+        raise KeyNotationError(_unknown_key(key), 0, "key")
     names: set[str] = set()
     leader = False
-    for raw in filter(None, (m.strip() for m in mods.split("|"))):
+    offset = 0
+    for part in mods.split("|"):
+        raw = part.strip()
+        column = offset + len(part) - len(part.lstrip())
+        offset += len(part) + 1
+        if not raw or raw.upper() == "NONE":
+            continue
         if raw.upper() == "LEADER":
             leader = True
             continue
-        if raw.upper() == "NONE":
-            continue
         mod = _MOD_ALIASES.get(raw.lower())
         if mod is None:
-            raise KeyNotationError(
-                f"unknown modifier {raw!r} (use CTRL, SHIFT, ALT/META/OPT, SUPER/CMD/WIN, LEADER)"
-            )
+            raise KeyNotationError(_unknown_mod(raw, _WEZ_MODS), column, "mods")
         names.add(mod)
     chord = make_chord(base, names)
     return (LEADER, chord) if leader else (chord,)
@@ -215,17 +251,32 @@ def parse_textual_key(key: str) -> str:
     """Textual's `ctrl+shift+p` / `alt+f` / `question_mark` → canonical chord."""
     if key == "+":
         return "+"
-    *mod_names, base_name = key.split("+")
-    base = _base_key(base_name)
-    if base is None:
-        raise KeyNotationError(f"unknown key name {base_name!r}")
+    if key.endswith("++"):  # `ctrl++`
+        mod_names, base_name = key[:-2].split("+"), "+"
+    else:
+        *mod_names, base_name = key.split("+")
+    offset = 0
     mods = set()
     for name in mod_names:
         mod = _MOD_ALIASES.get(name.lower())
         if mod is None:
-            raise KeyNotationError(f"unknown modifier {name!r}")
+            raise KeyNotationError(_unknown_mod(name, ("ctrl", "alt", "shift", "super")), offset)
         mods.add(mod)
+        offset += len(name) + 1
+    base = _base_key(base_name)
+    if base is None:
+        raise KeyNotationError(_unknown_key(base_name), offset)
     return make_chord(base, mods)
+
+
+def split_chord(chord: str) -> tuple[list[str], str]:
+    """`ctrl+shift+p` → (['ctrl', 'shift'], 'p'); copes with `+` and `ctrl++` as keys."""
+    if len(chord) == 1 or chord == LEADER:
+        return [], chord
+    if chord.endswith("++"):
+        return chord[:-2].split("+"), "+"
+    *mods, key = chord.split("+")
+    return mods, key
 
 
 def chord_from_event(key: str, character: str | None) -> str:
@@ -238,35 +289,46 @@ def chord_from_event(key: str, character: str | None) -> str:
         return key
 
 
+_DISPLAY_NAMES = {
+    "enter": "CR",
+    "escape": "Esc",
+    "space": "Space",
+    "tab": "Tab",
+    "backspace": "BS",
+    "delete": "Del",
+    "pageup": "PageUp",
+    "pagedown": "PageDown",
+    "up": "Up",
+    "down": "Down",
+    "left": "Left",
+    "right": "Right",
+    "home": "Home",
+    "end": "End",
+    "insert": "Insert",
+    "<": "lt",
+    ">": "gt",
+    "|": "Bar",
+    "\\": "Bslash",
+}
+_MOD_LETTERS = {"ctrl": "C", "alt": "M", "super": "D", "shift": "S"}
+
+
 def display_chord(chord: str) -> str:
-    """neovim-style spelling for humans: `<C-q>`, `<M-f>`, `g`, `<CR>`."""
+    """neovim-style spelling for humans: `<C-q>`, `<M-f>`, `g`, `<CR>`.
+
+    The result reads back through `parse_vim_keys` to the same chord, so the
+    cheat sheet and exported keymaps can be pasted into a keymap file.
+    """
     if chord == LEADER:
         return "<leader>"
     if len(chord) == 1:
         return {"<": "<lt>", "|": "<Bar>"}.get(chord, chord)
-    *mods, key = chord.split("+") if chord != "+" else ["+"]
-    letters = {"ctrl": "C", "alt": "M", "super": "D", "shift": "S"}
-    names = {
-        "enter": "CR",
-        "escape": "Esc",
-        "space": "Space",
-        "tab": "Tab",
-        "backspace": "BS",
-        "delete": "Del",
-        "pageup": "PageUp",
-        "pagedown": "PageDown",
-        "up": "Up",
-        "down": "Down",
-        "left": "Left",
-        "right": "Right",
-        "home": "Home",
-        "end": "End",
-        "insert": "Insert",
-    }
-    if not mods and key not in names and not _FUNCTION_KEY.fullmatch(key):
+    mods, key = split_chord(chord)
+    plain = key not in _DISPLAY_NAMES and not _FUNCTION_KEY.fullmatch(key)
+    if not mods and plain:
         return key
-    key_text = names.get(key, key.upper() if _FUNCTION_KEY.fullmatch(key) else key)
-    return "<" + "".join(f"{letters[m]}-" for m in mods) + key_text + ">"
+    key_text = _DISPLAY_NAMES.get(key, key.upper() if _FUNCTION_KEY.fullmatch(key) else key)
+    return "<" + "".join(f"{_MOD_LETTERS.get(m, m)}-" for m in mods) + key_text + ">"
 
 
 def display_sequence(chords: tuple[str, ...]) -> str:
@@ -282,14 +344,22 @@ class TerminalSupport:
     reason: str = ""
 
 
+_LEGACY_TWINS = {"i": "Tab", "m": "Enter", "[": "Esc", "h": "Backspace on many terminals"}
+
+
 def terminal_support(chord: str) -> TerminalSupport:
-    """Chords a legacy terminal cannot tell apart from others, and why."""
-    mods = chord.split("+")[:-1] if len(chord) > 1 else []
-    key = chord.split("+")[-1] if len(chord) > 1 else chord
+    """Chords a legacy terminal (xterm, tmux without extended keys) cannot deliver, and why."""
+    if chord == LEADER:
+        return TerminalSupport(True)
+    mods, key = split_chord(chord)
     if "super" in mods:
         return TerminalSupport(False, "SUPER/CMD never reaches a terminal app")
     if "ctrl" in mods and "shift" in mods:
         return TerminalSupport(False, "CTRL+SHIFT needs the kitty keyboard protocol")
+    if "ctrl" in mods and key in _LEGACY_TWINS and key != "h":
+        return TerminalSupport(False, f"CTRL+{key} is the same byte as {_LEGACY_TWINS[key]}")
     if "ctrl" in mods and len(key) == 1 and not key.isalpha() and key not in "@[]\\^_ ":
         return TerminalSupport(False, f"CTRL+{key} has no legacy terminal encoding")
+    if key in ("enter", "escape", "backspace") and ({"ctrl", "shift"} & set(mods)):
+        return TerminalSupport(False, f"{'+'.join(mods).upper()}+{key} needs the kitty protocol")
     return TerminalSupport(True)

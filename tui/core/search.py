@@ -62,6 +62,7 @@ class SearchResult:
     searched: int
     errors: list[QueryError] = field(default_factory=list)
     partial_count: int = 0
+    terms: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -337,6 +338,7 @@ class SearchEngine:
             searched=total_entries,
             errors=list(parsed.errors),
             partial_count=len(partial_ids),
+            terms=[fold(t.text) for group in generating for t in group],
         )
 
     def _passes(self, i: int, checks: list[list[Term | FieldFilter]]) -> bool:

@@ -1,0 +1,414 @@
+"""The notesift Textual app: wiring between the core, the widgets and the keymap.
+
+Every key goes through `KeySequencer` (our keymap, sequences, leader, tables)
+before Textual sees it; what the keymap does not claim is passed on, which is
+how typing reaches the search prompt. Searches and index updates run in thread
+workers; a newer keystroke makes older results stale, and they are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextlib
+import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from textual import events, work
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, OptionList
+from textual.worker import get_current_worker
+
+from tui.app_actions import ActionHandlers
+from tui.commands import ActionCommands
+from tui.core.actions import ActionCall
+from tui.core.config import Config
+from tui.core.filters import describe_filters
+from tui.core.index import NoteIndex
+from tui.core.keymap import Keymap, KeySequencer
+from tui.core.keymap_file import keymap_sources, load_keymap
+from tui.core.keys import chord_from_event, display_sequence
+from tui.core.query import parse_query
+from tui.core.search import SearchEngine, SearchHit, SearchResult
+from tui.core.state import load_state, save_state
+from tui.core.watch import ChangeBatch, NotesWatcher
+from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
+from tui.widgets.preview import PreviewPane
+from tui.widgets.results import RESULT_ROWS, ResultsList
+from tui.widgets.side_panel import SidePanel
+from tui.widgets.status import StatusInfo, StatusLine
+from tui.widgets.which_key import WhichKey
+
+WHICH_KEY_DELAY = 0.35
+NARROW_WIDTH = 100
+EditorRunner = Callable[[list[str]], int]
+
+
+@dataclass(slots=True)
+class AppSettings:
+    """What the app is started with; the CLI and the tests both build one."""
+
+    root: Path
+    config: Config = field(default_factory=Config)
+    problems: list[str] = field(default_factory=list)
+    keymap_file: Path | None = None
+    keymap_preset: str | None = None
+    theme: str | None = None
+    watch: bool = True
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    state_file: Path | None = None
+    editor_runner: EditorRunner | None = None
+
+
+class NotesiftApp(ActionHandlers, App[int]):
+    """Find, preview and open notes from the keyboard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "notesift"
+    COMMANDS = App.COMMANDS | {ActionCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, settings: AppSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.index: NoteIndex | None = None
+        self.index_lock = threading.Lock()
+        self.keymap, keymap_problems = self._load_keymap()
+        self.problems = list(settings.problems) + keymap_problems
+        self.sequencer = KeySequencer(self.keymap)
+        self.state = load_state(settings.state_file)
+        self.sort = "score"
+        self.result: SearchResult | None = None
+        self.watcher: NotesWatcher | None = None
+        self._search_seq = 0
+        self._keymap_mtimes = self._stat_keymaps()
+        self._which_key_timer: object | None = None
+        self._sequence_timer: object | None = None
+        self.status_info = StatusInfo()
+
+    # -- building the screen -----------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self.search_input = Input(
+            placeholder="Search — fzf syntax: 'exact ^prefix suffix$ !not a | b · "
+            "kind:tweet #tag @author date:2024-04 likes:>100",
+            id="search",
+        )
+        self.results = ResultsList(id="results")
+        self.preview = PreviewPane(id="preview")
+        self.side = SidePanel(id="side")
+        self.status = StatusLine(id="status")
+        self.which_key = WhichKey(id="which-key")
+        with Vertical(id="main"):
+            yield self.search_input
+            with Horizontal(id="body"):
+                yield self.side
+                yield self.results
+                yield self.preview
+            yield self.status
+        yield self.which_key
+
+    def on_mount(self) -> None:
+        themes, theme_problems = discover_themes()
+        register_themes(self, themes)
+        self.problems.extend(theme_problems)
+        names = {t.name for t in themes} | set(self.available_themes)
+        wanted = self.settings.theme or self.settings.config.theme or self.state.get("theme")
+        if wanted and wanted not in names:
+            self.problems.append(f"theme {wanted!r} not found; using {DEFAULT_THEME}")
+            wanted = None
+        self.theme = wanted or (DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark")
+        self.search_input.focus()
+        self._apply_layout(self.size.width, self.size.height)
+        self.status_info.message = f"indexing {self.settings.root} …"
+        self._update_status()
+        if self.problems:
+            self.notify(
+                f"{len(self.problems)} problem(s) in config/keymap/themes; defaults used.\n"
+                f"{self.problems[0]}",
+                severity="warning",
+                timeout=8,
+            )
+        self.load_index()
+        self.set_interval(1.0, self._check_keymap_changed)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return theme_variable_defaults(self.current_theme)
+
+    def watch_theme(self, theme: str) -> None:
+        if self.state.get("theme") != theme and self.is_mounted:
+            self.state["theme"] = theme
+            save_state(self.state, self.settings.state_file)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout(event.size.width, event.size.height)
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        body = self.query_one("#body")
+        body.set_class(width < NARROW_WIDTH, "-narrow")
+        body.set_class(width < NARROW_WIDTH and height < 20, "-tiny")
+
+    # -- the index and the watcher -----------------------------------------------
+
+    @work(thread=True, group="index", exit_on_error=False)
+    def load_index(self) -> None:
+        index = NoteIndex(
+            self.settings.root,
+            cache_dir=self.settings.cache_dir,
+            use_cache=self.settings.use_cache,
+            ignore_globs=self.settings.config.ignore,
+        )
+        with self.index_lock:
+            index.refresh()
+            _ = index.engine
+        self.call_from_thread(self._index_ready, index)
+
+    def _index_ready(self, index: NoteIndex) -> None:
+        self.index = index
+        self.status_info.message = ""
+        if self.settings.watch and self.settings.config.watch:
+            self.watcher = NotesWatcher(
+                index.root, self._on_watch_batch, ignore_globs=self.settings.config.ignore
+            )
+            self.watcher.start()
+            if self.watcher.notice:
+                self.notify(self.watcher.notice, severity="warning", timeout=10)
+        self.request_search()
+
+    def _on_watch_batch(self, batch: ChangeBatch) -> None:
+        """Runs on the watcher's thread: update the index, then refresh the screen."""
+        index = self.index
+        if index is None:
+            return
+        with self.index_lock:
+            if batch.rescan:
+                index.refresh()
+            else:
+                for path in sorted(batch.paths):
+                    index.update_path(path)
+            _ = index.engine
+        with contextlib.suppress(RuntimeError):  # the app may be shutting down
+            self.call_from_thread(self.request_search)
+
+    def engine(self) -> SearchEngine | None:
+        if self.index is None:
+            return None
+        with self.index_lock:
+            return self.index.engine
+
+    def reindex(self, path: Path) -> None:
+        """Re-read one file now (after the editor closed), then search again."""
+        if self.index is None:
+            return
+        with self.index_lock:
+            self.index.update_path(path)
+        self.request_search()
+
+    # -- searching ---------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.search_input:
+            self.request_search()
+
+    def request_search(self) -> None:
+        self._search_seq += 1
+        self.run_worker(
+            partial(self._search_job, self._search_seq, self.search_input.value, self.sort),
+            thread=True,
+            exclusive=True,
+            group="search",
+            exit_on_error=False,
+        )
+
+    def _search_job(self, seq: int, query: str, sort: str) -> None:
+        engine = self.engine()
+        if engine is None:
+            return
+        if query.strip():
+            result = engine.search(query, limit=RESULT_ROWS, sort=sort)
+        else:
+            result = self.recent_result(engine, sort)
+        if get_current_worker().is_cancelled or seq != self._search_seq:
+            return
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self._show_result, seq, query, result)
+
+    def recent_result(self, engine: SearchEngine, sort: str) -> SearchResult:
+        """The empty query: notes, newest first (recently used entries come first in #5)."""
+        order = "date" if sort == "score" else sort
+        return engine.search("kind:note", limit=RESULT_ROWS, sort=order)
+
+    def _show_result(self, seq: int, query: str, result: SearchResult) -> None:
+        if seq != self._search_seq:
+            return
+        keep = self.results.pending_select or (
+            self.results.current.entry.id if self.results.current else None
+        )
+        self.results.pending_select = None
+        self.result = result
+        self.results.show_hits(result.hits, keep_id=keep)
+        self.status_info.matches = result.total
+        self.status_info.total = result.searched
+        self.status_info.filters = describe_filters(parse_query(query))
+        self.status_info.message = "; ".join(e.message for e in result.errors)
+        self._show_preview()
+        self._update_status()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list is self.results:
+            self._show_preview()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list is self.side.options:
+            self.choose_side_item(event.option_index)
+
+    def _show_preview(self) -> None:
+        hit: SearchHit | None = self.results.current
+        terms = self.result.terms if self.result else []
+        self.preview.show(hit, terms)
+
+    # -- status ------------------------------------------------------------------
+
+    def warnings(self) -> list[str]:
+        found = list(self.problems)
+        if self.index is not None:
+            found.extend(self.index.warnings)
+        if self.watcher is not None and self.watcher.notice:
+            found.append(self.watcher.notice)
+        return found
+
+    def _update_status(self) -> None:
+        info = self.status_info
+        info.mode = self.sequencer.mode
+        info.sort = self.sort
+        info.watch = self.watcher.mode if self.watcher else "off"
+        info.warnings = len(self.warnings())
+        info.marked = len(self.results.marked)
+        keys = self.keymap.keys_for("show_warnings")
+        info.warnings_key = display_sequence(keys[0]) if keys else ""
+        info.pending_keys = display_sequence(self.sequencer.pending)
+        self.status.show(info)
+
+    # -- keys --------------------------------------------------------------------
+
+    def _load_keymap(self) -> tuple[Keymap, list[str]]:
+        return load_keymap(self.settings.keymap_file, self.settings.keymap_preset)
+
+    def _stat_keymaps(self) -> dict[Path, float]:
+        stamps = {}
+        for path in keymap_sources(self.settings.keymap_file, self.settings.keymap_preset):
+            try:
+                stamps[path] = path.stat().st_mtime
+            except OSError:
+                stamps[path] = 0.0
+        return stamps
+
+    def _check_keymap_changed(self) -> None:
+        """Saving the keymap file re-applies it in the running app."""
+        stamps = self._stat_keymaps()
+        if stamps == self._keymap_mtimes:
+            return
+        self._keymap_mtimes = stamps
+        self.keymap, problems = self._load_keymap()
+        self.sequencer.set_keymap(self.keymap)
+        self.sequencer.mode = self._mode_from_focus()
+        self.problems = [p for p in self.problems if "keymap" not in p] + problems
+        severity = "warning" if problems else "information"
+        detail = f": {problems[0]}" if problems else ""
+        self.notify(f"keymap reloaded{detail}", severity=severity)
+        self._update_status()
+
+    def _mode_from_focus(self) -> str:
+        focused = self.focused
+        if focused is self.search_input:
+            return "insert"
+        if focused is self.preview:
+            return "preview"
+        return "normal"
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.sequencer.mode = self._mode_from_focus()
+        self.sequencer.reset()
+        self._update_status()
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.screen is self.screen_stack[0]
+            and self._dispatch_key(event)
+        ):
+            return
+        await super().on_event(event)
+
+    def _dispatch_key(self, event: events.Key) -> bool:
+        """True when the keymap took the key; False lets Textual handle it (typing)."""
+        chord = chord_from_event(event.key, event.character)
+        outcome = self.sequencer.feed(chord)
+        for replayed in outcome.replay:
+            self._type_chord(replayed)
+        for action in outcome.actions:
+            self.run_action_call(action)
+        self._after_keys(outcome.pending)
+        return not outcome.passthrough
+
+    def _type_chord(self, chord: str) -> None:
+        if self.focused is self.search_input and (len(chord) == 1 or chord == "space"):
+            self.search_input.insert_text_at_cursor(" " if chord == "space" else chord)
+
+    def _after_keys(self, pending: bool) -> None:
+        for timer in (self._which_key_timer, self._sequence_timer):
+            if timer is not None:
+                timer.stop()  # type: ignore[attr-defined]
+        self._which_key_timer = self._sequence_timer = None
+        if pending:
+            self._which_key_timer = self.set_timer(WHICH_KEY_DELAY, self._show_which_key)
+            wait = self.sequencer.seconds_until_timeout()
+            if wait is not None:
+                self._sequence_timer = self.set_timer(wait + 0.01, self._sequence_timeout)
+        elif self.sequencer.active_table is None:
+            self.which_key.close()
+        self._update_status()
+
+    def _show_which_key(self) -> None:
+        if self.sequencer.pending:
+            self.which_key.show_options(self.sequencer.pending, self.sequencer.pending_options())
+
+    def _sequence_timeout(self) -> None:
+        outcome = self.sequencer.poll()
+        if outcome is None:
+            return
+        for replayed in outcome.replay:
+            self._type_chord(replayed)
+        for action in outcome.actions:
+            self.run_action_call(action)
+        self._after_keys(False)
+
+    def run_action_call(self, call: ActionCall) -> None:
+        """Run a registered action (from a key, the palette or a key table)."""
+        handler = getattr(self, f"act_{call.name}", None)
+        if handler is None:
+            self.notify(f"action {call.name!r} is not available yet", severity="warning")
+            return
+        handler(call)
+        self._update_status()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.index is not None:
+            self.index.close()
+
+    def default_editor_runner(self, argv: list[str]) -> int:
+        with self.suspend():
+            return subprocess.call(argv)
+
+
+def make_app(settings: AppSettings) -> NotesiftApp:
+    """The one factory for the CLI and the tests."""
+    return NotesiftApp(settings)

@@ -1,0 +1,260 @@
+"""What each registered action does in the app (`act_<name>` methods).
+
+Kept apart from `app.py`, which only wires widgets, workers and keys together.
+Each handler receives the `ActionCall` so actions with arguments (`filter`,
+`sort`, `copy`, key tables) read them from one place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import SuspendNotSupported
+
+from tui.core.actions import ActionCall
+from tui.core.editor import editor_argv, editor_command
+from tui.screens.warnings import WarningsScreen
+
+if TYPE_CHECKING:
+    from tui.app import NotesiftApp
+
+    _Base = NotesiftApp
+else:
+    _Base = object
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if " " in value else value
+
+
+class ActionHandlers(_Base):
+    """Mixed into `NotesiftApp`."""
+
+    # -- app and modes -------------------------------------------------------------
+
+    def act_quit(self, call: ActionCall) -> None:
+        self.exit(0)
+
+    def act_none(self, call: ActionCall) -> None:
+        return
+
+    def act_command_palette(self, call: ActionCall) -> None:
+        self.action_command_palette()
+
+    def act_cheatsheet(self, call: ActionCall) -> None:
+        from tui.screens.cheatsheet import CheatSheetScreen
+
+        self.push_screen(CheatSheetScreen(self.keymap))
+
+    def act_focus_search(self, call: ActionCall) -> None:
+        self.search_input.focus()
+
+    def act_normal_mode(self, call: ActionCall) -> None:
+        self.results.focus()
+
+    def act_show_warnings(self, call: ActionCall) -> None:
+        self.push_screen(WarningsScreen(self.warnings()))
+
+    # -- moving ------------------------------------------------------------------
+
+    def _in_preview(self) -> bool:
+        return self.focused is self.preview
+
+    def act_next(self, call: ActionCall) -> None:
+        if self._in_preview():
+            self.preview.scroll_relative(y=1, animate=False)
+        else:
+            self.results.move(1)
+
+    def act_prev(self, call: ActionCall) -> None:
+        if self._in_preview():
+            self.preview.scroll_relative(y=-1, animate=False)
+        else:
+            self.results.move(-1)
+
+    def act_first(self, call: ActionCall) -> None:
+        if self._in_preview():
+            self.preview.scroll_home(animate=False)
+        else:
+            self.results.jump(0)
+
+    def act_last(self, call: ActionCall) -> None:
+        if self._in_preview():
+            self.preview.scroll_end(animate=False)
+        else:
+            self.results.jump(len(self.results.hits) - 1)
+
+    def act_page_down(self, call: ActionCall) -> None:
+        if self._in_preview():
+            self.preview.scroll_page_down(animate=False)
+        else:
+            self.results.move(self.results.half_page)
+
+    def act_page_up(self, call: ActionCall) -> None:
+        if self._in_preview():
+            self.preview.scroll_page_up(animate=False)
+        else:
+            self.results.move(-self.results.half_page)
+
+    def act_preview_down(self, call: ActionCall) -> None:
+        self.preview.scroll_relative(y=3, animate=False)
+
+    def act_preview_up(self, call: ActionCall) -> None:
+        self.preview.scroll_relative(y=-3, animate=False)
+
+    # -- view --------------------------------------------------------------------
+
+    def act_toggle_preview(self, call: ActionCall) -> None:
+        self.query_one("#body").toggle_class("-no-preview")
+
+    def act_zoom_preview(self, call: ActionCall) -> None:
+        body = self.query_one("#body")
+        body.toggle_class("-zoom")
+        body.remove_class("-no-preview")
+
+    def act_focus_next_pane(self, call: ActionCall) -> None:
+        body = self.query_one("#body")
+        panes = [self.search_input]
+        if not body.has_class("-zoom"):
+            if self.side.is_open:
+                panes.append(self.side.options)
+            panes.append(self.results)
+        if not body.has_class("-no-preview"):
+            panes.append(self.preview)
+        current = self.focused
+        index = panes.index(current) if current in panes else -1
+        panes[(index + 1) % len(panes)].focus()
+
+    def _toggle_side(self, kind: str) -> None:
+        if self.side.is_open and self.side.kind == kind:
+            self.side.remove_class("-open")
+            self.results.focus()
+            return
+        rows = self._side_rows(kind)
+        titles = {"outline": "Outline", "tags": "Tags", "notes": "Notes"}
+        self.side.fill(kind, f"{titles[kind]} ({len(rows)})", rows)
+        self.side.add_class("-open")
+        self.side.options.focus()
+
+    def _side_rows(self, kind: str) -> list[tuple[str, str]]:
+        engine = self.engine()
+        entries = engine.entries if engine else []
+        if kind == "tags":
+            counts = Counter(tag for e in entries for tag in e.tags)
+            return [(f"#{t}  ({n})", t) for t, n in sorted(counts.items())]
+        if kind == "notes":
+            notes = sorted((e for e in entries if e.kind == "note"), key=lambda e: e.path)
+            return [(f"{e.path} — {e.title}", e.id) for e in notes]
+        current = self.results.current
+        if current is None:
+            return []
+        path = current.entry.path
+        parts = sorted(
+            (e for e in entries if e.path == path and e.kind in ("note", "section")),
+            key=lambda e: e.line,
+        )
+        rows = []
+        for e in parts:
+            depth = max(0, e.breadcrumb.count(" › ") - 1) if e.kind == "section" else 0
+            rows.append((f"{'  ' * depth}{e.title}  :{e.line}", e.id))
+        return rows
+
+    def act_toggle_outline(self, call: ActionCall) -> None:
+        self._toggle_side("outline")
+
+    def act_toggle_tags(self, call: ActionCall) -> None:
+        self._toggle_side("tags")
+
+    def act_toggle_notes(self, call: ActionCall) -> None:
+        self._toggle_side("notes")
+
+    def choose_side_item(self, index: int) -> None:
+        """Outline/notes: jump to that entry; tags: filter by the tag."""
+        if not 0 <= index < len(self.side.values):
+            return
+        value = self.side.values[index]
+        if self.side.kind == "tags":
+            self._set_query(f"#{value} ")
+            self.results.focus()
+            return
+        engine = self.engine()
+        entry = next((e for e in engine.entries if e.id == value), None) if engine else None
+        if entry is None:
+            return
+        self.results.pending_select = entry.id
+        self._set_query(f"path:{_quoted(entry.path)} ")
+        self.results.focus()
+
+    # -- searching ---------------------------------------------------------------
+
+    def _set_query(self, text: str) -> None:
+        self.search_input.value = text
+        self.search_input.cursor_position = len(text)
+
+    def act_clear_query(self, call: ActionCall) -> None:
+        self._set_query("")
+
+    def act_filter(self, call: ActionCall) -> None:
+        self._set_query(str(call.arg("query", "")))
+        self.search_input.focus()
+
+    def act_sort(self, call: ActionCall) -> None:
+        self.sort = str(call.arg("by", "score"))
+        self.request_search()
+
+    # -- entries -----------------------------------------------------------------
+
+    def act_toggle_mark(self, call: ActionCall) -> None:
+        current = self.results.current
+        if current is None:
+            return
+        marked = self.results.marked
+        entry_id = current.entry.id
+        marked.symmetric_difference_update({entry_id})
+        index = self.results.highlighted or 0
+        self.results.refresh_row(index)
+        self.results.move(1)
+
+    def act_open_in_editor(self, call: ActionCall) -> None:
+        hit = self.results.current
+        if hit is None or self.index is None:
+            return
+        path = self.index.root / hit.entry.path
+        command = editor_command(configured=self.settings.config.editor)
+        argv = editor_argv(command, path, hit.match_line)
+        runner = self.settings.editor_runner or self.default_editor_runner
+        try:
+            code = runner(argv)
+        except SuspendNotSupported:
+            self.notify("this terminal cannot hand over to an editor", severity="error")
+            return
+        except OSError as exc:
+            reason = exc.strerror or exc
+            self.notify(f"could not start editor {argv[0]!r}: {reason}", severity="error")
+            return
+        if code:
+            self.notify(f"editor exited with status {code}", severity="warning")
+        self.reindex(Path(path))
+
+    # -- key tables --------------------------------------------------------------
+
+    def act_activate_key_table(self, call: ActionCall) -> None:
+        name = str(call.arg("name", ""))
+        one_shot = bool(call.arg("one_shot", True))
+        timeout = call.arg("timeout_ms")
+        if not self.sequencer.activate_table(name, one_shot, timeout):
+            self.notify(f"no key table named {name!r}", severity="warning")
+            return
+        table = self.keymap.key_tables[name]
+        from tui.core.keymap import PendingOption
+
+        self.which_key.show_options(
+            (f"table:{name}",),
+            [PendingOption(b.keys[0], b.desc or b.action.label, False) for b in table.bindings],
+        )
+
+    def act_pop_key_table(self, call: ActionCall) -> None:
+        self.sequencer.pop_table()
+        self.which_key.close()

@@ -1,0 +1,1 @@
+"""Modal screens: warnings, cheat sheet, prompts."""

@@ -1,0 +1,1 @@
+"""notesift's widgets: one per module, each fed attributes by the app."""

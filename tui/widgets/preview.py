@@ -1,0 +1,38 @@
+"""The preview pane: the entry rendered, scrolled to and highlighting the match."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.core.search import SearchHit
+from tui.render import MATCH_STYLE, preview_text
+
+
+class PreviewPane(VerticalScroll):
+    """Shows one hit; re-rendering is cheap because entries are at most ~60 lines."""
+
+    DEFAULT_CSS = """
+    PreviewPane { padding: 0 1; }
+    PreviewPane > Static { width: 1fr; }
+    """
+    BINDINGS: list = []
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.body = Static("", id="preview-body", markup=False)
+        self.match_style = MATCH_STYLE
+        self.shown_id: str | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self.body
+
+    def show(self, hit: SearchHit | None, terms: list[str]) -> None:
+        if hit is None:
+            self.body.update("")
+            self.shown_id = None
+            return
+        text, row = preview_text(hit.entry, terms, hit.match_line, self.match_style)
+        self.body.update(text)
+        self.shown_id = hit.entry.id
+        self.call_after_refresh(self.scroll_to, 0, max(0, row - 3), animate=False)

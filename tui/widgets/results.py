@@ -1,0 +1,72 @@
+"""The results list: a capped window of two-line rows, never thousands of widgets."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.core.search import SearchHit
+from tui.render import MATCH_STYLE, result_row
+
+RESULT_ROWS = 200
+
+
+class ResultsList(OptionList):
+    """Shows hits; keeps the highlighted entry (by id) across updates."""
+
+    DEFAULT_CSS = """
+    ResultsList { height: 1fr; border: none; padding: 0; }
+    ResultsList > .option-list--option { padding: 0 1 0 0; }
+    """
+    BINDINGS: list = []  # every key goes through notesift's keymap
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.hits: list[SearchHit] = []
+        self.marked: set[str] = set()
+        self.pending_select: str | None = None
+        self.match_style = MATCH_STYLE
+
+    def show_hits(self, hits: list[SearchHit], keep_id: str | None = None) -> None:
+        """Replace the rows; highlight `keep_id` if it is still there, else the first."""
+        self.hits = hits[:RESULT_ROWS]
+        options = [
+            Option(result_row(h, h.entry.id in self.marked, self.match_style), id=str(i))
+            for i, h in enumerate(self.hits)
+        ]
+        self.set_options(options)
+        target = 0
+        if keep_id is not None:
+            for i, hit in enumerate(self.hits):
+                if hit.entry.id == keep_id:
+                    target = i
+                    break
+        self.highlighted = target if self.hits else None
+
+    @property
+    def current(self) -> SearchHit | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.hits):
+            return None
+        return self.hits[index]
+
+    def refresh_row(self, index: int) -> None:
+        """Redraw one row (after marking it)."""
+        hit = self.hits[index]
+        self.replace_option_prompt_at_index(
+            index, result_row(hit, hit.entry.id in self.marked, self.match_style)
+        )
+
+    def move(self, delta: int) -> None:
+        if not self.hits:
+            return
+        index = 0 if self.highlighted is None else self.highlighted
+        self.highlighted = max(0, min(len(self.hits) - 1, index + delta))
+
+    def jump(self, index: int) -> None:
+        if self.hits:
+            self.highlighted = max(0, min(len(self.hits) - 1, index))
+
+    @property
+    def half_page(self) -> int:
+        return max(1, self.scrollable_content_region.height // 4)

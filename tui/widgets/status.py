@@ -1,0 +1,55 @@
+"""The status line: counts, active filters, mode, watcher state and warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.core.textsafe import one_line
+
+
+@dataclass(slots=True)
+class StatusInfo:
+    """Everything the status line shows; the app fills it in."""
+
+    matches: int = 0
+    total: int = 0
+    mode: str = "insert"
+    filters: list[str] = field(default_factory=list)
+    sort: str = "score"
+    watch: str = "off"
+    warnings: int = 0
+    pending_keys: str = ""
+    message: str = ""
+    marked: int = 0
+    warnings_key: str = ""
+
+
+class StatusLine(Static):
+    """One line at the bottom, like a vim statusline."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    def show(self, info: StatusInfo) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f" {info.mode.upper()} ", style="bold reverse")
+        line.append(f"  {info.matches}/{info.total}")
+        if info.marked:
+            line.append(f"  ● {info.marked} marked", style="bold magenta")
+        if info.filters:
+            line.append("  " + " ".join(one_line(f) for f in info.filters), style="bold")
+        if info.sort != "score":
+            line.append(f"  sort:{info.sort}")
+        line.append(f"  watch:{info.watch}")
+        if info.warnings:
+            hint = f" ({info.warnings_key})" if info.warnings_key else ""
+            line.append(f"  ⚠ {info.warnings} warnings{hint}", style="bold yellow")
+        if info.pending_keys:
+            line.append(f"  {info.pending_keys}…", style="bold")
+        if info.message:
+            line.append(f"  {one_line(info.message)}", style="italic")
+        self.update(line)
