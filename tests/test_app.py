@@ -120,7 +120,7 @@ async def test_enter_opens_the_editor_at_the_line_and_reindexes(
         argv = calls[0]
         assert argv[0] == "nvim" and argv[1] == f"+{hit.match_line}" and argv[2] == "--"
         assert argv[3] == str(example_notes / hit.entry.path)
-        await pilot.press(*"ctrl+u".split())
+        await pilot.press("ctrl+u")
         await _type(pilot, app, "zebracorn")
         assert app.results.hits and app.results.hits[0].entry.path == hit.entry.path
 

@@ -9,7 +9,6 @@ workers; a newer keystroke makes older results stale, and they are dropped.
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import subprocess
 import threading
 from collections.abc import Callable
@@ -78,8 +77,8 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.settings = settings
         self.index: NoteIndex | None = None
         self.index_lock = threading.Lock()
-        self.keymap, keymap_problems = self._load_keymap()
-        self.problems = list(settings.problems) + keymap_problems
+        self.keymap, self.keymap_problems = self._load_keymap()
+        self.problems = list(settings.problems)
         self.sequencer = KeySequencer(self.keymap)
         self.state = load_state(settings.state_file)
         self.sort = "score"
@@ -127,10 +126,11 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._apply_layout(self.size.width, self.size.height)
         self.status_info.message = f"indexing {self.settings.root} …"
         self._update_status()
-        if self.problems:
+        startup_problems = self.problems + self.keymap_problems
+        if startup_problems:
             self.notify(
-                f"{len(self.problems)} problem(s) in config/keymap/themes; defaults used.\n"
-                f"{self.problems[0]}",
+                f"{len(startup_problems)} problem(s) in config/keymap/themes; defaults used.\n"
+                f"{startup_problems[0]}",
                 severity="warning",
                 timeout=8,
             )
@@ -275,7 +275,7 @@ class NotesiftApp(ActionHandlers, App[int]):
     # -- status ------------------------------------------------------------------
 
     def warnings(self) -> list[str]:
-        found = list(self.problems)
+        found = list(self.problems) + list(self.keymap_problems)
         if self.index is not None:
             found.extend(self.index.warnings)
         if self.watcher is not None and self.watcher.notice:
@@ -317,7 +317,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.keymap, problems = self._load_keymap()
         self.sequencer.set_keymap(self.keymap)
         self.sequencer.mode = self._mode_from_focus()
-        self.problems = [p for p in self.problems if "keymap" not in p] + problems
+        self.keymap_problems = problems
         severity = "warning" if problems else "information"
         detail = f": {problems[0]}" if problems else ""
         self.notify(f"keymap reloaded{detail}", severity=severity)

@@ -52,6 +52,8 @@ class ActionHandlers(_Base):
         self.search_input.focus()
 
     def act_normal_mode(self, call: ActionCall) -> None:
+        if self._in_side():
+            self.side.remove_class("-open")
         self.results.focus()
 
     def act_show_warnings(self, call: ActionCall) -> None:
@@ -62,26 +64,46 @@ class ActionHandlers(_Base):
     def _in_preview(self) -> bool:
         return self.focused is self.preview
 
+    def _in_side(self) -> bool:
+        return self.focused is self.side.options
+
+    def _move_side(self, delta: int | None = None, to: int | None = None) -> None:
+        options = self.side.options
+        count = options.option_count
+        if not count:
+            return
+        current = options.highlighted or 0
+        target = to if to is not None else current + (delta or 0)
+        options.highlighted = max(0, min(count - 1, target))
+
     def act_next(self, call: ActionCall) -> None:
-        if self._in_preview():
+        if self._in_side():
+            self._move_side(1)
+        elif self._in_preview():
             self.preview.scroll_relative(y=1, animate=False)
         else:
             self.results.move(1)
 
     def act_prev(self, call: ActionCall) -> None:
-        if self._in_preview():
+        if self._in_side():
+            self._move_side(-1)
+        elif self._in_preview():
             self.preview.scroll_relative(y=-1, animate=False)
         else:
             self.results.move(-1)
 
     def act_first(self, call: ActionCall) -> None:
-        if self._in_preview():
+        if self._in_side():
+            self._move_side(to=0)
+        elif self._in_preview():
             self.preview.scroll_home(animate=False)
         else:
             self.results.jump(0)
 
     def act_last(self, call: ActionCall) -> None:
-        if self._in_preview():
+        if self._in_side():
+            self._move_side(to=self.side.options.option_count - 1)
+        elif self._in_preview():
             self.preview.scroll_end(animate=False)
         else:
             self.results.jump(len(self.results.hits) - 1)
@@ -218,6 +240,9 @@ class ActionHandlers(_Base):
         self.results.move(1)
 
     def act_open_in_editor(self, call: ActionCall) -> None:
+        if self._in_side():
+            self.choose_side_item(self.side.options.highlighted or 0)
+            return
         hit = self.results.current
         if hit is None or self.index is None:
             return
@@ -252,7 +277,11 @@ class ActionHandlers(_Base):
 
         self.which_key.show_options(
             (f"table:{name}",),
-            [PendingOption(b.keys[0], b.desc or b.action.label, False) for b in table.bindings],
+            [
+                PendingOption(b.keys[0], b.desc or b.action.label, False)
+                for b in table.bindings
+                if b.action.name != "none"
+            ],
         )
 
     def act_pop_key_table(self, call: ActionCall) -> None:

@@ -11,7 +11,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from tui.core.config import load_config, resolve_notes_dir
@@ -147,25 +146,17 @@ def _app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def split_keymap_choice(value: str | None) -> tuple[Path | None, str | None]:
-    """`--keymap vim` names a preset; anything path-like names a file."""
-    if not value:
-        return None, None
-    if "/" not in value and not value.endswith(".toml") and not Path(value).exists():
-        return None, value
-    return Path(value).expanduser(), None
-
-
 def run_app(args: argparse.Namespace) -> int:
     """Start the TUI; returns the exit status."""
     from tui.app import AppSettings, make_app
+    from tui.core.keymap_file import keymap_choice
 
     config, problems = load_config()
     root = resolve_notes_dir(args.dir, config)
     if not root.is_dir():
         sys.stderr.write(f"notesift: {printable(str(root))}: not a directory\n")
         return EXIT_ERROR
-    keymap_file, preset = split_keymap_choice(args.keymap)
+    keymap_file, preset = keymap_choice(args.keymap)
     settings = AppSettings(
         root=root,
         config=config,

@@ -22,6 +22,7 @@ class ActionParam:
     kind: type = str
     required: bool = False
     choices: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,16 @@ class ActionCall:
         """`copy field=url`: how the cheat sheet shows the call."""
         if not self.args:
             return self.name
-        return self.name + " " + " ".join(f"{k}={v}" for k, v in self.args)
+        return self.name + " " + " ".join(f"{k}={_label_value(v)}" for k, v in self.args)
+
+
+def _label_value(value: Any) -> str:
+    """Booleans as TOML spells them (`one_shot=true`); text with spaces quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and (not value or value != value.strip() or " " in value):
+        return f'"{value}"'
+    return str(value)
 
 
 COPY_FIELDS = ("entry", "title", "url", "path", "code", "selection")
@@ -107,7 +117,8 @@ _SPECS = (
         "activate_key_table",
         "Activate a named key table (wezterm's ActivateKeyTable)",
         (
-            ActionParam("name", str, required=True),
+            # `name` is also the key of the action table, so TOML spells it `table`.
+            ActionParam("name", str, required=True, aliases=("table",)),
             ActionParam("one_shot", bool),
             ActionParam("timeout_ms", int),
         ),
@@ -127,18 +138,25 @@ def suggest(name: str, choices: list[str] | tuple[str, ...]) -> str:
 
 
 def make_action(value: object) -> tuple[ActionCall | None, list[str]]:
-    """Validate `"quit"` or `{ name = "copy", field = "url" }` against the registry.
+    """Validate an action against the registry.
 
-    Returns the call (None when unusable) and every problem found, each a
-    sentence without position (the caller knows the file and line).
+    Three spellings: `"quit"`, `{ name = "copy", field = "url" }`, and wezterm's
+    `{ activate_key_table = { name = "yank", one_shot = true } }` (needed when an
+    argument is itself called `name`). Returns the call (None when unusable) and
+    every problem found, each a sentence without position (the caller knows the
+    file and line).
     """
     if isinstance(value, str):
         name, raw_args = value, {}
     elif isinstance(value, Mapping):
-        name = value.get("name")
-        raw_args = {k: v for k, v in value.items() if k != "name"}
+        only = next(iter(value), None) if len(value) == 1 else None
+        if "name" not in value and only is not None and isinstance(value[only], Mapping):
+            name, raw_args = only, dict(value[only])
+        else:
+            name = value.get("name")
+            raw_args = {k: v for k, v in value.items() if k != "name"}
         if not isinstance(name, str):
-            return None, ["action table needs a string `name`"]
+            return None, ['action table needs a string `name`, e.g. { name = "copy" }']
     else:
         return None, [f"action must be a name or a table, not {type(value).__name__}"]
     spec = ACTIONS.get(name)
@@ -147,6 +165,8 @@ def make_action(value: object) -> tuple[ActionCall | None, list[str]]:
     problems: list[str] = []
     args: list[tuple[str, Any]] = []
     known = {p.name: p for p in spec.params}
+    aliases = {alias: p.name for p in spec.params for alias in p.aliases}
+    raw_args = {aliases.get(k, k): v for k, v in raw_args.items()}
     for key, arg in raw_args.items():
         param = known.get(key)
         if param is None:

@@ -115,7 +115,8 @@ class SourceCache:
     def _open(self) -> None:
         path = self.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=5)
+        # The index is refreshed from worker threads; callers serialise access.
+        self._db = sqlite3.connect(path, timeout=5, check_same_thread=False)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS sources "
             "(key TEXT PRIMARY KEY, signature TEXT NOT NULL, payload BLOB NOT NULL)"

@@ -119,6 +119,7 @@ class KeyNotationError(ValueError):
 KEY_NAMES: tuple[str, ...] = (
     "CR", "Enter", "Esc", "Space", "Tab", "BS", "Del", "Insert", "Up", "Down", "Left",
     "Right", "Home", "End", "PageUp", "PageDown", "lt", "gt", "Bar", "Bslash", "F1", "F12",
+    "leader",
 )  # fmt: skip
 
 

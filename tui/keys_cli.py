@@ -1,0 +1,139 @@
+"""`notesift keys` (print the cheat sheet) and `notesift check` (validate every setting file).
+
+Both read the keymap exactly as the app does, so what `check` reports is what the
+app would have warned about at start, with `file:line:col` a terminal or an editor
+can jump to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tui.core.actions import suggest
+from tui.core.cheatsheet import FORMATS, cheatsheet_rows, render_sheet
+from tui.core.config import Config, load_config
+from tui.core.keymap_file import (
+    is_warning,
+    keymap_choice,
+    keymap_sources,
+    load_keymap,
+    preset_names,
+    validate_keymap,
+)
+
+__all__ = ["run_check", "run_keys"]
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+_KEYMAP_HELP = "keymap file, or a preset name ({}); default: ~/.config/notesift/keymap.toml"
+
+
+def _keys_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notesift keys",
+        description="Print every key binding as a cheat sheet (paste it into a note).",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="default: text")
+    parser.add_argument("--keymap", help=_KEYMAP_HELP.format(", ".join(preset_names())))
+    return parser
+
+
+def run_keys(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print the cheat sheet; keymap problems go to stderr and never change the exit code."""
+    out, err = out or sys.stdout, err or sys.stderr
+    args = _keys_parser().parse_args(list(argv))
+    user_file, preset = keymap_choice(args.keymap)
+    keymap, problems = load_keymap(user_file, preset)
+    for problem in problems:
+        print(problem, file=err)
+    toml = args.format == "toml"
+    rows = cheatsheet_rows(keymap, include_unbound=toml)
+    out.write(render_sheet(rows, args.format, keymap=keymap if toml else None))
+    return EXIT_OK
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notesift check",
+        description="Check the config, the keymap and the themes; exit 1 on any error.",
+    )
+    parser.add_argument("--keymap", help=_KEYMAP_HELP.format(", ".join(preset_names())))
+    parser.add_argument("--config", help="config file (default: ~/.config/notesift/config.toml)")
+    return parser
+
+
+def _setting_position(path: Path | None, key: str) -> str:
+    """`file:line:col` of `key = …` in a config file (col at the value), else the file start."""
+    if path is None:
+        return "config:1:1"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return f"{path}:1:1"
+    pattern = re.compile(rf"""^\s*(?:{key}|"{key}"|'{key}')\s*=\s*""")
+    for number, line in enumerate(lines, 1):
+        match = pattern.match(line)
+        if match:
+            return f"{path}:{number}:{match.end() + 1}"
+    return f"{path}:1:1"
+
+
+def _check_themes(config: Config, config_path: Path | None) -> tuple[list[str], list[str], int]:
+    """(errors, warnings, theme count); themes need Textual, so it is imported only here."""
+    try:
+        from tui.themes import discover_themes
+    except ImportError as exc:  # pragma: no cover - Textual is a dependency
+        return [f"themes:1:1: cannot check themes ({exc})"], [], 0
+    themes, problems = discover_themes()
+    errors = [p for p in problems if "(ignored)" not in p]
+    warnings = [p for p in problems if "(ignored)" in p]
+    names = [theme.name for theme in themes]
+    if config.theme and config.theme not in names:
+        errors.append(
+            f"{_setting_position(config_path, 'theme')}: unknown theme {config.theme!r}"
+            f"{suggest(config.theme, names)} (themes: {', '.join(sorted(names))})"
+        )
+    return errors, warnings, len(themes)
+
+
+def run_check(argv: Sequence[str], out: TextIO | None = None) -> int:
+    """Validate config, keymap and themes; print each problem; 1 if any is an error."""
+    out = out or sys.stdout
+    args = _check_parser().parse_args(list(argv))
+    errors: list[str] = []
+    warnings: list[str] = []
+
+    config_path = Path(args.config).expanduser() if args.config else None
+    if config_path is not None and not config_path.is_file():
+        errors.append(f"{config_path}:1:1: config file not found")
+    config, config_problems = load_config(config_path)
+    errors.extend(config_problems)
+
+    user_file, preset = keymap_choice(args.keymap)
+    keymap, keymap_problems = load_keymap(user_file, preset)
+    keymap_problems += validate_keymap(keymap)
+    errors.extend(p for p in keymap_problems if not is_warning(p))
+    warnings.extend(p for p in keymap_problems if is_warning(p))
+
+    theme_errors, theme_warnings, theme_count = _check_themes(config, config.source or config_path)
+    errors.extend(theme_errors)
+    warnings.extend(theme_warnings)
+
+    for problem in [*errors, *warnings]:
+        print(problem, file=out)
+    if errors:
+        print(f"notesift check: {len(errors)} error(s), {len(warnings)} warning(s)", file=out)
+        return EXIT_PROBLEMS
+    sources = [p.name for p in keymap_sources(user_file, preset) if p.exists()]
+    config_name = str(config.source) if config.source else "defaults"
+    bound = sum(1 for b in keymap.bindings if b.action.name != "none")
+    print(
+        f"OK: config {config_name}; keymap {bound} bindings "
+        f"({' + '.join(sources)}); {theme_count} themes; {len(warnings)} warning(s)",
+        file=out,
+    )
+    return EXIT_OK
