@@ -59,8 +59,13 @@ def tweet_meta(entry: Entry) -> str:
     return " · ".join(parts)
 
 
-def result_row(hit: SearchHit, marked: bool = False, match_style: str = MATCH_STYLE) -> Text:
-    """Two lines: badge + highlighted title + tags; location or tweet meta + snippet."""
+def result_row(
+    hit: SearchHit, marked: bool = False, match_style: str = MATCH_STYLE, width: int = 0
+) -> Text:
+    """Two lines: badge + highlighted title + tags; location or tweet meta + snippet.
+
+    Each line is cut to `width` cells (with an ellipsis) so a row never wraps.
+    """
     entry = hit.entry
     badge, badge_style = KIND_BADGES.get(entry.kind, ("?", "bold"))
     row = Text(no_wrap=True, overflow="ellipsis")
@@ -72,15 +77,25 @@ def result_row(hit: SearchHit, marked: bool = False, match_style: str = MATCH_ST
         row.append("  " + " ".join(f"#{one_line(t)}" for t in entry.tags[:6]), style="italic")
     if hit.partial:
         row.append("  ~partial", style="dim italic")
-    row.append("\n    ")
+    detail = Text("    ", no_wrap=True, overflow="ellipsis")
     if entry.kind == "tweet":
-        row.append(one_line(tweet_meta(entry)), style="dim")
+        detail.append(one_line(tweet_meta(entry)), style="dim")
     else:
-        where = entry.breadcrumb or entry.path
-        row.append(f"{one_line(where)}  {one_line(entry.path)}:{hit.match_line}", style="dim")
-    if hit.snippet and one_line(hit.snippet) != one_line(entry.title):
-        row.append("  ")
-        row.append_text(_styled(hit.snippet, hit.snippet_spans, match_style))
+        where = f"{entry.path}:{hit.match_line}"
+        if " › " in entry.breadcrumb:
+            where = f"{entry.breadcrumb.split(' › ', 1)[1]}  {where}"
+        detail.append(one_line(where), style="dim")
+    title_head = one_line(entry.title).rstrip("…")
+    snippet_line = one_line(hit.snippet).lstrip("…").lstrip("# ")
+    repeats_title = snippet_line.startswith(title_head) or title_head.startswith(snippet_line)
+    if snippet_line and not repeats_title:
+        detail.append("  ")
+        detail.append_text(_styled(hit.snippet, hit.snippet_spans, match_style))
+    if width > 0:
+        row.truncate(width, overflow="ellipsis")
+        detail.truncate(width, overflow="ellipsis")
+    row.append("\n")
+    row.append_text(detail)
     return row
 
 
@@ -127,7 +142,7 @@ def preview_text(
     match_line: int | None = None,
     match_style: str = MATCH_STYLE,
 ) -> tuple[Text, int]:
-    """The preview body and the display row of the match (to scroll to)."""
+    """The preview body and the character offset where the match line starts."""
     out = Text()
     out.append(printable(entry.title or "(untitled)"), style="bold")
     out.append("\n")
@@ -138,15 +153,13 @@ def preview_text(
     if entry.tags:
         out.append("   " + " ".join(f"#{one_line(t)}" for t in entry.tags), style="italic")
     out.append("\n")
-    header_rows = 2
     if entry.kind == "tweet":
-        header_rows += _tweet_card(out, entry)
+        _tweet_card(out, entry)
     out.append("\n")
-    header_rows += 1
     lines = entry.text.split("\n")
     markdown = entry.path.lower().endswith((".md", ".markdown"))
     in_code = False
-    match_row = header_rows
+    match_row = 0
     cut = len(lines) > MAX_PREVIEW_LINES
     for index, raw in enumerate(lines[:MAX_PREVIEW_LINES]):
         line = raw.rstrip("\r")
@@ -167,7 +180,7 @@ def preview_text(
             line_text.stylize(match_style, start, end)
         is_match = match_line is not None and entry.line + index == match_line
         if is_match:
-            match_row = header_rows + index
+            match_row = len(out.plain)
             line_text.stylize("on #2a2f45")
         out.append_text(line_text)
         if extra:
@@ -178,7 +191,7 @@ def preview_text(
     return out, match_row
 
 
-def _tweet_card(out: Text, entry: Entry) -> int:
+def _tweet_card(out: Text, entry: Entry) -> None:
     meta = entry.meta
     out.append(one_line(tweet_meta(entry)) or "tweet", style="bold #7dcfff")
     counts = []
@@ -188,9 +201,6 @@ def _tweet_card(out: Text, entry: Entry) -> int:
     if counts:
         out.append("   " + "  ".join(counts), style="dim")
     out.append("\n")
-    rows = 1
     if meta.get("url"):
         out.append(one_line(str(meta["url"])), style="underline #7dcfff")
         out.append("\n")
-        rows += 1
-    return rows

@@ -526,7 +526,9 @@ class SearchEngine:
         return _merge_spans(spans)
 
 
-_LABEL_LINE = re.compile(r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：]\s)")
+_LABEL_LINE = re.compile(
+    r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
+)
 
 
 def _leading_line(entry: Entry) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -32,7 +33,13 @@ class PreviewPane(VerticalScroll):
             self.body.update("")
             self.shown_id = None
             return
-        text, row = preview_text(hit.entry, terms, hit.match_line, self.match_style)
+        text, match_offset = preview_text(hit.entry, terms, hit.match_line, self.match_style)
         self.body.update(text)
         self.shown_id = hit.entry.id
+        row = self._wrapped_rows(text[:match_offset]) if match_offset else 0
         self.call_after_refresh(self.scroll_to, 0, max(0, row - 3), animate=False)
+
+    def _wrapped_rows(self, head: Text) -> int:
+        """Display rows `head` takes once wrapped to the pane (long lines wrap)."""
+        width = self.scrollable_content_region.width or 80
+        return len(head.wrap(self.app.console, width)) - 1

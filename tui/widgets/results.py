@@ -30,8 +30,9 @@ class ResultsList(OptionList):
     def show_hits(self, hits: list[SearchHit], keep_id: str | None = None) -> None:
         """Replace the rows; highlight `keep_id` if it is still there, else the first."""
         self.hits = hits[:RESULT_ROWS]
+        width = self.row_width
         options = [
-            Option(result_row(h, h.entry.id in self.marked, self.match_style), id=str(i))
+            Option(result_row(h, h.entry.id in self.marked, self.match_style, width), id=str(i))
             for i, h in enumerate(self.hits)
         ]
         self.set_options(options)
@@ -54,8 +55,18 @@ class ResultsList(OptionList):
         """Redraw one row (after marking it)."""
         hit = self.hits[index]
         self.replace_option_prompt_at_index(
-            index, result_row(hit, hit.entry.id in self.marked, self.match_style)
+            index, result_row(hit, hit.entry.id in self.marked, self.match_style, self.row_width)
         )
+
+    @property
+    def row_width(self) -> int:
+        """Cells available to a row (0 before the first layout: no cutting)."""
+        # Leave room for the vertical scrollbar (always reserved) and the row padding.
+        return max(0, self.size.width - max(2, self.scrollbar_size_vertical) - 2)
+
+    def on_resize(self) -> None:
+        if self.hits:
+            self.show_hits(self.hits, self.current.entry.id if self.current else None)
 
     def move(self, delta: int) -> None:
         if not self.hits:
