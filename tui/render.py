@@ -157,11 +157,14 @@ def preview_text(
         _tweet_card(out, entry)
     out.append("\n")
     lines = entry.text.split("\n")
+    first = _tweet_body_start(lines) if entry.kind == "tweet" else 0
     markdown = entry.path.lower().endswith((".md", ".markdown"))
     in_code = False
     match_row = 0
     cut = len(lines) > MAX_PREVIEW_LINES
     for index, raw in enumerate(lines[:MAX_PREVIEW_LINES]):
+        if index < first:
+            continue
         line = raw.rstrip("\r")
         extra = ""
         if len(line) > MAX_LINE_CHARS:
@@ -189,6 +192,21 @@ def preview_text(
     if cut:
         out.append(f"… {len(lines) - MAX_PREVIEW_LINES} more lines not shown\n", style="dim italic")
     return out, match_row
+
+
+_TWEET_HEADER = re.compile(
+    r"^\s*(?:#{1,6}\s*\d+\s*$|(?:作者|时间|時間|链接|鏈接|互动|互動|Author|Date|Link|Likes|"
+    r"Engagement|Stats)\s*[:：])",
+    re.IGNORECASE,
+)
+
+
+def _tweet_body_start(lines: list[str]) -> int:
+    """First line after a digest tweet's `### N` and label lines (the card shows those)."""
+    index = 0
+    while index < len(lines) and (not lines[index].strip() or _TWEET_HEADER.match(lines[index])):
+        index += 1
+    return index if index < len(lines) else 0
 
 
 def _tweet_card(out: Text, entry: Entry) -> None:
