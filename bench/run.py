@@ -135,21 +135,31 @@ def phase_cold(root: Path, cache_dir: Path, jobs: int) -> dict[str, Any]:
     t1 = time.perf_counter()
     engine = index.engine
     t2 = time.perf_counter()
+    rss = _rss_mb()
     kinds: dict[str, int] = {}
-    for e in engine.entries:
+    for e in engine.entries:  # after the RSS reading: may load every entry
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    warnings = len(index.warnings)
     index.close()
     return {
         "cold_s": t1 - t0,
         "engine_s": t2 - t1,
         "files": stats.sources,
         "parsed": stats.parsed,
-        "entries": len(engine.entries),
+        "entries": sum(kinds.values()),
         "kinds": kinds,
-        "warnings": len(index.warnings),
-        "rss_mb": _rss_mb(),
+        "warnings": warnings,
+        "rss_mb": rss,
         "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
     }
+
+
+def _entry_count(engine: Any) -> int:
+    """Entries in the engine without loading them all when it is store-backed."""
+    store = getattr(engine, "store", None)
+    if store is not None and hasattr(store, "count"):
+        return int(store.count())
+    return len(engine.entries)
 
 
 def phase_warm(root: Path, cache_dir: Path, queries_path: Path) -> dict[str, Any]:
@@ -211,14 +221,15 @@ def phase_warm(root: Path, cache_dir: Path, queries_path: Path) -> dict[str, Any
             "hits_median": statistics.median(totals) if totals else 0,
             "found": f"{found}/{wanted}" if wanted else "",
         }
-    index.close()
     rss = _rss_mb()
+    entries = _entry_count(engine)
+    index.close()
     return {
         "warm": warm,
         "first_use_ms": first_use,
         "categories": per_cat,
         "overall": _summ(all_ms),
-        "entries": len(engine.entries),
+        "entries": entries,
         "base_rss_mb": base_rss,
         "loaded_rss_mb": rss_loaded,
         "rss_mb": rss,
@@ -328,10 +339,13 @@ def compare_oneshot(
     """Median one-shot CLI time vs median fzf time over the same (category, query) list."""
     xdg_config = cache_dir.parent / "config"
     xdg_config.mkdir(parents=True, exist_ok=True)
-    before = sorted(p.name for p in cache_dir.iterdir())
+    def databases() -> list[str]:
+        return sorted(p.name for p in cache_dir.glob("index-*") if p.suffix == ".sqlite")
+
+    before = databases()
     time_fzf(lines, "warmup")  # page cache
     time_oneshot(root, cache_dir.parent, xdg_config, "warmup")
-    after = sorted(p.name for p in cache_dir.iterdir())
+    after = databases()
     if after != before:
         raise RuntimeError(f"one-shot CLI did not use the warm cache: {before} -> {after}")
     rows = []

@@ -51,7 +51,7 @@ ENTRIES = [
     _entry("title-hit", "Training schedule", "warmup then decay"),
     _entry("body-hit", "Misc", "somewhere deep we mention a training schedule once"),
 ]
-ENGINE = SearchEngine(ENTRIES)
+ENGINE = SearchEngine.from_entries(ENTRIES)
 
 
 def test_all_terms_must_match_anywhere_in_the_entry() -> None:
@@ -145,7 +145,7 @@ def test_match_line_points_at_the_line_where_the_terms_meet() -> None:
         "Intro line\nDocument databases: MongoDB\nGraph databases: Neo4j, Neptune\nOutro",
         line=30,
     )
-    engine = SearchEngine([entry])
+    engine = SearchEngine.from_entries([entry])
     hit = engine.search("neo4j graph database").hits[0]
     assert hit.match_line == 32
     assert "Neo4j" in hit.snippet

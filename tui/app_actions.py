@@ -7,7 +7,6 @@ Each handler receives the `ActionCall` so actions with arguments (`filter`,
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,22 +160,20 @@ class ActionHandlers(_Base):
         self.side.options.focus()
 
     def _side_rows(self, kind: str) -> list[tuple[str, str]]:
-        engine = self.engine()
-        entries = engine.entries if engine else []
+        if self.index is None:
+            return []
+        store = self.index.store
         if kind == "tags":
-            counts = Counter(tag for e in entries for tag in e.tags)
+            counts = store.tag_counts()
             return [(f"#{t}  ({n})", t) for t, n in sorted(counts.items())]
         if kind == "notes":
-            notes = sorted((e for e in entries if e.kind == "note"), key=lambda e: e.path)
-            return [(f"{e.path} — {e.title}", e.id) for e in notes]
+            return [(f"{e.path} — {e.title}", e.id) for e in store.notes()]
         current = self.results.current
         if current is None:
             return []
-        path = current.entry.path
-        parts = sorted(
-            (e for e in entries if e.path == path and e.kind in ("note", "section")),
-            key=lambda e: e.line,
-        )
+        parts = [
+            e for e in store.entries_of_path(current.entry.path) if e.kind in ("note", "section")
+        ]
         rows = []
         for e in parts:
             depth = max(0, e.breadcrumb.count(" › ") - 1) if e.kind == "section" else 0
@@ -201,8 +198,7 @@ class ActionHandlers(_Base):
             self._set_query(f"#{value} ")
             self.results.focus()
             return
-        engine = self.engine()
-        entry = next((e for e in engine.entries if e.id == value), None) if engine else None
+        entry = self.index.store.find_id(value) if self.index is not None else None
         if entry is None:
             return
         self.results.pending_select = entry.id

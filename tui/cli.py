@@ -104,10 +104,11 @@ def run_search(
     try:
         index.refresh()
         result = index.engine.search(" ".join(args.query), limit=max(0, args.limit), sort=args.sort)
+        warnings = problems + index.warnings
     finally:
         index.close()
     if not args.quiet:
-        for warning in problems + index.warnings:
+        for warning in warnings:
             err.write(f"notesift: warning: {printable(warning)}\n")
     query_text = " ".join(args.query)
     for error in result.errors:

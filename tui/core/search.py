@@ -1,28 +1,33 @@
 """Find and rank entries for a query, fast enough to run on every keystroke.
 
-The engine works coarse to fine. Every term first finds its candidate entries with
-one C-speed regex pass over a single folded text blob of all entries (substring),
-and of all titles (fzf-style subsequence). Candidate sets are intersected per the
-query's AND/OR structure and given a cheap score. Only the best few hundred then
-get the expensive treatment: the line where most terms meet (`match_line`), the
-snippet and the spans to highlight. Typo, pinyin and CJK-bigram matching widen a
-term only when it has few direct matches, so they fill in below direct hits.
+Coarse to fine. SQLite does the heavy part in C: FTS5 trigram phrases find the
+entries holding every term (CJK substrings included), bm25 ranks them with titles
+weighing most, field filters run as SQL, and counts come for free. Python then
+re-ranks only the best few hundred: where the terms meet on one line
+(`match_line`), word boundaries, title hits, the snippet and the spans to
+highlight. Typo, pinyin, fuzzy-title and CJK n-gram matching widen a term only
+when the query finds little, so they fill in below direct hits. When no entry
+has every term, entries with the rarest terms follow as partial matches (bm25
+over an OR of the terms is an IDF ranking).
+
+Terms of one or two characters cannot use the trigram index: they narrow other
+terms' results (title and text), and on their own they match titles.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tui.core.entry import Entry
-from tui.core.filters import filter_matches
 from tui.core.fuzzy import boundary_bonus, fuzzy_match
 from tui.core.query import FieldFilter, Query, QueryError, Term, parse_query
+from tui.core.sqlfilters import filter_sql, like_escape
+from tui.core.store import IndexStore, PreparedSource
 from tui.core.textfold import (
-    cjk_bigrams,
     find_pinyin,
     fold,
     fold_keep_case,
@@ -33,11 +38,19 @@ from tui.core.textfold import (
 from tui.core.typos import Vocabulary
 
 SORT_ORDERS = ("score", "date", "likes", "path")
-FINE_RANK_COUNT = 100
+FINE_RANK_COUNT = 200
 EXPANSION_THRESHOLD = 30
+EXPANSION_ROWS = 2000
+PARTIAL_BELOW = 10  # strict hits under which partial matches are added
+COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
+PINYIN_CHECK_ROWS = 300
+PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
 SNIPPET_WIDTH = 160
-_SEP = "\x00"
+BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
 _WORD_CHAR = re.compile(r"\w")
+_LABEL_LINE = re.compile(
+    r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
+)
 
 
 @dataclass(slots=True)
@@ -66,469 +79,533 @@ class SearchResult:
 
 
 @dataclass(slots=True)
-class _TermMatch:
-    """How one term matched one entry, for scoring and highlighting later."""
+class _TermPlan:
+    """One positive term: its folded text and what widened it."""
 
-    score: float
-    variants: tuple[str, ...] = ()
+    term: Term
+    folded: str
+    variants: list[str] = field(default_factory=list)
+    extra_rowids: set[int] = field(default_factory=set)
     pinyin: bool = False
-    fuzzy_only: bool = False
+
+    @property
+    def long(self) -> bool:
+        return len(self.folded) >= 3
+
+    @property
+    def needs_check(self) -> bool:
+        return self.term.case_sensitive or self.term.mode not in ("fuzzy", "exact")
 
 
-def entry_haystack(entry: Entry) -> str:
-    """The folded text a term is searched in: title, body and path."""
-    return fold(f"{entry.title}\n{entry.text}\n{entry.path}")
+def phrase(text: str) -> str:
+    """An FTS5 phrase for a literal substring (trigram tokenizer)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
-def _blob(parts: Sequence[str]) -> tuple[str, list[int]]:
-    starts = []
-    pos = 0
-    for part in parts:
-        starts.append(pos)
-        pos += len(part) + 1
-    return _SEP.join(parts) + _SEP, starts
+def _term_in_text(term: Term, title: str, text: str, path: str) -> bool:
+    """The exact meaning of one term against an entry (for checks SQL cannot do)."""
+    mode = term.mode
+    if term.case_sensitive:
+        needle = fold_keep_case(term.text)
+        haystacks = [fold_keep_case(title), fold_keep_case(text), fold_keep_case(path)]
+    else:
+        needle = fold(term.text)
+        haystacks = [fold(title), fold(text), fold(path)]
+    if mode in ("fuzzy", "exact"):
+        return any(needle in h for h in haystacks)
+    if mode == "word":
+        pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+        return any(pattern.search(h) for h in haystacks)
+    lines = [line for h in haystacks[:2] for line in h.split("\n")]
+    if mode == "prefix":
+        return any(line.startswith(needle) for line in lines)
+    if mode == "suffix":
+        return any(line.endswith(needle) for line in lines)
+    return needle in lines
 
 
 class SearchEngine:
-    """Ranks a fixed list of entries; rebuild or `replace_entries` when they change."""
+    """Ranks the entries of one `IndexStore`."""
 
-    def __init__(
-        self,
-        entries: Sequence[Entry] = (),
-        hays: Sequence[str] | None = None,
-        titles: Sequence[str] | None = None,
-    ) -> None:
-        self.replace_entries(entries, hays, titles)
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+        self._vocabulary: tuple[int, Vocabulary] | None = None
+        self._entries_cache: tuple[int, list[Entry]] | None = None
 
-    def replace_entries(
-        self,
-        entries: Sequence[Entry],
-        hays: Sequence[str] | None = None,
-        titles: Sequence[str] | None = None,
-    ) -> None:
-        """Swap in a new entry list; `hays`/`titles` are the folded texts if already known."""
-        self.entries: list[Entry] = list(entries)
-        self._hays: list[str] = (
-            list(hays) if hays is not None else [entry_haystack(e) for e in self.entries]
-        )
-        self._titles: list[str] = (
-            list(titles) if titles is not None else [fold(e.title) for e in self.entries]
-        )
-        self._hay_blob: tuple[str, list[int]] | None = None
-        self._title_blob: tuple[str, list[int]] | None = None
-        self._pinyin_blob: tuple[str, list[int], list[int]] | None = None
-        self._vocabulary: Vocabulary | None = None
-        self._length_penalty = [
-            min(12.0, 2.0 * math.log2(1 + len(h) / 120)) for h in self._hays
-        ]
+    @classmethod
+    def from_entries(cls, entries: Sequence[Entry]) -> SearchEngine:
+        """An engine over a list of entries held in an in-memory database."""
+        store = IndexStore(None)
+        store.replace_sources({"<memory>": prepare_source("", list(entries), [])}, [])
+        return cls(store)
 
-    # -- candidate generation -------------------------------------------------
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry (path, line order); loads them all, so not for hot paths."""
+        generation = self.store.generation
+        if self._entries_cache is None or self._entries_cache[0] != generation:
+            self._entries_cache = (generation, self.store.all_entries())
+        return self._entries_cache[1]
 
-    def _hay_index(self) -> tuple[str, list[int]]:
-        if self._hay_blob is None:
-            self._hay_blob = _blob(self._hays)
-        return self._hay_blob
+    # -- planning -----------------------------------------------------------------
 
-    def _title_index(self) -> tuple[str, list[int]]:
-        if self._title_blob is None:
-            self._title_blob = _blob(self._titles)
-        return self._title_blob
-
-    def _scan(self, pattern: str, blob_and_starts: tuple[str, list[int]]) -> list[int]:
-        """Entries whose blob part matches `pattern`; one regex pass, one hit per entry."""
-        blob, starts = blob_and_starts
-        regex = re.compile(f"(?:{pattern})[^{_SEP}]*")
-        return [bisect_right(starts, m.start()) - 1 for m in regex.finditer(blob)]
-
-    def _substring_candidates(self, needle: str) -> list[int]:
-        return self._scan(re.escape(needle), self._hay_index())
-
-    def _fuzzy_title_candidates(self, needle: str) -> dict[int, float]:
-        """Titles holding `needle` as a subsequence, with a compactness score."""
-        blob, starts = self._title_index()
-        body = f"[^{_SEP}]*?".join(re.escape(ch) for ch in needle)
-        regex = re.compile(f"({body})[^{_SEP}]*")
-        found: dict[int, float] = {}
-        # fzf accepts any scatter; in long titles that is noise, so cap the window.
-        widest = max(3 * len(needle), len(needle) + 12)
-        for m in regex.finditer(blob):
-            span = m.end(1) - m.start(1)
-            if span <= widest:
-                found[bisect_right(starts, m.start()) - 1] = len(needle) / span
-        return found
-
-    def _vocab(self) -> Vocabulary:
-        if self._vocabulary is None:
-            self._vocabulary = Vocabulary.from_texts(self._hays)
-        return self._vocabulary
-
-    def _pinyin_candidates(self, term: str) -> list[int]:
-        if self._pinyin_blob is None:
-            owners: list[int] = []
-            fulls: list[str] = []
-            for i, entry in enumerate(self.entries):
-                if has_han(entry.title) or has_han(entry.text):
-                    pt = pinyin_text(f"{entry.title}\n{entry.text}")
-                    if pt is not None:
-                        owners.append(i)
-                        fulls.append(f"{pt.full}|{pt.initials}")
-            blob, starts = _blob(fulls)
-            self._pinyin_blob = (blob, starts, owners)
-        blob, starts, owners = self._pinyin_blob
-        hits = self._scan(re.escape(term), (blob, starts))
-        return [owners[h] for h in hits]
-
-    def _term_candidates(self, term: Term) -> dict[int, _TermMatch]:
-        """Candidate entries of one positive term with a coarse score each."""
-        needle = term.text if term.case_sensitive else fold(term.text)
-        folded_needle = fold(term.text)
-        mode = term.mode
-        if mode == "fuzzy" or mode == "exact":
-            hits = self._substring_candidates(folded_needle)
-        elif mode == "word":
-            hits = self._scan(rf"(?<!\w){re.escape(folded_needle)}(?!\w)", self._hay_index())
-        elif mode == "prefix":
-            pattern = rf"(?:(?<=[\n{_SEP}])|^){re.escape(folded_needle)}"
-            hits = self._scan(pattern, self._hay_index())
-        elif mode == "suffix":
-            hits = self._scan(rf"{re.escape(folded_needle)}(?=[\n{_SEP}])", self._hay_index())
-        else:  # equal
-            hits = self._scan(
-                rf"(?:(?<=[\n{_SEP}])|^){re.escape(folded_needle)}(?=[\n{_SEP}])", self._hay_index()
-            )
-        matches: dict[int, _TermMatch] = {}
-        for i in hits:
-            if term.case_sensitive and not self._case_sensitive_hit(i, needle):
-                continue
-            matches[i] = _TermMatch(self._direct_score(i, folded_needle))
-        if mode != "fuzzy":
-            return matches
-        if len(folded_needle) >= 2 and not term.case_sensitive:
-            for i, compact in self._fuzzy_title_candidates(folded_needle).items():
-                if i not in matches:
-                    matches[i] = _TermMatch(8.0 + 30.0 * compact, fuzzy_only=True)
-        if len(matches) < EXPANSION_THRESHOLD:
-            self._expand(term, folded_needle, matches)
-        return matches
-
-    def _case_sensitive_hit(self, i: int, needle: str) -> bool:
-        entry = self.entries[i]
-        return needle in fold_keep_case(f"{entry.title}\n{entry.text}\n{entry.path}")
-
-    def _direct_score(self, i: int, needle: str) -> float:
-        title = self._titles[i]
-        pos = title.find(needle)
-        if pos >= 0:
-            score = 60.0 + boundary_bonus(self.entries[i].title, pos) * 2.0
-            if pos == 0:
-                score += 15.0
-            if len(needle) >= len(title) * 0.6:
-                score += 10.0
-            return score
-        hay = self._hays[i]
-        pos = hay.find(needle)
-        score = 30.0
-        if pos > 0 and not _WORD_CHAR.match(hay[pos - 1]):
-            score += 8.0
-        return score
-
-    def _expand(self, term: Term, needle: str, matches: dict[int, _TermMatch]) -> None:
-        """Typo, pinyin and CJK-bigram matches for a term with few direct hits."""
-        if len(needle) >= 5 and needle.isascii() and needle.isalpha():
-            for variant, distance in self._vocab().near(needle):
-                for i in self._substring_candidates(variant):
-                    if i not in matches:
-                        matches[i] = _TermMatch(22.0 - 6.0 * distance, variants=(variant,))
-        if pinyin_term_ok(needle):
-            for i in self._pinyin_candidates(needle):
-                if i in matches:
-                    continue
-                entry = self.entries[i]
-                pt = pinyin_text(f"{entry.title}\n{entry.text}")
-                if pt is not None and find_pinyin(needle, pt):
-                    matches[i] = _TermMatch(26.0, pinyin=True)
-        if has_han(needle) and len(needle) >= 3:
-            grams = cjk_bigrams(needle)
-            if not grams:
-                return
-            counts: dict[int, int] = {}
-            for gram in grams:
-                for i in self._substring_candidates(gram):
-                    counts[i] = counts.get(i, 0) + 1
-            for i, count in counts.items():
-                overlap = count / len(grams)
-                if overlap >= 0.5 and i not in matches:
-                    matches[i] = _TermMatch(12.0 + 24.0 * overlap, variants=tuple(grams))
-
-    def _term_matches_entry(self, i: int, term: Term) -> bool:
-        """Exact check of one term against one entry (used for negations and OR)."""
-        needle = fold(term.text)
-        hay = self._hays[i]
-        mode = term.mode
-        if mode in ("fuzzy", "exact"):
-            found = needle in hay
-        elif mode == "word":
-            found = re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay) is not None
-        else:
-            lines = hay.split("\n")
-            if mode == "prefix":
-                found = any(line.startswith(needle) for line in lines)
-            elif mode == "suffix":
-                found = any(line.endswith(needle) for line in lines)
-            else:
-                found = needle in lines
-        if found and term.case_sensitive:
-            found = self._case_sensitive_hit(i, term.text)
-        return found
-
-    # -- the query --------------------------------------------------------------
-
-    def search(
-        self,
-        query: str | Query,
-        *,
-        limit: int = 50,
-        sort: str = "score",
-        within: Iterable[int] | None = None,
-    ) -> SearchResult:
-        """Run `query`; `limit` 0 means every match. `within` narrows to given entries."""
+    def search(self, query: str | Query, *, limit: int = 50, sort: str = "score") -> SearchResult:
+        """Run `query`; `limit` 0 means every match."""
         parsed = parse_query(query) if isinstance(query, str) else query
-        total_entries = len(self.entries)
-        generating: list[list[Term]] = []
-        checks: list[list[Term | FieldFilter]] = []
+        total_entries = self.store.count()
+        term_groups: list[list[_TermPlan]] = []
+        other_groups: list[list[Term | FieldFilter]] = []
         for group in parsed.groups:
-            if group and all(isinstance(it, Term) and not it.negated for it in group):
-                generating.append([it for it in group if isinstance(it, Term)])
+            if group and all(isinstance(i, Term) and not i.negated for i in group):
+                plans = [_TermPlan(t, fold(t.text)) for t in group if isinstance(t, Term)]
+                term_groups.append([p for p in plans if p.folded])
             elif group:
-                checks.append(group)
+                other_groups.append(group)
+        term_groups = [g for g in term_groups if g]
+        has_long = any(p.long for g in term_groups for p in g)
 
-        group_matches: list[dict[int, _TermMatch]] = []
-        for group in generating:
-            merged: dict[int, _TermMatch] = {}
-            for term in group:
-                for i, match in self._term_candidates(term).items():
-                    if i not in merged or merged[i].score < match.score:
-                        merged[i] = match
-            group_matches.append(merged)
+        rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
+        if total < EXPANSION_THRESHOLD and term_groups and self._expand(term_groups, total):
+            rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
 
-        allowed = set(within) if within is not None else None
-        if group_matches:
-            ordered = sorted(group_matches, key=len)
-            candidates = set(ordered[0])
-            for other in ordered[1:]:
-                candidates.intersection_update(other)
-        else:
-            candidates = set(range(total_entries))
-        if allowed is not None:
-            candidates &= allowed
-        candidates = {i for i in candidates if self._passes(i, checks)}
-
-        scored = self._coarse_scores(candidates, group_matches)
-        partial_ids: set[int] = set()
         wanted = limit if limit > 0 else total_entries
-        if len(group_matches) >= 2 and len(scored) < wanted:
-            extra = self._partial_scores(group_matches, candidates, checks, allowed)
-            partial_ids = set(extra)
-            scored.update(extra)
+        partial: list[tuple[int, float]] = []
+        long_groups = [g for g in term_groups if any(p.long for p in g)]
+        if len(long_groups) >= 2 and total < min(wanted, PARTIAL_BELOW) and sort == "score":
+            partial = self._partial(long_groups, other_groups, {r for r, _ in rows},
+                                    wanted - len(rows), total_entries)
 
-        hits = self._rank(scored, group_matches, generating, partial_ids, sort, limit)
+        hits = self._present_all(rows, term_groups, sort, limit, partial=False)
+        hits += self._present_all(partial, term_groups, sort, 0, partial=True)
         return SearchResult(
-            hits=hits,
-            total=len(scored),
+            hits=hits[:limit] if limit > 0 else hits,
+            total=total + len(partial),
             searched=total_entries,
             errors=list(parsed.errors),
-            partial_count=len(partial_ids),
-            terms=[fold(t.text) for group in generating for t in group],
+            partial_count=len(partial),
+            terms=[p.folded for g in term_groups for p in g]
+            + [v for g in term_groups for p in g for v in p.variants],
         )
 
-    def _passes(self, i: int, checks: list[list[Term | FieldFilter]]) -> bool:
-        entry = self.entries[i]
-        for group in checks:
-            ok = False
+    def _conditions(
+        self,
+        term_groups: list[list[_TermPlan]],
+        other_groups: list[list[Term | FieldFilter]],
+        has_long: bool,
+    ) -> tuple[str | None, list[str], list[object], bool]:
+        """FTS match expression, WHERE conditions, parameters, and whether Python must check."""
+        match_parts: list[str] = []
+        where: list[str] = []
+        params: list[object] = []
+        check = False
+        for group in term_groups:
+            check = check or any(p.needs_check for p in group)
+            pure = all(p.long and not p.extra_rowids for p in group)
+            if pure:
+                alternatives = [phrase(p.folded) for p in group]
+                alternatives += [phrase(v) for p in group for v in p.variants]
+                match_parts.append("(" + " OR ".join(alternatives) + ")")
+                continue
+            ors: list[str] = []
+            for plan in group:
+                sql, more = self._term_sql(plan.folded, plan.variants, has_long)
+                ors.append(sql)
+                params.extend(more)
+                if plan.extra_rowids:
+                    ors.append("e.rowid IN (SELECT value FROM json_each(?))")
+                    params.append(json.dumps(sorted(plan.extra_rowids)))
+            where.append("(" + " OR ".join(ors) + ")")
+        for group in other_groups:
+            ors = []
             for item in group:
                 if isinstance(item, FieldFilter):
-                    ok = filter_matches(item, entry)
+                    sql, more = filter_sql(item)
                 else:
-                    ok = self._term_matches_entry(i, item) != item.negated
-                if ok:
-                    break
-            if not ok:
-                return False
-        return True
+                    check = check or item.case_sensitive or item.mode not in ("fuzzy", "exact")
+                    sql, more = self._term_sql(fold(item.text), [], True)
+                    if item.negated:
+                        sql = f"NOT ({sql})"
+                ors.append(sql)
+                params.extend(more)
+            where.append("(" + " OR ".join(ors) + ")")
+        match = " AND ".join(match_parts) if match_parts else None
+        return match, where, params, check
 
-    def _coarse_scores(
-        self, candidates: set[int], group_matches: list[dict[int, _TermMatch]]
-    ) -> dict[int, float]:
-        if not group_matches:
-            # Fields only: nothing to rank by, so keep file order as fzf keeps input order.
-            return dict.fromkeys(candidates, 0.0)
-        penalty = self._length_penalty
-        return {
-            i: sum(matches[i].score for matches in group_matches) - penalty[i] for i in candidates
-        }
+    @staticmethod
+    def _term_sql(folded: str, variants: list[str], body_too: bool) -> tuple[str, list[object]]:
+        """SQL for 'entry contains this text', always through an index when it can be.
 
-    def _partial_scores(
-        self,
-        group_matches: list[dict[int, _TermMatch]],
-        strict: set[int],
-        checks: list[list[Term | FieldFilter]],
-        allowed: set[int] | None,
-    ) -> dict[int, float]:
-        """Entries matching some but not all terms, ranked by the rarity of what they match.
-
-        Used when too few entries match every term: a query that mixes languages
-        (`INT4 quantization` over Chinese notes) still finds its target through its
-        rare, specific term rather than returning nothing.
+        3+ characters: a trigram phrase (any substring). Shorter: a token of the
+        `tokens` table: a Chinese two-character word anywhere, or a word starting
+        with the letters. Only text with no word characters falls back to titles.
         """
-        n = max(1, len(self.entries))
-        idf = [math.log(1 + n / (1 + len(m))) for m in group_matches]
-        best_idf = sum(idf)
-        found: dict[int, float] = {}
-        seen: dict[int, float] = {}
-        for weight, matches in zip(idf, group_matches, strict=True):
-            for i, match in matches.items():
-                if i in strict or match.fuzzy_only:
-                    continue
-                seen[i] = seen.get(i, 0.0) + weight * match.score / 60.0
-        for i, value in seen.items():
-            if allowed is not None and i not in allowed:
-                continue
-            if not self._passes(i, checks):
-                continue
-            # Below every strict hit: the offset keeps partial matches after them.
-            found[i] = -1000.0 + 100.0 * value / best_idf - self._length_penalty[i]
-        return found
+        needles = [folded, *variants]
+        if all(len(n) >= 3 for n in needles):
+            expr = " OR ".join(phrase(n) for n in needles)
+            return "e.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [expr]
+        short = _short_token_query(folded)
+        if short is not None:
+            return "e.rowid IN (SELECT rowid FROM tokens WHERE tokens MATCH ?)", [short]
+        if len(folded) == 1:
+            return "e.title_f LIKE ? ESCAPE '\\'", [f"{like_escape(folded)}%"]
+        return "e.title_f LIKE ? ESCAPE '\\'", [f"%{like_escape(folded)}%"]
 
-    # -- ranking and presentation ---------------------------------------------
+    def _order(self, match: str | None, term_groups: list[list[_TermPlan]], sort: str
+               ) -> tuple[str, list[object]]:
+        if sort == "date":
+            return "e.date IS NULL, e.date DESC, e.path, e.line", []
+        if sort == "likes":
+            return "e.likes IS NULL, e.likes DESC, e.path, e.line", []
+        if sort == "path" or not term_groups:
+            return "e.path, e.line", []
+        if match is not None:
+            return "rank, e.path, e.line", []
+        first = term_groups[0][0].folded
+        return (
+            "e.title_f NOT LIKE ? ESCAPE '\\', length(e.title_f), e.path, e.line",
+            [f"{like_escape(first)}%"],
+        )
 
-    def _rank(
+    def _strict(
         self,
-        scored: dict[int, float],
-        group_matches: list[dict[int, _TermMatch]],
-        generating: list[list[Term]],
-        partial_ids: set[int],
+        term_groups: list[list[_TermPlan]],
+        other_groups: list[list[Term | FieldFilter]],
+        has_long: bool,
+        limit: int,
+        sort: str,
+    ) -> tuple[list[tuple[int, float]], int]:
+        """(rowid, rank) of entries matching every group, best first, and their count."""
+        match, where, params, check = self._conditions(term_groups, other_groups, has_long)
+        source = "fts JOIN entries e ON e.rowid = fts.rowid" if match else "entries e"
+        conditions = ([] if match is None else ["fts MATCH ?"]) + where
+        all_params: list[object] = ([] if match is None else [match]) + params
+        clause = " WHERE " + " AND ".join(conditions) if conditions else ""
+        rank = BM25 if match is not None else "0"
+        order, order_params = self._order(match, term_groups, sort)
+        keep = 0 if check or limit <= 0 else max(limit, FINE_RANK_COUNT)
+        sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
+        if keep:
+            sql += f" LIMIT {keep}"
+        rows = [(r, float(k)) for r, k in self.store.query(sql, all_params + order_params)]
+        if check:
+            rows = self._checked(rows, term_groups, other_groups)
+            return rows, len(rows)
+        if keep and len(rows) == keep:
+            total = self.store.query(f"SELECT count(*) FROM {source}{clause}", all_params)[0][0]
+        else:
+            total = len(rows)
+        return rows, int(total)
+
+    def _checked(
+        self,
+        rows: list[tuple[int, float]],
+        term_groups: list[list[_TermPlan]],
+        other_groups: list[list[Term | FieldFilter]],
+    ) -> list[tuple[int, float]]:
+        """Keep rows whose terms hold exactly (case, anchors, word boundaries)."""
+        entries = self.store.entries([r for r, _ in rows])
+        kept = []
+        for rowid, rank in rows:
+            e = entries.get(rowid)
+            if e is None:
+                continue
+            ok = all(
+                any((p.extra_rowids and rowid in p.extra_rowids)
+                    or any(v in fold(e.text) for v in p.variants)
+                    or _term_in_text(p.term, e.title, e.text, e.path) for p in group)
+                for group in term_groups
+            ) and all(
+                any(
+                    isinstance(i, FieldFilter)
+                    or (_term_in_text(i, e.title, e.text, e.path) != i.negated)
+                    for i in group
+                )
+                for group in other_groups
+                if all(isinstance(i, Term) for i in group)
+            )
+            if ok:
+                kept.append((rowid, rank))
+        return kept
+
+    # -- widening a scarce result ---------------------------------------------------
+
+    def _expand(self, term_groups: list[list[_TermPlan]], strict_total: int) -> bool:
+        """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms.
+
+        Only terms that match (almost) nothing by themselves are widened: a
+        query whose terms all exist but rarely meet is answered by partial
+        matches instead, which costs far less.
+        """
+        changed = False
+        for group in term_groups:
+            for plan in group:
+                if plan.term.mode != "fuzzy" or plan.term.case_sensitive or not plan.long:
+                    continue
+                if strict_total == 0 or len(term_groups) == 1:
+                    direct = self.store.query(
+                        "SELECT count(*) FROM fts WHERE fts MATCH ?", [phrase(plan.folded)]
+                    )[0][0]
+                else:
+                    direct = EXPANSION_THRESHOLD
+                if direct < EXPANSION_THRESHOLD:
+                    changed |= self._widen(plan, direct)
+        return changed
+
+    def _widen(self, plan: _TermPlan, direct: int) -> bool:
+        needle = plan.folded
+        before = (len(plan.variants), len(plan.extra_rowids))
+        if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
+            plan.variants.extend(w for w, _ in self._vocab().near(needle))
+        if pinyin_term_ok(needle):
+            rows = self.store.query(
+                f"SELECT rowid, py FROM pinyin WHERE pinyin MATCH ? LIMIT {EXPANSION_ROWS}",
+                [phrase(needle)],
+            )
+            # Initials are one letter a character, so a hit there is aligned already;
+            # a hit in the full spelling may start mid-syllable and is checked.
+            unsure = []
+            for rowid, py in rows:
+                if needle in py.partition("|")[2]:
+                    plan.extra_rowids.add(rowid)
+                else:
+                    unsure.append(rowid)
+            found = self.store.entries(unsure[:PINYIN_CHECK_ROWS])
+            for rowid, entry in found.items():
+                pt = pinyin_text(f"{entry.title}\n{entry.text[:PINYIN_SCOPE]}")
+                if pt is not None and find_pinyin(needle, pt):
+                    plan.extra_rowids.add(rowid)
+            plan.pinyin = bool(plan.extra_rowids)
+        if direct > 0:
+            return (len(plan.variants), len(plan.extra_rowids)) != before
+        pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
+        rows = self.store.query(
+            "SELECT rowid, title_f FROM entries WHERE title_f LIKE ? ESCAPE '\\' "
+            f"LIMIT {EXPANSION_ROWS}",
+            [pattern],
+        )
+        widest = max(3 * len(needle), len(needle) + 12)
+        subsequence = re.compile("".join(f"{re.escape(ch)}.*?" for ch in needle[:-1])
+                                 + re.escape(needle[-1]), re.S)
+        for rowid, title in rows:
+            m = subsequence.search(title)
+            if m and m.end() - m.start() <= widest:
+                plan.extra_rowids.add(rowid)
+        if has_han(needle) and len(needle) >= 4:
+            grams = {needle[i : i + 3] for i in range(len(needle) - 2)}
+            rows = self.store.query(
+                f"SELECT rowid, body FROM fts WHERE fts MATCH ? LIMIT {EXPANSION_ROWS}",
+                [" OR ".join(phrase(g) for g in grams)],
+            )
+            for rowid, body in rows:
+                if sum(g in body for g in grams) / len(grams) >= 0.5:
+                    plan.extra_rowids.add(rowid)
+                    plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
+        return (len(plan.variants), len(plan.extra_rowids)) != before
+
+    def _vocab(self) -> Vocabulary:
+        generation = self.store.generation
+        if self._vocabulary is None or self._vocabulary[0] != generation:
+            self._vocabulary = (generation, Vocabulary(self.store.vocabulary()))
+        return self._vocabulary[1]
+
+    def _partial(
+        self,
+        long_groups: list[list[_TermPlan]],
+        other_groups: list[list[Term | FieldFilter]],
+        strict: set[int],
+        wanted: int,
+        total_entries: int,
+    ) -> list[tuple[int, float]]:
+        """Entries with some of the terms, rarest terms first (bm25 over an OR).
+
+        Terms found in a large share of entries are left out of the OR: they
+        barely move bm25 and would make the query read most of the index.
+        """
+        needles = [p.folded for g in long_groups for p in g if p.long]
+        needles += [v for g in long_groups for p in g for v in p.variants]
+        limit = max(50, int(total_entries * COMMON_SHARE))
+        rare = [
+            n for n in needles
+            if self.store.query(
+                f"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {limit})",
+                [phrase(n)],
+            )[0][0] < limit
+        ]
+        alternatives = [phrase(n) for n in (rare or needles)]
+        _, where, params, _ = self._conditions([], other_groups, True)
+        clause = "".join(f" AND {w}" for w in where)
+        sql = (
+            f"SELECT e.rowid, {BM25} AS rank FROM fts JOIN entries e ON e.rowid = fts.rowid "
+            f"WHERE fts MATCH ?{clause} ORDER BY rank, e.path, e.line LIMIT ?"
+        )
+        rows = self.store.query(sql, [" OR ".join(alternatives), *params, wanted + len(strict)])
+        return [(r, float(k)) for r, k in rows if r not in strict][:wanted]
+
+    # -- presenting -----------------------------------------------------------------
+
+    def _present_all(
+        self,
+        rows: list[tuple[int, float]],
+        term_groups: list[list[_TermPlan]],
         sort: str,
         limit: int,
+        *,
+        partial: bool,
     ) -> list[SearchHit]:
-        order = sorted(scored, key=lambda i: (-scored[i], i))
-        fine = order[:FINE_RANK_COUNT]
-        fine_hits = {i: self._present(i, scored[i], group_matches, generating) for i in fine}
-        for i in fine:
-            fine_hits[i].partial = i in partial_ids
-        fine.sort(key=lambda i: (i in partial_ids, -fine_hits[i].score, i))
-        order[: len(fine)] = fine
-        if sort == "date":
-            order.sort(key=lambda i: str(self.entries[i].meta.get("date") or ""), reverse=True)
-        elif sort == "likes":
-            order.sort(key=lambda i: int(self.entries[i].meta.get("likes") or 0), reverse=True)
-        elif sort == "path":
-            order.sort(key=lambda i: (self.entries[i].path, self.entries[i].line))
-        if limit > 0:
-            order = order[:limit]
-        hits = []
-        for i in order:
-            hit = fine_hits.get(i) or self._present(i, scored[i], group_matches, generating)
-            hit.partial = i in partial_ids
+        if not rows:
+            return []
+        fine = rows if sort != "score" else rows[:FINE_RANK_COUNT]
+        if limit > 0 and sort != "score":
+            fine = rows[:limit]
+        rest = [] if sort != "score" else rows[FINE_RANK_COUNT:]
+        ids = [r for r, _ in fine]
+        entries = self.store.entries(ids)
+        folded = self.store.folded(ids) if term_groups else {}
+        hits: list[SearchHit] = []
+        for rowid, rank in fine:
+            entry = entries.get(rowid)
+            if entry is None:
+                continue
+            title_f, body_f = folded.get(rowid, (fold(entry.title), fold(entry.text)))
+            hit = self._present(entry, title_f, body_f, -rank, term_groups, rowid)
+            hit.partial = partial
             hits.append(hit)
+        if sort == "score" and term_groups:
+            order = {id(h): i for i, h in enumerate(hits)}
+            hits.sort(key=lambda h: (-h.score, order[id(h)]))
+        if rest and (limit <= 0 or len(hits) < limit):
+            more = rest if limit <= 0 else rest[: limit - len(hits)]
+            more_entries = self.store.entries([r for r, _ in more])
+            more_folded = self.store.folded([r for r, _ in more]) if term_groups else {}
+            for rowid, rank in more:
+                entry = more_entries.get(rowid)
+                if entry is None:
+                    continue
+                title_f, body_f = more_folded.get(rowid, (fold(entry.title), fold(entry.text)))
+                hit = self._present(entry, title_f, body_f, -rank, term_groups, rowid)
+                hit.partial = partial
+                hits.append(hit)
         return hits
 
     def _present(
         self,
-        i: int,
-        coarse: float,
-        group_matches: list[dict[int, _TermMatch]],
-        generating: list[list[Term]],
+        entry: Entry,
+        title_f: str,
+        body_f: str,
+        relevance: float,
+        term_groups: list[list[_TermPlan]],
+        rowid: int,
     ) -> SearchHit:
-        """Best line, snippet and highlight spans for entry `i`; refines the score.
-
-        Works on the folded haystack computed at index time (folding preserves
-        length), so offsets there are offsets in the original text.
-        """
-        entry = self.entries[i]
-        needles: list[list[str]] = []
-        for g, group in enumerate(generating):
-            alts = [fold(t.text) for t in group]
-            match = group_matches[g].get(i)
-            if match is not None:
-                alts.extend(match.variants)
-            needles.append([a for a in alts if a])
-        title_spans = self._title_spans(entry, generating, needles)
-        offset = len(entry.title) + 1
-        folded_text = self._hays[i][offset : offset + len(entry.text)]
+        """Best line, snippet and highlight spans for one entry; the fine score."""
+        needles = [[p.folded, *p.variants] for p in (plan for g in term_groups for plan in g)]
+        group_needles = [
+            [n for p in group for n in (p.folded, *p.variants) if n] for group in term_groups
+        ]
+        score = relevance
+        title_spans: list[tuple[int, int]] = []
+        for group, alts in zip(term_groups, group_needles, strict=True):
+            best = 0.0
+            for alt in alts:
+                pos = title_f.find(alt)
+                if pos >= 0:
+                    title_spans.extend(_find_all(title_f, alt))
+                    best = max(best, 40.0 + boundary_bonus(entry.title, pos) * 1.5
+                               + (15.0 if pos == 0 else 0.0))
+                elif alt in body_f:
+                    best = max(best, 20.0)
+            if best == 0.0:
+                for plan in group:
+                    if plan.extra_rowids and rowid in plan.extra_rowids:
+                        fm = fuzzy_match(plan.folded, title_f, entry.title)
+                        if fm is not None:
+                            title_spans.extend((p, p + 1) for p in fm[1])
+                            best = max(best, 12.0)
+                        else:
+                            best = max(best, 10.0)
+            score += best
+        score -= min(12.0, 2.0 * math.log2(1 + len(body_f) / 120))
         line_starts = [0]
-        pos = folded_text.find("\n")
+        pos = body_f.find("\n")
         while pos >= 0:
             line_starts.append(pos + 1)
-            pos = folded_text.find("\n", pos + 1)
+            pos = body_f.find("\n", pos + 1)
         line_groups: dict[int, set[int]] = {}
-        line_boundary: set[int] = set()
-        for g, alts in enumerate(needles):
+        boundary_lines: set[int] = set()
+        for g, alts in enumerate(group_needles):
             for alt in alts:
-                for start, _ in _find_all(folded_text, alt, limit=64):
-                    line = bisect_right(line_starts, start) - 1
+                for start, _ in _find_all(body_f, alt, limit=64):
+                    line = _line_of(line_starts, start)
                     line_groups.setdefault(line, set()).add(g)
-                    if start == 0 or not _WORD_CHAR.match(folded_text[start - 1]):
-                        line_boundary.add(line)
+                    if start == 0 or not _WORD_CHAR.match(body_f[start - 1]):
+                        boundary_lines.add(line)
+        pinyin_spans: list[tuple[int, int]] = []
+        if not line_groups and any(p.pinyin for g in term_groups for p in g):
+            pt = pinyin_text(entry.text)
+            for plan in (p for g in term_groups for p in g if p.pinyin):
+                if pt is not None:
+                    pinyin_spans.extend(find_pinyin(plan.folded, pt))
+            for start, _ in pinyin_spans[:1]:
+                line_groups[_line_of(line_starts, start)] = {0}
         best_index = 0
-        best_hits = 0
         if line_groups:
-            best_index = min(
-                line_groups,
-                key=lambda ln: (-len(line_groups[ln]), ln not in line_boundary, ln),
-            )
-            best_hits = len(line_groups[best_index])
-        score = coarse
-        if best_hits > 1:
-            score += 12.0 * (best_hits - 1)
-        if best_index in line_boundary:
-            score += 4.0
-        line_start = line_starts[best_index]
-        line_end = folded_text.find("\n", line_start)
-        if line_end < 0:
-            line_end = len(folded_text)
+            best_index = min(line_groups,
+                             key=lambda ln: (-len(line_groups[ln]), ln not in boundary_lines, ln))
+            score += 12.0 * (len(line_groups[best_index]) - 1)
+            if best_index in boundary_lines:
+                score += 4.0
+        start = line_starts[best_index]
+        end = body_f.find("\n", start)
+        end = len(body_f) if end < 0 else end
         lines_match_file = entry.end_line - entry.line == len(line_starts) - 1
         match_line = entry.line + best_index if lines_match_file else entry.line
         if line_groups:
-            snippet, snippet_spans = _snippet(
-                entry.text[line_start:line_end], folded_text[line_start:line_end], needles
-            )
+            snippet, spans = _snippet(entry.text[start:end], body_f[start:end], needles,
+                                      [(s - start, e - start) for s, e in pinyin_spans])
         else:
-            snippet, snippet_spans = _leading_line(entry), []
-        return SearchHit(
-            entry=entry,
-            score=score,
-            match_line=match_line,
-            title_spans=title_spans,
-            snippet=snippet,
-            snippet_spans=snippet_spans,
-        )
-
-    def _title_spans(
-        self, entry: Entry, generating: list[list[Term]], needles: list[list[str]]
-    ) -> list[tuple[int, int]]:
-        folded = fold(entry.title)
-        spans: list[tuple[int, int]] = []
-        for group, alts in zip(generating, needles, strict=True):
-            found = False
-            for alt in alts:
-                spans_here = _find_all(folded, alt)
-                if spans_here:
-                    spans.extend(spans_here)
-                    found = True
-                    break
-            if not found:
-                for term in group:
-                    if term.mode == "fuzzy":
-                        fm = fuzzy_match(fold(term.text), folded, entry.title)
-                        if fm is not None:
-                            spans.extend((p, p + 1) for p in fm[1])
-                            break
-        return _merge_spans(spans)
+            snippet, spans = _leading_line(entry), []
+        return SearchHit(entry=entry, score=score, match_line=match_line,
+                         title_spans=_merge_spans(title_spans), snippet=snippet,
+                         snippet_spans=spans)
 
 
-_LABEL_LINE = re.compile(
-    r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
-)
+def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) -> PreparedSource:
+    """Everything the store indexes for one parsed source (runs in worker processes)."""
+    from tui.core.typos import words_of
+
+    titles = [fold(e.title) for e in entries]
+    bodies = [fold(e.text) for e in entries]
+    pinyin = []
+    for e in entries:
+        scope = f"{e.title}\n{e.text[:PINYIN_SCOPE]}"
+        pt = pinyin_text(scope) if has_han(scope) else None
+        pinyin.append(f"{pt.full}|{pt.initials}" if pt is not None else "")
+    words = sorted(set().union(*(words_of(b) for b in bodies))) if bodies else []
+    return PreparedSource(signature, entries, titles, bodies, pinyin, words, warnings)
+
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _short_token_query(folded: str) -> str | None:
+    """The `tokens` MATCH for a 1–2 character term, or None if it has no word characters."""
+    if not folded or not all(ch.isalnum() for ch in folded):
+        return None
+    if len(folded) == 2 and all(_HAN.match(ch) for ch in folded):
+        return phrase(folded)
+    if len(folded) == 1 and folded.isascii():
+        return None  # every word starting with one letter: cheaper to read titles
+    return phrase(folded) + "*"
+
+
+def _line_of(line_starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(line_starts)
+    while lo + 1 < hi:
+        mid = (lo + hi) // 2
+        if line_starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _leading_line(entry: Entry) -> str:
@@ -562,17 +639,17 @@ def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _snippet(
-    line: str, folded: str, needles: list[list[str]]
+    line: str,
+    folded: str,
+    needles: list[list[str]],
+    extra: list[tuple[int, int]] = (),  # type: ignore[assignment]
 ) -> tuple[str, list[tuple[int, int]]]:
     """A one-line window of `line` around its first match, with match spans in it."""
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = list(extra)
     for alts in needles:
         for alt in alts:
-            found = _find_all(folded, alt)
-            if found:
-                spans.extend(found)
-                break
-    spans = _merge_spans(spans)
+            spans.extend(_find_all(folded, alt))
+    spans = _merge_spans([s for s in spans if 0 <= s[0] < len(line)])
     start = 0
     if len(line) > SNIPPET_WIDTH:
         first = spans[0][0] if spans else 0
@@ -592,3 +669,4 @@ def _snippet(
     if start + SNIPPET_WIDTH < len(line):
         text += "…"
     return text, shifted
+

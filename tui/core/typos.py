@@ -18,6 +18,11 @@ _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
 _CHUNK = 4_000_000
 
 
+def words_of(folded_text: str) -> set[str]:
+    """The distinct ASCII words (4+ characters) of a folded text."""
+    return set(_WORD.findall(folded_text))
+
+
 def allowed_edits(word: str) -> int:
     """How many edits a term of this length may be away from a corpus word."""
     if len(word) < 5:

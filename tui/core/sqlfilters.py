@@ -1,0 +1,69 @@
+"""Field filters as SQL over the `entries` table, so SQLite narrows before Python.
+
+Each translation must agree exactly with `filters.filter_matches` (the reference,
+used on entries in memory); `tests/test_sqlfilters.py` checks the two against
+each other on real entries. An entry without the data (no date, no likes) fails a
+filter and so passes its negation, hence `NOT coalesce(…, 0)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.core.query import FieldFilter
+
+_COMPARE = {"eq": "=", "ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+
+
+def like_escape(text: str) -> str:
+    """Escape LIKE wildcards; pair with `ESCAPE '\\'`."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fnmatch_to_glob(pattern: str) -> str:
+    """fnmatch's `[!x]` is SQLite GLOB's `[^x]`; the rest is the same."""
+    return pattern.replace("[!", "[^")
+
+
+def filter_sql(f: FieldFilter) -> tuple[str, list[Any]]:
+    """A boolean SQL expression over `e.` columns, and its parameters."""
+    sql, params = _positive_sql(f)
+    if f.negated:
+        return f"NOT coalesce(({sql}), 0)", params
+    return sql, params  # NULL (no data) is already false in WHERE and in OR
+
+
+def _positive_sql(f: FieldFilter) -> tuple[str, list[Any]]:
+    value = f.value
+    if f.field == "kind":
+        return "e.kind = ?", [value]
+    if f.field == "tag":
+        want = like_escape(str(value))
+        return (
+            "(e.tags LIKE ? ESCAPE '\\' OR e.tags LIKE ? ESCAPE '\\')",
+            [f"%|{want}|%", f"%|{want}/%"],
+        )
+    if f.field == "author":
+        return "instr(e.author, ?) > 0", [str(value)]
+    if f.field == "path":
+        pattern = str(value)
+        column = "e.path_lower" if pattern == pattern.lower() else "e.path"
+        if f.op == "glob":
+            return f"{column} GLOB ?", [_fnmatch_to_glob(pattern)]
+        return f"instr({column}, ?) > 0", [pattern]
+    if f.field == "title":
+        return "instr(e.title_cf, ?) > 0", [str(value).casefold()]
+    if f.field == "date":
+        if f.op == "range":
+            low, high = str(f.low), str(f.high)
+            return (
+                "(substr(e.date, 1, ?) >= ? AND substr(e.date, 1, ?) <= ?)",
+                [len(low), low, len(high), high],
+            )
+        want = str(value)
+        op = "=" if f.op == "prefix" else _COMPARE.get(f.op, "=")
+        return f"substr(e.date, 1, ?) {op} ?", [len(want), want]
+    column = f"e.{f.field}"
+    if f.op == "range":
+        return f"({column} BETWEEN ? AND ?)", [int(f.low or 0), int(f.high or 0)]
+    return f"{column} {_COMPARE.get(f.op, '=')} ?", [value]

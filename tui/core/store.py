@@ -1,0 +1,373 @@
+"""The persistent index: entries and an FTS5 trigram index in one SQLite file.
+
+Search must stay fast at a million entries (hundreds of MB of text), which no
+per-keystroke Python scan can do. SQLite's FTS5 with the trigram tokenizer finds
+substrings (CJK included) in C, ranks with bm25, counts, and releases the GIL
+while it works. Entries are stored as `marshal`ed tuples and loaded only when a
+result shows them, so a warm start reads no entry at all. Every source (a note
+file or an X archive) is stored with its (mtime_ns, size) signature, so a second
+run on an unchanged tree parses nothing. The file is a cache: when it cannot be
+used, the index lives in memory instead and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import re
+import sqlite3
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.core.entry import Entry
+
+# Bump when parsers or the schema change what is stored, so old caches are rebuilt.
+STORE_VERSION = "5"
+ENTRY_CACHE_SIZE = 20_000
+NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS sources "
+    "(key TEXT PRIMARY KEY, signature TEXT NOT NULL, warnings BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS entries ("
+    " rowid INTEGER PRIMARY KEY, source TEXT NOT NULL, eid TEXT NOT NULL,"
+    " kind TEXT NOT NULL, path TEXT NOT NULL, path_lower TEXT NOT NULL, line INTEGER NOT NULL,"
+    " title_f TEXT NOT NULL, title_cf TEXT NOT NULL, tags TEXT NOT NULL, author TEXT,"
+    " date TEXT, likes, retweets, replies, quotes)",
+    # Payloads apart from the narrow filter columns, so scans of titles stay small.
+    "CREATE TABLE IF NOT EXISTS payloads (rowid INTEGER PRIMARY KEY, payload BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS entries_source ON entries(source)",
+    "CREATE INDEX IF NOT EXISTS entries_title ON entries(title_f)",
+    "CREATE INDEX IF NOT EXISTS entries_eid ON entries(eid)",
+    "CREATE INDEX IF NOT EXISTS entries_kind_path ON entries(kind, path, line)",
+    "CREATE INDEX IF NOT EXISTS entries_path ON entries(path, line)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, path, tokenize='trigram')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS pinyin USING fts5(py, tokenize='trigram')",
+    # Words and Han bigrams as tokens: what 1–2 character terms are looked up in.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS tokens USING fts5(text, "
+    "tokenize='unicode61 remove_diacritics 0', prefix='2')",
+    # Typo suggestions: every word ever seen. Never pruned: a stale word only
+    # suggests a variant that matches nothing.
+    "CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY) WITHOUT ROWID",
+)
+_TABLES = ("meta", "sources", "entries", "payloads", "fts", "pinyin", "tokens", "words")
+_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+
+
+def token_text(folded: str) -> str:
+    """Folded text with every Han run spelled as its bigrams, for the `tokens` table.
+
+    unicode61 keeps a Han run as one token; as bigrams, a two-character word
+    (`开源`) becomes a token that can be found anywhere in the run.
+    """
+    return _HAN_RUN.sub(
+        lambda m: " " + " ".join(m[0][i : i + 2] for i in range(len(m[0]) - 1)) + " ", folded
+    )
+
+
+@dataclass(slots=True)
+class PreparedSource:
+    """A parsed source with everything the store indexes, computed off the main thread."""
+
+    signature: str
+    entries: list[Entry]
+    titles: list[str]  # folded titles
+    bodies: list[str]  # folded texts (same length as the texts: offsets line up)
+    pinyin: list[str]  # "full|initials" for entries with Han characters, else ""
+    words: list[str]  # distinct ASCII words, for typo tolerance
+    warnings: list[str]
+
+
+def default_cache_dir() -> Path:
+    """`$XDG_CACHE_HOME/notesift`, else `~/.cache/notesift`."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "notesift"
+
+
+def cache_path_for(root: Path, cache_dir: Path | None = None) -> Path:
+    """One database per notes root, named by a hash of its absolute path."""
+    digest = hashlib.sha1(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return (cache_dir or default_cache_dir()) / f"index-{digest}.sqlite"
+
+
+def _plain(value: Any) -> Any:
+    """Meta values as marshal-safe plain data (dates become ISO strings)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def pack_entry(e: Entry) -> bytes:
+    return marshal.dumps(
+        (e.id, e.kind, e.title, e.path, e.line, e.end_line, e.text, tuple(e.tags),
+         e.breadcrumb, _plain(e.meta))
+    )
+
+
+def unpack_entry(payload: bytes) -> Entry:
+    r = marshal.loads(payload)
+    return Entry(id=r[0], kind=r[1], title=r[2], path=r[3], line=r[4], end_line=r[5], text=r[6],
+                 tags=tuple(r[7]), breadcrumb=r[8], meta=r[9])
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _filter_columns(e: Entry) -> tuple[Any, ...]:
+    author = e.meta.get("author")
+    date = e.meta.get("date")
+    tags = "|" + "|".join(t.lstrip("#").lower() for t in e.tags) + "|"
+    return (
+        e.kind, e.path, e.path.lower(), e.line, e.title.casefold(), tags,
+        author.lstrip("@").lower() if isinstance(author, str) else None,
+        date.strip() if isinstance(date, str) and date.strip() else None,
+        *(_number(e.meta.get(c)) for c in NUMERIC_COLUMNS),
+    )
+
+
+class IndexStore:
+    """Thread-safe access to one index database (or an in-memory one)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.problem: str | None = None
+        self.lock = threading.RLock()
+        self._entries: OrderedDict[int, Entry] = OrderedDict()
+        self._vocabulary: list[str] | None = None
+        self.generation = 0
+        self.db = self._connect()
+
+    # -- opening -------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path is not None:
+            try:
+                return self._open(str(self.path))
+            except sqlite3.DatabaseError:
+                self._discard()  # a damaged cache holds nothing we cannot rebuild
+                try:
+                    return self._open(str(self.path))
+                except (sqlite3.Error, OSError) as exc:
+                    self.problem = f"{self.path}: index cache unusable ({exc}); indexing in memory"
+            except OSError as exc:
+                self.problem = f"{self.path}: index cache unusable ({exc}); indexing in memory"
+        self.path = None
+        return self._open(":memory:")
+
+    def _open(self, target: str) -> sqlite3.Connection:
+        if target != ":memory:":
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        # Searches and index updates run on worker threads; `self.lock` serialises them.
+        db = sqlite3.connect(target, timeout=10, check_same_thread=False)
+        try:
+            if target != ":memory:":
+                db.execute("PRAGMA journal_mode=WAL")
+                # A cache: losing the last writes to a power cut costs a re-parse, and a
+                # damaged file is detected and rebuilt, so durability is not bought.
+                db.execute("PRAGMA synchronous=OFF")
+            db.execute("PRAGMA cache_size=-262144")
+            db.execute("PRAGMA temp_store=MEMORY")
+            version = None
+            with contextlib.suppress(sqlite3.OperationalError):
+                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+                version = row[0] if row else None
+            if version != STORE_VERSION:
+                with db:
+                    for table in _TABLES:
+                        db.execute(f"DROP TABLE IF EXISTS {table}")
+            with db:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (STORE_VERSION,))
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink()
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+    # -- sources -------------------------------------------------------------------
+
+    def signatures(self) -> dict[str, str]:
+        with self.lock:
+            return dict(self.db.execute("SELECT key, signature FROM sources"))
+
+    def warnings(self) -> list[str]:
+        with self.lock:
+            rows = self.db.execute("SELECT warnings FROM sources ORDER BY key").fetchall()
+        found: list[str] = []
+        for (blob,) in rows:
+            with contextlib.suppress(ValueError, EOFError, TypeError):
+                found.extend(marshal.loads(blob))
+        return found
+
+    def replace_sources(self, sources: dict[str, PreparedSource], removed: Iterable[str]) -> None:
+        """Store new parses of `sources` and forget `removed`, in one transaction."""
+        with self.lock, self.db:
+            for key in [*removed, *sources]:
+                self._delete(key)
+            next_id = (self.db.execute("SELECT max(rowid) FROM entries").fetchone()[0] or 0) + 1
+            entry_rows, fts_rows, pinyin_rows, token_rows, payload_rows = [], [], [], [], []
+            new_words: set[str] = set()
+            for key, source in sources.items():
+                for i, entry in enumerate(source.entries):
+                    rowid = next_id
+                    next_id += 1
+                    columns = _filter_columns(entry)
+                    entry_rows.append(
+                        (rowid, key, entry.id, *columns[:4], source.titles[i], *columns[4:])
+                    )
+                    payload_rows.append((rowid, pack_entry(entry)))
+                    fts_rows.append((rowid, source.titles[i], source.bodies[i], entry.path.lower()))
+                    token_rows.append(
+                        (rowid, token_text(f"{source.titles[i]}\n{source.bodies[i]}"))
+                    )
+                    if source.pinyin[i]:
+                        pinyin_rows.append((rowid, source.pinyin[i]))
+                new_words.update(source.words)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
+                    (key, source.signature, marshal.dumps(list(source.warnings))),
+                )
+            self.db.executemany(
+                "INSERT INTO entries (rowid, source, eid, kind, path, path_lower, line, "
+                "title_f, title_cf, tags, author, date, likes, retweets, replies, quotes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                entry_rows,
+            )
+            self.db.executemany("INSERT INTO payloads VALUES (?, ?)", payload_rows)
+            self.db.executemany("INSERT INTO fts (rowid, title, body, path) VALUES (?, ?, ?, ?)",
+                                fts_rows)
+            self.db.executemany("INSERT INTO pinyin (rowid, py) VALUES (?, ?)", pinyin_rows)
+            self.db.executemany("INSERT INTO tokens (rowid, text) VALUES (?, ?)", token_rows)
+            self.db.executemany(
+                "INSERT OR IGNORE INTO words VALUES (?)", ((w,) for w in new_words)
+            )
+            self.generation += 1
+            if new_words:
+                self._vocabulary = None
+
+    def _delete(self, key: str) -> None:
+        ids = [r[0] for r in self.db.execute("SELECT rowid FROM entries WHERE source=?", (key,))]
+        if ids:
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk : chunk + 500]
+                marks = ",".join("?" * len(part))
+                self.db.execute(f"DELETE FROM fts WHERE rowid IN ({marks})", part)
+                self.db.execute(f"DELETE FROM pinyin WHERE rowid IN ({marks})", part)
+                self.db.execute(f"DELETE FROM tokens WHERE rowid IN ({marks})", part)
+                self.db.execute(f"DELETE FROM payloads WHERE rowid IN ({marks})", part)
+                for rowid in part:
+                    self._entries.pop(rowid, None)
+            self.db.execute("DELETE FROM entries WHERE source=?", (key,))
+        self.db.execute("DELETE FROM sources WHERE key=?", (key,))
+
+    # -- reading -------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return self.db.execute(sql, params).fetchall()
+
+    def entries(self, rowids: Sequence[int]) -> dict[int, Entry]:
+        """Entries by rowid, from memory when recently used."""
+        found: dict[int, Entry] = {}
+        missing = []
+        with self.lock:
+            for rowid in rowids:
+                entry = self._entries.get(rowid)
+                if entry is None:
+                    missing.append(rowid)
+                else:
+                    found[rowid] = entry
+            for chunk in range(0, len(missing), 900):
+                part = missing[chunk : chunk + 900]
+                marks = ",".join("?" * len(part))
+                sql = f"SELECT rowid, payload FROM payloads WHERE rowid IN ({marks})"
+                for rowid, payload in self.db.execute(sql, part):
+                    entry = unpack_entry(payload)
+                    found[rowid] = entry
+                    self._entries[rowid] = entry
+            while len(self._entries) > ENTRY_CACHE_SIZE:
+                self._entries.popitem(last=False)
+        return found
+
+    def folded(self, rowids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Folded (title, body) by rowid: what highlighting and best-line search read."""
+        found: dict[int, tuple[str, str]] = {}
+        with self.lock:
+            for chunk in range(0, len(rowids), 900):
+                part = list(rowids[chunk : chunk + 900])
+                marks = ",".join("?" * len(part))
+                sql = f"SELECT rowid, title, body FROM fts WHERE rowid IN ({marks})"
+                for rowid, title, body in self.db.execute(sql, part):
+                    found[rowid] = (title, body)
+        return found
+
+    def vocabulary(self) -> list[str]:
+        with self.lock:
+            if self._vocabulary is None:
+                rows = self.db.execute("SELECT word FROM words").fetchall()
+                self._vocabulary = [r[0] for r in rows]
+            return self._vocabulary
+
+    def count(self) -> int:
+        with self.lock:
+            return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+    def all_entries(self) -> list[Entry]:
+        """Every entry in (path, line) order; for small trees, tests and exports."""
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT p.payload FROM entries e JOIN payloads p ON p.rowid = e.rowid "
+                "ORDER BY e.path, e.line, e.rowid"
+            )
+            return [unpack_entry(p) for (p,) in rows]
+
+    def tag_counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for (tags,) in self.query("SELECT tags FROM entries WHERE tags != '||'"):
+            counts.update(t for t in tags.strip("|").split("|") if t)
+        return counts
+
+    def notes(self) -> list[Entry]:
+        rowids = [r[0] for r in self.query(
+            "SELECT rowid FROM entries WHERE kind='note' ORDER BY path")]
+        found = self.entries(rowids)
+        return [found[r] for r in rowids if r in found]
+
+    def entries_of_path(self, path: str) -> list[Entry]:
+        rowids = [r[0] for r in self.query(
+            "SELECT rowid FROM entries WHERE path=? ORDER BY line, rowid", (path,))]
+        found = self.entries(rowids)
+        return [found[r] for r in rowids if r in found]
+
+    def find_id(self, entry_id: str) -> Entry | None:
+        rows = self.query(
+            "SELECT p.payload FROM entries e JOIN payloads p ON p.rowid = e.rowid "
+            "WHERE e.eid=? LIMIT 1",
+            (entry_id,),
+        )
+        return unpack_entry(rows[0][0]) if rows else None
