@@ -85,6 +85,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.result: SearchResult | None = None
         self.watcher: NotesWatcher | None = None
         self._search_seq = 0
+        self._keep_selection = True
         self._keymap_mtimes = self._stat_keymaps()
         self._which_key_timer: object | None = None
         self._sequence_timer: object | None = None
@@ -213,10 +214,12 @@ class NotesiftApp(ActionHandlers, App[int]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is self.search_input:
-            self.request_search()
+            self.request_search(keep_selection=False)
 
-    def request_search(self) -> None:
+    def request_search(self, keep_selection: bool = True) -> None:
+        """Search again; a new query starts at the top (as fzf), a refresh keeps the row."""
         self._search_seq += 1
+        self._keep_selection = keep_selection
         self.run_worker(
             partial(self._search_job, self._search_seq, self.search_input.value, self.sort),
             thread=True,
@@ -246,8 +249,9 @@ class NotesiftApp(ActionHandlers, App[int]):
     def _show_result(self, seq: int, query: str, result: SearchResult) -> None:
         if seq != self._search_seq:
             return
+        current = self.results.current
         keep = self.results.pending_select or (
-            self.results.current.entry.id if self.results.current else None
+            current.entry.id if current and self._keep_selection else None
         )
         self.results.pending_select = None
         self.result = result
