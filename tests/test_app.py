@@ -24,20 +24,28 @@ def _settings(root: Path, tmp_path: Path, **kw: object) -> AppSettings:
     return AppSettings(**base)  # type: ignore[arg-type]
 
 
+async def _settle(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no worker runs (stale searches are cancelled, which is fine)."""
+    deadline = time.monotonic() + 10
+    while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 async def _ready(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + 10
-    while app.index is None or app.result is None:
+    while not app.indexed or app.result is None:
         if time.monotonic() > deadline:
             raise AssertionError("index never became ready")
         await pilot.pause(0.05)
-    await app.workers.wait_for_complete()
+    await _settle(pilot, app)
     await pilot.pause()
 
 
 async def _type(pilot, app: NotesiftApp, text: str) -> None:  # type: ignore[no-untyped-def]
     for ch in text:
         await pilot.press("space" if ch == " " else ch)
-    await app.workers.wait_for_complete()
+    await _settle(pilot, app)
     await pilot.pause()
 
 
@@ -115,7 +123,7 @@ async def test_enter_opens_the_editor_at_the_line_and_reindexes(
         hit = app.results.current
         assert hit is not None
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await _settle(pilot, app)
         assert calls, "the editor should have been started"
         argv = calls[0]
         assert argv[0] == "nvim" and argv[1] == f"+{hit.match_line}" and argv[2] == "--"
@@ -143,7 +151,7 @@ async def test_tags_panel_filters_by_the_chosen_tag(example_notes: Path, tmp_pat
         assert app.side.values, "the example notes carry tags"
         tag = app.side.values[0]
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await _settle(pilot, app)
         await pilot.pause()
         assert app.search_input.value.strip() == f"#{tag}"
         assert app.results.hits

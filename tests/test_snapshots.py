@@ -30,17 +30,24 @@ def _app(tmp_path: Path):  # type: ignore[no-untyped-def]
     )
 
 
+async def _settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no worker runs (stale searches are cancelled, which is fine)."""
+    while any(w.is_running for w in app.workers):
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 def _typing(query: str):  # type: ignore[no-untyped-def]
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         app = pilot.app
         app.search_input.cursor_blink = False
-        while app.index is None or app.result is None:
+        while not app.indexed or app.result is None:
             await pilot.pause(0.05)
         for ch in query:
             await pilot.press("space" if ch == " " else ch)
-        await app.workers.wait_for_complete()
+        await _settle(pilot, app)
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await _settle(pilot, app)
         await pilot.pause()
 
     return run_before

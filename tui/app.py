@@ -76,6 +76,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         super().__init__()
         self.settings = settings
         self.index: NoteIndex | None = None
+        self.indexed = False  # the first refresh finished
         self.index_lock = threading.Lock()
         self.keymap, self.keymap_problems = self._load_keymap()
         self.problems = list(settings.problems)
@@ -164,14 +165,30 @@ class NotesiftApp(ActionHandlers, App[int]):
             use_cache=self.settings.use_cache,
             ignore_globs=self.settings.config.ignore,
         )
+        self.call_from_thread(self._index_opened, index)
         with self.index_lock:
-            index.refresh()
-            _ = index.engine
+            index.refresh(progress=self._index_progress)
         self.call_from_thread(self._index_ready, index)
+
+    def _index_opened(self, index: NoteIndex) -> None:
+        """What a previous run stored is searchable at once, before the refresh."""
+        self.index = index
+        self.request_search()
+
+    def _index_progress(self, done: int, total: int) -> None:
+        """Runs on the indexing thread after each committed batch."""
+
+        def show() -> None:
+            self.status_info.message = f"indexing {done}/{total} files…"
+            self.request_search()
+
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(show)
 
     def _index_ready(self, index: NoteIndex) -> None:
         self.index = index
         self.status_info.message = ""
+        self.indexed = True
         if self.settings.watch and self.settings.config.watch:
             self.watcher = NotesWatcher(
                 index.root, self._on_watch_batch, ignore_globs=self.settings.config.ignore
@@ -192,23 +209,21 @@ class NotesiftApp(ActionHandlers, App[int]):
             else:
                 for path in sorted(batch.paths):
                     index.update_path(path)
-            _ = index.engine
         with contextlib.suppress(RuntimeError):  # the app may be shutting down
             self.call_from_thread(self.request_search)
 
     def engine(self) -> SearchEngine | None:
-        if self.index is None:
-            return None
-        with self.index_lock:
-            return self.index.engine
+        return self.index.engine if self.index is not None else None
 
+    @work(thread=True, group="reindex", exit_on_error=False)
     def reindex(self, path: Path) -> None:
         """Re-read one file now (after the editor closed), then search again."""
         if self.index is None:
             return
         with self.index_lock:
             self.index.update_path(path)
-        self.request_search()
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self.request_search)
 
     # -- searching ---------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,8 @@ from tui.core.walker import WalkResult, is_note_file, walk_notes
 from tui.core.x_archive import is_x_archive, parse_x_archive, x_archive_sources
 
 PARALLEL_THRESHOLD = 64
+BATCH_SOURCES = 64  # committed together, so a first start can search what is done
+Progress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -78,14 +80,19 @@ def parse_source(root: Path, ref: SourceRef) -> PreparedSource:
         return prepare_source(ref.signature, [], warnings)
 
 
-def _parse_many(root: Path, refs: list[SourceRef], jobs: int) -> list[PreparedSource]:
+def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[PreparedSource]:
+    """Parsed sources in order, from worker processes when there are many."""
     if jobs > 1 and len(refs) >= PARALLEL_THRESHOLD:
         try:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                return list(pool.map(parse_source, [root] * len(refs), refs, chunksize=16))
-        except (OSError, RuntimeError):
-            pass  # no process support here: fall through to serial parsing
-    return [parse_source(root, ref) for ref in refs]
+            pool = ProcessPoolExecutor(max_workers=jobs)
+        except (OSError, RuntimeError, NotImplementedError):
+            pool = None  # no process support here: parse serially
+        if pool is not None:
+            with pool:
+                yield from pool.map(parse_source, [root] * len(refs), refs, chunksize=8)
+            return
+    for ref in refs:
+        yield parse_source(root, ref)
 
 
 class NoteIndex:
@@ -128,8 +135,12 @@ class NoteIndex:
         ref.signature = signature
         return True
 
-    def refresh(self) -> RefreshStats:
-        """Bring the index in line with the disk; parse only what changed."""
+    def refresh(self, progress: Progress | None = None) -> RefreshStats:
+        """Bring the index in line with the disk; parse only what changed.
+
+        Sources are committed in batches; `progress(done, total)` runs after each,
+        and searches (on the store's reader) see every committed batch.
+        """
         started = time.perf_counter()
         walk = walk_notes(self.root, self.ignore_globs)
         self._walk_warnings = list(walk.warnings)
@@ -137,13 +148,25 @@ class NoteIndex:
         stored = self.store.signatures()
         to_parse = [ref for key, ref in refs.items() if stored.get(key) != ref.signature]
         removed = [key for key in stored if key not in refs]
-        parsed = dict(
-            zip([r.key for r in to_parse], _parse_many(self.root, to_parse, self.jobs),
-                strict=True)
-        )
-        if parsed or removed:
-            self.store.replace_sources(parsed, removed)
         self._refs = refs
+        if removed:
+            self.store.replace_sources({}, removed)
+        batch: dict[str, PreparedSource] = {}
+        done = 0
+        for ref, prepared in zip(to_parse, _parse_stream(self.root, to_parse, self.jobs),
+                                 strict=True):
+            batch[ref.key] = prepared
+            if len(batch) >= BATCH_SOURCES:
+                self.store.replace_sources(batch, [])
+                done += len(batch)
+                batch = {}
+                if progress is not None:
+                    progress(done, len(to_parse))
+        if batch:
+            self.store.replace_sources(batch, [])
+            done += len(batch)
+        if progress is not None and to_parse:
+            progress(done, len(to_parse))
         return RefreshStats(
             sources=len(refs),
             parsed=len(to_parse),
