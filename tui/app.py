@@ -86,6 +86,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.result: SearchResult | None = None
         self.watcher: NotesWatcher | None = None
         self._search_seq = 0
+        self.shown_seq = 0  # the last search whose results were put on screen
         self._keep_selection = True
         self._keymap_mtimes = self._stat_keymaps()
         self._which_key_timer: object | None = None
@@ -275,8 +276,10 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.status_info.total = result.searched
         self.status_info.filters = describe_filters(parse_query(query))
         self.status_info.message = "; ".join(e.message for e in result.errors)
-        self._show_preview()
         self._update_status()
+        # The list first: the preview (wrapping a whole entry) follows a frame later.
+        self.call_after_refresh(self._show_preview)
+        self.shown_seq = seq
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list is self.results:

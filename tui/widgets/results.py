@@ -9,6 +9,7 @@ from tui.core.search import SearchHit
 from tui.render import MATCH_STYLE, result_row
 
 RESULT_ROWS = 200
+PAGE_ROWS = 40  # rows built per step: building all 200 on every keystroke costs ~60 ms
 
 
 class ResultsList(OptionList):
@@ -28,21 +29,32 @@ class ResultsList(OptionList):
         self.match_style = MATCH_STYLE
 
     def show_hits(self, hits: list[SearchHit], keep_id: str | None = None) -> None:
-        """Replace the rows; highlight `keep_id` if it is still there, else the first."""
+        """Replace the rows; highlight `keep_id` if it is still there, else the first.
+
+        Only a page of rows is built; more are added as the cursor nears the end.
+        """
         self.hits = hits[:RESULT_ROWS]
-        width = self.row_width
-        options = [
-            Option(result_row(h, h.entry.id in self.marked, self.match_style, width), id=str(i))
-            for i, h in enumerate(self.hits)
-        ]
-        self.set_options(options)
         target = 0
         if keep_id is not None:
             for i, hit in enumerate(self.hits):
                 if hit.entry.id == keep_id:
                     target = i
                     break
+        self.set_options(self._rows(0, max(PAGE_ROWS, target + PAGE_ROWS // 2)))
         self.highlighted = target if self.hits else None
+
+    def _rows(self, start: int, stop: int) -> list[Option]:
+        width = self.row_width
+        return [
+            Option(result_row(h, h.entry.id in self.marked, self.match_style, width), id=str(i))
+            for i, h in enumerate(self.hits[start:stop], start)
+        ]
+
+    def _ensure_rows(self, index: int) -> None:
+        """Build rows up to `index` plus some look-ahead."""
+        built = self.option_count
+        if index >= built - 5 and built < len(self.hits):
+            self.add_options(self._rows(built, max(index + 1, built) + PAGE_ROWS))
 
     @property
     def current(self) -> SearchHit | None:
@@ -68,15 +80,23 @@ class ResultsList(OptionList):
         if self.hits:
             self.show_hits(self.hits, self.current.entry.id if self.current else None)
 
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        """Mouse wheel and scrollbar moves also reach the end of the built rows."""
+        super().watch_highlighted(highlighted)
+        if highlighted is not None:
+            self._ensure_rows(highlighted)
+
     def move(self, delta: int) -> None:
         if not self.hits:
             return
         index = 0 if self.highlighted is None else self.highlighted
-        self.highlighted = max(0, min(len(self.hits) - 1, index + delta))
+        self.jump(index + delta)
 
     def jump(self, index: int) -> None:
         if self.hits:
-            self.highlighted = max(0, min(len(self.hits) - 1, index))
+            target = max(0, min(len(self.hits) - 1, index))
+            self._ensure_rows(target)
+            self.highlighted = target
 
     @property
     def half_page(self) -> int:
