@@ -6,6 +6,7 @@ file, line and column, and the defaults are used for whatever could not be read.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
@@ -65,29 +66,53 @@ def read_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
         return {}, [toml_error_message(path, exc)]
 
 
+def key_position(text: str, key: str) -> tuple[int, int]:
+    """1-based (line, column) of `key = …` in TOML text; (1, 1) when not found."""
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE)
+    match = pattern.search(text)
+    if match is None:
+        return 1, 1
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    indent = len(match.group(0)) - len(match.group(0).lstrip())
+    return line, column + indent
+
+
 def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     """Read the config file, collecting every problem instead of stopping at the first."""
     path = path or config_dir() / "config.toml"
     table, problems = read_toml(path)
     config = Config(source=path if path.exists() else None)
+    try:
+        text = path.read_text(encoding="utf-8") if table else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+
+    def problem(key: str, message: str) -> None:
+        line, column = key_position(text, key)
+        problems.append(f"{path}:{line}:{column}: {message}")
+
     for key, value in table.items():
         if key not in KNOWN_KEYS:
-            problems.append(f"{path}:1:1: unknown setting {key!r} (known: {', '.join(KNOWN_KEYS)})")
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+            known = ", ".join(KNOWN_KEYS)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {known})"
+            problem(key, f"unknown setting {key!r}{hint}")
         elif key in ("notes_dir", "theme", "editor"):
             if isinstance(value, str):
                 setattr(config, key, value)
             else:
-                problems.append(f"{path}:1:1: {key} must be a string")
+                problem(key, f"{key} must be a string")
         elif key == "ignore":
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 config.ignore = list(value)
             else:
-                problems.append(f"{path}:1:1: ignore must be a list of glob strings")
+                problem(key, "ignore must be a list of glob strings")
         elif key == "watch":
             if isinstance(value, bool):
                 config.watch = value
             else:
-                problems.append(f"{path}:1:1: watch must be true or false")
+                problem(key, "watch must be true or false")
     return config, problems
 
 

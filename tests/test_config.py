@@ -1,0 +1,39 @@
+"""Config problems name file, line and column; the app still gets defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.core.config import load_config, resolve_notes_dir
+
+
+def test_syntax_error_names_line_and_column(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('theme = "notesift-dark"\nwatch = tru\n', encoding="utf-8")
+    config, problems = load_config(cfg)
+    assert problems and problems[0].startswith(f"{cfg}:2:")
+    assert config.watch is True and config.theme is None, "defaults on a broken file"
+
+
+def test_unknown_and_mistyped_settings_point_at_their_lines(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('notes_dir = "~/notes"\n\n  thme = "x"\nwatch = "yes"\n', encoding="utf-8")
+    config, problems = load_config(cfg)
+    assert f"{cfg}:3:3: unknown setting 'thme' (did you mean 'theme'?)" in problems
+    assert f"{cfg}:4:1: watch must be true or false" in problems
+    assert config.notes_dir == "~/notes"
+
+
+def test_missing_config_is_fine(tmp_path: Path) -> None:
+    config, problems = load_config(tmp_path / "absent.toml")
+    assert problems == [] and config.watch
+
+
+def test_notes_dir_resolution_order(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'notes_dir = "{tmp_path / "from-config"}"\n', encoding="utf-8")
+    config, _ = load_config(cfg)
+    assert resolve_notes_dir(None, config) == tmp_path / "from-config"
+    monkeypatch.setenv("NOTESIFT_DIR", str(tmp_path / "from-env"))
+    assert resolve_notes_dir(None, config) == tmp_path / "from-env"
+    assert resolve_notes_dir(str(tmp_path / "arg"), config) == tmp_path / "arg"
