@@ -388,7 +388,9 @@ class NotesiftApp(ActionHandlers, App[int]):
             if timer is not None:
                 timer.stop()  # type: ignore[attr-defined]
         self._which_key_timer = self._sequence_timer = None
-        if pending:
+        if pending and self.which_key.has_class("-open"):
+            self._show_which_key()  # already showing: follow the prefix at once
+        elif pending:
             self._which_key_timer = self.set_timer(WHICH_KEY_DELAY, self._show_which_key)
             wait = self.sequencer.seconds_until_timeout()
             if wait is not None:

@@ -36,7 +36,7 @@ class CheatSheetScreen(ModalScreen[None]):
             yield Label("Key bindings — type to filter, Esc to close")
             yield Input(placeholder="filter: action, key or mode", id="sheet-filter")
             table: DataTable[str] = DataTable(zebra_stripes=True, cursor_type="row")
-            table.add_columns("Key", "Scope", "Action", "Note")
+            table.add_columns("Key", "Mode", "Action", "Note")
             yield table
 
     def on_mount(self) -> None:
@@ -47,8 +47,9 @@ class CheatSheetScreen(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for row in rows:
+            note = one_line(row.note)
             table.add_row(one_line(row.key), one_line(row.scope), one_line(row.action),
-                          one_line(row.note))
+                          note if len(note) <= 40 else note[:39] + "…")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(filter_rows(self.rows, event.value) if event.value else self.rows)

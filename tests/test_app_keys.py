@@ -1,0 +1,364 @@
+"""Keys in the running app (Pilot): sequences, which-key, the leader, key tables, user keymaps.
+
+Every key goes through `KeySequencer` in `NotesiftApp.on_event`; these tests press
+real keys and check what the person at the keyboard would see or get.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.app import AppSettings, NotesiftApp, make_app
+from tui.core.actions import ActionCall
+from tui.core.keys import LEADER
+
+pytestmark = pytest.mark.asyncio
+
+# Longer than the app's which-key delay (0.35 s), shorter than the 1 s sequence timeout.
+WHICH_KEY_WAIT = 0.5
+
+
+def _settings(root: Path, tmp_path: Path, **kw: object) -> AppSettings:
+    base = {
+        "root": root,
+        "watch": False,
+        "cache_dir": tmp_path / "cache",
+        "state_file": tmp_path / "state.json",
+    }
+    base.update(kw)
+    return AppSettings(**base)  # type: ignore[arg-type]
+
+
+async def _settle(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no worker runs (stale searches are cancelled, which is fine)."""
+    deadline = time.monotonic() + 10
+    while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def _ready(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 10
+    while not app.indexed or app.result is None:
+        if time.monotonic() > deadline:
+            raise AssertionError("index never became ready")
+        await pilot.pause(0.05)
+    await _settle(pilot, app)
+    await pilot.pause()
+
+
+async def _type(pilot, app: NotesiftApp, text: str) -> None:  # type: ignore[no-untyped-def]
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+    await _settle(pilot, app)
+    await pilot.pause()
+
+
+def _popup_text(app: NotesiftApp) -> str:
+    content = app.which_key.content
+    return getattr(content, "plain", str(content))
+
+
+def _popup_open(app: NotesiftApp) -> bool:
+    return app.which_key.has_class("-open")
+
+
+def _write_keymap(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _record_actions(app: NotesiftApp) -> list[ActionCall]:
+    """Record every action a key dispatches, and still run it."""
+    calls: list[ActionCall] = []
+    original = app.run_action_call
+
+    def recording(call: ActionCall) -> None:
+        calls.append(call)
+        original(call)
+
+    app.run_action_call = recording  # type: ignore[method-assign]
+    return calls
+
+
+# ---------------------------------------------------------------- sequences in normal mode
+
+
+async def test_gg_goes_to_the_first_result_and_G_to_the_last(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:tweet")
+        count = len(app.results.hits)
+        assert count >= 3, "the example notes have several tweets"
+        await pilot.press("escape")
+        assert app.sequencer.mode == "normal"
+        await pilot.press("G")
+        assert app.results.highlighted == count - 1
+        await pilot.press("g")
+        assert app.sequencer.pending == ("g",), "a lone g waits for the second key"
+        assert app.results.highlighted == count - 1
+        await pilot.press("g")
+        assert app.sequencer.pending == ()
+        assert app.results.highlighted == 0
+        await pilot.press("G")
+        assert app.results.highlighted == count - 1
+
+
+async def test_a_lone_g_times_out_harmlessly(example_notes: Path, tmp_path: Path) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:tweet")
+        await pilot.press("escape", "j")
+        before = app.results.highlighted
+        query = app.search_input.value
+        await pilot.press("g")
+        await pilot.pause(1.3)
+        await _settle(pilot, app)
+        assert app.is_running
+        assert app.sequencer.pending == ()
+        assert app.sequencer.mode == "normal"
+        assert app.results.highlighted == before
+        assert app.search_input.value == query, "the stale g must not be typed into the prompt"
+        assert app.screen is app.screen_stack[0]
+        assert not _popup_open(app)
+        await pilot.press("j")
+        assert app.results.highlighted == before + 1, "keys work normally afterwards"
+
+
+# ---------------------------------------------------------------- which-key
+
+
+async def test_which_key_after_y_lists_the_copy_keys_and_esc_closes_it(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("escape", "y")
+        assert not _popup_open(app), "which-key waits a moment before it shows"
+        await pilot.pause(WHICH_KEY_WAIT)
+        assert _popup_open(app)
+        text = _popup_text(app)
+        for key, label in [
+            ("y", "Copy the entry"),
+            ("t", "Copy the title"),
+            ("l", "Copy the link"),
+            ("p", "Copy path:line"),
+            ("c", "Copy the code block"),
+        ]:
+            assert f"{key} ➜ {label}" in text, f"row {key!r} missing from:\n{text}"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not _popup_open(app)
+        assert app.sequencer.pending == ()
+        assert app.sequencer.mode == "normal", "Esc only cancels the pending sequence"
+        assert app.is_running
+
+
+async def test_backspace_goes_up_one_level_in_which_key(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("alt+a")
+        assert app.sequencer.pending == (LEADER,)
+        await pilot.pause(WHICH_KEY_WAIT)
+        leader_text = _popup_text(app)
+        assert _popup_open(app)
+        assert "+tags" in leader_text and "Warnings" in leader_text
+        await pilot.press("t")
+        assert app.sequencer.pending == (LEADER, "t")
+        await pilot.pause(WHICH_KEY_WAIT)
+        tags_text = _popup_text(app)
+        assert "r ➜ Remove a tag" in tags_text
+        assert "Warnings" not in tags_text
+        await pilot.press("backspace")
+        assert app.sequencer.pending == (LEADER,)
+        assert app.search_input.value == "", "Backspace went to the popup, not the prompt"
+        await pilot.pause(WHICH_KEY_WAIT)
+        assert _popup_open(app)
+        back_text = _popup_text(app)
+        assert back_text != tags_text
+        assert "+tags" in back_text and "Warnings" in back_text
+        await pilot.press("escape")
+        assert not _popup_open(app)
+
+
+# ---------------------------------------------------------------- the leader
+
+
+async def test_leader_w_opens_the_warnings_screen(example_notes: Path, tmp_path: Path) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("alt+a", "w")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WarningsScreen"
+        assert app.sequencer.pending == ()
+
+
+async def test_leader_then_an_unbound_key_does_nothing(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        assert app.focused is app.search_input
+        calls = _record_actions(app)
+        await pilot.press("alt+a", "x")
+        await _settle(pilot, app)
+        assert app.search_input.value == "", "the key after the leader must not be typed"
+        assert calls == []
+        assert app.sequencer.pending == ()
+        assert app.screen is app.screen_stack[0]
+        assert app.is_running
+        await pilot.press("alt+a", "q")
+        await pilot.pause()
+        assert app.search_input.value == ""
+        assert app.is_running, "<leader>q is not bound, and q is not quit there"
+        await pilot.press("a")
+        assert app.search_input.value == "a", "typing works again afterwards"
+
+
+# ---------------------------------------------------------------- insert mode
+
+
+async def test_insert_mode_types_letters_that_are_keys_in_normal_mode(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        assert app.sequencer.mode == "insert"
+        await _type(pilot, app, "jkqgGyft")
+        assert app.search_input.value == "jkqgGyft"
+        assert app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.sequencer.mode == "normal"
+        assert app.focused is app.results
+        assert app.search_input.value == "jkqgGyft"
+
+
+# ---------------------------------------------------------------- key tables
+
+
+async def test_leader_y_key_table_copies_the_link_once(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:tweet")
+        await pilot.press("escape")
+        calls = _record_actions(app)
+        await pilot.press("alt+a", "y")
+        await pilot.pause()
+        assert app.sequencer.active_table == "yank"
+        assert [c.name for c in calls] == ["activate_key_table"]
+        assert _popup_open(app)
+        text = _popup_text(app)
+        assert "l ➜ Copy the link" in text and "t ➜ Copy the title" in text
+        calls.clear()
+        await pilot.press("l")
+        await pilot.pause()
+        assert calls == [ActionCall("copy", (("field", "url"),))]
+        assert app.sequencer.active_table is None, "the table is one-shot"
+        assert not _popup_open(app)
+        calls.clear()
+        await pilot.press("l")
+        await pilot.pause()
+        assert all(c.name != "copy" for c in calls), "l is no longer the yank table's"
+
+
+# ---------------------------------------------------------------- user keymap files
+
+ZQ_QUIT = '[[keys]]\nkeys = "ZQ"\naction = "quit"\nmode = "normal"\ndesc = "Quit"\n'
+
+
+async def test_user_keymap_ZQ_quits_with_status_zero(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    keymap = _write_keymap(tmp_path / "keymap.toml", ZQ_QUIT)
+    app = make_app(_settings(example_notes, tmp_path, keymap_file=keymap))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        assert app.keymap_problems == []
+        await pilot.press("escape", "Z")
+        assert app.sequencer.pending == ("Z",)
+        await pilot.press("Q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_user_keymap_can_unbind_q(example_notes: Path, tmp_path: Path) -> None:
+    keymap = _write_keymap(
+        tmp_path / "keymap.toml", '[[keys]]\nkeys = "q"\naction = "none"\nmode = "normal"\n'
+    )
+    app = make_app(_settings(example_notes, tmp_path, keymap_file=keymap))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("escape", "q")
+        await pilot.pause(0.2)
+        assert app.is_running
+        assert app.return_code is None
+        assert app.sequencer.mode == "normal"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_saving_the_keymap_file_reapplies_it(example_notes: Path, tmp_path: Path) -> None:
+    keymap = _write_keymap(tmp_path / "keymap.toml", "# nothing yet\n")
+    app = make_app(_settings(example_notes, tmp_path, keymap_file=keymap))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:tweet")
+        last = len(app.results.hits) - 1
+        assert last >= 2
+        await pilot.press("escape", "X")
+        await pilot.pause()
+        assert app.results.highlighted == 0, "X is not bound yet"
+
+        _write_keymap(keymap, '[[keys]]\nkeys = "X"\naction = "last"\nmode = "normal"\n')
+        stamp = time.time() + 5
+        os.utime(keymap, (stamp, stamp))
+        deadline = time.monotonic() + 2.5
+        while ("X",) not in app.keymap.keys_for("last") and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert ("X",) in app.keymap.keys_for("last"), "the app never re-read the keymap"
+        assert app.sequencer.mode == "normal"
+        await pilot.press("X")
+        await pilot.pause()
+        assert app.results.highlighted == last
+
+
+async def test_a_broken_keymap_file_starts_with_defaults_and_a_warning(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    keymap = _write_keymap(
+        tmp_path / "broken-keymap.toml", '[[keys]\nkeys = "ZQ"\naction = "quit\n'
+    )
+    app = make_app(_settings(example_notes, tmp_path, keymap_file=keymap))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        assert app.is_running
+        assert app.status_info.warnings >= 1
+        assert any(str(keymap) in w for w in app.warnings()), app.warnings()
+        assert ("ZQ",) not in app.keymap.keys_for("quit")
+        await _type(pilot, app, "kind:tweet")
+        await pilot.press("escape", "j", "j")
+        assert app.results.highlighted == 2, "the default keys still work"
+        await pilot.press("alt+a", "w")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WarningsScreen"
+        assert any(str(keymap) in w for w in app.screen.warnings)  # type: ignore[attr-defined]
