@@ -496,7 +496,13 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             f"- warm start {ww['total_s']:.2f}s in-process = construct {ww['construct_s']:.2f} + "
             f"refresh {ww['refresh_s']:.2f} + engine {ww['engine_s']:.2f} + first search "
             f"{ww['first_search_s']:.2f}; whole process incl. interpreter and all queries "
-            f"{r['warm_process_s']:.1f}s",
+            f"{r['warm_process_s']:.1f}s"
+            + (
+                f" — ⚠ the warm refresh re-parsed {ww['parsed']} sources: the cache was "
+                "invalidated between phases (e.g. its version changed), so this is not a warm start"
+                if ww.get("parsed")
+                else ""
+            ),
             f"- RSS: {w['base_rss_mb']:.0f} MB after imports, {w['loaded_rss_mb']:.0f} MB loaded, "
             f"{w['rss_mb']:.0f} MB peak after queries",
             f"- load average (1/5/15 min) at start {_load(r['loadavg_start'])}, "

@@ -273,6 +273,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.result = result
         self.results.show_hits(result.hits, keep_id=keep)
         self.status_info.matches = result.total
+        self.status_info.capped = result.total_capped
         self.status_info.total = result.searched
         self.status_info.filters = describe_filters(parse_query(query))
         self.status_info.message = "; ".join(e.message for e in result.errors)

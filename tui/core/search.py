@@ -41,6 +41,8 @@ SORT_ORDERS = ("score", "date", "likes", "path")
 FINE_RANK_COUNT = 200
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
+BROAD_MATCHES = 2000  # above this, bm25 over every match costs too much per keystroke
+COUNT_CAP = 10_000  # counts stop here ("10000+"): exact counts of broad terms cost a scan
 PARTIAL_BELOW = 10  # strict hits under which partial matches are added
 COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
 PINYIN_CHECK_ROWS = 300
@@ -76,6 +78,7 @@ class SearchResult:
     errors: list[QueryError] = field(default_factory=list)
     partial_count: int = 0
     terms: list[str] = field(default_factory=list)
+    total_capped: bool = False  # `total` is a lower bound (COUNT_CAP reached)
 
 
 @dataclass(slots=True)
@@ -167,6 +170,8 @@ class SearchEngine:
         rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
         if total < EXPANSION_THRESHOLD and term_groups and self._expand(term_groups, total):
             rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
 
         wanted = limit if limit > 0 else total_entries
         partial: list[tuple[int, float]] = []
@@ -185,6 +190,7 @@ class SearchEngine:
             partial_count=len(partial),
             terms=[p.folded for g in term_groups for p in g]
             + [v for g in term_groups for p in g for v in p.variants],
+            total_capped=capped,
         )
 
     def _conditions(
@@ -276,13 +282,20 @@ class SearchEngine:
     ) -> tuple[list[tuple[int, float]], int]:
         """(rowid, rank) of entries matching every group, best first, and their count."""
         match, where, params, check = self._conditions(term_groups, other_groups, has_long)
-        source = "fts JOIN entries e ON e.rowid = fts.rowid" if match else "entries e"
+        # CROSS JOIN keeps FTS as the outer loop: driven from an `entries` index instead,
+        # SQLite runs the MATCH once per row (7 s instead of 20 ms on 100k entries).
+        source = "fts CROSS JOIN entries e ON e.rowid = fts.rowid" if match else "entries e"
         conditions = ([] if match is None else ["fts MATCH ?"]) + where
         all_params: list[object] = ([] if match is None else [match]) + params
         clause = " WHERE " + " AND ".join(conditions) if conditions else ""
         rank = BM25 if match is not None else "0"
         order, order_params = self._order(match, term_groups, sort)
         keep = 0 if check or limit <= 0 else max(limit, FINE_RANK_COUNT)
+        count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {source}{clause} LIMIT ?)"
+        if match is not None and keep and sort == "score":
+            probe = self.store.query(count_sql, [*all_params, BROAD_MATCHES + 1])[0][0]
+            if probe > BROAD_MATCHES:
+                return self._broad(source, clause, all_params, match, keep, count_sql)
         sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
         if keep:
             sql += f" LIMIT {keep}"
@@ -291,9 +304,40 @@ class SearchEngine:
             rows = self._checked(rows, term_groups, other_groups)
             return rows, len(rows)
         if keep and len(rows) == keep:
-            total = self.store.query(f"SELECT count(*) FROM {source}{clause}", all_params)[0][0]
+            total = self.store.query(count_sql, [*all_params, COUNT_CAP + 1])[0][0]
         else:
             total = len(rows)
+        return rows, int(total)
+
+    def _broad(
+        self,
+        source: str,
+        clause: str,
+        params: list[object],
+        match: str,
+        keep: int,
+        count_sql: str,
+    ) -> tuple[list[tuple[int, float]], int]:
+        """A term in thousands of entries (mid-typing): rank title hits, list the rest.
+
+        bm25 over every match would read every position list of the term; instead
+        entries whose title has a term come first (bm25 over the small title
+        column), then the other matches in index order, and the count is capped.
+        """
+        alternatives = " OR ".join(re.findall(r'"(?:[^"]|"")*"', match))
+        title_match = f"({match}) AND {{title}} : ({alternatives})"
+        title_params = [title_match if p is match else p for p in params]
+        titled = self.store.query(
+            f"SELECT e.rowid, {BM25} AS rank FROM {source}{clause} ORDER BY rank LIMIT ?",
+            [*title_params, keep],
+        )
+        seen = {r for r, _ in titled}
+        rows = [(r, float(k)) for r, k in titled]
+        if len(rows) < keep:
+            rest = self.store.query(f"SELECT e.rowid FROM {source}{clause} LIMIT ?",
+                                    [*params, keep + len(seen)])
+            rows += [(r, 0.0) for (r,) in rest if r not in seen][: keep - len(rows)]
+        total = self.store.query(count_sql, [*params, COUNT_CAP + 1])[0][0]
         return rows, int(total)
 
     def _checked(
@@ -343,7 +387,8 @@ class SearchEngine:
                     continue
                 if strict_total == 0 or len(term_groups) == 1:
                     direct = self.store.query(
-                        "SELECT count(*) FROM fts WHERE fts MATCH ?", [phrase(plan.folded)]
+                        "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
+                        [phrase(plan.folded), EXPANSION_THRESHOLD],
                     )[0][0]
                 else:
                     direct = EXPANSION_THRESHOLD
@@ -435,7 +480,7 @@ class SearchEngine:
         _, where, params, _ = self._conditions([], other_groups, True)
         clause = "".join(f" AND {w}" for w in where)
         sql = (
-            f"SELECT e.rowid, {BM25} AS rank FROM fts JOIN entries e ON e.rowid = fts.rowid "
+            f"SELECT e.rowid, {BM25} AS rank FROM fts CROSS JOIN entries e ON e.rowid = fts.rowid "
             f"WHERE fts MATCH ?{clause} ORDER BY rank, e.path, e.line LIMIT ?"
         )
         rows = self.store.query(sql, [" OR ".join(alternatives), *params, wanted + len(strict)])

@@ -15,6 +15,7 @@ class StatusInfo:
     """Everything the status line shows; the app fills it in."""
 
     matches: int = 0
+    capped: bool = False
     total: int = 0
     mode: str = "insert"
     filters: list[str] = field(default_factory=list)
@@ -37,7 +38,7 @@ class StatusLine(Static):
     def show(self, info: StatusInfo) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f" {info.mode.upper()} ", style="bold reverse")
-        line.append(f"  {info.matches}/{info.total}")
+        line.append(f"  {info.matches}{'+' if info.capped else ''}/{info.total}")
         if info.marked:
             line.append(f"  ● {info.marked} marked", style="bold magenta")
         if info.filters:

@@ -1,0 +1,145 @@
+"""`notesift tag` (add/remove tags by entry id) and `notesift tags` (list tags with counts).
+
+Ids are the ones `notesift search --json` prints, so scripts can tag what they
+found. Writes go through `TagStore`: front matter for notes that have it, the
+`.notesift/tags.json` sidecar for everything else; a refused write (the file
+changed meanwhile, or cannot be written) is reported naming the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tui.core.config import load_config, resolve_notes_dir
+from tui.core.entry import Entry
+from tui.core.index import NoteIndex
+from tui.core.tagstore import TagError, TagStore, load_sidecar, normalize_tag
+from tui.core.textsafe import json_safe, printable
+
+__all__ = ["run_tag", "run_tags"]
+
+EXIT_OK, EXIT_UNKNOWN, EXIT_REFUSED = 0, 1, 2
+
+
+def _tag_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notesift tag",
+        description="Add or remove tags on entries, by the ids `notesift search --json` prints.",
+    )
+    parser.add_argument("ids", nargs="+", metavar="ID", help="entry ids")
+    parser.add_argument("--dir", help="notes directory (default: $NOTESIFT_DIR, config, cwd)")
+    parser.add_argument("--add", action="append", default=[], metavar="TAG", help="tag to add")
+    parser.add_argument(
+        "--remove", action="append", default=[], metavar="TAG", help="tag to remove"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
+    return parser
+
+
+def _tags_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notesift tags", description="List every tag with the number of entries using it."
+    )
+    parser.add_argument("--dir", help="notes directory (default: $NOTESIFT_DIR, config, cwd)")
+    parser.add_argument("--json", action="store_true", help='JSON Lines: {"tag": …, "count": …}')
+    parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
+    return parser
+
+
+def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> NoteIndex | None:
+    config, _ = load_config()
+    root = resolve_notes_dir(dir_arg, config)
+    if not root.is_dir():
+        err.write(f"notesift: {printable(str(root))}: not a directory\n")
+        return None
+    index = NoteIndex(root, use_cache=not no_cache, ignore_globs=config.ignore)
+    index.refresh()
+    return index
+
+
+def run_tag(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Apply `--add`/`--remove` to every id: 0 all applied, 1 unknown id, 2 refused.
+
+    Known ids are tagged even when another id is unknown; the worst status wins.
+    """
+    out, err = out or sys.stdout, err or sys.stderr
+    args = _tag_parser().parse_args(list(argv))
+    if not args.add and not args.remove:
+        err.write("notesift tag: give --add TAG and/or --remove TAG\n")
+        return EXIT_REFUSED
+    try:
+        adds = [normalize_tag(t) for t in args.add]
+        removes = [normalize_tag(t) for t in args.remove]
+    except TagError as exc:
+        err.write(f"notesift tag: {printable(str(exc))}\n")
+        return EXIT_REFUSED
+    index = _open_index(args.dir, args.no_cache, err)
+    if index is None:
+        return EXIT_REFUSED
+    try:
+        entries: list[Entry] = []
+        status = EXIT_OK
+        for entry_id in args.ids:
+            entry = index.store.find_id(entry_id)
+            if entry is None:
+                err.write(f"notesift tag: unknown id {printable(entry_id)}\n")
+                status = EXIT_UNKNOWN
+            else:
+                entries.append(entry)
+        store = TagStore(index.root)
+    finally:
+        index.close()
+    if not entries:
+        return status
+    for tag, adding in [(t, True) for t in adds] + [(t, False) for t in removes]:
+        for entry in entries:
+            change = store.add(entry, tag) if adding else store.remove(entry, tag)
+            if change.ok:
+                out.write(printable(change.message) + "\n")
+            else:
+                err.write(f"notesift tag: {printable(change.message)}\n")
+                status = EXIT_REFUSED
+    return status
+
+
+def tag_counts(entries: Sequence[Entry], sidecar: dict[str, list[str]]) -> Counter[str]:
+    """Entries per tag, counting indexed and sidecar tags once per entry."""
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        seen: dict[str, str] = {}
+        for tag in (*entry.tags, *sidecar.get(entry.id, ())):
+            seen.setdefault(tag.casefold(), tag)
+        counts.update(seen.values())
+    return counts
+
+
+def run_tags(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print tags by descending count (0), or nothing when there are none (1)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    args = _tags_parser().parse_args(list(argv))
+    index = _open_index(args.dir, args.no_cache, err)
+    if index is None:
+        return EXIT_REFUSED
+    try:
+        entries = index.store.all_entries()
+        root: Path = index.root
+    finally:
+        index.close()
+    sidecar, warning = load_sidecar(root)
+    if warning:
+        err.write(f"notesift: warning: {printable(warning)}\n")
+    counts = tag_counts(entries, sidecar)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
+    for tag, count in ranked:
+        if args.json:
+            record = {"tag": tag, "count": count}
+            out.write(json_safe(json.dumps(record, ensure_ascii=False)) + "\n")
+        else:
+            out.write(f"{count:6}  {printable(tag)}\n")
+    return EXIT_OK if ranked else EXIT_UNKNOWN
