@@ -19,7 +19,7 @@ from tui.core.search import SORT_ORDERS, SearchHit
 from tui.core.textsafe import json_safe, one_line, printable
 
 EXIT_FOUND, EXIT_NONE, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("search", "keys", "check")
+SUBCOMMANDS = ("search", "tag", "tags", "keys", "check")
 _BOLD_MATCH, _DIM, _RESET = "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
 
 
@@ -177,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "search":
         return run_search(args_list[1:])
+    if args_list and args_list[0] in ("tag", "tags"):
+        from tui.tags_cli import run_tag, run_tags
+
+        return (run_tag if args_list[0] == "tag" else run_tags)(args_list[1:])
     if args_list and args_list[0] in ("keys", "check"):
         from tui.keys_cli import run_check, run_keys
 

@@ -22,6 +22,7 @@ from tui.core.entry import Entry
 from tui.core.note_parser import parse_note
 from tui.core.search import SearchEngine, prepare_source
 from tui.core.store import IndexStore, PreparedSource, cache_path_for
+from tui.core.tagstore import load_sidecar
 from tui.core.walker import WalkResult, is_note_file, walk_notes
 from tui.core.x_archive import is_x_archive, parse_x_archive, x_archive_sources
 
@@ -114,6 +115,7 @@ class NoteIndex:
         self.engine = SearchEngine(self.store)
         self._refs: dict[str, SourceRef] = {}
         self._walk_warnings: list[str] = []
+        self._sidecar_warning: str | None = None
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -142,6 +144,7 @@ class NoteIndex:
         and searches (on the store's reader) see every committed batch.
         """
         started = time.perf_counter()
+        self.reload_sidecar()
         walk = walk_notes(self.root, self.ignore_globs)
         self._walk_warnings = list(walk.warnings)
         refs = {k: r for k, r in self._refs_from_walk(walk).items() if self._sign(r)}
@@ -174,6 +177,11 @@ class NoteIndex:
             removed=len(removed),
             seconds=time.perf_counter() - started,
         )
+
+    def reload_sidecar(self) -> bool:
+        """Re-read `.notesift/tags.json`; True when tags of some entry changed."""
+        sidecar, self._sidecar_warning = load_sidecar(self.root)
+        return self.store.set_sidecar(sidecar)
 
     def source_key_for(self, path: Path | str) -> str | None:
         """The source key (relative path, or archive dir) a filesystem path belongs to."""
@@ -234,6 +242,8 @@ class NoteIndex:
     @property
     def warnings(self) -> list[str]:
         found = list(self._walk_warnings) + self.store.warnings()
+        if self._sidecar_warning:
+            found.append(self._sidecar_warning)
         if self.store.problem:
             found.append(self.store.problem)
         return found

@@ -129,10 +129,26 @@ def _number(value: Any) -> int | float | None:
     return value
 
 
+def _tags_column(tags: Iterable[str]) -> str:
+    return "|" + "|".join(t.lstrip("#").lower() for t in tags) + "|"
+
+
+def _with_tags(entry: Entry, extra: Sequence[str]) -> Entry:
+    """`entry` with sidecar tags added (after its own, without repeats)."""
+    if not extra:
+        return entry
+    own = {t.lower() for t in entry.tags}
+    added = tuple(t for t in extra if t.lower() not in own)
+    if not added:
+        return entry
+    return Entry(entry.id, entry.kind, entry.title, entry.path, entry.line, entry.end_line,
+                 entry.text, entry.tags + added, entry.breadcrumb, entry.meta)
+
+
 def _filter_columns(e: Entry) -> tuple[Any, ...]:
     author = e.meta.get("author")
     date = e.meta.get("date")
-    tags = "|" + "|".join(t.lstrip("#").lower() for t in e.tags) + "|"
+    tags = _tags_column(e.tags)
     return (
         e.kind, e.path, e.path.lower(), e.line, e.title.casefold(), tags,
         author.lstrip("@").lower() if isinstance(author, str) else None,
@@ -151,6 +167,7 @@ class IndexStore:
         self.read_lock = threading.RLock()  # the reader connection (and the caches)
         self._entries: OrderedDict[int, Entry] = OrderedDict()
         self._vocabulary: list[str] | None = None
+        self.sidecar: dict[str, list[str]] = {}  # entry id → tags kept beside the notes
         self.generation = 0
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
@@ -251,7 +268,7 @@ class IndexStore:
                 for i, entry in enumerate(source.entries):
                     rowid = next_id
                     next_id += 1
-                    columns = _filter_columns(entry)
+                    columns = _filter_columns(_with_tags(entry, self.sidecar.get(entry.id, ())))
                     entry_rows.append(
                         (rowid, key, entry.id, *columns[:4], source.titles[i], *columns[4:])
                     )
@@ -323,6 +340,7 @@ class IndexStore:
                 sql = f"SELECT rowid, payload FROM payloads WHERE rowid IN ({marks})"
                 for rowid, payload in self.reader.execute(sql, part):
                     entry = unpack_entry(payload)
+                    entry = _with_tags(entry, self.sidecar.get(entry.id, ()))
                     found[rowid] = entry
                     self._entries[rowid] = entry
             while len(self._entries) > ENTRY_CACHE_SIZE:
@@ -359,7 +377,8 @@ class IndexStore:
                 "SELECT p.payload FROM entries e JOIN payloads p ON p.rowid = e.rowid "
                 "ORDER BY e.path, e.line, e.rowid"
             )
-            return [unpack_entry(p) for (p,) in rows]
+            unpacked = (unpack_entry(p) for (p,) in rows)
+            return [_with_tags(e, self.sidecar.get(e.id, ())) for e in unpacked]
 
     def tag_counts(self) -> Counter[str]:
         counts: Counter[str] = Counter()
@@ -379,10 +398,40 @@ class IndexStore:
         found = self.entries(rowids)
         return [found[r] for r in rowids if r in found]
 
+    def set_sidecar(self, sidecar: dict[str, list[str]]) -> bool:
+        """Apply sidecar tags (`.notesift/tags.json`); True when any entry changed.
+
+        Payloads keep the parsed tags; the `tags` column and loaded entries get
+        the sidecar's added, so `#tag` filters and the tags panel see both.
+        """
+        changed_ids = {
+            i for i in set(self.sidecar) | set(sidecar) if self.sidecar.get(i) != sidecar.get(i)
+        }
+        if not changed_ids:
+            return False
+        with self.lock, self.db, self.read_lock:
+            self.sidecar = {k: list(v) for k, v in sidecar.items()}
+            for entry_id in changed_ids:
+                rows = self.db.execute(
+                    "SELECT e.rowid, p.payload FROM entries e JOIN payloads p ON p.rowid = e.rowid "
+                    "WHERE e.eid=?",
+                    (entry_id,),
+                ).fetchall()
+                for rowid, payload in rows:
+                    entry = _with_tags(unpack_entry(payload), self.sidecar.get(entry_id, ()))
+                    self.db.execute("UPDATE entries SET tags=? WHERE rowid=?",
+                                    (_tags_column(entry.tags), rowid))
+                    self._entries.pop(rowid, None)
+            self.generation += 1
+        return True
+
     def find_id(self, entry_id: str) -> Entry | None:
         rows = self.query(
             "SELECT p.payload FROM entries e JOIN payloads p ON p.rowid = e.rowid "
             "WHERE e.eid=? LIMIT 1",
             (entry_id,),
         )
-        return unpack_entry(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        entry = unpack_entry(rows[0][0])
+        return _with_tags(entry, self.sidecar.get(entry.id, ()))

@@ -1,0 +1,83 @@
+"""What gets copied from an entry, and that copied text carries no terminal controls."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.core.copying import (
+    clean_copy_text,
+    entry_copy_text,
+    find_code_blocks,
+    find_urls,
+    join_marked,
+)
+from tui.core.entry import Entry
+
+
+def _entry(text: str, kind: str = "section", **meta: object) -> Entry:
+    return Entry(id="n.md#H", kind=kind, title="The title", path="dir/n.md", line=12,
+                 end_line=30, text=text, meta=dict(meta))
+
+
+def test_entry_title_and_path() -> None:
+    entry = _entry("## H\n\nbody text\n")
+    assert entry_copy_text(entry, "entry") == ["## H\n\nbody text\n"]
+    assert entry_copy_text(entry, "title") == ["The title"]
+    assert entry_copy_text(entry, "path") == ["dir/n.md:12"]
+
+
+def test_controls_are_removed_not_shown() -> None:
+    hostile = "safe\x1b]52;c;ZXZpbA==\x07 \x1b[2Jred\r\nnext\tcol\x9b31m\x00end\rX"
+    cleaned = clean_copy_text(hostile)
+    assert cleaned == "safe]52;c;ZXZpbA== [2Jred\nnext\tcol31mendX"
+    assert all(ch in "\n\t" or ch.isprintable() for ch in cleaned)
+    assert entry_copy_text(_entry(hostile), "entry") == [cleaned]
+
+
+def test_url_candidates_tweet_link_first_then_links_in_order() -> None:
+    text = (
+        "See [docs](https://example.com/a_(b)) and https://example.org/x?q=1.\n"
+        "Again [docs](https://example.com/a_(b) \"title\"), also <https://z.example/p>,\n"
+        "中文https://cn.example/路径 and (https://paren.example/y)。見https://w.example/z，好"
+    )
+    entry = _entry(text, kind="tweet", url="https://x.com/u/status/1")
+    assert entry_copy_text(entry, "url") == [
+        "https://x.com/u/status/1",
+        "https://example.com/a_(b)",
+        "https://example.org/x?q=1",
+        "https://z.example/p",
+        "https://cn.example/路径",
+        "https://paren.example/y",
+        "https://w.example/z",
+    ]
+
+
+def test_url_of_a_plain_section_ignores_meta_and_may_be_empty() -> None:
+    assert entry_copy_text(_entry("no links here", url="https://meta"), "url") == []
+    assert find_urls("**[t](https://a.b/c)**") == ["https://a.b/c"]
+
+
+def test_code_blocks_content_only() -> None:
+    text = (
+        "intro\n```python\nprint('a')\n\n```\n"
+        "~~~\n```not a close```\n~~~\n"
+        "  ```\n  indented\n    more\n  ```\n"
+        "````\nunclosed\n"
+    )
+    assert find_code_blocks(text) == [
+        "print('a')\n",
+        "```not a close```",
+        "indented\n  more",
+        "unclosed\n",
+    ]
+    assert entry_copy_text(_entry("no code"), "code") == []
+    assert len(entry_copy_text(_entry(text), "code")) == 4
+
+
+def test_join_marked_separates_with_one_blank_line() -> None:
+    assert join_marked(["a\n", "\nb\n\n", "", "c\x1b"]) == "a\n\nb\n\nc"
+
+
+def test_unknown_field_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        entry_copy_text(_entry("x"), "nope")
