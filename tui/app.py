@@ -27,13 +27,15 @@ from tui.commands import ActionCommands
 from tui.core.actions import ActionCall
 from tui.core.config import Config
 from tui.core.filters import describe_filters
+from tui.core.frecency import Frecency
 from tui.core.index import NoteIndex
 from tui.core.keymap import Keymap, KeySequencer
 from tui.core.keymap_file import keymap_sources, load_keymap
 from tui.core.keys import chord_from_event, display_sequence
 from tui.core.query import parse_query
-from tui.core.search import SearchEngine, SearchHit, SearchResult
+from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.state import load_state, save_state
+from tui.core.tagstore import TagStore
 from tui.core.watch import ChangeBatch, NotesWatcher
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
@@ -76,6 +78,10 @@ class NotesiftApp(ActionHandlers, App[int]):
         super().__init__()
         self.settings = settings
         self.index: NoteIndex | None = None
+        self.tagstore: TagStore | None = None
+        self.app_clipboard = ""  # the last copied text, whichever way it left the app
+        state_file = settings.state_file
+        self.frecency = Frecency(state_file.with_name("frecency.json") if state_file else None)
         self.indexed = False  # the first refresh finished
         self.index_lock = threading.Lock()
         self.keymap, self.keymap_problems = self._load_keymap()
@@ -174,6 +180,7 @@ class NotesiftApp(ActionHandlers, App[int]):
     def _index_opened(self, index: NoteIndex) -> None:
         """What a previous run stored is searchable at once, before the refresh."""
         self.index = index
+        self.tagstore = TagStore(index.root)
         self.request_search()
 
     def _index_progress(self, done: int, total: int) -> None:
@@ -216,13 +223,20 @@ class NotesiftApp(ActionHandlers, App[int]):
     def engine(self) -> SearchEngine | None:
         return self.index.engine if self.index is not None else None
 
-    @work(thread=True, group="reindex", exit_on_error=False)
     def reindex(self, path: Path) -> None:
         """Re-read one file now (after the editor closed), then search again."""
-        if self.index is None:
+        self.refresh_paths([str(path)])
+
+    @work(thread=True, group="reindex", exit_on_error=False)
+    def refresh_paths(self, paths: list[str]) -> None:
+        """Re-read files we just wrote (editor, tag edits) and the tag sidecar."""
+        index = self.index
+        if index is None:
             return
         with self.index_lock:
-            self.index.update_path(path)
+            index.reload_sidecar()
+            for path in paths:
+                index.update_path(index.root / path)
         with contextlib.suppress(RuntimeError):
             self.call_from_thread(self.request_search)
 
@@ -249,7 +263,8 @@ class NotesiftApp(ActionHandlers, App[int]):
         if engine is None:
             return
         if query.strip():
-            result = engine.search(query, limit=RESULT_ROWS, sort=sort)
+            result = engine.search(query, limit=RESULT_ROWS, sort=sort,
+                                   boost=self.frecency.scores())
         else:
             result = self.recent_result(engine, sort)
         if get_current_worker().is_cancelled or seq != self._search_seq:
@@ -258,9 +273,17 @@ class NotesiftApp(ActionHandlers, App[int]):
             self.call_from_thread(self._show_result, seq, query, result)
 
     def recent_result(self, engine: SearchEngine, sort: str) -> SearchResult:
-        """The empty query: notes, newest first (recently used entries come first in #5)."""
+        """The empty query: recently opened or copied entries, then notes, newest first."""
         order = "date" if sort == "score" else sort
-        return engine.search("kind:note", limit=RESULT_ROWS, sort=order)
+        result = engine.search("kind:note", limit=RESULT_ROWS, sort=order)
+        recent = [
+            plain_hit(entry)
+            for entry_id in self.frecency.top(20)
+            if (entry := engine.store.find_id(entry_id)) is not None
+        ]
+        seen = {h.entry.id for h in recent}
+        result.hits = recent + [h for h in result.hits if h.entry.id not in seen]
+        return result
 
     def _show_result(self, seq: int, query: str, result: SearchResult) -> None:
         if seq != self._search_seq:
@@ -428,6 +451,12 @@ class NotesiftApp(ActionHandlers, App[int]):
             self.watcher.stop()
         if self.index is not None:
             self.index.close()
+
+    def _write_raw(self, sequence: str) -> None:
+        """Send an escape sequence to the terminal (OSC 52 wrapped for tmux)."""
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
+            driver.write(sequence)
 
     def default_editor_runner(self, argv: list[str]) -> int:
         with self.suspend():

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 from textual.app import SuspendNotSupported
 
 from tui.core.actions import ActionCall
+from tui.core.clipboard import copy_text
+from tui.core.copying import entry_copy_text, join_marked
 from tui.core.editor import editor_argv, editor_command
+from tui.core.entry import Entry
+from tui.core.tagstore import TagChange
+from tui.screens.picker import PickerScreen
+from tui.screens.tag_prompt import TagPromptScreen
 from tui.screens.warnings import WarningsScreen
 
 if TYPE_CHECKING:
@@ -22,6 +28,10 @@ if TYPE_CHECKING:
     _Base = NotesiftApp
 else:
     _Base = object
+
+
+def _count(entries: list[Entry]) -> str:
+    return "1 entry" if len(entries) == 1 else f"{len(entries)} entries"
 
 
 def _quoted(value: str) -> str:
@@ -229,8 +239,11 @@ class ActionHandlers(_Base):
         if current is None:
             return
         marked = self.results.marked
-        entry_id = current.entry.id
-        marked.symmetric_difference_update({entry_id})
+        entry = current.entry
+        if entry.id in marked:
+            del marked[entry.id]
+        else:
+            marked[entry.id] = entry
         index = self.results.highlighted or 0
         self.results.refresh_row(index)
         self.results.move(1)
@@ -255,9 +268,104 @@ class ActionHandlers(_Base):
             reason = exc.strerror or exc
             self.notify(f"could not start editor {argv[0]!r}: {reason}", severity="error")
             return
+        self.frecency.record(hit.entry.id)
         if code:
             self.notify(f"editor exited with status {code}", severity="warning")
         self.reindex(Path(path))
+
+    # -- copying -----------------------------------------------------------------
+
+    def _targets(self) -> list[Entry]:
+        """The marked entries (Tab), else the highlighted one."""
+        if self.results.marked:
+            return list(self.results.marked.values())
+        current = self.results.current
+        return [current.entry] if current is not None else []
+
+    def act_copy(self, call: ActionCall) -> None:
+        field = str(call.arg("field", "entry"))
+        targets = self._targets()
+        if field == "selection":
+            selected = self.screen.get_selected_text()
+            current = self.results.current
+            text = selected or (current.snippet if current else "")
+            self._copy(text, [current.entry] if current else [], "selection")
+            return
+        if not targets:
+            self.notify("nothing to copy", severity="warning")
+            return
+        if len(targets) > 1:
+            texts = [found[0] for e in targets if (found := entry_copy_text(e, field))]
+            self._copy(join_marked(texts), targets, field)
+            return
+        candidates = entry_copy_text(targets[0], field)
+        if not candidates:
+            self.notify(f"this entry has no {field} to copy", severity="warning")
+            return
+        if len(candidates) > 1 and field in ("url", "code"):
+            def chosen(index: int | None) -> None:
+                if index is not None:
+                    self._copy(candidates[index], targets, field)
+
+            what = "links" if field == "url" else "code blocks"
+            self.push_screen(PickerScreen(f"{len(candidates)} {what}", candidates), chosen)
+            return
+        self._copy(candidates[0], targets, field)
+
+    def _copy(self, text: str, entries: list[Entry], field: str) -> None:
+        if not text:
+            self.notify(f"nothing to copy ({field})", severity="warning")
+            return
+        report = copy_text(text, osc52=self.copy_to_clipboard, write_raw=self._write_raw)
+        self.app_clipboard = report.text
+        for entry in entries:
+            self.frecency.record(entry.id)
+        self.notify(report.message, severity="warning" if report.truncated else "information")
+
+    # -- tags --------------------------------------------------------------------
+
+    def act_tag_add(self, call: ActionCall) -> None:
+        targets = self._targets()
+        if not targets or self.index is None:
+            return
+        choices = sorted(self.index.store.tag_counts())
+        title = f"Add a tag to {_count(targets)}"
+        self.push_screen(TagPromptScreen(title, choices),
+                         lambda tag: self._apply_tag("add", targets, tag))
+
+    def act_tag_remove(self, call: ActionCall) -> None:
+        targets = self._targets()
+        if not targets or self.tagstore is None:
+            return
+        present = sorted({t for e in targets for t in self.tagstore.tags_for(e)})
+        if not present:
+            self.notify("no tags to remove here", severity="warning")
+            return
+        hint = "tags: " + " ".join(f"#{t}" for t in present)
+        self.push_screen(TagPromptScreen(f"Remove a tag from {_count(targets)}", present, hint),
+                         lambda tag: self._apply_tag("remove", targets, tag))
+
+    def _apply_tag(self, op: str, targets: list[Entry], tag: str | None) -> None:
+        if not tag or self.tagstore is None:
+            return
+        if op == "add":
+            change = self.tagstore.add_many(targets, tag)
+        else:
+            change = self.tagstore.remove_many(targets, tag)
+        self._after_tag_change(change)
+
+    def act_tag_undo(self, call: ActionCall) -> None:
+        if self.tagstore is None:
+            return
+        change = self.tagstore.undo()
+        if change is None:
+            self.notify("no tag change to undo")
+            return
+        self._after_tag_change(change)
+
+    def _after_tag_change(self, change: TagChange) -> None:
+        self.notify(change.message, severity="information" if change.ok else "error")
+        self.refresh_paths(list(change.paths))
 
     # -- key tables --------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.entry import Entry
@@ -133,6 +133,7 @@ class SearchEngine:
     def __init__(self, store: IndexStore) -> None:
         self.store = store
         self._vocabulary: tuple[int, Vocabulary] | None = None
+        self._boost: Mapping[str, float] = {}
         self._entries_cache: tuple[int, list[Entry]] | None = None
 
     @classmethod
@@ -152,8 +153,16 @@ class SearchEngine:
 
     # -- planning -----------------------------------------------------------------
 
-    def search(self, query: str | Query, *, limit: int = 50, sort: str = "score") -> SearchResult:
-        """Run `query`; `limit` 0 means every match."""
+    def search(
+        self,
+        query: str | Query,
+        *,
+        limit: int = 50,
+        sort: str = "score",
+        boost: Mapping[str, float] | None = None,
+    ) -> SearchResult:
+        """Run `query`; `limit` 0 means every match; `boost` (frecency) breaks ties."""
+        self._boost = boost or {}
         parsed = parse_query(query) if isinstance(query, str) else query
         total_entries = self.store.count()
         term_groups: list[list[_TermPlan]] = []
@@ -517,7 +526,8 @@ class SearchEngine:
             hits.append(hit)
         if sort == "score" and term_groups:
             order = {id(h): i for i, h in enumerate(hits)}
-            hits.sort(key=lambda h: (-h.score, order[id(h)]))
+            boost = self._boost
+            hits.sort(key=lambda h: (-round(h.score, 3), -boost.get(h.entry.id, 0.0), order[id(h)]))
         if rest and (limit <= 0 or len(hits) < limit):
             more = rest if limit <= 0 else rest[: limit - len(hits)]
             more_entries = self.store.entries([r for r, _ in more])
@@ -611,6 +621,11 @@ class SearchEngine:
         return SearchHit(entry=entry, score=score, match_line=match_line,
                          title_spans=_merge_spans(title_spans), snippet=snippet,
                          snippet_spans=spans)
+
+
+def plain_hit(entry: Entry) -> SearchHit:
+    """A hit for an entry shown without a query (recent entries)."""
+    return SearchHit(entry=entry, score=0.0, match_line=entry.line, snippet=_leading_line(entry))
 
 
 def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) -> PreparedSource:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.core.entry import Entry
 from tui.core.search import SearchHit
 from tui.render import MATCH_STYLE, result_row
 
@@ -24,7 +25,7 @@ class ResultsList(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.hits: list[SearchHit] = []
-        self.marked: set[str] = set()
+        self.marked: dict[str, Entry] = {}  # kept across queries, as fzf keeps selections
         self.pending_select: str | None = None
         self.match_style = MATCH_STYLE
 

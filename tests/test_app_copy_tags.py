@@ -1,0 +1,147 @@
+"""Copying and tagging from the TUI, driven by Pilot."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.app import AppSettings, NotesiftApp, make_app
+
+pytestmark = pytest.mark.asyncio
+
+POST = "blog/2025-03-08-weekly-2.md"
+
+
+@pytest.fixture(autouse=True)
+def _no_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No X/Wayland and no tmux: copies go out as OSC 52 and stay in the app."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "TMUX"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _app(root: Path, tmp_path: Path, **kw: object) -> NotesiftApp:
+    return make_app(AppSettings(root=root, watch=False, cache_dir=tmp_path / "cache",
+                                state_file=tmp_path / "state.json", **kw))  # type: ignore[arg-type]
+
+
+async def _settle(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 10
+    while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def _query(pilot, app: NotesiftApp, text: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 10
+    while not app.indexed and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    app.search_input.focus()
+    app.search_input.value = text  # as if typed (Pilot needs key names for "#", ":")
+    await _settle(pilot, app)
+
+
+async def test_yl_copies_a_tweet_link_via_osc52_and_keeps_it(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = _app(example_notes, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, "kind:tweet likes:>1000")
+        url = app.results.current.entry.meta["url"]  # type: ignore[union-attr]
+        await pilot.press("escape", "y", "l")
+        await pilot.pause()
+        assert app.clipboard == url, "OSC 52 went out through Textual"
+        assert app.app_clipboard == url
+
+
+async def test_code_blocks_offer_a_picker(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "code.md").write_text(
+        "# Snippets\n\n```sh\necho first\n```\n\ntext\n\n```python\nprint('second')\n```\n",
+        encoding="utf-8",
+    )
+    app = _app(root, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, "snippets")
+        await pilot.press("escape", "y", "c")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PickerScreen"
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert app.app_clipboard == "print('second')"
+
+
+async def test_marked_entries_are_copied_together(example_notes: Path, tmp_path: Path) -> None:
+    app = _app(example_notes, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, "kind:tweet")
+        first, second = (h.entry.title for h in app.results.hits[:2])
+        await pilot.press("escape", "tab", "tab", "y", "t")
+        await pilot.pause()
+        assert app.app_clipboard == f"{first}\n\n{second}"
+        assert app.status_info.marked == 2
+
+
+async def test_tag_add_edits_only_the_tags_line_and_undo_restores(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    post = example_notes / POST
+    before = post.read_bytes()
+    app = _app(example_notes, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, f"path:{POST} kind:note")
+        await pilot.press("escape", "t")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TagPromptScreen"
+        for ch in "urgent":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await _settle(pilot, app)
+        after = post.read_bytes()
+        changed = [
+            (a, b)
+            for a, b in zip(before.splitlines(), after.splitlines(), strict=True)
+            if a != b
+        ]
+        assert len(changed) == 1 and b"tags" in changed[0][1] and b"urgent" in changed[0][1]
+        await _query(pilot, app, "#urgent")
+        assert [h.entry.path for h in app.results.hits] == [POST]
+        await pilot.press("escape", "u")
+        await _settle(pilot, app)
+        assert post.read_bytes() == before
+
+
+async def test_tagging_a_tweet_uses_the_sidecar_and_leader_removes(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    digest = example_notes / "tweets" / "digest-2024.md"
+    before = digest.read_bytes()
+    app = _app(example_notes, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, "kind:tweet")
+        tweet_id = app.results.current.entry.id  # type: ignore[union-attr]
+        await pilot.press("escape", "t", *"later", "enter")
+        await _settle(pilot, app)
+        assert digest.read_bytes() == before, "a tweet's file is never edited"
+        assert "later" in (example_notes / ".notesift" / "tags.json").read_text()
+        await _query(pilot, app, "#later")
+        assert [h.entry.id for h in app.results.hits] == [tweet_id]
+        await pilot.press("escape", "alt+a", "t", "r", *"later", "enter")
+        await _settle(pilot, app)
+        await _query(pilot, app, "#later")
+        assert app.results.hits == []
+
+
+async def test_opened_entries_come_first_on_the_empty_query(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = _app(example_notes, tmp_path, editor_runner=lambda argv: 0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, "kind:key")
+        opened = app.results.current.entry.id  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await _settle(pilot, app)
+        await _query(pilot, app, "")
+        assert app.results.hits[0].entry.id == opened
