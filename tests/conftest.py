@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tui_helpers import TMUX, Terminal
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_NOTES = PROJECT_ROOT / "examples" / "notes"
@@ -36,3 +38,20 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("NOTESIFT_DIR", raising=False)
+
+
+@pytest.fixture
+def terminal_for(tmp_path: Path) -> Iterator[Callable[[str], Terminal]]:
+    """Start commands in tmux terminals (120×40) that are closed after the test."""
+    if TMUX is None:
+        pytest.skip("tmux is not installed")
+    opened: list[Terminal] = []
+
+    def start(command: str) -> Terminal:
+        term = Terminal(tmp_path, command)
+        opened.append(term)
+        return term
+
+    yield start
+    for term in opened:
+        term.close()

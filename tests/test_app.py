@@ -7,46 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
+from tui_helpers import app_settings as _settings
+from tui_helpers import ready as _ready
+from tui_helpers import settle as _settle
+from tui_helpers import type_text as _type
 
-from tui.app import AppSettings, NotesiftApp, make_app
+from tui.app import NotesiftApp, make_app
 
 pytestmark = pytest.mark.asyncio
-
-
-def _settings(root: Path, tmp_path: Path, **kw: object) -> AppSettings:
-    base = {
-        "root": root,
-        "watch": False,
-        "cache_dir": tmp_path / "cache",
-        "state_file": tmp_path / "state.json",
-    }
-    base.update(kw)
-    return AppSettings(**base)  # type: ignore[arg-type]
-
-
-async def _settle(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
-    """Wait until no worker runs (stale searches are cancelled, which is fine)."""
-    deadline = time.monotonic() + 10
-    while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
-        await pilot.pause(0.02)
-    await pilot.pause()
-
-
-async def _ready(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 10
-    while not app.indexed or app.result is None:
-        if time.monotonic() > deadline:
-            raise AssertionError("index never became ready")
-        await pilot.pause(0.05)
-    await _settle(pilot, app)
-    await pilot.pause()
-
-
-async def _type(pilot, app: NotesiftApp, text: str) -> None:  # type: ignore[no-untyped-def]
-    for ch in text:
-        await pilot.press("space" if ch == " " else ch)
-    await _settle(pilot, app)
-    await pilot.pause()
 
 
 def _preview_text(app: NotesiftApp) -> str:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tui_helpers import settle as _settle
 
 from tui.app import AppSettings, NotesiftApp, make_app
 
@@ -24,13 +25,6 @@ def _no_display(monkeypatch: pytest.MonkeyPatch) -> None:
 def _app(root: Path, tmp_path: Path, **kw: object) -> NotesiftApp:
     return make_app(AppSettings(root=root, watch=False, cache_dir=tmp_path / "cache",
                                 state_file=tmp_path / "state.json", **kw))  # type: ignore[arg-type]
-
-
-async def _settle(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 10
-    while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 async def _query(pilot, app: NotesiftApp, text: str) -> None:  # type: ignore[no-untyped-def]

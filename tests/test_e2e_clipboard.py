@@ -6,22 +6,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tui_helpers import Terminal
+from tui_helpers import notesift_command as _notesift
+from tui_helpers import user_env as _user_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 NEEDED = ("tmux", "Xvfb", "xclip")
 QUERY = "kind:tweet likes:>1000"
-
-
-def _notesift() -> str:
-    found = Path(sys.executable).with_name("notesift")
-    return str(found) if found.exists() else "notesift"
 
 
 @pytest.fixture
@@ -44,30 +41,6 @@ def xvfb_display() -> Iterator[str]:
     server.wait(timeout=5)
 
 
-class Tmux:
-    def __init__(self, tmp_path: Path, env: dict[str, str], command: str) -> None:
-        self.socket = str(tmp_path / "tmux.sock")
-        exports = " ".join(f"{k}={v}" for k, v in env.items())
-        self.run("new-session", "-d", "-s", "t", "-x", "120", "-y", "40",
-                 f"{exports} {command}; echo EXIT=$?; sleep 30")
-
-    def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True,
-                              text=True, timeout=10).stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "t")
-
-    def wait_for(self, text: str, timeout: float = 10) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
-
-
 def _first_url(root: Path, env: dict[str, str]) -> str:
     out = subprocess.run(
         [_notesift(), "search", "--dir", str(root), "--json", "--limit", "1", QUERY],
@@ -76,54 +49,44 @@ def _first_url(root: Path, env: dict[str, str]) -> str:
     return json.loads(out.splitlines()[0])["url"]
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "TERM": "xterm-256color",
-        **extra,
-    }
-
-
 def test_yl_puts_the_tweet_url_on_the_x_clipboard(
     xvfb_display: str, example_notes: Path, tmp_path: Path
 ) -> None:
-    env = _env(tmp_path, DISPLAY=xvfb_display)
+    env = _user_env(tmp_path, DISPLAY=xvfb_display)
     url = _first_url(example_notes, env)
-    term = Tmux(tmp_path, env, f"{_notesift()} {example_notes}")
+    term = Terminal(tmp_path, f"{_notesift()} {example_notes}", env)
     try:
         term.wait_for("watch:")
-        term.run("send-keys", "-t", "t", "-l", QUERY)
+        term.send("-l", QUERY)
         term.wait_for("♥")
-        term.run("send-keys", "-t", "t", "Escape")
+        term.send("Escape")
         term.wait_for("NORMAL")
-        term.run("send-keys", "-t", "t", "y", "l")
+        term.send("y", "l")
         term.wait_for("via xclip")
         pasted = subprocess.run(
             ["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True,
             env={**os.environ, "DISPLAY": xvfb_display}, timeout=5,
         ).stdout
         assert pasted == url
-        term.run("send-keys", "-t", "t", "C-q")
+        term.send("C-q")
         term.wait_for("EXIT=0")
     finally:
-        term.run("kill-server")
+        term.close()
 
 
 def test_without_a_display_yl_copies_via_osc52(example_notes: Path, tmp_path: Path) -> None:
     if shutil.which("tmux") is None:
         pytest.skip("needs tmux")
-    env = _env(tmp_path, DISPLAY="", WAYLAND_DISPLAY="")
-    term = Tmux(tmp_path, env, f"{_notesift()} {example_notes}")
+    env = _user_env(tmp_path, DISPLAY="", WAYLAND_DISPLAY="")
+    term = Terminal(tmp_path, f"{_notesift()} {example_notes}", env)
     try:
         term.wait_for("watch:")
-        term.run("send-keys", "-t", "t", "-l", QUERY)
+        term.send("-l", QUERY)
         term.wait_for("♥")
-        term.run("send-keys", "-t", "t", "Escape")
+        term.send("Escape")
         term.wait_for("NORMAL")  # ESC then y at once is what terminals send for Alt+y
-        term.run("send-keys", "-t", "t", "y", "l")
+        term.send("y", "l")
         shown = term.wait_for("OSC 52")
         assert "Copied" in shown
     finally:
-        term.run("kill-server")
+        term.close()

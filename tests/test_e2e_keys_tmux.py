@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from tui_helpers import notesift_command as _notesift
+from tui_helpers import user_env as _user_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TMUX = shutil.which("tmux")
 
 ZQ_KEYMAP = """\
 # my keys
@@ -38,20 +37,6 @@ mode = "normal"
 """
 
 
-def _notesift() -> str:
-    found = Path(sys.executable).with_name("notesift")
-    return str(found) if found.exists() else (shutil.which("notesift") or "notesift")
-
-
-def _user_env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "TERM": "xterm-256color",
-    }
-
-
 @pytest.fixture
 def user_config(tmp_path: Path) -> Path:
     """`$XDG_CONFIG_HOME/notesift/keymap.toml` binding ZQ to quit in normal mode."""
@@ -59,58 +44,6 @@ def user_config(tmp_path: Path) -> Path:
     keymap.parent.mkdir(parents=True)
     keymap.write_text(ZQ_KEYMAP, encoding="utf-8")
     return keymap
-
-
-class Terminal:
-    """A tmux session running one command, read through capture-pane."""
-
-    def __init__(self, tmp_path: Path, command: str) -> None:
-        self.name = f"notesift-keys-{os.getpid()}-{int(time.time() * 1000) % 100000}"
-        self.socket = str(tmp_path / "tmux.sock")
-        exports = " ".join(f"{k}={v}" for k, v in _user_env(tmp_path).items())
-        script = f"{exports} {command}; echo EXIT=$?; sleep 30"
-        self._tmux("new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", script)
-
-    def _tmux(self, *args: str) -> str:
-        result = subprocess.run(
-            [TMUX or "tmux", "-S", self.socket, *args], capture_output=True, text=True, timeout=10
-        )
-        return result.stdout
-
-    def send(self, *keys: str) -> None:
-        self._tmux("send-keys", "-t", self.name, *keys)
-
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", self.name)
-
-    def wait_for(self, text: str, timeout: float = 10.0) -> str:
-        deadline = time.monotonic() + timeout
-        shown = ""
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; screen was:\n{shown}")
-
-    def close(self) -> None:
-        self._tmux("kill-server")
-
-
-@pytest.fixture
-def terminal_for(tmp_path: Path):  # type: ignore[no-untyped-def]
-    if TMUX is None:
-        pytest.skip("tmux is not installed")
-    opened: list[Terminal] = []
-
-    def start(command: str) -> Terminal:
-        term = Terminal(tmp_path, command)
-        opened.append(term)
-        return term
-
-    yield start
-    for term in opened:
-        term.close()
 
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tui_helpers import settle as _settle
 
 from tui.app import AppSettings, make_app
 
@@ -28,13 +29,6 @@ def _app(tmp_path: Path):  # type: ignore[no-untyped-def]
             state_file=tmp_path / "state.json",
         )
     )
-
-
-async def _settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
-    """Wait until no worker runs (stale searches are cancelled, which is fine)."""
-    while any(w.is_running for w in app.workers):
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 def _typing(query: str):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from textual.widgets import Input
+from tui_helpers import settle as _settle
 
 from tui.app import AppSettings, make_app
 
@@ -30,14 +31,6 @@ def _app(tmp_path: Path, keymap_file: Path | None = None):  # type: ignore[no-un
             keymap_file=keymap_file,
         )
     )
-
-
-async def _settle(pilot, app) -> None:  # type: ignore[no-untyped-def]
-    """Wait until no worker runs (stale searches are cancelled, which is fine)."""
-    deadline = time.monotonic() + 10
-    while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 async def _ready(pilot) -> None:  # type: ignore[no-untyped-def]

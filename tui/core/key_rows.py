@@ -136,6 +136,29 @@ def _quoted(match: re.Match[str] | None) -> str | None:
     return value.replace("\\'", "'").replace('\\"', '"').replace("\\\\", "\\")
 
 
+def _key_entry(
+    entry_id: str,
+    rel_path: str,
+    name: str,
+    lineno: int,
+    title: str,
+    text: str,
+    meta: dict[str, str],
+) -> Entry:
+    """A one-line `key` entry (wezterm line or cheat-sheet row)."""
+    return Entry(
+        id=entry_id,
+        kind="key",
+        title=title,
+        path=rel_path,
+        line=lineno,
+        end_line=lineno,
+        text=text,
+        breadcrumb=f"{name} › keys",
+        meta=meta,
+    )
+
+
 def _wezterm_entry(rel_path: str, name: str, line: str, lineno: int) -> Entry | None:
     """One entry for a `{ key = …, mods = …, action = … }` line, or None if unreadable."""
     key = _quoted(_WEZ_KEY_RE.search(line))
@@ -158,16 +181,14 @@ def _wezterm_entry(rel_path: str, name: str, line: str, lineno: int) -> Entry | 
         for part in (line.strip(), title, words, f"{notation} {_spelled(notation)} wezterm")
         if part
     )
-    return Entry(
-        id=f"{rel_path}#key/wezterm/{notation}",
-        kind="key",
-        title=title,
-        path=rel_path,
-        line=lineno,
-        end_line=lineno,
-        text=text,
-        breadcrumb=f"{name} › keys",
-        meta={
+    return _key_entry(
+        f"{rel_path}#key/wezterm/{notation}",
+        rel_path,
+        name,
+        lineno,
+        title,
+        text,
+        {
             "key": key,
             "mods": mods,
             "action": action,
@@ -283,16 +304,14 @@ def _table_entry(rel_path: str, name: str, line: str, lineno: int, markdown: boo
     notation = "/".join(_normal_chord(k) for k in key.split("/"))
     spelled = " / ".join(s for s in (_spelled(k) for k in notation.split("/")) if s)
     text = "\n".join(part for part in (line.strip(), title, note, spelled) if part)
-    return Entry(
-        id=f"{rel_path}#key/{app}/{key}",
-        kind="key",
-        title=title,
-        path=rel_path,
-        line=lineno,
-        end_line=lineno,
-        text=text,
-        breadcrumb=f"{name} › keys",
-        meta={
+    return _key_entry(
+        f"{rel_path}#key/{app}/{key}",
+        rel_path,
+        name,
+        lineno,
+        title,
+        text,
+        {
             "key": key,
             "app": app,
             "function": function,

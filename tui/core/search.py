@@ -38,14 +38,14 @@ from tui.core.textfold import (
 from tui.core.typos import Vocabulary
 
 SORT_ORDERS = ("score", "date", "likes", "path")
-FINE_RANK_COUNT = 200
+FINE_RANK_COUNT = 80
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
-BROAD_MATCHES = 2000  # above this, bm25 over every match costs too much per keystroke
-COUNT_CAP = 10_000  # counts stop here ("10000+"): exact counts of broad terms cost a scan
+BROAD_MATCHES = 500  # above this, ranking every match costs too much per keystroke
+COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost a scan
 PARTIAL_BELOW = 10  # strict hits under which partial matches are added
 COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
-PINYIN_CHECK_ROWS = 300
+PINYIN_CHECK_ROWS = 60
 PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
 SNIPPET_WIDTH = 160
 BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
@@ -174,6 +174,10 @@ class SearchEngine:
             elif group:
                 other_groups.append(group)
         term_groups = [g for g in term_groups if g]
+        if any(len(p.folded) > 1 for g in term_groups for p in g):
+            # A lone letter next to real terms is a word still being typed; it would
+            # match almost every entry, so it waits for its second letter.
+            term_groups = [g for g in term_groups if any(len(p.folded) > 1 for p in g)]
         has_long = any(p.long for g in term_groups for p in g)
 
         rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
@@ -262,7 +266,8 @@ class SearchEngine:
         if short is not None:
             return "e.rowid IN (SELECT rowid FROM tokens WHERE tokens MATCH ?)", [short]
         if len(folded) == 1:
-            return "e.title_f LIKE ? ESCAPE '\\'", [f"{like_escape(folded)}%"]
+            # Titles starting with the letter: a range on the title index, not a scan.
+            return "(e.title_f >= ? AND e.title_f < ?)", [folded, chr(ord(folded) + 1)]
         return "e.title_f LIKE ? ESCAPE '\\'", [f"%{like_escape(folded)}%"]
 
     def _order(self, match: str | None, term_groups: list[list[_TermPlan]], sort: str
@@ -301,10 +306,13 @@ class SearchEngine:
         order, order_params = self._order(match, term_groups, sort)
         keep = 0 if check or limit <= 0 else max(limit, FINE_RANK_COUNT)
         count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {source}{clause} LIMIT ?)"
-        if match is not None and keep and sort == "score":
-            probe = self.store.query(count_sql, [*all_params, BROAD_MATCHES + 1])[0][0]
-            if probe > BROAD_MATCHES:
-                return self._broad(source, clause, all_params, match, keep, count_sql)
+        known_total: int | None = None
+        if term_groups and keep and sort == "score":
+            # One capped count serves as the total and tells a broad term from a rare one.
+            known_total = self.store.query(count_sql, [*all_params, COUNT_CAP + 1])[0][0]
+            if known_total > BROAD_MATCHES:
+                return self._broad(source, clause, all_params, match, term_groups, keep,
+                                   known_total)
         sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
         if keep:
             sql += f" LIMIT {keep}"
@@ -312,7 +320,9 @@ class SearchEngine:
         if check:
             rows = self._checked(rows, term_groups, other_groups)
             return rows, len(rows)
-        if keep and len(rows) == keep:
+        if known_total is not None:
+            total = known_total
+        elif keep and len(rows) == keep:
             total = self.store.query(count_sql, [*all_params, COUNT_CAP + 1])[0][0]
         else:
             total = len(rows)
@@ -323,30 +333,38 @@ class SearchEngine:
         source: str,
         clause: str,
         params: list[object],
-        match: str,
+        match: str | None,
+        term_groups: list[list[_TermPlan]],
         keep: int,
-        count_sql: str,
+        total: int,
     ) -> tuple[list[tuple[int, float]], int]:
-        """A term in thousands of entries (mid-typing): rank title hits, list the rest.
+        """A term in hundreds of entries or more (mid-typing): title hits first, then the rest.
 
-        bm25 over every match would read every position list of the term; instead
-        entries whose title has a term come first (bm25 over the small title
-        column), then the other matches in index order, and the count is capped.
+        Ranking every match would read every position list of the term; instead
+        entries whose title has a term come first, then the other matches in index
+        order (Python's fine ranking orders what is shown), and the count is capped.
         """
-        alternatives = " OR ".join(re.findall(r'"(?:[^"]|"")*"', match))
-        title_match = f"({match}) AND {{title}} : ({alternatives})"
-        title_params = [title_match if p is match else p for p in params]
-        titled = self.store.query(
-            f"SELECT e.rowid, {BM25} AS rank FROM {source}{clause} ORDER BY rank LIMIT ?",
-            [*title_params, keep],
-        )
+        if match is not None and len(term_groups) == 1:
+            alternatives = " OR ".join(re.findall(r'"(?:[^"]|"")*"', match))
+            title_params = [f"{{title}} : ({alternatives})" if p is match else p for p in params]
+            titled = self.store.query(
+                f"SELECT e.rowid, {BM25} AS rank FROM {source}{clause} ORDER BY rank LIMIT ?",
+                [*title_params, keep],
+            )
+        else:
+            needles = [p.folded for g in term_groups for p in g]
+            likes = " OR ".join("e.title_f LIKE ? ESCAPE '\\'" for _ in needles)
+            joiner = " AND " if clause else " WHERE "
+            titled = self.store.query(
+                f"SELECT e.rowid, 0 FROM {source}{clause}{joiner}({likes}) LIMIT ?",
+                [*params, *(f"%{like_escape(n)}%" for n in needles), keep],
+            )
         seen = {r for r, _ in titled}
         rows = [(r, float(k)) for r, k in titled]
         if len(rows) < keep:
             rest = self.store.query(f"SELECT e.rowid FROM {source}{clause} LIMIT ?",
                                     [*params, keep + len(seen)])
             rows += [(r, 0.0) for (r,) in rest if r not in seen][: keep - len(rows)]
-        total = self.store.query(count_sql, [*params, COUNT_CAP + 1])[0][0]
         return rows, int(total)
 
     def _checked(
@@ -429,7 +447,8 @@ class SearchEngine:
                 if pt is not None and find_pinyin(needle, pt):
                     plan.extra_rowids.add(rowid)
             plan.pinyin = bool(plan.extra_rowids)
-        if direct > 0:
+        if direct > 0 or len(plan.variants) > before[0]:
+            # Found as typed, or as a typo of a real word: no need to guess abbreviations.
             return (len(plan.variants), len(plan.extra_rowids)) != before
         pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
         rows = self.store.query(
@@ -512,11 +531,25 @@ class SearchEngine:
         if limit > 0 and sort != "score":
             fine = rows[:limit]
         rest = [] if sort != "score" else rows[FINE_RANK_COUNT:]
-        ids = [r for r, _ in fine]
+        hits = self._hits_for(fine, term_groups, partial)
+        if sort == "score" and term_groups:
+            order = {id(h): i for i, h in enumerate(hits)}
+            boost = self._boost
+            hits.sort(key=lambda h: (-round(h.score, 3), -boost.get(h.entry.id, 0.0), order[id(h)]))
+        if rest and (limit <= 0 or len(hits) < limit):
+            more = rest if limit <= 0 else rest[: limit - len(hits)]
+            hits += self._hits_for(more, term_groups, partial)
+        return hits
+
+    def _hits_for(
+        self, rows: list[tuple[int, float]], term_groups: list[list[_TermPlan]], partial: bool
+    ) -> list[SearchHit]:
+        """Load and present `rows` (rowid, bm25) in their order."""
+        ids = [r for r, _ in rows]
         entries = self.store.entries(ids)
         folded = self.store.folded(ids) if term_groups else {}
-        hits: list[SearchHit] = []
-        for rowid, rank in fine:
+        hits = []
+        for rowid, rank in rows:
             entry = entries.get(rowid)
             if entry is None:
                 continue
@@ -524,22 +557,6 @@ class SearchEngine:
             hit = self._present(entry, title_f, body_f, -rank, term_groups, rowid)
             hit.partial = partial
             hits.append(hit)
-        if sort == "score" and term_groups:
-            order = {id(h): i for i, h in enumerate(hits)}
-            boost = self._boost
-            hits.sort(key=lambda h: (-round(h.score, 3), -boost.get(h.entry.id, 0.0), order[id(h)]))
-        if rest and (limit <= 0 or len(hits) < limit):
-            more = rest if limit <= 0 else rest[: limit - len(hits)]
-            more_entries = self.store.entries([r for r, _ in more])
-            more_folded = self.store.folded([r for r, _ in more]) if term_groups else {}
-            for rowid, rank in more:
-                entry = more_entries.get(rowid)
-                if entry is None:
-                    continue
-                title_f, body_f = more_folded.get(rowid, (fold(entry.title), fold(entry.text)))
-                hit = self._present(entry, title_f, body_f, -rank, term_groups, rowid)
-                hit.partial = partial
-                hits.append(hit)
         return hits
 
     def _present(

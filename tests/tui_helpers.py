@@ -1,0 +1,104 @@
+"""Helpers shared by the UI tests: app settings, waiting for workers, a tmux terminal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tui.app import AppSettings, NotesiftApp
+
+TMUX = shutil.which("tmux")
+
+
+def app_settings(root: Path, tmp_path: Path, **kw: object) -> AppSettings:
+    """Settings for a test app: no watcher, cache and state inside `tmp_path`."""
+    base: dict[str, object] = {
+        "root": root,
+        "watch": False,
+        "cache_dir": tmp_path / "cache",
+        "state_file": tmp_path / "state.json",
+    }
+    base.update(kw)
+    return AppSettings(**base)  # type: ignore[arg-type]
+
+
+async def settle(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no worker runs (stale searches are cancelled, which is fine)."""
+    deadline = time.monotonic() + 10
+    while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def ready(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the first index and the first results."""
+    deadline = time.monotonic() + 10
+    while not app.indexed or app.result is None:
+        if time.monotonic() > deadline:
+            raise AssertionError("index never became ready")
+        await pilot.pause(0.05)
+    await settle(pilot, app)
+
+
+async def type_text(pilot, app: NotesiftApp, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Press each character (letters, digits, spaces) and wait for the search."""
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+    await settle(pilot, app)
+
+
+def notesift_command() -> str:
+    """The installed `notesift` next to this interpreter."""
+    found = Path(sys.executable).with_name("notesift")
+    return str(found) if found.exists() else (shutil.which("notesift") or "notesift")
+
+
+def user_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """XDG directories inside `tmp_path`, so a run never touches the real ones."""
+    return {
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "TERM": "xterm-256color",
+        **extra,
+    }
+
+
+class Terminal:
+    """A tmux session running one command, read through capture-pane."""
+
+    def __init__(self, tmp_path: Path, command: str, env: dict[str, str] | None = None) -> None:
+        self.name = f"notesift-{os.getpid()}-{int(time.time() * 1000) % 100000}"
+        self.socket = str(tmp_path / "tmux.sock")
+        exports = " ".join(f"{k}={v}" for k, v in (env or user_env(tmp_path)).items())
+        script = f"{exports} {command}; echo EXIT=$?; sleep 30"
+        self.run("new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", script)
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            [TMUX or "tmux", "-S", self.socket, *args], capture_output=True, text=True, timeout=10
+        )
+        return result.stdout
+
+    def send(self, *keys: str) -> None:
+        self.run("send-keys", "-t", self.name, *keys)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{shown}")
+
+    def close(self) -> None:
+        self.run("kill-server")
