@@ -223,6 +223,11 @@ def read_note_file(
     if truncated:
         data = _cut_at_line(data, max_bytes)
     decoded = decode_bytes(data, display_name=name)
+    if "\x00" in decoded.text:
+        # A NUL past the binary sniff: SQLite's full-text index stops reading a
+        # string at NUL, so everything after it would be unfindable.
+        decoded.text = decoded.text.replace("\x00", "\ufffd")
+        decoded.warnings.append(f"{name}: NUL characters replaced with U+FFFD")
     if truncated:
         if decoded.encoding.startswith(("utf-16", "utf-32")) and "\n" in decoded.text:
             decoded.text = decoded.text[: decoded.text.rfind("\n") + 1]

@@ -73,7 +73,6 @@ def parse_source(root: Path, ref: SourceRef) -> PreparedSource:
         decoded = read_note_file(ref.path, display_name=ref.key, warnings=warnings)
         if decoded is None:
             return prepare_source(ref.signature, [], warnings)
-        warnings.extend(decoded.warnings)
         parsed = parse_note(ref.key, decoded.text)
         return prepare_source(ref.signature, parsed.entries, warnings + parsed.warnings)
     except Exception as exc:  # a parser bug must cost one file, not the index

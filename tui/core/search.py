@@ -649,8 +649,9 @@ def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) ->
     """Everything the store indexes for one parsed source (runs in worker processes)."""
     from tui.core.typos import words_of
 
-    titles = [fold(e.title) for e in entries]
-    bodies = [fold(e.text) for e in entries]
+    # FTS5 stops reading a text at NUL; U+FFFD keeps the length (offsets still line up).
+    titles = [fold(e.title).replace("\x00", "\ufffd") for e in entries]
+    bodies = [fold(e.text).replace("\x00", "\ufffd") for e in entries]
     pinyin = []
     for e in entries:
         scope = f"{e.title}\n{e.text[:PINYIN_SCOPE]}"

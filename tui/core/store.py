@@ -169,6 +169,8 @@ class IndexStore:
         self._vocabulary: list[str] | None = None
         self.sidecar: dict[str, list[str]] = {}  # entry id → tags kept beside the notes
         self.generation = 0
+        self._count: tuple[int, int] | None = None
+        self._warnings: tuple[int, list[str]] | None = None
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
         # written, so searching never waits for indexing. In memory there is one.
@@ -247,13 +249,19 @@ class IndexStore:
             return dict(self.db.execute("SELECT key, signature FROM sources"))
 
     def warnings(self) -> list[str]:
+        """Every source's warnings (cached until the next write; the status line asks often)."""
         with self.read_lock:
-            rows = self.reader.execute("SELECT warnings FROM sources ORDER BY key").fetchall()
-        found: list[str] = []
-        for (blob,) in rows:
-            with contextlib.suppress(ValueError, EOFError, TypeError):
-                found.extend(marshal.loads(blob))
-        return found
+            if self._warnings is not None and self._warnings[0] == self.generation:
+                return list(self._warnings[1])
+            rows = self.reader.execute(
+                "SELECT warnings FROM sources WHERE length(warnings) > 5 ORDER BY key"
+            ).fetchall()
+            found: list[str] = []
+            for (blob,) in rows:
+                with contextlib.suppress(ValueError, EOFError, TypeError):
+                    found.extend(marshal.loads(blob))
+            self._warnings = (self.generation, found)
+            return list(found)
 
     def replace_sources(self, sources: dict[str, PreparedSource], removed: Iterable[str]) -> None:
         """Store new parses of `sources` and forget `removed`, in one transaction."""
@@ -367,8 +375,12 @@ class IndexStore:
             return self._vocabulary
 
     def count(self) -> int:
+        """Number of entries (cached until the next write: a full scan at 1M entries)."""
         with self.read_lock:
-            return int(self.reader.execute("SELECT count(*) FROM entries").fetchone()[0])
+            if self._count is None or self._count[0] != self.generation:
+                total = int(self.reader.execute("SELECT count(*) FROM entries").fetchone()[0])
+                self._count = (self.generation, total)
+            return self._count[1]
 
     def all_entries(self) -> list[Entry]:
         """Every entry in (path, line) order; for small trees, tests and exports."""
