@@ -174,9 +174,7 @@ async def test_leader_w_opens_the_warnings_screen(example_notes: Path, tmp_path:
         assert app.sequencer.pending == ()
 
 
-async def test_leader_then_an_unbound_key_does_nothing(
-    example_notes: Path, tmp_path: Path
-) -> None:
+async def test_leader_then_an_unbound_key_does_nothing(example_notes: Path, tmp_path: Path) -> None:
     app = make_app(_settings(example_notes, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
@@ -220,9 +218,7 @@ async def test_insert_mode_types_letters_that_are_keys_in_normal_mode(
 # ---------------------------------------------------------------- key tables
 
 
-async def test_leader_y_key_table_copies_the_link_once(
-    example_notes: Path, tmp_path: Path
-) -> None:
+async def test_leader_y_key_table_copies_the_link_once(example_notes: Path, tmp_path: Path) -> None:
     app = make_app(_settings(example_notes, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
@@ -253,9 +249,7 @@ async def test_leader_y_key_table_copies_the_link_once(
 ZQ_QUIT = '[[keys]]\nkeys = "ZQ"\naction = "quit"\nmode = "normal"\ndesc = "Quit"\n'
 
 
-async def test_user_keymap_ZQ_quits_with_status_zero(
-    example_notes: Path, tmp_path: Path
-) -> None:
+async def test_user_keymap_ZQ_quits_with_status_zero(example_notes: Path, tmp_path: Path) -> None:
     keymap = _write_keymap(tmp_path / "keymap.toml", ZQ_QUIT)
     app = make_app(_settings(example_notes, tmp_path, keymap_file=keymap))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -330,3 +324,25 @@ async def test_a_broken_keymap_file_starts_with_defaults_and_a_warning(
         await pilot.pause()
         assert type(app.screen).__name__ == "WarningsScreen"
         assert any(str(keymap) in w for w in app.screen.warnings)  # type: ignore[attr-defined]
+
+
+async def test_typing_after_closing_a_popup_goes_to_the_prompt(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    opened: list[list[str]] = []
+    app = make_app(
+        _settings(example_notes, tmp_path, editor_runner=lambda argv: opened.append(argv) or 0)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        for popup in (("alt+h",), ("alt+x",), ("alt+a", "w")):
+            await pilot.press(*popup)
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            app.search_input.value = ""
+            await pilot.press("f", "o", "o")
+            await pilot.pause()
+            assert app.search_input.value == "foo", popup
+            assert app.sequencer.mode == "insert"
+        assert opened == [], "no key typed into the prompt may open the editor"

@@ -283,6 +283,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         ]
         seen = {h.entry.id for h in recent}
         result.hits = recent + [h for h in result.hits if h.entry.id not in seen]
+        result.total = len(result.hits)
         return result
 
     def _show_result(self, seq: int, query: str, result: SearchResult) -> None:
@@ -395,6 +396,9 @@ class NotesiftApp(ActionHandlers, App[int]):
     def _dispatch_key(self, event: events.Key) -> bool:
         """True when the keymap took the key; False lets Textual handle it (typing)."""
         chord = chord_from_event(event.key, event.character)
+        if not self.sequencer.pending:
+            # Focus decides the mode (a closed pop-up hands focus back without telling us).
+            self.sequencer.mode = self._mode_from_focus()
         outcome = self.sequencer.feed(chord)
         for replayed in outcome.replay:
             self._type_chord(replayed)

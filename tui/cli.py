@@ -174,6 +174,18 @@ def run_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `notesift` console script."""
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:
+        # `notesift search … | head`: the reader left; stop quietly, as grep does.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FOUND
+
+
+def _dispatch(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "search":
         return run_search(args_list[1:])

@@ -82,8 +82,9 @@ def result_row(
         detail.append(one_line(tweet_meta(entry)), style="dim")
     else:
         where = f"{entry.path}:{hit.match_line}"
-        if " › " in entry.breadcrumb:
-            where = f"{entry.breadcrumb.split(' › ', 1)[1]}  {where}"
+        trail = entry.breadcrumb.split(" › ", 1)[1] if " › " in entry.breadcrumb else ""
+        if trail and trail != entry.title:
+            where = f"{trail}  {where}"
         detail.append(one_line(where), style="dim")
     title_head = one_line(entry.title).rstrip("…")
     snippet_line = one_line(hit.snippet).lstrip("…").lstrip("# ")

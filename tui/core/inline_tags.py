@@ -16,7 +16,13 @@ from __future__ import annotations
 import re
 
 # A tag starts with a letter (`[^\W\d_]`), then letters, digits, `_`, `-`, `/`.
-_TAG_RE = re.compile(r"(?:^|(?<=[\s(（]))#([^\W\d_][\w/-]*)", re.UNICODE)
+# After a space, a bracket, or CJK text/punctuation (Chinese has no spaces before
+# a tag: `混合排序（hybrid search）#ai`), but never inside a Latin word (`C#`, URLs).
+_TAG_RE = re.compile(
+    r"(?:^|(?<=[\s(（\u3000-\u303f\uff00-\uffef\u3400-\u4dbf\u4e00-\u9fff]))"
+    r"#([^\W\d_][\w/-]*)",
+    re.UNICODE,
+)
 _INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEX_RE = re.compile(r"[0-9a-fA-F]+")

@@ -17,7 +17,7 @@ class ResultsList(OptionList):
     """Shows hits; keeps the highlighted entry (by id) across updates."""
 
     DEFAULT_CSS = """
-    ResultsList { height: 1fr; border: none; padding: 0; }
+    ResultsList, ResultsList:focus { height: 1fr; border: none; padding: 0; }
     ResultsList > .option-list--option { padding: 0 1 0 0; }
     """
     BINDINGS: list = []  # every key goes through notesift's keymap
