@@ -238,3 +238,21 @@ async def test_warnings_are_counted_and_listed(tmp_path: Path) -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "WarningsScreen"
         assert any("binary.md" in w for w in app.screen.warnings)  # type: ignore[attr-defined]
+
+
+async def test_more_results_load_when_the_cursor_reaches_the_end(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    for n in range(260):
+        (root / f"n{n:03}.md").write_text(f"# Note {n:03}\n\ncommon words\n", encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        app.search_input.value = "kind:note"
+        await _settle(pilot, app)
+        assert len(app.results.hits) == 100 and app.result.total == 260
+        await pilot.press("escape", "G")
+        await _settle(pilot, app)
+        assert len(app.results.hits) == 260, "reaching the end asks for the rest"
+        await pilot.press("G")
+        assert app.results.current.entry.title == "Note 259"

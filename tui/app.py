@@ -92,6 +92,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.result: SearchResult | None = None
         self.watcher: NotesWatcher | None = None
         self._search_seq = 0
+        self.result_limit = RESULT_ROWS
         self.shown_seq = 0  # the last search whose results were put on screen
         self._keep_selection = True
         self._keymap_mtimes = self._stat_keymaps()
@@ -244,38 +245,43 @@ class NotesiftApp(ActionHandlers, App[int]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is self.search_input:
+            self.result_limit = RESULT_ROWS
             self.request_search(keep_selection=False)
+
+    def on_results_list_need_more(self, event: ResultsList.NeedMore) -> None:
+        self.result_limit += 200
+        self.request_search(keep_selection=True)
 
     def request_search(self, keep_selection: bool = True) -> None:
         """Search again; a new query starts at the top (as fzf), a refresh keeps the row."""
         self._search_seq += 1
         self._keep_selection = keep_selection
         self.run_worker(
-            partial(self._search_job, self._search_seq, self.search_input.value, self.sort),
+            partial(self._search_job, self._search_seq, self.search_input.value, self.sort,
+                    self.result_limit),
             thread=True,
             exclusive=True,
             group="search",
             exit_on_error=False,
         )
 
-    def _search_job(self, seq: int, query: str, sort: str) -> None:
+    def _search_job(self, seq: int, query: str, sort: str, limit: int) -> None:
         engine = self.engine()
         if engine is None:
             return
         if query.strip():
-            result = engine.search(query, limit=RESULT_ROWS, sort=sort,
-                                   boost=self.frecency.scores())
+            result = engine.search(query, limit=limit, sort=sort, boost=self.frecency.scores())
         else:
-            result = self.recent_result(engine, sort)
+            result = self.recent_result(engine, sort, limit)
         if get_current_worker().is_cancelled or seq != self._search_seq:
             return
         with contextlib.suppress(RuntimeError):
             self.call_from_thread(self._show_result, seq, query, result)
 
-    def recent_result(self, engine: SearchEngine, sort: str) -> SearchResult:
+    def recent_result(self, engine: SearchEngine, sort: str, limit: int) -> SearchResult:
         """The empty query: recently opened or copied entries, then notes, newest first."""
         order = "date" if sort == "score" else sort
-        result = engine.search("kind:note", limit=RESULT_ROWS, sort=order)
+        result = engine.search("kind:note", limit=limit, sort=order)
         recent = [
             plain_hit(entry)
             for entry_id in self.frecency.top(20)
@@ -296,6 +302,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.results.pending_select = None
         self.result = result
         self.results.show_hits(result.hits, keep_id=keep)
+        self.results.more_available = result.total > len(result.hits)
         self.status_info.matches = result.total
         self.status_info.capped = result.total_capped
         self.status_info.total = result.searched

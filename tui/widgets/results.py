@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -9,7 +10,7 @@ from tui.core.entry import Entry
 from tui.core.search import SearchHit
 from tui.render import MATCH_STYLE, result_row
 
-RESULT_ROWS = 200
+RESULT_ROWS = 100  # asked of the engine per keystroke; more when the cursor nears the end
 PAGE_ROWS = 40  # rows built per step: building all 200 on every keystroke costs ~60 ms
 
 
@@ -27,6 +28,7 @@ class ResultsList(OptionList):
         self.hits: list[SearchHit] = []
         self.marked: dict[str, Entry] = {}  # kept across queries, as fzf keeps selections
         self.pending_select: str | None = None
+        self.more_available = False
         self.match_style = MATCH_STYLE
 
     def show_hits(self, hits: list[SearchHit], keep_id: str | None = None) -> None:
@@ -34,7 +36,7 @@ class ResultsList(OptionList):
 
         Only a page of rows is built; more are added as the cursor nears the end.
         """
-        self.hits = hits[:RESULT_ROWS]
+        self.hits = hits
         target = 0
         if keep_id is not None:
             for i, hit in enumerate(self.hits):
@@ -51,11 +53,17 @@ class ResultsList(OptionList):
             for i, h in enumerate(self.hits[start:stop], start)
         ]
 
+    class NeedMore(Message):
+        """The cursor is near the last hit and the search found more."""
+
     def _ensure_rows(self, index: int) -> None:
-        """Build rows up to `index` plus some look-ahead."""
+        """Build rows up to `index` plus some look-ahead; ask for more hits near the end."""
         built = self.option_count
         if index >= built - 5 and built < len(self.hits):
             self.add_options(self._rows(built, max(index + 1, built) + PAGE_ROWS))
+        if index >= len(self.hits) - 5 and self.more_available:
+            self.more_available = False
+            self.post_message(self.NeedMore())
 
     @property
     def current(self) -> SearchHit | None:
