@@ -36,6 +36,7 @@ from tui.core.query import parse_query
 from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.state import load_state, save_state
 from tui.core.tagstore import TagStore
+from tui.core.textsafe import printable
 from tui.core.watch import ChangeBatch, NotesWatcher
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
@@ -138,7 +139,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._update_status()
         startup_problems = self.problems + self.keymap_problems
         if startup_problems:
-            self.notify(
+            self.say(
                 f"{len(startup_problems)} problem(s) in config/keymap/themes; defaults used.\n"
                 f"{startup_problems[0]}",
                 severity="warning",
@@ -204,7 +205,7 @@ class NotesiftApp(ActionHandlers, App[int]):
             )
             self.watcher.start()
             if self.watcher.notice:
-                self.notify(self.watcher.notice, severity="warning", timeout=10)
+                self.say(self.watcher.notice, severity="warning", timeout=10)
         self.request_search()
 
     def _on_watch_batch(self, batch: ChangeBatch) -> None:
@@ -258,33 +259,39 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._keep_selection = keep_selection
         self.run_worker(
             partial(self._search_job, self._search_seq, self.search_input.value, self.sort,
-                    self.result_limit),
+                    self.result_limit, self.frecency.scores(), self.frecency.top(20)),
             thread=True,
             exclusive=True,
             group="search",
             exit_on_error=False,
         )
 
-    def _search_job(self, seq: int, query: str, sort: str, limit: int) -> None:
+    def _search_job(
+        self, seq: int, query: str, sort: str, limit: int,
+        boost: dict[str, float], recent: list[str],
+    ) -> None:
+        """Runs on a worker thread; frecency comes in as a snapshot taken on the UI thread."""
         engine = self.engine()
         if engine is None:
             return
         if query.strip():
-            result = engine.search(query, limit=limit, sort=sort, boost=self.frecency.scores())
+            result = engine.search(query, limit=limit, sort=sort, boost=boost)
         else:
-            result = self.recent_result(engine, sort, limit)
+            result = self.recent_result(engine, sort, limit, recent)
         if get_current_worker().is_cancelled or seq != self._search_seq:
             return
         with contextlib.suppress(RuntimeError):
             self.call_from_thread(self._show_result, seq, query, result)
 
-    def recent_result(self, engine: SearchEngine, sort: str, limit: int) -> SearchResult:
+    def recent_result(
+        self, engine: SearchEngine, sort: str, limit: int, recent_ids: list[str]
+    ) -> SearchResult:
         """The empty query: recently opened or copied entries, then notes, newest first."""
         order = "date" if sort == "score" else sort
         result = engine.search("kind:note", limit=limit, sort=order)
         recent = [
             plain_hit(entry)
-            for entry_id in self.frecency.top(20)
+            for entry_id in recent_ids
             if (entry := engine.store.find_id(entry_id)) is not None
         ]
         seen = {h.entry.id for h in recent}
@@ -374,7 +381,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.keymap_problems = problems
         severity = "warning" if problems else "information"
         detail = f": {problems[0]}" if problems else ""
-        self.notify(f"keymap reloaded{detail}", severity=severity)
+        self.say(f"keymap reloaded{detail}", severity=severity)
         self._update_status()
 
     def _mode_from_focus(self) -> str:
@@ -452,7 +459,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         """Run a registered action (from a key, the palette or a key table)."""
         handler = getattr(self, f"act_{call.name}", None)
         if handler is None:
-            self.notify(f"action {call.name!r} is not available yet", severity="warning")
+            self.say(f"action {call.name!r} is not available yet", severity="warning")
             return
         handler(call)
         self._update_status()
@@ -462,6 +469,11 @@ class NotesiftApp(ActionHandlers, App[int]):
             self.watcher.stop()
         if self.index is not None:
             self.index.close()
+
+    def say(self, message: str, severity: str = "information", timeout: float | None = None
+            ) -> None:
+        """A notification whose text is data (paths, tags, note text), never markup."""
+        self.notify(printable(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
     def _write_raw(self, sequence: str) -> None:
         """Send an escape sequence to the terminal (OSC 52 wrapped for tmux)."""

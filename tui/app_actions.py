@@ -262,15 +262,15 @@ class ActionHandlers(_Base):
         try:
             code = runner(argv)
         except SuspendNotSupported:
-            self.notify("this terminal cannot hand over to an editor", severity="error")
+            self.say("this terminal cannot hand over to an editor", severity="error")
             return
         except OSError as exc:
             reason = exc.strerror or exc
-            self.notify(f"could not start editor {argv[0]!r}: {reason}", severity="error")
+            self.say(f"could not start editor {argv[0]!r}: {reason}", severity="error")
             return
         self.frecency.record(hit.entry.id)
         if code:
-            self.notify(f"editor exited with status {code}", severity="warning")
+            self.say(f"editor exited with status {code}", severity="warning")
         self.reindex(Path(path))
 
     # -- copying -----------------------------------------------------------------
@@ -292,7 +292,7 @@ class ActionHandlers(_Base):
             self._copy(text, [current.entry] if current else [], "selection")
             return
         if not targets:
-            self.notify("nothing to copy", severity="warning")
+            self.say("nothing to copy", severity="warning")
             return
         if len(targets) > 1:
             texts = [found[0] for e in targets if (found := entry_copy_text(e, field))]
@@ -300,7 +300,7 @@ class ActionHandlers(_Base):
             return
         candidates = entry_copy_text(targets[0], field)
         if not candidates:
-            self.notify(f"this entry has no {field} to copy", severity="warning")
+            self.say(f"this entry has no {field} to copy", severity="warning")
             return
         if len(candidates) > 1 and field in ("url", "code"):
             def chosen(index: int | None) -> None:
@@ -314,13 +314,13 @@ class ActionHandlers(_Base):
 
     def _copy(self, text: str, entries: list[Entry], field: str) -> None:
         if not text:
-            self.notify(f"nothing to copy ({field})", severity="warning")
+            self.say(f"nothing to copy ({field})", severity="warning")
             return
         report = copy_text(text, osc52=self.copy_to_clipboard, write_raw=self._write_raw)
         self.app_clipboard = report.text
         for entry in entries:
             self.frecency.record(entry.id)
-        self.notify(report.message, severity="warning" if report.truncated else "information")
+        self.say(report.message, severity="warning" if report.truncated else "information")
 
     # -- tags --------------------------------------------------------------------
 
@@ -339,7 +339,7 @@ class ActionHandlers(_Base):
             return
         present = sorted({t for e in targets for t in self.tagstore.tags_for(e)})
         if not present:
-            self.notify("no tags to remove here", severity="warning")
+            self.say("no tags to remove here", severity="warning")
             return
         hint = "tags: " + " ".join(f"#{t}" for t in present)
         self.push_screen(TagPromptScreen(f"Remove a tag from {_count(targets)}", present, hint),
@@ -359,12 +359,12 @@ class ActionHandlers(_Base):
             return
         change = self.tagstore.undo()
         if change is None:
-            self.notify("no tag change to undo")
+            self.say("no tag change to undo")
             return
         self._after_tag_change(change)
 
     def _after_tag_change(self, change: TagChange) -> None:
-        self.notify(change.message, severity="information" if change.ok else "error")
+        self.say(change.message, severity="information" if change.ok else "error")
         self.refresh_paths(list(change.paths))
 
     # -- key tables --------------------------------------------------------------
@@ -374,7 +374,7 @@ class ActionHandlers(_Base):
         one_shot = bool(call.arg("one_shot", True))
         timeout = call.arg("timeout_ms")
         if not self.sequencer.activate_table(name, one_shot, timeout):
-            self.notify(f"no key table named {name!r}", severity="warning")
+            self.say(f"no key table named {name!r}", severity="warning")
             return
         table = self.keymap.key_tables[name]
         from tui.core.keymap import PendingOption

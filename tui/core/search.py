@@ -101,8 +101,8 @@ class _TermPlan:
 
 
 def phrase(text: str) -> str:
-    """An FTS5 phrase for a literal substring (trigram tokenizer)."""
-    return '"' + text.replace('"', '""') + '"'
+    """An FTS5 phrase for a literal substring (trigram tokenizer); NUL is indexed as U+FFFD."""
+    return '"' + text.replace("\x00", "\ufffd").replace('"', '""') + '"'
 
 
 def _term_in_text(term: Term, title: str, text: str, path: str) -> bool:

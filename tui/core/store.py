@@ -188,6 +188,9 @@ class IndexStore:
         if self.path is not None:
             try:
                 return self._open(str(self.path))
+            except sqlite3.OperationalError as exc:
+                # Locked by another notesift, or similar: never delete a live database.
+                self.problem = f"{self.path}: index cache busy ({exc}); indexing in memory"
             except sqlite3.DatabaseError:
                 self._discard()  # a damaged cache holds nothing we cannot rebuild
                 try:
@@ -269,7 +272,11 @@ class IndexStore:
             with self.read_lock:
                 for key in [*removed, *sources]:
                     self._delete(key)
-            next_id = (self.db.execute("SELECT max(rowid) FROM entries").fetchone()[0] or 0) + 1
+            # Rowids are never reused: a reader may have cached an entry under an old one.
+            row = self.db.execute("SELECT value FROM meta WHERE key='next_rowid'").fetchone()
+            highest = self.db.execute("SELECT max(rowid) FROM entries").fetchone()[0] or 0
+            next_id = max(int(row[0]) if row else 1, highest + 1)
+            first_new = next_id
             entry_rows, fts_rows, pinyin_rows, token_rows, payload_rows = [], [], [], [], []
             new_words: set[str] = set()
             for key, source in sources.items():
@@ -306,6 +313,13 @@ class IndexStore:
             self.db.executemany(
                 "INSERT OR IGNORE INTO words VALUES (?)", ((w,) for w in new_words)
             )
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('next_rowid', ?)", (str(next_id),)
+            )
+        # After the commit, so readers never cache old data under the new generation.
+        with self.read_lock:
+            for rowid in range(first_new, next_id):
+                self._entries.pop(rowid, None)
             self.generation += 1
             if new_words:
                 self._vocabulary = None
@@ -421,6 +435,7 @@ class IndexStore:
         }
         if not changed_ids:
             return False
+        touched: list[int] = []
         with self.lock, self.db, self.read_lock:
             self.sidecar = {k: list(v) for k, v in sidecar.items()}
             for entry_id in changed_ids:
@@ -433,7 +448,10 @@ class IndexStore:
                     entry = _with_tags(unpack_entry(payload), self.sidecar.get(entry_id, ()))
                     self.db.execute("UPDATE entries SET tags=? WHERE rowid=?",
                                     (_tags_column(entry.tags), rowid))
-                    self._entries.pop(rowid, None)
+                    touched.append(rowid)
+        with self.read_lock:  # after the commit, as in `replace_sources`
+            for rowid in touched:
+                self._entries.pop(rowid, None)
             self.generation += 1
         return True
 

@@ -158,6 +158,13 @@ class _Walker:
         if name.startswith("."):
             return
         rel = f"{rel_dir}/{name}" if rel_dir else name
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            # Not valid UTF-8 on disk: it cannot be stored, shown or searched faithfully.
+            shown = rel.encode("utf-8", "backslashreplace").decode("utf-8")
+            self.result.warnings.append(f"{shown}: name is not valid UTF-8; skipped")
+            return
         path = Path(entry.path)
         is_link = False
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -37,8 +38,8 @@ class PickerScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(one_line(self.title_text) + "  — Enter copies, Esc cancels")
-            yield OptionList(*[Option(one_line(c)[:200]) for c in self.candidates])
+            yield Label(Text(one_line(self.title_text) + "  — Enter copies, Esc cancels"))
+            yield OptionList(*[Option(Text(one_line(c)[:200])) for c in self.candidates])
             with VerticalScroll():
                 yield Static("", id="picker-preview", markup=False)
 

@@ -32,14 +32,14 @@ class TagPromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(one_line(self.title_text))
+            yield Label(one_line(self.title_text), markup=False)
             yield Input(
                 placeholder="tag (nested: area/topic)",
                 suggester=SuggestFromList(self.choices, case_sensitive=False),
                 id="tag-input",
             )
             if self.hint:
-                yield Label(one_line(self.hint))
+                yield Label(one_line(self.hint), markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

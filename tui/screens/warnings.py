@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -32,7 +33,8 @@ class WarningsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"{len(self.warnings)} warnings — Esc to close")
-            yield OptionList(*[Option(one_line(w)) for w in self.warnings] or [Option("none")])
+            rows = [Option(Text(one_line(w))) for w in self.warnings] or [Option("none")]
+            yield OptionList(*rows)
 
     def action_dismiss_screen(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -32,9 +33,10 @@ class SidePanel(Vertical):
 
     def fill(self, kind: str, title: str, rows: list[tuple[str, str]]) -> None:
         self.kind = kind
-        self.title.update(one_line(title))
+        self.title.update(Text(one_line(title)))
         self.values = [value for _, value in rows]
-        self.options.set_options([Option(one_line(label)) for label, _ in rows])
+        # Text, never str: a str prompt would be parsed as markup (`[/draft]` in a title).
+        self.options.set_options([Option(Text(one_line(label))) for label, _ in rows])
         if rows:
             self.options.highlighted = 0
 
