@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from tui.core.entry import Entry
-from tui.core.search import SearchHit
+from tui.core.search import SearchHit, find_all, merge_spans
 from tui.core.textfold import fold
 from tui.core.textsafe import one_line, printable
 
@@ -101,22 +101,7 @@ def result_row(
 
 
 def _term_spans(folded_line: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    spans = []
-    for term in terms:
-        if not term:
-            continue
-        pos = folded_line.find(term)
-        while pos >= 0 and len(spans) < 200:
-            spans.append((pos, pos + len(term)))
-            pos = folded_line.find(term, pos + len(term))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return merge_spans([span for term in terms for span in find_all(folded_line, term, 200)])
 
 
 def _markdown_line(line: str, in_code: bool) -> tuple[str, list[tuple[int, int, str]]]:

@@ -41,13 +41,20 @@ def config_dir() -> Path:
     return Path(base) / "notesift"
 
 
-def toml_error_message(path: Path, exc: Exception) -> str:
-    """`file:line:col: message` for a TOML syntax error (tomllib puts the position in text)."""
+def toml_error_position(exc: Exception) -> tuple[int | None, int | None, str]:
+    """(line, column, message) of a TOML syntax error; tomllib puts the position in text."""
     text = str(exc)
     match = _TOML_POSITION.search(text)
-    line, col = (match.group(1), match.group(2)) if match else ("1", "1")
     message = _TOML_POSITION.sub("", text).strip()
-    return f"{path}:{line}:{col}: {message}"
+    if match is None:
+        return None, None, message
+    return int(match.group(1)), int(match.group(2)), message
+
+
+def toml_error_message(path: Path, exc: Exception) -> str:
+    """`file:line:col: message` for a TOML syntax error."""
+    line, col, message = toml_error_position(exc)
+    return f"{path}:{line or 1}:{col or 1}: {message}"
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], list[str]]:

@@ -15,9 +15,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.core.textfold import HAN_CLASS, is_han
+
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 BINARY_SNIFF_BYTES = 8 * 1024
-_HAN_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+_HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
 
 # UTF-32 BOMs must be tested before UTF-16: the UTF-32 LE BOM starts with the
 # UTF-16 LE one.
@@ -53,15 +55,6 @@ def _dominant_newline(text: str) -> str:
     return "\r\n" if crlf > lf else "\n"
 
 
-def _is_han(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x20000 <= code <= 0x2FA1F
-        or 0xF900 <= code <= 0xFAFF
-    )
-
 
 def _han_weight(ch: str) -> float:
     """How typical a Han character is: 1 for GB2312, 0.5 for Big5-only, else 0.
@@ -93,7 +86,7 @@ def _plausibly_chinese(text: str) -> bool:
     common = 0.0
     garbage = 0
     for ch in text:
-        if _is_han(ch):
+        if is_han(ch):
             han += 1
             common += _han_weight(ch)
             continue

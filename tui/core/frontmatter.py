@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core.config import toml_error_position
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -28,7 +30,6 @@ _KEY_RE = re.compile(
 )
 _INT_RE = re.compile(r"^[-+]?\d+$")
 _FLOAT_RE = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
-_TOML_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
 _ESCAPES = {
     "n": "\n",
     "t": "\t",
@@ -173,10 +174,8 @@ def _parse_toml(body: list[str], result: FrontMatter) -> None:
     try:
         result.fields = tomllib.loads("\n".join(body))
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_LINE_RE.search(message)
-        line = int(match.group(1)) + 1 if match else 2
-        message = _TOML_LINE_RE.sub("", message).strip()
+        inner_line, _, message = toml_error_position(exc)
+        line = inner_line + 1 if inner_line is not None else 2  # +1: the `+++` fence
         result.error = f"line {line}: {message}"
         result.error_line = line
 

@@ -215,7 +215,7 @@ class NoteIndex:
         ref = SourceRef(key, target, archive)
         if not self._sign(ref):
             return self.remove_path(key)
-        if self.store.signatures().get(key) == ref.signature:
+        if self.store.signature(key) == ref.signature:
             return False
         self._refs[key] = ref
         self.store.replace_sources({key: parse_source(self.root, ref)}, [])
@@ -250,9 +250,3 @@ class NoteIndex:
     def close(self) -> None:
         self.store.close()
 
-
-def open_index(root: Path, **options: object) -> NoteIndex:
-    """Build an index for `root` and bring it up to date."""
-    index = NoteIndex(root, **options)  # type: ignore[arg-type]
-    index.refresh()
-    return index

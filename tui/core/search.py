@@ -32,6 +32,7 @@ from tui.core.textfold import (
     fold,
     fold_keep_case,
     has_han,
+    is_han,
     pinyin_term_ok,
     pinyin_text,
 )
@@ -580,7 +581,7 @@ class SearchEngine:
             for alt in alts:
                 pos = title_f.find(alt)
                 if pos >= 0:
-                    title_spans.extend(_find_all(title_f, alt))
+                    title_spans.extend(find_all(title_f, alt))
                     best = max(best, 40.0 + boundary_bonus(entry.title, pos) * 1.5
                                + (15.0 if pos == 0 else 0.0))
                 elif alt in body_f:
@@ -605,7 +606,7 @@ class SearchEngine:
         boundary_lines: set[int] = set()
         for g, alts in enumerate(group_needles):
             for alt in alts:
-                for start, _ in _find_all(body_f, alt, limit=64):
+                for start, _ in find_all(body_f, alt, limit=64):
                     line = _line_of(line_starts, start)
                     line_groups.setdefault(line, set()).add(g)
                     if start == 0 or not _WORD_CHAR.match(body_f[start - 1]):
@@ -636,7 +637,7 @@ class SearchEngine:
         else:
             snippet, spans = _leading_line(entry), []
         return SearchHit(entry=entry, score=score, match_line=match_line,
-                         title_spans=_merge_spans(title_spans), snippet=snippet,
+                         title_spans=merge_spans(title_spans), snippet=snippet,
                          snippet_spans=spans)
 
 
@@ -661,14 +662,11 @@ def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) ->
     return PreparedSource(signature, entries, titles, bodies, pinyin, words, warnings)
 
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
 def _short_token_query(folded: str) -> str | None:
     """The `tokens` MATCH for a 1–2 character term, or None if it has no word characters."""
     if not folded or not all(ch.isalnum() for ch in folded):
         return None
-    if len(folded) == 2 and all(_HAN.match(ch) for ch in folded):
+    if len(folded) == 2 and all(is_han(ch) for ch in folded):
         return phrase(folded)
     if len(folded) == 1 and folded.isascii():
         return None  # every word starting with one letter: cheaper to read titles
@@ -695,7 +693,7 @@ def _leading_line(entry: Entry) -> str:
     return ""
 
 
-def _find_all(text: str, needle: str, limit: int = 0) -> list[tuple[int, int]]:
+def find_all(text: str, needle: str, limit: int = 0) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if not needle:
         return spans
@@ -706,7 +704,7 @@ def _find_all(text: str, needle: str, limit: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
-def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -726,8 +724,8 @@ def _snippet(
     spans: list[tuple[int, int]] = list(extra)
     for alts in needles:
         for alt in alts:
-            spans.extend(_find_all(folded, alt))
-    spans = _merge_spans([s for s in spans if 0 <= s[0] < len(line)])
+            spans.extend(find_all(folded, alt))
+    spans = merge_spans([s for s in spans if 0 <= s[0] < len(line)])
     start = 0
     if len(line) > SNIPPET_WIDTH:
         first = spans[0][0] if spans else 0

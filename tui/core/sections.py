@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from tui.core.textfold import display_width
+
 MAX_SECTION_LINES = 60
 
 _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
@@ -53,10 +55,6 @@ class Section:
     end_line: int
     part: int = 1
 
-
-def display_width(text: str) -> int:
-    """Terminal columns of `text`: CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _in_ranges(line_no: int, ranges: Sequence[tuple[int, int]]) -> bool:

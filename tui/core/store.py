@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.entry import Entry
+from tui.core.textfold import HAN_CLASS
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "5"
+STORE_VERSION = "6"
 ENTRY_CACHE_SIZE = 20_000
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
 
@@ -58,7 +59,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY) WITHOUT ROWID",
 )
 _TABLES = ("meta", "sources", "entries", "payloads", "fts", "pinyin", "tokens", "words")
-_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_HAN_RUN = re.compile(f"[{HAN_CLASS}]{{2,}}")
 
 
 def token_text(folded: str) -> str:
@@ -250,6 +251,12 @@ class IndexStore:
     def signatures(self) -> dict[str, str]:
         with self.lock:
             return dict(self.db.execute("SELECT key, signature FROM sources"))
+
+    def signature(self, key: str) -> str | None:
+        """The stored signature of one source (the watcher's path: one row, not all)."""
+        with self.lock:
+            row = self.db.execute("SELECT signature FROM sources WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
 
     def warnings(self) -> list[str]:
         """Every source's warnings (cached until the next write; the status line asks often)."""

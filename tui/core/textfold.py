@@ -49,12 +49,12 @@ __all__ = [
 
 # Han ideographs: CJK Unified (+ Ext A, Ext B..H), compatibility ideographs
 # (+ supplement) and 〇 (U+3007, an ideographic zero that has a reading: líng).
-_HAN_CLASS = (
+HAN_CLASS = (  # a regex character class body, shared by every module that spots Han text
     "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\U00020000-\U0002fa1f\U00030000-\U0003134f\U00031350-\U000323af"
 )
-_HAN_RE = re.compile(f"[{_HAN_CLASS}]")
-_HAN_RUN_RE = re.compile(f"[{_HAN_CLASS}]+")
+_HAN_RE = re.compile(f"[{HAN_CLASS}]")
+_HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 

@@ -36,22 +36,6 @@ class Vocabulary:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = sorted(set(words))
 
-    @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> Vocabulary:
-        """Collect words from folded texts, a few MB at a time to bound memory."""
-        words: set[str] = set()
-        buffer: list[str] = []
-        size = 0
-        for text in texts:
-            buffer.append(text)
-            size += len(text)
-            if size >= _CHUNK:
-                words.update(_WORD.findall("\n".join(buffer)))
-                buffer, size = [], 0
-        if buffer:
-            words.update(_WORD.findall("\n".join(buffer)))
-        return cls(words)
-
     def near(self, term: str, limit: int = 5) -> list[tuple[str, int]]:
         """Corpus words within the allowed edits of `term` (not `term` itself), closest first."""
         edits = allowed_edits(term)
