@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.entry import Entry
@@ -46,7 +46,9 @@ BROAD_MATCHES = 500  # above this, ranking every match costs too much per keystr
 COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost a scan
 PARTIAL_BELOW = 10  # strict hits under which partial matches are added
 COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
+PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner terms only fill
 PINYIN_CHECK_ROWS = 60
+PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
 SNIPPET_WIDTH = 160
 BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
@@ -101,6 +103,28 @@ class _TermPlan:
         return self.term.case_sensitive or self.term.mode not in ("fuzzy", "exact")
 
 
+@dataclass(slots=True)
+class _GrownRows:
+    """The last expansion lookup of one kind; while the needle only grows, its rows
+    hold every answer, so the next keystroke filters them instead of asking SQLite."""
+
+    needle: str
+    generation: int
+    rows: list[tuple[int, str]]
+    complete: bool
+
+
+def _in_order(needle: str, text: str) -> bool:
+    """Whether the characters of `needle` appear in `text` in order (LIKE '%a%b%')."""
+    at = 0
+    for ch in needle:
+        at = text.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
 def phrase(text: str) -> str:
     """An FTS5 phrase for a literal substring (trigram tokenizer); NUL is indexed as U+FFFD."""
     return '"' + text.replace("\x00", "\ufffd").replace('"', '""') + '"'
@@ -136,6 +160,7 @@ class SearchEngine:
         self._vocabulary: tuple[int, Vocabulary] | None = None
         self._boost: Mapping[str, float] = {}
         self._entries_cache: tuple[int, list[Entry]] | None = None
+        self._grown: dict[str, _GrownRows] = {}
 
     @classmethod
     def from_entries(cls, entries: Sequence[Entry]) -> SearchEngine:
@@ -239,7 +264,7 @@ class SearchEngine:
             ors = []
             for item in group:
                 if isinstance(item, FieldFilter):
-                    sql, more = filter_sql(item)
+                    sql, more = filter_sql(item, self.store.authors)
                 else:
                     check = check or item.case_sensitive or item.mode not in ("fuzzy", "exact")
                     sql, more = self._term_sql(fold(item.text), [], True)
@@ -251,8 +276,8 @@ class SearchEngine:
         match = " AND ".join(match_parts) if match_parts else None
         return match, where, params, check
 
-    @staticmethod
-    def _term_sql(folded: str, variants: list[str], body_too: bool) -> tuple[str, list[object]]:
+    def _term_sql(self, folded: str, variants: list[str], body_too: bool
+                  ) -> tuple[str, list[object]]:
         """SQL for 'entry contains this text', always through an index when it can be.
 
         3+ characters: a trigram phrase (any substring). Shorter: a token of the
@@ -265,7 +290,7 @@ class SearchEngine:
             return "e.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [expr]
         short = _short_token_query(folded)
         if short is not None:
-            return "e.rowid IN (SELECT rowid FROM tokens WHERE tokens MATCH ?)", [short]
+            return f"e.rowid IN (SELECT id FROM {self.store.token_table(short)})", []
         if len(folded) == 1:
             # Titles starting with the letter: a range on the title index, not a scan.
             return "(e.title_f >= ? AND e.title_f < ?)", [folded, chr(ord(folded) + 1)]
@@ -307,13 +332,21 @@ class SearchEngine:
         order, order_params = self._order(match, term_groups, sort)
         keep = 0 if check or limit <= 0 else max(limit, FINE_RANK_COUNT)
         count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {source}{clause} LIMIT ?)"
-        known_total: int | None = None
         if term_groups and keep and sort == "score":
-            # One capped count serves as the total and tells a broad term from a rare one.
+            # One pass that stops after BROAD_MATCHES rows: a narrow query (most
+            # keystrokes) gets every match at once, sorted here, and needs no count.
+            keys = "e.path, e.line" if match is not None else order
+            probe = self.store.query(
+                f"SELECT e.rowid, {rank}, {keys} FROM {source}{clause} LIMIT ?",
+                ([] if match is not None else order_params) + [*all_params, BROAD_MATCHES + 1],
+            )
+            if len(probe) <= BROAD_MATCHES:
+                probe.sort(key=lambda row: row[1:])
+                return [(row[0], float(row[1])) for row in probe[:keep]], len(probe)
+            # A broad term: a capped count for the status line, then the cheap ordering.
             known_total = self.store.query(count_sql, [*all_params, COUNT_CAP + 1])[0][0]
-            if known_total > BROAD_MATCHES:
-                return self._broad(source, clause, all_params, match, term_groups, keep,
-                                   known_total)
+            return self._broad(source, clause, all_params, match, term_groups, keep,
+                               known_total, [row[0] for row in probe])
         sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
         if keep:
             sql += f" LIMIT {keep}"
@@ -321,9 +354,7 @@ class SearchEngine:
         if check:
             rows = self._checked(rows, term_groups, other_groups)
             return rows, len(rows)
-        if known_total is not None:
-            total = known_total
-        elif keep and len(rows) == keep:
+        if keep and len(rows) == keep:
             total = self.store.query(count_sql, [*all_params, COUNT_CAP + 1])[0][0]
         else:
             total = len(rows)
@@ -338,18 +369,25 @@ class SearchEngine:
         term_groups: list[list[_TermPlan]],
         keep: int,
         total: int,
+        first: list[int],
     ) -> tuple[list[tuple[int, float]], int]:
         """A term in hundreds of entries or more (mid-typing): title hits first, then the rest.
 
         Ranking every match would read every position list of the term; instead
         entries whose title has a term come first, then the other matches in index
         order (Python's fine ranking orders what is shown), and the count is capped.
+        `first` holds the first matches in index order, already read by the probe.
         """
         if match is not None and len(term_groups) == 1:
+            # The titles-only index: its lists hold title hits alone, so a word in
+            # every body costs nothing here (a column filter on `fts` reads them all).
             alternatives = " OR ".join(re.findall(r'"(?:[^"]|"")*"', match))
-            title_params = [f"{{title}} : ({alternatives})" if p is match else p for p in params]
+            title_params = [alternatives if p is match else p for p in params]
+            title_clause = clause.replace(" WHERE fts MATCH ?", " WHERE titles MATCH ?", 1)
             titled = self.store.query(
-                f"SELECT e.rowid, {BM25} AS rank FROM {source}{clause} ORDER BY rank LIMIT ?",
+                "SELECT e.rowid, bm25(titles) * 10.0 AS rank "
+                f"FROM titles CROSS JOIN entries e ON e.rowid = titles.rowid{title_clause} "
+                "ORDER BY rank LIMIT ?",
                 [*title_params, keep],
             )
         else:
@@ -363,9 +401,12 @@ class SearchEngine:
         seen = {r for r, _ in titled}
         rows = [(r, float(k)) for r, k in titled]
         if len(rows) < keep:
-            rest = self.store.query(f"SELECT e.rowid FROM {source}{clause} LIMIT ?",
-                                    [*params, keep + len(seen)])
-            rows += [(r, 0.0) for (r,) in rest if r not in seen][: keep - len(rows)]
+            rest = first
+            if len(rest) < keep + len(seen):
+                found = self.store.query(f"SELECT e.rowid FROM {source}{clause} LIMIT ?",
+                                         [*params, keep + len(seen)])
+                rest = [r for (r,) in found]
+            rows += [(r, 0.0) for r in rest if r not in seen][: keep - len(rows)]
         return rows, int(total)
 
     def _checked(
@@ -430,9 +471,9 @@ class SearchEngine:
         if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
             plan.variants.extend(w for w, _ in self._vocab().near(needle))
         if pinyin_term_ok(needle):
-            rows = self.store.query(
-                f"SELECT rowid, py FROM pinyin WHERE pinyin MATCH ? LIMIT {EXPANSION_ROWS}",
-                [phrase(needle)],
+            rows = self._grown_rows(
+                "pinyin", needle, lambda py: needle in py,
+                "SELECT rowid, py FROM pinyin WHERE pinyin MATCH ?", phrase(needle),
             )
             # Initials are one letter a character, so a hit there is aligned already;
             # a hit in the full spelling may start mid-syllable and is checked.
@@ -448,14 +489,17 @@ class SearchEngine:
                 if pt is not None and find_pinyin(needle, pt):
                     plan.extra_rowids.add(rowid)
             plan.pinyin = bool(plan.extra_rowids)
-        if direct > 0 or len(plan.variants) > before[0]:
-            # Found as typed, or as a typo of a real word: no need to guess abbreviations.
+        spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
+        if direct > 0 or len(plan.variants) > before[0] or spelled:
+            # Found as typed, as a typo of a real word, or as spelled-out pinyin:
+            # no need to guess abbreviations.
             return (len(plan.variants), len(plan.extra_rowids)) != before
         pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
-        rows = self.store.query(
-            "SELECT rowid, title_f FROM entries WHERE title_f LIKE ? ESCAPE '\\' "
-            f"LIMIT {EXPANSION_ROWS}",
-            [pattern],
+        rows = self._grown_rows(
+            "title", needle, lambda title: _in_order(needle, title),
+            # The covering title index is a third of the table: a faster scan.
+            "SELECT rowid, title_f FROM entries INDEXED BY entries_title "
+            "WHERE title_f LIKE ? ESCAPE '\\'", pattern,
         )
         widest = max(3 * len(needle), len(needle) + 12)
         subsequence = re.compile("".join(f"{re.escape(ch)}.*?" for ch in needle[:-1])
@@ -476,6 +520,24 @@ class SearchEngine:
                     plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
         return (len(plan.variants), len(plan.extra_rowids)) != before
 
+    def _grown_rows(
+        self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str
+    ) -> list[tuple[int, str]]:
+        """`sql` (rowid, text) rows for `needle`, narrowed from the last keystroke's when it can.
+
+        `keep(text)` must mean exactly what `sql` matches, so a complete earlier
+        answer for a prefix of `needle`, filtered, is the answer.
+        """
+        generation = self.store.generation
+        prior = self._grown.get(kind)
+        if (prior is not None and prior.complete and prior.generation == generation
+                and needle.startswith(prior.needle)):
+            rows = [(rowid, text) for rowid, text in prior.rows if keep(text)]
+        else:
+            rows = [(r, t) for r, t in self.store.query(f"{sql} LIMIT {EXPANSION_ROWS}", [param])]
+        self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < EXPANSION_ROWS)
+        return rows
+
     def _vocab(self) -> Vocabulary:
         generation = self.store.generation
         if self._vocabulary is None or self._vocabulary[0] != generation:
@@ -490,30 +552,51 @@ class SearchEngine:
         wanted: int,
         total_entries: int,
     ) -> list[tuple[int, float]]:
-        """Entries with some of the terms, rarest terms first (bm25 over an OR).
+        """Entries with some of the terms, rarest terms first.
 
-        Terms found in a large share of entries are left out of the OR: they
-        barely move bm25 and would make the query read most of the index.
+        The rarest terms, up to PARTIAL_RANKED entries between them, are ranked
+        by bm25 over their OR (an IDF ranking). Commoner terms only fill what is
+        left, in index order: ranking every entry that holds a mid-frequency word
+        costs a scan of its whole list, for results that rank last anyway. Terms
+        in a large share of entries are left out: they barely say anything.
         """
         needles = [p.folded for g in long_groups for p in g if p.long]
         needles += [v for g in long_groups for p in g for v in p.variants]
         limit = max(50, int(total_entries * COMMON_SHARE))
-        rare = [
-            n for n in needles
-            if self.store.query(
+        counts = {
+            n: self.store.query(
                 f"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {limit})",
                 [phrase(n)],
-            )[0][0] < limit
-        ]
-        alternatives = [phrase(n) for n in (rare or needles)]
+            )[0][0]
+            for n in dict.fromkeys(needles)
+        }
+        usable = sorted((n for n in counts if counts[n] < limit), key=counts.__getitem__)
+        ranked: list[str] = []
+        for n in usable:
+            if ranked and sum(counts[r] for r in ranked) + counts[n] > PARTIAL_RANKED:
+                break
+            ranked.append(n)
+        filler = usable[len(ranked):] or ([] if usable else list(counts))
         _, where, params, _ = self._conditions([], other_groups, True)
         clause = "".join(f" AND {w}" for w in where)
-        sql = (
-            f"SELECT e.rowid, {BM25} AS rank FROM fts CROSS JOIN entries e ON e.rowid = fts.rowid "
-            f"WHERE fts MATCH ?{clause} ORDER BY rank, e.path, e.line LIMIT ?"
-        )
-        rows = self.store.query(sql, [" OR ".join(alternatives), *params, wanted + len(strict)])
-        return [(r, float(k)) for r, k in rows if r not in strict][:wanted]
+        source = "fts CROSS JOIN entries e ON e.rowid = fts.rowid WHERE fts MATCH ?"
+        found: list[tuple[int, float]] = []
+        seen = set(strict)
+        if ranked:
+            rows = self.store.query(
+                f"SELECT e.rowid, {BM25} AS rank FROM {source}{clause} "
+                "ORDER BY rank, e.path, e.line LIMIT ?",
+                [" OR ".join(phrase(n) for n in ranked), *params, wanted + len(seen)],
+            )
+            found = [(r, float(k)) for r, k in rows if r not in seen][:wanted]
+            seen.update(r for r, _ in found)
+        if filler and len(found) < wanted:
+            rows = self.store.query(
+                f"SELECT e.rowid FROM {source}{clause} LIMIT ?",
+                [" OR ".join(phrase(n) for n in filler), *params, wanted + len(seen)],
+            )
+            found += [(r, 0.0) for (r,) in rows if r not in seen][: wanted - len(found)]
+        return found
 
     # -- presenting -----------------------------------------------------------------
 

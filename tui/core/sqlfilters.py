@@ -8,6 +8,8 @@ filter and so passes its negation, hence `NOT coalesce(…, 0)`.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tui.core.query import FieldFilter
@@ -25,15 +27,22 @@ def _fnmatch_to_glob(pattern: str) -> str:
     return pattern.replace("[!", "[^")
 
 
-def filter_sql(f: FieldFilter) -> tuple[str, list[Any]]:
-    """A boolean SQL expression over `e.` columns, and its parameters."""
-    sql, params = _positive_sql(f)
+AuthorNames = Callable[[], Sequence[str]]
+
+
+def filter_sql(f: FieldFilter, authors: AuthorNames | None = None) -> tuple[str, list[Any]]:
+    """A boolean SQL expression over `e.` columns, and its parameters.
+
+    `authors` lists the distinct handles in the index: an `@x` filter then becomes
+    a lookup of the names containing `x` on the author index, not a scan of every entry.
+    """
+    sql, params = _positive_sql(f, authors)
     if f.negated:
         return f"NOT coalesce(({sql}), 0)", params
     return sql, params  # NULL (no data) is already false in WHERE and in OR
 
 
-def _positive_sql(f: FieldFilter) -> tuple[str, list[Any]]:
+def _positive_sql(f: FieldFilter, authors: AuthorNames | None) -> tuple[str, list[Any]]:
     value = f.value
     if f.field == "kind":
         return "e.kind = ?", [value]
@@ -44,6 +53,9 @@ def _positive_sql(f: FieldFilter) -> tuple[str, list[Any]]:
             [f"%|{want}|%", f"%|{want}/%"],
         )
     if f.field == "author":
+        if authors is not None:
+            names = [name for name in authors() if str(value) in name]
+            return "e.author IN (SELECT value FROM json_each(?))", [json.dumps(names)]
         return "instr(e.author, ?) > 0", [str(value)]
     if f.field == "path":
         pattern = str(value)

@@ -1,0 +1,62 @@
+"""Broad queries (a common word, a half-typed one) still put title hits first.
+
+Above BROAD_MATCHES hits the engine stops ranking every match: entries whose
+title holds the term come from the titles index, the rest in index order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tui.core.entry import Entry
+from tui.core.search import BROAD_MATCHES, SearchEngine, prepare_source
+from tui.core.store import IndexStore
+
+
+def _corpus() -> list[Entry]:
+    filler = [
+        Entry(id=f"b{i}", kind="section", title=f"Daily log {i}", path=f"log/{i % 30}.md",
+              line=i + 1, end_line=i + 1, text=f"met about the encoder again, item {i}")
+        for i in range(BROAD_MATCHES + 300)
+    ]
+    titled = [
+        Entry(id="t1", kind="section", title="Encoder design", path="zz/design.md", line=1,
+              end_line=1, text="why the encoder is shaped this way"),
+        Entry(id="t2", kind="tweet", title="Tiny encoder tricks", path="zz/tweets.md", line=9,
+              end_line=9, text="encoder tricks", meta={"author": "ann", "likes": 5}),
+    ]
+    return filler + titled
+
+
+def _top(store: IndexStore, query: str, n: int = 2) -> list[str]:
+    return [h.entry.id for h in SearchEngine(store).search(query, limit=20).hits[:n]]
+
+
+def test_title_hits_lead_a_broad_query() -> None:
+    engine = SearchEngine.from_entries(_corpus())
+    result = engine.search("encoder", limit=20)
+    assert result.total > BROAD_MATCHES
+    assert {h.entry.id for h in result.hits[:2]} == {"t1", "t2"}
+    # Half typed, and with a filter: the filter applies to the title hits too.
+    assert {h.entry.id for h in engine.search("encod", limit=20).hits[:2]} == {"t1", "t2"}
+    assert _top(engine.store, "kind:tweet encoder", 5) == ["t2"]
+
+
+def test_an_older_cache_without_the_titles_index_is_filled_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    store = IndexStore(path)
+    store.replace_sources({"all": prepare_source("1", _corpus(), [])}, [])
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE titles")
+    reopened = IndexStore(path)
+    assert set(_top(reopened, "encoder")) == {"t1", "t2"}
+    reopened.close()
+
+
+def test_removed_titles_leave_the_titles_index() -> None:
+    engine = SearchEngine.from_entries(_corpus())
+    engine.store.replace_sources({}, ["<memory>"])
+    assert engine.search("encoder").hits == []
+    assert engine.store.query("SELECT count(*) FROM titles")[0][0] == 0
