@@ -9,36 +9,77 @@ so a file name starting with `-` cannot be read as an option either.
 from __future__ import annotations
 
 import os
+import re
 import shlex
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 # Editors that take `+LINE FILE` (vi family and friends).
 _PLUS_LINE = {"vi", "vim", "nvim", "gvim", "mvim", "view", "nano", "emacs", "emacsclient",
               "micro", "kak", "joe", "mg", "ne", "ed", "less", "jed"}
-# Editors that accept `--` to end options before the file.
-_DOUBLE_DASH = {"vi", "vim", "nvim", "gvim", "mvim", "view", "nano", "micro"}
+# Editors whose option parser honours `--` even after `+LINE`. Not micro: Go's flag
+# package stops at `+LINE`, so micro would open a second buffer named `--`.
+_DOUBLE_DASH = {"vi", "vim", "nvim", "gvim", "mvim", "view", "nano"}
 # Editors that take `FILE:LINE`.
 _COLON_LINE = {"subl", "sublime_text", "zed", "hx", "helix"}
 # Editors that need `--goto FILE:LINE`.
 _GOTO = {"code", "code-insiders", "codium", "cursor", "windsurf"}
+_KNOWN = _PLUS_LINE | _COLON_LINE | _GOTO
 
 
 def editor_command(env: Mapping[str, str] | None = None, configured: str | None = None) -> str:
-    """The editor to use: the config's, else `$VISUAL`, else `$EDITOR`, else `vi`."""
+    """The editor to use: the config's, else `$VISUAL`, else `$EDITOR`, else `vi`.
+
+    A blank value counts as unset, so `VISUAL=" "` does not hide a good `$EDITOR`.
+    """
     env = os.environ if env is None else env
-    return configured or env.get("VISUAL") or env.get("EDITOR") or "vi"
+    for value in (configured, env.get("VISUAL"), env.get("EDITOR")):
+        if value and value.strip():
+            return value.strip()
+    return "vi"
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unbalanced quote: whitespace is the best guess left
+        return text.split()
+
+
+def _editor_words(command: str) -> list[str]:
+    """Split `command` into program and arguments, forgiving an unquoted path with spaces.
+
+    `EDITOR=/opt/my editors/vim -n` is a common mistake; when the shell-style first
+    word is not a program but a longer space-joined prefix is an executable file,
+    that prefix is the program. `~` in the program is expanded as a shell would.
+    """
+    words = _split(command)
+    if not words:
+        return ["vi"]
+    words[0] = os.path.expanduser(words[0])
+    if shutil.which(words[0]) is not None:
+        return words
+    cuts = [m.start() for m in re.finditer(r"\s+", command)] + [len(command)]
+    for cut in reversed(cuts):
+        head = os.path.expanduser(command[:cut])
+        if os.sep in head and os.path.isfile(head) and os.access(head, os.X_OK):
+            return [head, *_split(command[cut:])]
+    return words
+
+
+def _editor_name(program: str) -> str:
+    """The editor's family name: `/usr/bin/vim.basic` and `nvim.appimage` are vim/nvim."""
+    name = Path(program).name
+    if name in _KNOWN:
+        return name
+    return name.split(".", 1)[0]
 
 
 def editor_argv(command: str, path: Path, line: int) -> list[str]:
     """argv that opens `path` at `line` with `command` (`$EDITOR`-style string)."""
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        words = command.split()
-    if not words:
-        words = ["vi"]
-    name = Path(words[0]).name
+    words = _editor_words(command)
+    name = _editor_name(words[0])
     target = str(path.absolute())
     line = max(1, line)
     if name in _GOTO:

@@ -23,8 +23,8 @@ from tui.core.note_parser import parse_note
 from tui.core.search import SearchEngine, prepare_source
 from tui.core.store import IndexStore, PreparedSource, cache_path_for
 from tui.core.tagstore import load_sidecar
-from tui.core.walker import WalkResult, is_note_file, walk_notes
-from tui.core.x_archive import is_x_archive, parse_x_archive, x_archive_sources
+from tui.core.walker import IGNORE_FILE, WalkResult, walk_admits, walk_notes
+from tui.core.x_archive import parse_x_archive, x_archive_sources
 
 PARALLEL_THRESHOLD = 64
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
@@ -201,17 +201,32 @@ class NoteIndex:
         return rel_posix
 
     def update_path(self, path: Path | str) -> bool:
-        """Re-check one path after a change event; True if the entries changed."""
+        """Re-check one path after a change event; True if the entries changed.
+
+        A path is indexed only if the full walk would list it (same ignore, hidden,
+        temp-file and symlink rules), so updates and `refresh()` always agree. An
+        edited `.notesiftignore` can hide or reveal any note, so it refreshes.
+        """
         key = self.source_key_for(path)
         if key is None:
             return False
+        if key == IGNORE_FILE:
+            stats = self.refresh()
+            return bool(stats.parsed or stats.removed)
+        changed = self._update_key(key)
+        if changed and key in self._refs and not self._refs[key].is_archive:
+            changed = self._update_hard_links(key) or changed
+        return changed
+
+    def _update_key(self, key: str) -> bool:
+        """Bring one source in line with the disk; True if its entries changed."""
         target = self.root / key
         archive = key in self._refs and self._refs[key].is_archive
-        exists = target.is_dir() if archive else target.is_file()
-        if not exists or not (archive or is_note_file(target, self.root)):
+        if archive:
+            if not target.is_dir():
+                return self.remove_path(key)
+        elif not walk_admits(self.root, target, self.ignore_globs):
             return self.remove_path(key)
-        if not archive and target.parent != self.root and is_x_archive(target.parent.parent):
-            return False
         ref = SourceRef(key, target, archive)
         if not self._sign(ref):
             return self.remove_path(key)
@@ -220,6 +235,36 @@ class NoteIndex:
         self._refs[key] = ref
         self.store.replace_sources({key: parse_source(self.root, ref)}, [])
         return True
+
+    def _update_hard_links(self, key: str) -> bool:
+        """Re-check the other indexed names of a hard-linked file that just changed.
+
+        A watcher reports only the name that was written, yet every link shows the
+        new content. Rare, so statting each indexed file is fine; it stops once all
+        `st_nlink` names are accounted for.
+        """
+        try:
+            st = os.stat(self.root / key)
+        except OSError:
+            return False
+        if st.st_nlink < 2:
+            return False
+        inode = (st.st_dev, st.st_ino)
+        others = st.st_nlink - 1
+        changed = False
+        for other, ref in list(self._refs.items()):
+            if others <= 0:
+                break
+            if other == key or ref.is_archive:
+                continue
+            try:
+                other_st = os.stat(ref.path)
+            except OSError:
+                continue
+            if (other_st.st_dev, other_st.st_ino) == inode:
+                others -= 1
+                changed = self._update_key(other) or changed
+        return changed
 
     def remove_path(self, path: Path | str) -> bool:
         """Forget a source (and everything under it, for a removed directory)."""

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Literal, Protocol
 
 NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 IGNORE_FILE = ".notesiftignore"
@@ -116,6 +117,36 @@ def _is_inside(target: Path, root: Path) -> bool:
     return target == root or root in target.parents
 
 
+Verdict = Literal["skip", "dir", "file"]
+
+
+class _Entry(Protocol):
+    """What `_Walker.classify` needs of an `os.DirEntry` (or a `_PathEntry`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    def is_symlink(self) -> bool: ...
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result: ...
+
+
+class _PathEntry:
+    """A `DirEntry` look-alike for one path, so single-path checks reuse the walk's rules."""
+
+    __slots__ = ("name", "path")
+
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        self.path = str(path)
+
+    def is_symlink(self) -> bool:
+        return os.path.islink(self.path)
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        return os.stat(self.path, follow_symlinks=follow_symlinks)
+
+
 class _Walker:
     """One walk's state: the resolved root, ignore rules and visited directories."""
 
@@ -154,18 +185,29 @@ class _Walker:
             self.visit(entry, rel_dir)
 
     def visit(self, entry: os.DirEntry[str], rel_dir: str) -> None:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        verdict = self.classify(entry, rel)
+        if verdict == "dir":
+            self.walk(Path(entry.path), rel)
+        elif verdict == "file":
+            self.result.files.append(Path(entry.path))
+
+    def classify(self, entry: _Entry, rel: str) -> Verdict:
+        """Whether the walk lists `entry` as a note, descends into it, or skips it.
+
+        The one place the rules live: the full walk and `walk_admits` (the
+        watcher's per-file updates) both ask here, so they cannot disagree.
+        """
         name = entry.name
         if name.startswith("."):
-            return
-        rel = f"{rel_dir}/{name}" if rel_dir else name
+            return "skip"
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
             # Not valid UTF-8 on disk: it cannot be stored, shown or searched faithfully.
             shown = rel.encode("utf-8", "backslashreplace").decode("utf-8")
             self.result.warnings.append(f"{shown}: name is not valid UTF-8; skipped")
-            return
-        path = Path(entry.path)
+            return "skip"
         is_link = False
         try:
             is_link = entry.is_symlink()
@@ -173,38 +215,50 @@ class _Walker:
         except FileNotFoundError:
             if is_link:
                 self.result.warnings.append(f"{rel}: broken symlink skipped")
-            return
+            return "skip"
         except OSError as exc:
             self.result.warnings.append(f"{rel}: cannot stat ({exc.strerror or exc})")
-            return
+            return "skip"
         is_dir = stat.S_ISDIR(st.st_mode)
         if self.ignored(rel, is_dir):
-            return
+            return "skip"
         if not is_dir and (is_temp_file(name) or Path(name).suffix.lower() not in NOTE_SUFFIXES):
-            return
+            return "skip"
         if is_link:
             try:
-                target = path.resolve(strict=True)
+                target = Path(entry.path).resolve(strict=True)
             except (OSError, RuntimeError):
                 self.result.warnings.append(f"{rel}: broken or looping symlink skipped")
-                return
+                return "skip"
             if not _is_inside(target, self.real_root):
                 self.result.warnings.append(
                     f"{rel}: symlink points outside the notes root; skipped"
                 )
-                return
+                return "skip"
             if is_dir and (st.st_dev, st.st_ino) in self.visited:
                 self.result.warnings.append(f"{rel}: symlink to an already visited folder")
-                return
+                return "skip"
         if is_dir:
-            self.walk(path, rel)
-            return
+            return "dir"
         if not stat.S_ISREG(st.st_mode):
-            return
+            return "skip"
         if not os.access(entry.path, os.R_OK):
             self.result.warnings.append(f"{rel}: permission denied; skipped")
-            return
-        self.result.files.append(path)
+            return "skip"
+        return "file"
+
+
+def _load_rules(root: Path, ignore_globs: Sequence[str], result: WalkResult) -> list[IgnoreRule]:
+    """`ignore_globs` plus the root's `.notesiftignore` (a read failure is a warning)."""
+    rules = parse_ignore_patterns(ignore_globs)
+    try:
+        text = (root / IGNORE_FILE).read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return rules
+    except OSError as exc:
+        result.warnings.append(f"{IGNORE_FILE}: cannot read ({exc.strerror or exc})")
+        return rules
+    return rules + parse_ignore_patterns(text.splitlines())
 
 
 def walk_notes(root: Path, ignore_globs: Sequence[str] = ()) -> WalkResult:
@@ -215,16 +269,7 @@ def walk_notes(root: Path, ignore_globs: Sequence[str] = ()) -> WalkResult:
     result = WalkResult()
     try:
         root = Path(root).absolute()
-        rules = parse_ignore_patterns(ignore_globs)
-        ignore_file = root / IGNORE_FILE
-        try:
-            rules += parse_ignore_patterns(
-                ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-            )
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            result.warnings.append(f"{IGNORE_FILE}: cannot read ({exc.strerror or exc})")
+        rules = _load_rules(root, ignore_globs, result)
         if not root.is_dir():
             result.warnings.append(f"{root}: not a directory")
             return result
@@ -234,3 +279,34 @@ def walk_notes(root: Path, ignore_globs: Sequence[str] = ()) -> WalkResult:
     result.files.sort(key=lambda p: p.relative_to(root).as_posix())
     result.archives.sort()
     return result
+
+
+def walk_admits(root: Path, path: Path | str, ignore_globs: Sequence[str] = ()) -> bool:
+    """Whether `walk_notes(root, ignore_globs)` would list `path` as a note file.
+
+    For per-file updates (the watcher): every folder from the root down and the file
+    itself go through the walk's own `classify`, with `.notesiftignore` read afresh,
+    so an update can never index what a full refresh would skip. The one rule not
+    replayed is the walk's "folder already visited through another symlink" order.
+    Never raises.
+    """
+    try:
+        root = Path(root).absolute()
+        candidate = Path(path)
+        if not candidate.is_absolute():
+            candidate = root / candidate
+        parts = candidate.relative_to(root).parts
+        if not parts or ".." in parts:
+            return False
+        walker = _Walker(root, _load_rules(root, ignore_globs, WalkResult()), WalkResult())
+        current = root
+        for depth, name in enumerate(parts):
+            if _is_archive(current):
+                return False  # the walk parses an archive as a whole, never its files
+            current = current / name
+            wanted = "file" if depth == len(parts) - 1 else "dir"
+            if walker.classify(_PathEntry(current), "/".join(parts[: depth + 1])) != wanted:
+                return False
+        return True
+    except Exception:  # an odd path is simply not a note
+        return False
