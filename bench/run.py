@@ -379,6 +379,18 @@ def prepare_tree(workdir: Path, size: int, seed: int) -> tuple[Path, GeneratedTr
     return root.resolve(), tree, tree.seconds
 
 
+def _earlier_cold(args: argparse.Namespace, size: int) -> tuple[dict[str, Any], float] | None:
+    """The cold phase of an earlier report of this size (`--keep-cache`), if there is one."""
+    try:
+        earlier = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for result in earlier if isinstance(earlier, list) else []:
+        if result.get("size") == size and "cold" in result:
+            return {**result["cold"], "kept": True}, float(result.get("cold_process_s", 0.0))
+    return None
+
+
 def bench_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
     """All phases for one tree size."""
     log = lambda msg: print(f"[{size}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
@@ -391,8 +403,14 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
     qfile = base / "queries.json"
     qfile.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     common = ["--root", str(root), "--cache", str(cache_dir)]
-    cold, cold_wall = _subprocess_phase("cold", *common, "--jobs", str(args.jobs))
-    log(f"cold: {cold['cold_s']:.1f}s, {cold['entries']} entries")
+    earlier = _earlier_cold(args, size) if args.keep_cache and any(cache_dir.glob("*.sqlite")) \
+        else None
+    if earlier is not None:
+        cold, cold_wall = earlier
+        log(f"cold: kept the cache; {cold['cold_s']:.1f}s in the earlier run")
+    else:
+        cold, cold_wall = _subprocess_phase("cold", *common, "--jobs", str(args.jobs))
+        log(f"cold: {cold['cold_s']:.1f}s, {cold['entries']} entries")
     warm, warm_wall = _subprocess_phase("warm", *common, "--queries-file", str(qfile))
     log(f"warm: {warm['warm']['total_s']:.2f}s, overall p95 {warm['overall']['p95']:.1f} ms")
     result: dict[str, Any] = {
@@ -490,7 +508,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             "",
             f"## {_fmt_size(r['size'])}: {c['entries']:,} entries ({kinds})",
             "",
-            f"- cold index {c['cold_s']:.2f}s (+ engine {c['engine_s']:.2f}s), "
+            ("- cold index (not re-run: `--keep-cache`; from the earlier report) "
+             if c.get("kept") else "- cold index ")
+            + f"{c['cold_s']:.2f}s (+ engine {c['engine_s']:.2f}s), "
             f"peak RSS parent {c['rss_mb']:.0f} MB / largest worker {c['children_rss_mb']:.0f} MB, "
             f"process wall {r['cold_process_s']:.1f}s",
             f"- warm start {ww['total_s']:.2f}s in-process = construct {ww['construct_s']:.2f} + "
@@ -561,6 +581,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/notesift-bench"))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip-oneshot", action="store_true", help="skip one-shot CLI vs fzf")
+    parser.add_argument(
+        "--keep-cache", action="store_true",
+        help="reuse an existing index cache (no cold phase; its numbers come from --out's JSON)",
+    )
     parser.add_argument(
         "--oneshot-per-category",
         type=int,
