@@ -25,6 +25,8 @@ def _corpus() -> list[Entry]:
               end_line=1, text="why the encoder is shaped this way"),
         Entry(id="t2", kind="tweet", title="Tiny encoder tricks", path="zz/tweets.md", line=9,
               end_line=9, text="encoder tricks", meta={"author": "ann", "likes": 5}),
+        Entry(id="t3", kind="section", title="Again, the encoder", path="zz/again.md", line=4,
+              end_line=4, text="one more look", meta={}),
     ]
     return filler + titled
 
@@ -41,6 +43,17 @@ def test_title_hits_lead_a_broad_query() -> None:
     # Half typed, and with a filter: the filter applies to the title hits too.
     assert {h.entry.id for h in engine.search("encod", limit=20).hits[:2]} == {"t1", "t2"}
     assert _top(engine.store, "kind:tweet encoder", 5) == ["t2"]
+
+
+def test_title_hits_of_a_broad_multi_word_query_must_hold_every_word() -> None:
+    engine = SearchEngine.from_entries(_corpus())
+    result = engine.search("encoder again", limit=20)
+    ids = [h.entry.id for h in result.hits]
+    assert result.total > BROAD_MATCHES
+    assert ids[0] == "t3"  # both words, one in the title
+    assert "t1" not in ids and "t2" not in ids  # "again" is in neither
+    assert [h.entry.id for h in engine.search("kind:section encoder again", limit=5).hits][0] == "t3"
+    assert "t3" not in [h.entry.id for h in engine.search("kind:tweet encoder again").hits]
 
 
 def test_an_older_cache_without_the_titles_index_is_filled_on_open(tmp_path: Path) -> None:
@@ -60,3 +73,14 @@ def test_removed_titles_leave_the_titles_index() -> None:
     engine.store.replace_sources({}, ["<memory>"])
     assert engine.search("encoder").hits == []
     assert engine.store.query("SELECT count(*) FROM titles")[0][0] == 0
+
+
+def test_the_plan_chosen_from_earlier_keystrokes_never_changes_the_results() -> None:
+    typed = SearchEngine.from_entries(_corpus())
+    for query in ("encoder again", "again, the enc", "item 7", "kind:section encoder item 1"):
+        for end in range(1, len(query) + 1):
+            prefix = query[:end]
+            fresh = SearchEngine(typed.store).search(prefix, limit=20)
+            got = typed.search(prefix, limit=20)
+            assert [h.entry.id for h in got.hits] == [h.entry.id for h in fresh.hits], prefix
+            assert (got.total, got.total_capped) == (fresh.total, fresh.total_capped), prefix

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from tui.core.query import FieldFilter, Query, QueryError, Term, parse_query
 from tui.core.sqlfilters import filter_sql, like_escape
 from tui.core.store import IndexStore, PreparedSource
 from tui.core.textfold import (
+    PinyinText,
     find_pinyin,
     fold,
     fold_keep_case,
@@ -42,6 +44,7 @@ SORT_ORDERS = ("score", "date", "likes", "path")
 FINE_RANK_COUNT = 80
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
+TITLE_CANDIDATES = 200  # best title hits checked against a broad multi-term query
 BROAD_MATCHES = 500  # above this, ranking every match costs too much per keystroke
 COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost a scan
 PARTIAL_BELOW = 10  # strict hits under which partial matches are added
@@ -49,10 +52,12 @@ COMMON_SHARE = 0.05  # terms in more entries than this share add little to a par
 PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner terms only fill
 PINYIN_CHECK_ROWS = 60
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
+PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
 PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
 SNIPPET_WIDTH = 160
 BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
 _WORD_CHAR = re.compile(r"\w")
+_BROADENING = re.compile(r"[!|]")  # negation and OR: typing on may match more
 _LABEL_LINE = re.compile(
     r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
 )
@@ -161,6 +166,10 @@ class SearchEngine:
         self._boost: Mapping[str, float] = {}
         self._entries_cache: tuple[int, list[Entry]] | None = None
         self._grown: dict[str, _GrownRows] = {}
+        self._last_narrow: str | None = None  # the last query that matched few entries
+        self._frequencies: dict[tuple[int, str, int], int] = {}
+        # Rowids are never reused, so an entry's pinyin view never goes stale.
+        self._pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None] = OrderedDict()
 
     @classmethod
     def from_entries(cls, entries: Sequence[Entry]) -> SearchEngine:
@@ -206,9 +215,15 @@ class SearchEngine:
             term_groups = [g for g in term_groups if any(len(p.folded) > 1 for p in g)]
         has_long = any(p.long for g in term_groups for p in g)
 
-        rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
+        # Typing on at the end of a narrow query narrows it further (more letters
+        # or more terms; negation and OR aside), so it is planned as narrow.
+        text = query if isinstance(query, str) else None
+        narrow = bool(text is not None and self._last_narrow is not None
+                      and text.startswith(self._last_narrow) and not _BROADENING.search(text))
+        rows, total = self._strict(term_groups, other_groups, has_long, limit, sort, narrow)
+        self._last_narrow = text if total <= BROAD_MATCHES else None
         if total < EXPANSION_THRESHOLD and term_groups and self._expand(term_groups, total):
-            rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
+            rows, total = self._strict(term_groups, other_groups, has_long, limit, sort, True)
         capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)
 
@@ -319,8 +334,13 @@ class SearchEngine:
         has_long: bool,
         limit: int,
         sort: str,
+        narrow: bool = False,
     ) -> tuple[list[tuple[int, float]], int]:
-        """(rowid, rank) of entries matching every group, best first, and their count."""
+        """(rowid, rank) of entries matching every group, best first, and their count.
+
+        `narrow` only picks the plan (the result is the same): a query expected to
+        match few entries is ranked in one pass.
+        """
         match, where, params, check = self._conditions(term_groups, other_groups, has_long)
         # CROSS JOIN keeps FTS as the outer loop: driven from an `entries` index instead,
         # SQLite runs the MATCH once per row (7 s instead of 20 ms on 100k entries).
@@ -333,20 +353,32 @@ class SearchEngine:
         keep = 0 if check or limit <= 0 else max(limit, FINE_RANK_COUNT)
         count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {source}{clause} LIMIT ?)"
         if term_groups and keep and sort == "score":
-            # One pass that stops after BROAD_MATCHES rows: a narrow query (most
-            # keystrokes) gets every match at once, sorted here, and needs no count.
-            keys = "e.path, e.line" if match is not None else order
-            probe = self.store.query(
-                f"SELECT e.rowid, {rank}, {keys} FROM {source}{clause} LIMIT ?",
-                ([] if match is not None else order_params) + [*all_params, BROAD_MATCHES + 1],
-            )
-            if len(probe) <= BROAD_MATCHES:
-                probe.sort(key=lambda row: row[1:])
-                return [(row[0], float(row[1])) for row in probe[:keep]], len(probe)
-            # A broad term: a capped count for the status line, then the cheap ordering.
-            known_total = self.store.query(count_sql, [*all_params, COUNT_CAP + 1])[0][0]
-            return self._broad(source, clause, all_params, match, term_groups, keep,
-                               known_total, [row[0] for row in probe])
+            if narrow:
+                # Likely narrow (it refines a narrow keystroke): one ranked pass that
+                # stops after BROAD_MATCHES rows, sorted here, needs no count.
+                keys = "e.path, e.line" if match is not None else order
+                probe = self.store.query(
+                    f"SELECT e.rowid, {rank}, {keys} FROM {source}{clause} LIMIT ?",
+                    ([] if match is not None else order_params)
+                    + [*all_params, BROAD_MATCHES + 1],
+                )
+                if len(probe) <= BROAD_MATCHES:
+                    probe.sort(key=lambda row: row[1:])
+                    return [(row[0], float(row[1])) for row in probe[:keep]], len(probe)
+            # Otherwise the capped matches in index order first, unranked (bm25 of
+            # thousands of rows is the costly part): the total, and for a broad
+            # query also the rows shown after the title hits.
+            if match is not None and not where:
+                first_sql = f"SELECT rowid FROM fts{clause} LIMIT ?"
+            else:
+                first_sql = f"SELECT e.rowid FROM {source}{clause} LIMIT ?"
+            first = [r for (r,) in self.store.query(first_sql, [*all_params, COUNT_CAP + 1])]
+            if len(first) > BROAD_MATCHES:
+                return self._broad(source, clause, all_params, match, term_groups, keep,
+                                   len(first), first)
+            sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
+            ranked = self.store.query(f"{sql} LIMIT {keep}", all_params + order_params)
+            return [(r, float(k)) for r, k in ranked], len(first)
         sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
         if keep:
             sql += f" LIMIT {keep}"
@@ -390,6 +422,8 @@ class SearchEngine:
                 "ORDER BY rank LIMIT ?",
                 [*title_params, keep],
             )
+        elif match is not None:
+            titled = self._titled(term_groups, clause, params, match, keep)
         else:
             needles = [p.folded for g in term_groups for p in g]
             likes = " OR ".join("e.title_f LIKE ? ESCAPE '\\'" for _ in needles)
@@ -408,6 +442,51 @@ class SearchEngine:
                 rest = [r for (r,) in found]
             rows += [(r, 0.0) for r in rest if r not in seen][: keep - len(rows)]
         return rows, int(total)
+
+    def _titled(
+        self,
+        term_groups: list[list[_TermPlan]],
+        clause: str,
+        params: list[object],
+        match: str,
+        keep: int,
+    ) -> list[tuple[int, float]]:
+        """Entries whose title holds some term and that match the whole query, best first.
+
+        The titles index gives the best title hits for any term; Python checks
+        that each also holds every other term (the FTS phrase test: a substring
+        of the folded title, text or path), and SQL applies the other conditions
+        to those few rows only.
+        """
+        pure = [g for g in term_groups if all(p.long and not p.extra_rowids for p in g)]
+        alts = [[n for p in g for n in (p.folded, *p.variants)] for g in pure]
+        needles = [n for g in alts for n in g]
+        candidates = self.store.query(
+            "SELECT rowid, bm25(titles) * 10.0 AS rank FROM titles WHERE titles MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            [" OR ".join(phrase(n) for n in dict.fromkeys(needles)), TITLE_CANDIDATES],
+        )
+        if not candidates:
+            return []
+        others = clause.replace(" WHERE fts MATCH ?", "", 1)
+        rest = [p for p in params if p is not match]
+        allowed = dict(self.store.query(
+            f"SELECT e.rowid, e.path_lower FROM entries e "
+            f"WHERE e.rowid IN (SELECT value FROM json_each(?)){others}",
+            [json.dumps([r for r, _ in candidates]), *rest],
+        ))
+        texts = self.store.folded(list(allowed))
+        titled = []
+        for rowid, rank in candidates:
+            if rowid not in texts:
+                continue
+            title, body = texts[rowid]
+            path = allowed[rowid]
+            if all(any(n in title or n in body or n in path for n in g) for g in alts):
+                titled.append((rowid, float(rank)))
+                if len(titled) == keep:
+                    break
+        return titled
 
     def _checked(
         self,
@@ -485,7 +564,7 @@ class SearchEngine:
                     unsure.append(rowid)
             found = self.store.entries(unsure[:PINYIN_CHECK_ROWS])
             for rowid, entry in found.items():
-                pt = pinyin_text(f"{entry.title}\n{entry.text[:PINYIN_SCOPE]}")
+                pt = self._pinyin_view(rowid, entry, with_title=True)
                 if pt is not None and find_pinyin(needle, pt):
                     plan.extra_rowids.add(rowid)
             plan.pinyin = bool(plan.extra_rowids)
@@ -538,6 +617,37 @@ class SearchEngine:
         self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < EXPANSION_ROWS)
         return rows
 
+    def _entries_with(self, needle: str, cap: int) -> int:
+        """How many entries hold `needle` (up to `cap`); kept while the index is unchanged,
+        since the same words are counted again at every keystroke of a long query."""
+        key = (self.store.generation, needle, cap)
+        if key not in self._frequencies:
+            if len(self._frequencies) > 1000:
+                self._frequencies.clear()
+            self._frequencies[key] = self.store.query(
+                f"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {cap})",
+                [phrase(needle)],
+            )[0][0]
+        return self._frequencies[key]
+
+    def _pinyin_view(self, rowid: int, entry: Entry, *, with_title: bool) -> PinyinText | None:
+        """The pinyin of what the pinyin index holds for an entry, kept for later keystrokes.
+
+        With the title: the indexed text (title, then the start of the body), for
+        checking a hit. Without: the start of the body alone, whose offsets are
+        the body's, for highlighting.
+        """
+        key = (rowid, with_title)
+        if key in self._pinyin_views:
+            self._pinyin_views.move_to_end(key)
+            return self._pinyin_views[key]
+        scope = entry.text[:PINYIN_SCOPE]
+        view = pinyin_text(f"{entry.title}\n{scope}" if with_title else scope)
+        self._pinyin_views[key] = view
+        if len(self._pinyin_views) > PINYIN_VIEWS:
+            self._pinyin_views.popitem(last=False)
+        return view
+
     def _vocab(self) -> Vocabulary:
         generation = self.store.generation
         if self._vocabulary is None or self._vocabulary[0] != generation:
@@ -563,13 +673,7 @@ class SearchEngine:
         needles = [p.folded for g in long_groups for p in g if p.long]
         needles += [v for g in long_groups for p in g for v in p.variants]
         limit = max(50, int(total_entries * COMMON_SHARE))
-        counts = {
-            n: self.store.query(
-                f"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {limit})",
-                [phrase(n)],
-            )[0][0]
-            for n in dict.fromkeys(needles)
-        }
+        counts = {n: self._entries_with(n, limit) for n in dict.fromkeys(needles)}
         usable = sorted((n for n in counts if counts[n] < limit), key=counts.__getitem__)
         ranked: list[str] = []
         for n in usable:
@@ -696,7 +800,7 @@ class SearchEngine:
                         boundary_lines.add(line)
         pinyin_spans: list[tuple[int, int]] = []
         if not line_groups and any(p.pinyin for g in term_groups for p in g):
-            pt = pinyin_text(entry.text)
+            pt = self._pinyin_view(rowid, entry, with_title=False)
             for plan in (p for g in term_groups for p in g if p.pinyin):
                 if pt is not None:
                     pinyin_spans.extend(find_pinyin(plan.folded, pt))
