@@ -410,7 +410,9 @@ class SearchEngine:
         order (Python's fine ranking orders what is shown), and the count is capped.
         `first` holds the first matches in index order, already read by the probe.
         """
-        if match is not None and len(term_groups) == 1:
+        if len(first) == total <= COUNT_CAP:
+            titled = self._titled_among(first, term_groups, keep)
+        elif match is not None and len(term_groups) == 1:
             # The titles-only index: its lists hold title hits alone, so a word in
             # every body costs nothing here (a column filter on `fts` reads them all).
             alternatives = " OR ".join(re.findall(r'"(?:[^"]|"")*"', match))
@@ -442,6 +444,22 @@ class SearchEngine:
                 rest = [r for (r,) in found]
             rows += [(r, 0.0) for r in rest if r not in seen][: keep - len(rows)]
         return rows, int(total)
+
+    def _titled_among(
+        self, rowids: list[int], term_groups: list[list[_TermPlan]], keep: int
+    ) -> list[tuple[int, float]]:
+        """Of these matches (every match of the query), those with a term in the title:
+        shortest titles first, then those starting with the first term."""
+        needles = [n for g in term_groups for p in g for n in (p.folded, *p.variants)]
+        likes = " OR ".join("e.title_f LIKE ? ESCAPE '\\'" for _ in needles)
+        rows = self.store.query(
+            f"SELECT e.rowid, 0 FROM entries e WHERE e.rowid IN (SELECT value FROM json_each(?)) "
+            f"AND ({likes}) ORDER BY e.title_f NOT LIKE ? ESCAPE '\\', length(e.title_f), "
+            "e.path, e.line LIMIT ?",
+            [json.dumps(rowids), *(f"%{like_escape(n)}%" for n in needles),
+             f"{like_escape(needles[0])}%", keep],
+        )
+        return [(r, float(k)) for r, k in rows]
 
     def _titled(
         self,
@@ -741,7 +759,12 @@ class SearchEngine:
             entry = entries.get(rowid)
             if entry is None:
                 continue
-            title_f, body_f = folded.get(rowid, (fold(entry.title), fold(entry.text)))
+            if term_groups:
+                title_f, body_f = folded.get(rowid) or (fold(entry.title), fold(entry.text))
+            else:
+                # Nothing to find: only lengths and line breaks are read, and folding
+                # keeps both, so the text itself will do.
+                title_f, body_f = entry.title, entry.text
             hit = self._present(entry, title_f, body_f, -rank, term_groups, rowid)
             hit.partial = partial
             hits.append(hit)
