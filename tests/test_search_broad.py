@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from tui.core.entry import Entry
-from tui.core.search import BROAD_MATCHES, SearchEngine, prepare_source
+from tui.core.search import BROAD_MATCHES, COUNT_CAP, SearchEngine, prepare_source
 from tui.core.store import IndexStore
 
 
@@ -52,7 +52,7 @@ def test_title_hits_of_a_broad_multi_word_query_must_hold_every_word() -> None:
     assert result.total > BROAD_MATCHES
     assert ids[0] == "t3"  # both words, one in the title
     assert "t1" not in ids and "t2" not in ids  # "again" is in neither
-    assert [h.entry.id for h in engine.search("kind:section encoder again", limit=5).hits][0] == "t3"
+    assert engine.search("kind:section encoder again", limit=5).hits[0].entry.id == "t3"
     assert "t3" not in [h.entry.id for h in engine.search("kind:tweet encoder again").hits]
 
 
@@ -84,3 +84,31 @@ def test_the_plan_chosen_from_earlier_keystrokes_never_changes_the_results() -> 
             got = typed.search(prefix, limit=20)
             assert [h.entry.id for h in got.hits] == [h.entry.id for h in fresh.hits], prefix
             assert (got.total, got.total_capped) == (fresh.total, fresh.total_capped), prefix
+
+
+def test_capped_broad_queries_with_filters_and_short_terms() -> None:
+    """Over COUNT_CAP matches the title hits come from the titles index, filtered."""
+    many = [
+        Entry(id=f"m{i}", kind="tweet" if i % 2 else "section", title=f"Entry {i}",
+              path=f"m/{i % 50}.md", line=i + 1, end_line=i + 1,
+              text=f"common words here, number {i}", meta={"likes": i})
+        for i in range(COUNT_CAP * 2 + 100)
+    ]
+    special = [
+        Entry(id="s1", kind="tweet", title="Common ground", path="s/1.md", line=1, end_line=1,
+              text="words", meta={"likes": 5000}),
+        Entry(id="s2", kind="section", title="Common words", path="s/2.md", line=1,
+              end_line=1, text="x"),
+    ]
+    engine = SearchEngine.from_entries(many + special)
+    for query, first in [("kind:tweet likes:>4000 common", "s1"), ("common", None),
+                         ("kind:section common wo", "s2"), ("common words", "s2"),
+                         ("kind:tweet common wo", None), ("likes:>4000 common h", None),
+                         ("kind:tweet common", None), ("kind:tweet likes:>100 common", None)]:
+        result = engine.search(query, limit=20)
+        fresh = SearchEngine(engine.store).search(query, limit=20)
+        assert [h.entry.id for h in result.hits] == [h.entry.id for h in fresh.hits], query
+        if first is not None:
+            assert result.hits[0].entry.id == first, query
+        kind = "tweet" if "kind:tweet" in query else "section" if "kind:section" in query else None
+        assert all(kind is None or h.entry.kind == kind for h in result.hits), query

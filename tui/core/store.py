@@ -31,7 +31,7 @@ from tui.core.textfold import HAN_CLASS
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
 STORE_VERSION = "6"
 ENTRY_CACHE_SIZE = 20_000
-TOKEN_TABLES = 4  # short-term rowid tables kept (each up to a few MB at 1M entries)
+ROWID_TABLES = 6  # temp rowid sets kept (each up to a few MB at 1M entries)
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
 
 _SCHEMA = (
@@ -178,8 +178,8 @@ class IndexStore:
         self.generation = 0
         self._count: tuple[int, int] | None = None
         self._authors: tuple[int, list[str]] | None = None
-        self._token_tables: OrderedDict[tuple[int, str], str] = OrderedDict()
-        self._token_serial = 0
+        self._rowid_tables: OrderedDict[tuple[int, str, tuple[Any, ...]], str] = OrderedDict()
+        self._rowid_serial = 0
         self._warnings: tuple[int, list[str]] | None = None
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
@@ -381,22 +381,28 @@ class IndexStore:
         table keyed by rowid, every statement of a search (and the next
         keystroke) looks rows up in it instead of re-reading the term's list.
         """
+        return self.rowid_table("SELECT rowid FROM tokens WHERE tokens MATCH ?", [match])
+
+    def rowid_table(self, select: str, params: Sequence[Any]) -> str:
+        """A temp table (`id` = rowid) of the rowids `select` returns, kept per generation.
+
+        For sets that stay the same while a user types on (a short term, the
+        field filters in front of a word): built once, then probed by rowid.
+        """
         with self.read_lock:
-            key = (self.generation, match)
-            name = self._token_tables.get(key)
+            key = (self.generation, select, tuple(params))
+            name = self._rowid_tables.get(key)
             if name is not None:
-                self._token_tables.move_to_end(key)
+                self._rowid_tables.move_to_end(key)
                 return name
-            self._token_serial += 1
-            name = f"temp.tokens_{self._token_serial}"
+            self._rowid_serial += 1
+            name = f"temp.rowids_{self._rowid_serial}"
             self.reader.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
-            self.reader.execute(
-                f"INSERT INTO {name} SELECT rowid FROM tokens WHERE tokens MATCH ?", [match]
-            )
+            self.reader.execute(f"INSERT INTO {name} {select}", list(params))
             self.reader.commit()  # never hold a read snapshot of the index open
-            self._token_tables[key] = name
-            while len(self._token_tables) > TOKEN_TABLES:
-                _, old = self._token_tables.popitem(last=False)
+            self._rowid_tables[key] = name
+            while len(self._rowid_tables) > ROWID_TABLES:
+                _, old = self._rowid_tables.popitem(last=False)
                 self.reader.execute(f"DROP TABLE IF EXISTS {old}")
             return name
 
