@@ -56,11 +56,13 @@ PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
 PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
 SNIPPET_WIDTH = 160
 BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
+BM25_WEIGHTS = (10.0, 1.0, 0.3)  # title, text, path: as in BM25
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
+BM25_SCALE = 4.0  # a typical term rarity, so scores sit where FTS5's would
 _WORD_CHAR = re.compile(r"\w")
 # Conditions that are a set of rowids; checked on the FTS side they spare a join per hit.
 _ROWID_SET = "e.rowid IN (SELECT id FROM "
 _FTS_ROWID_SET = "+fts.rowid IN (SELECT id FROM "  # `+`: never an FTS rowid lookup
-_BROADENING = re.compile(r"[!|]")  # negation and OR: typing on may match more
 _LABEL_LINE = re.compile(
     r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
 )
@@ -169,7 +171,7 @@ class SearchEngine:
         self._boost: Mapping[str, float] = {}
         self._entries_cache: tuple[int, list[Entry]] | None = None
         self._grown: dict[str, _GrownRows] = {}
-        self._last_narrow: str | None = None  # the last query that matched few entries
+        self._average_lengths: tuple[float, float, float] | None = None
         self._frequencies: dict[tuple[int, str, int], int] = {}
         # Rowids are never reused, so an entry's pinyin view never goes stale.
         self._pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None] = OrderedDict()
@@ -218,15 +220,9 @@ class SearchEngine:
             term_groups = [g for g in term_groups if any(len(p.folded) > 1 for p in g)]
         has_long = any(p.long for g in term_groups for p in g)
 
-        # Typing on at the end of a narrow query narrows it further (more letters
-        # or more terms; negation and OR aside), so it is planned as narrow.
-        text = query if isinstance(query, str) else None
-        narrow = bool(text is not None and self._last_narrow is not None
-                      and text.startswith(self._last_narrow) and not _BROADENING.search(text))
-        rows, total = self._strict(term_groups, other_groups, has_long, limit, sort, narrow)
-        self._last_narrow = text if total <= BROAD_MATCHES else None
+        rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
         if total < EXPANSION_THRESHOLD and term_groups and self._expand(term_groups, total):
-            rows, total = self._strict(term_groups, other_groups, has_long, limit, sort, True)
+            rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
         capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)
 
@@ -353,13 +349,8 @@ class SearchEngine:
         has_long: bool,
         limit: int,
         sort: str,
-        narrow: bool = False,
     ) -> tuple[list[tuple[int, float]], int]:
-        """(rowid, rank) of entries matching every group, best first, and their count.
-
-        `narrow` only picks the plan (the result is the same): a query expected to
-        match few entries is ranked in one pass.
-        """
+        """(rowid, rank) of entries matching every group, best first, and their count."""
         match, where, params, check = self._conditions(term_groups, other_groups, has_long)
         if match is not None:
             where = [w.replace(_ROWID_SET, _FTS_ROWID_SET) for w in where]
@@ -374,21 +365,8 @@ class SearchEngine:
         keep = 0 if check or limit <= 0 else max(limit, FINE_RANK_COUNT)
         count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {source}{clause} LIMIT ?)"
         if term_groups and keep and sort == "score":
-            if narrow:
-                # Likely narrow (it refines a narrow keystroke): one ranked pass that
-                # stops after BROAD_MATCHES rows, sorted here, needs no count.
-                keys = "e.path, e.line" if match is not None else order
-                probe = self.store.query(
-                    f"SELECT e.rowid, {rank}, {keys} FROM {source}{clause} LIMIT ?",
-                    ([] if match is not None else order_params)
-                    + [*all_params, BROAD_MATCHES + 1],
-                )
-                if len(probe) <= BROAD_MATCHES:
-                    probe.sort(key=lambda row: row[1:])
-                    return [(row[0], float(row[1])) for row in probe[:keep]], len(probe)
-            # Otherwise the capped matches in index order first, unranked (bm25 of
-            # thousands of rows is the costly part): the total, and for a broad
-            # query also the rows shown after the title hits.
+            # The capped matches in index order first, unranked: the total, and for a
+            # broad query also the rows shown after the title hits.
             if match is not None and not any("e." in w for w in where):
                 first_sql = f"SELECT fts.rowid FROM fts{clause} LIMIT ?"
             else:
@@ -397,6 +375,8 @@ class SearchEngine:
             if len(first) > BROAD_MATCHES:
                 return self._broad(source, clause, all_params, match, term_groups, keep,
                                    len(first), first)
+            if match is not None:
+                return self._bm25_here(first, term_groups)[:keep], len(first)
             sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
             ranked = self.store.query(f"{sql} LIMIT {keep}", all_params + order_params)
             return [(r, float(k)) for r, k in ranked], len(first)
@@ -466,6 +446,50 @@ class SearchEngine:
                 rest = [r for (r,) in found]
             rows += [(r, 0.0) for r in rest if r not in seen][: keep - len(rows)]
         return rows, int(total)
+
+    def _bm25_here(
+        self, rowids: list[int], term_groups: list[list[_TermPlan]]
+    ) -> list[tuple[int, float]]:
+        """The matches ranked by bm25 as FTS5 would (same column weights), computed here.
+
+        FTS5's bm25() first counts the entries holding each phrase, a second pass
+        over every phrase's list, which doubles the cost of a query on common
+        words. Every entry here holds every term, so term rarity would only
+        weigh one term against another; it is left out (all terms count alike).
+        """
+        needles = [n for g in term_groups if all(p.long and not p.extra_rowids for p in g)
+                   for p in g for n in (p.folded, *p.variants)]
+        texts = self.store.folded(rowids)
+        places = {row[0]: row[1:] for row in self.store.query(
+            "SELECT rowid, path_lower, path, line FROM entries "
+            "WHERE rowid IN (SELECT value FROM json_each(?))", [json.dumps(rowids)])}
+        averages = self._column_averages()
+        ranked = []
+        for rowid in rowids:
+            if rowid not in texts or rowid not in places:
+                continue
+            path_lower, path, line = places[rowid]
+            score = 0.0
+            for text, weight, average in zip((*texts[rowid], path_lower), BM25_WEIGHTS,
+                                             averages, strict=True):
+                norm = BM25_K1 * (1 - BM25_B + BM25_B * len(text) / average)
+                for needle in needles:
+                    tf = text.count(needle)
+                    if tf:
+                        score += weight * tf * (BM25_K1 + 1) / (tf + norm)
+            ranked.append((-score * BM25_SCALE, path, line, rowid))
+        ranked.sort()
+        return [(rowid, rank) for rank, _, _, rowid in ranked]
+
+    def _column_averages(self) -> tuple[float, float, float]:
+        """Average title, text and path lengths (a sample: they only normalise)."""
+        if self._average_lengths is None:
+            row = self.store.query(
+                "SELECT avg(length(title)), avg(length(body)), avg(length(path)) "
+                "FROM (SELECT title, body, path FROM fts LIMIT 5000)"
+            )[0]
+            self._average_lengths = tuple(max(1.0, float(v or 1.0)) for v in row)  # type: ignore[assignment]
+        return self._average_lengths  # type: ignore[return-value]
 
     def _titled_among(
         self, rowids: list[int], term_groups: list[list[_TermPlan]], keep: int
