@@ -175,3 +175,8 @@ def test_limit_zero_returns_everything() -> None:
     assert len(ENGINE.search("kind:section", limit=0).hits) == sum(
         1 for e in ENTRIES if e.kind == "section"
     )
+
+
+def test_a_lone_letter_after_a_filter_waits_for_its_second_letter() -> None:
+    assert _ids(ENGINE, "kind:tweet s") == _ids(ENGINE, "kind:tweet")
+    assert _ids(ENGINE, "kind:tweet sh") == ["tw1"]  # "Shipping"

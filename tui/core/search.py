@@ -63,6 +63,7 @@ _WORD_CHAR = re.compile(r"\w")
 # Conditions that are a set of rowids; checked on the FTS side they spare a join per hit.
 _ROWID_SET = "e.rowid IN (SELECT id FROM "
 _FTS_ROWID_SET = "+fts.rowid IN (SELECT id FROM "  # `+`: never an FTS rowid lookup
+_ROWID_SET_ONLY = re.compile(r"^\(?e\.rowid IN \(SELECT id FROM (temp\.rowids_\d+)\)\)?$")
 _LABEL_LINE = re.compile(
     r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
 )
@@ -214,9 +215,9 @@ class SearchEngine:
             elif group:
                 other_groups.append(group)
         term_groups = [g for g in term_groups if g]
-        if any(len(p.folded) > 1 for g in term_groups for p in g):
-            # A lone letter next to real terms is a word still being typed; it would
-            # match almost every entry, so it waits for its second letter.
+        if other_groups or any(len(p.folded) > 1 for g in term_groups for p in g):
+            # A lone letter next to real terms or filters is a word still being typed;
+            # it would match almost every entry, so it waits for its second letter.
             term_groups = [g for g in term_groups if any(len(p.folded) > 1 for p in g)]
         has_long = any(p.long for g in term_groups for p in g)
 
@@ -357,6 +358,13 @@ class SearchEngine:
         # CROSS JOIN keeps FTS as the outer loop: driven from an `entries` index instead,
         # SQLite runs the MATCH once per row (7 s instead of 20 ms on 100k entries).
         source = "fts CROSS JOIN entries e ON e.rowid = fts.rowid" if match else "entries e"
+        sets = {m.group(1): i for i, w in enumerate(where) if (m := _ROWID_SET_ONLY.match(w))}
+        if match is None and sets:
+            # Walk the smallest rowid set and probe the others: driven from `entries`,
+            # SQLite would read tens of thousands of rows to keep a few hundred.
+            driver = min(sets, key=self.store.rowid_table_size)
+            source = f"{driver} d CROSS JOIN entries e ON e.rowid = d.id"
+            where = [w for i, w in enumerate(where) if i != sets[driver]]
         conditions = ([] if match is None else ["fts MATCH ?"]) + where
         all_params: list[object] = ([] if match is None else [match]) + params
         clause = " WHERE " + " AND ".join(conditions) if conditions else ""
@@ -420,11 +428,15 @@ class SearchEngine:
             title_params = [alternatives if p is match else p for p in params]
             title_clause = clause.replace(" WHERE fts MATCH ?", " WHERE titles MATCH ?", 1)
             title_clause = title_clause.replace(_FTS_ROWID_SET, _ROWID_SET)
+            # Ordered as `_titled_among` orders: titles starting with the term, then
+            # the shortest (bm25 would first count the term's entries: a full pass).
+            first_term = term_groups[0][0].folded
             titled = self.store.query(
-                "SELECT e.rowid, bm25(titles) * 10.0 AS rank "
+                "SELECT e.rowid, 0 "
                 f"FROM titles CROSS JOIN entries e ON e.rowid = titles.rowid{title_clause} "
-                "ORDER BY rank LIMIT ?",
-                [*title_params, keep],
+                "ORDER BY e.title_f NOT LIKE ? ESCAPE '\\', length(e.title_f), e.path, e.line "
+                "LIMIT ?",
+                [*title_params, f"{like_escape(first_term)}%", keep],
             )
         elif match is not None:
             titled = self._titled(term_groups, clause, params, match, keep)

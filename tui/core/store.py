@@ -180,6 +180,7 @@ class IndexStore:
         self._authors: tuple[int, list[str]] | None = None
         self._rowid_tables: OrderedDict[tuple[int, str, tuple[Any, ...]], str] = OrderedDict()
         self._rowid_serial = 0
+        self._rowid_sizes: dict[str, int] = {}
         self._warnings: tuple[int, list[str]] | None = None
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
@@ -398,13 +399,19 @@ class IndexStore:
             self._rowid_serial += 1
             name = f"temp.rowids_{self._rowid_serial}"
             self.reader.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
-            self.reader.execute(f"INSERT INTO {name} {select}", list(params))
+            cursor = self.reader.execute(f"INSERT INTO {name} {select}", list(params))
+            self._rowid_sizes[name] = max(0, cursor.rowcount)
             self.reader.commit()  # never hold a read snapshot of the index open
             self._rowid_tables[key] = name
             while len(self._rowid_tables) > ROWID_TABLES:
                 _, old = self._rowid_tables.popitem(last=False)
                 self.reader.execute(f"DROP TABLE IF EXISTS {old}")
+                self._rowid_sizes.pop(old, None)
             return name
+
+    def rowid_table_size(self, name: str) -> int:
+        """Rows in a table made by `rowid_table` (a large number if it is gone)."""
+        return self._rowid_sizes.get(name, 1 << 62)
 
     def entries(self, rowids: Sequence[int]) -> dict[int, Entry]:
         """Entries by rowid, from memory when recently used."""
