@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from tui_helpers import TMUX, Terminal
 
+from tui.core.index import NoteIndex
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_NOTES = PROJECT_ROOT / "examples" / "notes"
 SHARED_SAMPLE_NOTES = PROJECT_ROOT.parent / "shared" / "sample-notes"
@@ -55,3 +57,20 @@ def terminal_for(tmp_path: Path) -> Iterator[Callable[[str], Terminal]]:
     yield start
     for term in opened:
         term.close()
+
+
+@pytest.fixture
+def index_factory() -> Iterator[Callable[..., NoteIndex]]:
+    """Build and refresh uncached indexes of a root; all closed after the test."""
+    opened: list[NoteIndex] = []
+
+    def build(root: Path, **options: object) -> NoteIndex:
+        index = NoteIndex(root, use_cache=False, jobs=1, **options)  # type: ignore[arg-type]
+        index.refresh()
+        opened.append(index)
+        return index
+
+    yield build
+    for index in opened:
+        index.close()
+

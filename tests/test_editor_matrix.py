@@ -50,22 +50,17 @@ _COLON = re.compile(r"^(.*?)(?::(\d+))?(?::\d+)?$")
 def _vim(args: list[str]) -> Opened:
     """Vim/Neovim: options anywhere, `+N` sets the line, `--` makes the rest files."""
     valued = {"-u", "-U", "-c", "--cmd", "-S", "-T", "-i", "-w", "-W", "-s", "-t"}
-    files: list[str] = []
     line = None
-    i = 0
-    while i < len(args):
-        arg = args[i]
+    rest: list[str] = []
+    for i, arg in enumerate(args):
         if arg == "--":
-            files += args[i + 1 :]
+            rest += args[i:]
             break
         if match := _PLUS.match(arg):
             line = int(match[1])
-        elif arg.startswith("-") and arg != "-":
-            i += arg in valued
         else:
-            files.append(arg)
-        i += 1
-    return files, line
+            rest.append(arg)
+    return _getopt_operands(rest, valued), line
 
 
 def _getopt_operands(args: list[str], valued: set[str]) -> list[str]:

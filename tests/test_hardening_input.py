@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,18 +32,8 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_index(root: Path) -> Iterator[Callable[..., NoteIndex]]:
-    opened: list[NoteIndex] = []
-
-    def build(path: Path = root) -> NoteIndex:
-        index = NoteIndex(path, use_cache=False, jobs=1)
-        index.refresh()
-        opened.append(index)
-        return index
-
-    yield build
-    for index in opened:
-        index.close()
+def make_index(root: Path, index_factory: Callable[..., NoteIndex]) -> Callable[..., NoteIndex]:
+    return lambda path=root: index_factory(path)
 
 
 def _paths(index: NoteIndex, query: str) -> set[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,18 +50,8 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_index(root: Path) -> Iterator[Callable[[], NoteIndex]]:
-    opened: list[NoteIndex] = []
-
-    def build() -> NoteIndex:
-        index = NoteIndex(root, use_cache=False, jobs=1, ignore_globs=CONFIG_GLOBS)
-        index.refresh()
-        opened.append(index)
-        return index
-
-    yield build
-    for index in opened:
-        index.close()
+def make_index(root: Path, index_factory: Callable[..., NoteIndex]) -> Callable[[], NoteIndex]:
+    return lambda: index_factory(root, ignore_globs=CONFIG_GLOBS)
 
 
 def _assert_matches_fresh(index: NoteIndex, make_index: Callable[[], NoteIndex]) -> None:

@@ -407,3 +407,27 @@ def test_invalid_tag_is_a_failed_change(tmp_path: Path) -> None:
     (tmp_path / "n.md").write_bytes(b"text\n")
     change = TagStore(tmp_path).add(_note(tmp_path, "n.md"), "two words")
     assert not change.ok and "whitespace" in change.message
+
+
+@pytest.mark.parametrize(
+    ("name", "original"),
+    [
+        ("invalid-utf8.md", b"---\ntitle: T\ntags: [a]\n---\nbad byte \xff here\n"),
+        ("nul.md", b"---\ntitle: T\ntags: [a]\n---\nbefore\x00after\n"),
+        ("gb.md", "---\ntitle: 标题\ntags: [a]\n---\n中文笔记\n".encode("gb18030")),
+        ("mixed-ends.md", b"---\r\ntitle: T\ntags: [a]\r\n---\nbody\r\n"),
+    ],
+)
+def test_files_that_do_not_parse_exactly_are_never_rewritten(
+    tmp_path: Path, name: str, original: bytes
+) -> None:
+    note = tmp_path / name
+    note.write_bytes(original)
+    change = TagStore(tmp_path).add(_note(tmp_path, name), "x")
+    assert change.ok, change.message
+    if change.paths != (SIDECAR_REL,):
+        # Written in place only if every byte outside the tag list survived.
+        after = note.read_bytes()
+        assert after.replace(b"[a, x]", b"[a]") == original, after
+    else:
+        assert note.read_bytes() == original
