@@ -45,6 +45,7 @@ FINE_RANK_COUNT = 80
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
 TITLE_CANDIDATES = 200  # best title hits checked against a broad multi-term query
+FILTER_SET_MAX = 50_000  # entries of field filters gathered into a set; above, checked per row
 BROAD_MATCHES = 500  # above this, ranking every match costs too much per keystroke
 COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost a scan
 PARTIAL_BELOW = 10  # strict hits under which partial matches are added
@@ -287,10 +288,12 @@ class SearchEngine:
                 ands.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
                 more_params.extend(p for _, more in parts for p in more)
             table = self.store.rowid_table(
-                "SELECT e.rowid FROM entries e WHERE " + " AND ".join(ands), more_params
+                "SELECT e.rowid FROM entries e WHERE " + " AND ".join(ands), more_params,
+                max_rows=FILTER_SET_MAX,
             )
-            where.append(f"{_ROWID_SET}{table})")
-            other_groups = [g for g in other_groups if g not in filter_only]
+            if table is not None:  # else filters this broad are checked row by row
+                where.append(f"{_ROWID_SET}{table})")
+                other_groups = [g for g in other_groups if g not in filter_only]
         for group in other_groups:
             ors = []
             for item in group:

@@ -181,6 +181,7 @@ class IndexStore:
         self._rowid_tables: OrderedDict[tuple[int, str, tuple[Any, ...]], str] = OrderedDict()
         self._rowid_serial = 0
         self._rowid_sizes: dict[str, int] = {}
+        self._too_large: set[tuple[int, str, tuple[Any, ...]]] = set()
         self._warnings: tuple[int, list[str]] | None = None
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
@@ -382,13 +383,18 @@ class IndexStore:
         table keyed by rowid, every statement of a search (and the next
         keystroke) looks rows up in it instead of re-reading the term's list.
         """
-        return self.rowid_table("SELECT rowid FROM tokens WHERE tokens MATCH ?", [match])
+        table = self.rowid_table("SELECT rowid FROM tokens WHERE tokens MATCH ?", [match])
+        assert table is not None  # no size limit asked for
+        return table
 
-    def rowid_table(self, select: str, params: Sequence[Any]) -> str:
+    def rowid_table(
+        self, select: str, params: Sequence[Any], max_rows: int | None = None
+    ) -> str | None:
         """A temp table (`id` = rowid) of the rowids `select` returns, kept per generation.
 
         For sets that stay the same while a user types on (a short term, the
         field filters in front of a word): built once, then probed by rowid.
+        With `max_rows`, a larger set is not built (None; remembered too).
         """
         with self.read_lock:
             key = (self.generation, select, tuple(params))
@@ -396,11 +402,26 @@ class IndexStore:
             if name is not None:
                 self._rowid_tables.move_to_end(key)
                 return name
+            if key in self._too_large:
+                return None
+            rows: list[tuple[Any, ...]] | None = None
+            if max_rows is not None:
+                limited = f"{select} LIMIT {max_rows + 1}"
+                rows = self.reader.execute(limited, list(params)).fetchall()
+                if len(rows) > max_rows:
+                    if len(self._too_large) > 1000:
+                        self._too_large.clear()
+                    self._too_large.add(key)
+                    return None
             self._rowid_serial += 1
             name = f"temp.rowids_{self._rowid_serial}"
             self.reader.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
-            cursor = self.reader.execute(f"INSERT INTO {name} {select}", list(params))
-            self._rowid_sizes[name] = max(0, cursor.rowcount)
+            if rows is None:
+                cursor = self.reader.execute(f"INSERT INTO {name} {select}", list(params))
+                self._rowid_sizes[name] = max(0, cursor.rowcount)
+            else:
+                self.reader.executemany(f"INSERT INTO {name} VALUES (?)", sorted(rows))
+                self._rowid_sizes[name] = len(rows)
             self.reader.commit()  # never hold a read snapshot of the index open
             self._rowid_tables[key] = name
             while len(self._rowid_tables) > ROWID_TABLES:
