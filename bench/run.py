@@ -420,8 +420,17 @@ def bench_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
     else:
         cold, cold_wall = _subprocess_phase("cold", *common, "--jobs", str(args.jobs))
         log(f"cold: {cold['cold_s']:.1f}s, {cold['entries']} entries")
-    warm, warm_wall = _subprocess_phase("warm", *common, "--queries-file", str(qfile))
-    log(f"warm: {warm['warm']['total_s']:.2f}s, overall p95 {warm['overall']['p95']:.1f} ms")
+    runs = []
+    for _ in range(max(1, args.runs)):
+        runs.append(_subprocess_phase("warm", *common, "--queries-file", str(qfile)))
+        w = runs[-1][0]
+        log(f"warm: {w['warm']['total_s']:.2f}s, overall p95 {w['overall']['p95']:.1f} ms")
+    # Wall-clock timings on a shared machine drift from run to run: the table shows
+    # the run with the median overall p95, and the report lists every run's.
+    runs.sort(key=lambda run: run[0]["overall"]["p95"])
+    warm, warm_wall = runs[(len(runs) - 1) // 2]
+    warm["runs_p95"] = [run[0]["overall"]["p95"] for run in runs]
+    warm["runs_p50"] = [run[0]["overall"]["p50"] for run in runs]
     result: dict[str, Any] = {
         "size": size,
         "tree": {"files": tree.files, "mb": tree.bytes / 1e6, "gen_s": gen_s},
@@ -526,7 +535,12 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             f"refresh {ww['refresh_s']:.2f} + engine {ww['engine_s']:.2f} + first search "
             f"{ww['first_search_s']:.2f}; whole process incl. interpreter and all queries "
             f"{r['warm_process_s']:.1f}s; before it, the index file was read once into the "
-            f"OS cache ({ww.get('prewarm_s', 0.0):.1f}s)"
+            f"OS cache ({ww.get('prewarm_s', 0.0):.1f}s)",
+            "- keystroke runs (each a fresh process; the tables show the median run): p95 "
+            + " / ".join(f"{v:.1f}" for v in w.get("runs_p95", [w["overall"]["p95"]]))
+            + " ms, p50 "
+            + " / ".join(f"{v:.1f}" for v in w.get("runs_p50", [w["overall"]["p50"]]))
+            + " ms"
             + (
                 f" — ⚠ the warm refresh re-parsed {ww['parsed']} sources: the cache was "
                 "invalidated between phases (e.g. its version changed), so this is not a warm start"
@@ -591,6 +605,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/notesift-bench"))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip-oneshot", action="store_true", help="skip one-shot CLI vs fzf")
+    parser.add_argument(
+        "--runs", type=int, default=3,
+        help="keystroke runs per size, each in a fresh process (the median run is shown)",
+    )
     parser.add_argument(
         "--keep-cache", action="store_true",
         help="reuse an existing index cache (no cold phase; its numbers come from --out's JSON)",

@@ -52,6 +52,7 @@ PARTIAL_BELOW = 10  # strict hits under which partial matches are added
 COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
 PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner terms only fill
 PINYIN_CHECK_ROWS = 30
+PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
 PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
@@ -632,6 +633,7 @@ class SearchEngine:
             rows = self._grown_rows(
                 "pinyin", needle, lambda py: needle in py,
                 "SELECT rowid, py FROM pinyin WHERE pinyin MATCH ?", phrase(needle),
+                PINYIN_ROWS,
             )
             # Initials are one letter a character, so a hit there is aligned already;
             # a hit in the full spelling may start mid-syllable and is checked.
@@ -679,7 +681,8 @@ class SearchEngine:
         return (len(plan.variants), len(plan.extra_rowids)) != before
 
     def _grown_rows(
-        self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str
+        self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str,
+        cap: int = EXPANSION_ROWS,
     ) -> list[tuple[int, str]]:
         """`sql` (rowid, text) rows for `needle`, narrowed from the last keystroke's when it can.
 
@@ -692,8 +695,8 @@ class SearchEngine:
                 and needle.startswith(prior.needle)):
             rows = [(rowid, text) for rowid, text in prior.rows if keep(text)]
         else:
-            rows = [(r, t) for r, t in self.store.query(f"{sql} LIMIT {EXPANSION_ROWS}", [param])]
-        self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < EXPANSION_ROWS)
+            rows = [(r, t) for r, t in self.store.query(f"{sql} LIMIT {cap}", [param])]
+        self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < cap)
         return rows
 
     def _entries_with(self, needle: str, cap: int) -> int:
