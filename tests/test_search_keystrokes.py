@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from search_helpers import search_and_sql
 
 from tui.core.entry import Entry
 from tui.core.search import SearchEngine, prepare_source
@@ -46,15 +47,8 @@ def test_each_keystroke_matches_a_fresh_search(query: str) -> None:
 def test_a_grown_pinyin_term_is_filtered_without_asking_the_index_again() -> None:
     engine = SearchEngine.from_entries(_corpus())
     engine.search("xiangli")
-    asked: list[str] = []
-    real = engine.store.query
-
-    def spy(sql: str, params: object = ()) -> list[tuple[object, ...]]:
-        asked.append(sql)
-        return real(sql, params)  # type: ignore[arg-type]
-
-    engine.store.query = spy  # type: ignore[method-assign]
-    hits = engine.search("xiangliang").hits
+    result, asked = search_and_sql(engine, "xiangliang")
+    hits = result.hits
     assert not any("FROM pinyin" in sql for sql in asked)
     assert hits and all("向量" in h.entry.text or "向量" in h.entry.title for h in hits[:5])
 

@@ -7,6 +7,7 @@ import itertools
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from search_helpers import search_and_sql
 
 from tui.core import search as search_module
 from tui.core.entry import Entry
@@ -73,19 +74,6 @@ def test_combinations_match_the_reference(parts: list[str], use_or: bool) -> Non
     assert _sql(query) == _reference(query)
 
 
-def _sql_of(engine: SearchEngine, query: str) -> list[str]:
-    seen: list[str] = []
-    real = engine.store.query
-
-    def spy(sql: str, params: object = ()) -> list[tuple[object, ...]]:
-        seen.append(sql)
-        return real(sql, params)  # type: ignore[arg-type]
-
-    engine.store.query = spy  # type: ignore[method-assign]
-    engine.search(query, limit=0)
-    return seen
-
-
 @pytest.mark.parametrize("query", ["kind:tweet body", "#ai entry", "@ali | @bob entr",
                                    "date:2024 likes:>100 body", "!kind:note en"])
 def test_filters_with_terms_agree_whether_gathered_into_a_set_or_checked_per_row(
@@ -94,7 +82,8 @@ def test_filters_with_terms_agree_whether_gathered_into_a_set_or_checked_per_row
     gathered = [h.entry.id for h in SearchEngine(ENGINE.store).search(query, limit=0).hits]
     monkeypatch.setattr(search_module, "FILTER_SET_MAX", 3)
     fresh = SearchEngine.from_entries(ENTRIES)  # its own store: no set built yet
-    per_row = [h.entry.id for h in fresh.search(query, limit=0).hits]
+    result, asked = search_and_sql(fresh, query, limit=0)
+    per_row = [h.entry.id for h in result.hits]
     columns = ("e.kind", "e.tags", "e.author", "e.date", "e.likes")
-    assert any(c in sql for sql in _sql_of(fresh, query) for c in columns)  # checked per row
+    assert any(c in sql for sql in asked for c in columns)  # the filters were checked per row
     assert gathered == per_row and gathered
