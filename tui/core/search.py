@@ -138,6 +138,15 @@ def _in_order(needle: str, text: str) -> bool:
     return True
 
 
+def _any_of(conditions: list[str]) -> str:
+    """OR of conditions; rowid sets become one set (a UNION), which SQLite walks by
+    rowid, where an OR of `IN`s makes it test every entry."""
+    prefix = "e.rowid IN ("
+    if len(conditions) > 1 and all(c.startswith(prefix) and c.endswith(")") for c in conditions):
+        return prefix + " UNION ".join(c[len(prefix) : -1] for c in conditions) + ")"
+    return "(" + " OR ".join(conditions) + ")"
+
+
 def phrase(text: str) -> str:
     """An FTS5 phrase for a literal substring (trigram tokenizer); NUL is indexed as U+FFFD."""
     return '"' + text.replace("\x00", "\ufffd").replace('"', '""') + '"'
@@ -276,7 +285,7 @@ class SearchEngine:
                 if plan.extra_rowids:
                     ors.append("e.rowid IN (SELECT value FROM json_each(?))")
                     params.append(json.dumps(sorted(plan.extra_rowids)))
-            where.append("(" + " OR ".join(ors) + ")")
+            where.append(_any_of(ors))
         filter_only = [g for g in other_groups if all(isinstance(i, FieldFilter) for i in g)]
         if term_groups and filter_only:
             # Filters in front of a word being typed stay the same for many keystrokes:
