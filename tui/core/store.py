@@ -404,24 +404,20 @@ class IndexStore:
                 return name
             if key in self._too_large:
                 return None
-            rows: list[tuple[Any, ...]] | None = None
-            if max_rows is not None:
-                limited = f"{select} LIMIT {max_rows + 1}"
-                rows = self.reader.execute(limited, list(params)).fetchall()
-                if len(rows) > max_rows:
-                    if len(self._too_large) > 1000:
-                        self._too_large.clear()
-                    self._too_large.add(key)
-                    return None
             self._rowid_serial += 1
             name = f"temp.rowids_{self._rowid_serial}"
             self.reader.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
-            if rows is None:
-                cursor = self.reader.execute(f"INSERT INTO {name} {select}", list(params))
-                self._rowid_sizes[name] = max(0, cursor.rowcount)
-            else:
-                self.reader.executemany(f"INSERT INTO {name} VALUES (?)", sorted(rows))
-                self._rowid_sizes[name] = len(rows)
+            limited = select if max_rows is None else f"{select} LIMIT {max_rows + 1}"
+            cursor = self.reader.execute(f"INSERT INTO {name} {limited}", list(params))
+            size = max(0, cursor.rowcount)
+            if max_rows is not None and size > max_rows:
+                self.reader.execute(f"DROP TABLE {name}")
+                self.reader.commit()
+                if len(self._too_large) > 1000:
+                    self._too_large.clear()
+                self._too_large.add(key)
+                return None
+            self._rowid_sizes[name] = size
             self.reader.commit()  # never hold a read snapshot of the index open
             self._rowid_tables[key] = name
             while len(self._rowid_tables) > ROWID_TABLES:
