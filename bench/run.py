@@ -13,6 +13,7 @@ from this process as wall time of their own processes. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -388,13 +389,19 @@ def prepare_tree(workdir: Path, size: int, seed: int) -> tuple[Path, GeneratedTr
     return root.resolve(), tree, tree.seconds
 
 
+@functools.cache
+def _earlier_results(path: Path) -> list[dict[str, Any]]:
+    """An earlier report's results, read once: this run rewrites the file after each size."""
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return earlier if isinstance(earlier, list) else []
+
+
 def _earlier_cold(args: argparse.Namespace, size: int) -> tuple[dict[str, Any], float] | None:
     """The cold phase of an earlier report of this size (`--keep-cache`), if there is one."""
-    try:
-        earlier = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    for result in earlier if isinstance(earlier, list) else []:
+    for result in _earlier_results(args.out.with_suffix(".json")):
         if result.get("size") == size and "cold" in result:
             return {**result["cold"], "kept": True}, float(result.get("cold_process_s", 0.0))
     return None
