@@ -1,49 +1,52 @@
 """Find and rank entries for a query, fast enough to run on every keystroke.
 
 Coarse to fine. SQLite does the heavy part in C: FTS5 trigram phrases find the
-entries holding every term (CJK substrings included), bm25 ranks them with titles
-weighing most, field filters run as SQL, and counts come for free. Python then
-re-ranks only the best few hundred: where the terms meet on one line
-(`match_line`), word boundaries, title hits, the snippet and the spans to
-highlight. Typo, pinyin, fuzzy-title and CJK n-gram matching widen a term only
-when the query finds little, so they fill in below direct hits. When no entry
-has every term, entries with the rarest terms follow as partial matches (bm25
-over an OR of the terms is an IDF ranking).
+entries holding every term (CJK substrings included), field filters and short
+terms run as SQL, often as rowid sets built once while the user types on. A
+capped pass of rowids gives the count; a narrow match list (most keystrokes) is
+ranked by bm25 computed here, a broad one shows title hits first. `presenting`
+re-ranks the best few dozen in Python (terms on one line, word boundaries, title
+hits) and builds snippets and highlight spans. `widening` adds typo, pinyin,
+title-abbreviation and CJK n-gram alternatives for terms that find little. When
+no entry has every term, entries with the rarest terms follow as partial matches.
 
-Terms of one or two characters cannot use the trigram index: they narrow other
-terms' results (title and text), and on their own they match titles.
+Terms of one or two characters cannot use the trigram index: they use the word
+`tokens` table (a word start, or a two-character Chinese word anywhere).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.core.entry import Entry
-from tui.core.fuzzy import boundary_bonus, fuzzy_match
+from tui.core.presenting import (
+    FINE_RANK_COUNT,
+    SNIPPET_WIDTH,
+    Presenter,
+    SearchHit,
+    find_all,
+    merge_spans,
+    plain_hit,
+)
 from tui.core.query import FieldFilter, Query, QueryError, Term, parse_query
 from tui.core.sqlfilters import filter_sql, like_escape
 from tui.core.store import IndexStore, PreparedSource
-from tui.core.textfold import (
-    PinyinText,
-    find_pinyin,
-    fold,
-    fold_keep_case,
-    has_han,
-    is_han,
-    pinyin_term_ok,
-    pinyin_text,
-)
+from tui.core.term_plan import TermPlan, phrase
+from tui.core.textfold import PinyinText, fold, fold_keep_case, has_han, is_han, pinyin_text
 from tui.core.typos import Vocabulary
+from tui.core.widening import EXPANSION_THRESHOLD, PINYIN_SCOPE, Widener, _GrownRows
+
+# Re-exported: the UI and the CLI import these from here.
+__all__ = [
+    "COUNT_CAP", "SNIPPET_WIDTH", "SORT_ORDERS", "SearchEngine", "SearchHit", "SearchResult",
+    "find_all", "merge_spans", "phrase", "plain_hit", "prepare_source",
+]
 
 SORT_ORDERS = ("score", "date", "likes", "path")
-FINE_RANK_COUNT = 80
-EXPANSION_THRESHOLD = 30
-EXPANSION_ROWS = 2000
 TITLE_CANDIDATES = 200  # best title hits checked against a broad multi-term query
 FILTER_SET_MAX = 20_000  # entries of field filters gathered into a set; above, checked per row
 BROAD_MATCHES = 500  # above this, ranking every match costs too much per keystroke
@@ -51,37 +54,14 @@ COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost
 PARTIAL_BELOW = 10  # strict hits under which partial matches are added
 COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
 PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner terms only fill
-PINYIN_CHECK_ROWS = 30
-PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
-PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
-PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
-PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
-SNIPPET_WIDTH = 160
 BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
 BM25_WEIGHTS = (10.0, 1.0, 0.3)  # title, text, path: as in BM25
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
 BM25_SCALE = 4.0  # a typical term rarity, so scores sit where FTS5's would
-_WORD_CHAR = re.compile(r"\w")
 # Conditions that are a set of rowids; checked on the FTS side they spare a join per hit.
 _ROWID_SET = "e.rowid IN (SELECT id FROM "
 _FTS_ROWID_SET = "+fts.rowid IN (SELECT id FROM "  # `+`: never an FTS rowid lookup
 _ROWID_SET_ONLY = re.compile(r"^\(?e\.rowid IN \(SELECT id FROM (temp\.rowids_\d+)\)\)?$")
-_LABEL_LINE = re.compile(
-    r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
-)
-
-
-@dataclass(slots=True)
-class SearchHit:
-    """One ranked result with what a list row needs to show and highlight it."""
-
-    entry: Entry
-    score: float
-    match_line: int
-    title_spans: list[tuple[int, int]] = field(default_factory=list)
-    snippet: str = ""
-    snippet_spans: list[tuple[int, int]] = field(default_factory=list)
-    partial: bool = False
 
 
 @dataclass(slots=True)
@@ -97,47 +77,6 @@ class SearchResult:
     total_capped: bool = False  # `total` is a lower bound (COUNT_CAP reached)
 
 
-@dataclass(slots=True)
-class _TermPlan:
-    """One positive term: its folded text and what widened it."""
-
-    term: Term
-    folded: str
-    variants: list[str] = field(default_factory=list)
-    extra_rowids: set[int] = field(default_factory=set)
-    pinyin: bool = False
-
-    @property
-    def long(self) -> bool:
-        return len(self.folded) >= 3
-
-    @property
-    def needs_check(self) -> bool:
-        return self.term.case_sensitive or self.term.mode not in ("fuzzy", "exact")
-
-
-@dataclass(slots=True)
-class _GrownRows:
-    """The last expansion lookup of one kind; while the needle only grows, its rows
-    hold every answer, so the next keystroke filters them instead of asking SQLite."""
-
-    needle: str
-    generation: int
-    rows: list[tuple[int, str]]
-    complete: bool
-
-
-def _in_order(needle: str, text: str) -> bool:
-    """Whether the characters of `needle` appear in `text` in order (LIKE '%a%b%')."""
-    at = 0
-    for ch in needle:
-        at = text.find(ch, at)
-        if at < 0:
-            return False
-        at += 1
-    return True
-
-
 def _any_of(conditions: list[str]) -> str:
     """OR of conditions; rowid sets become one set (a UNION), which SQLite walks by
     rowid, where an OR of `IN`s makes it test every entry."""
@@ -145,11 +84,6 @@ def _any_of(conditions: list[str]) -> str:
     if len(conditions) > 1 and all(c.startswith(prefix) and c.endswith(")") for c in conditions):
         return prefix + " UNION ".join(c[len(prefix) : -1] for c in conditions) + ")"
     return "(" + " OR ".join(conditions) + ")"
-
-
-def phrase(text: str) -> str:
-    """An FTS5 phrase for a literal substring (trigram tokenizer); NUL is indexed as U+FFFD."""
-    return '"' + text.replace("\x00", "\ufffd").replace('"', '""') + '"'
 
 
 def _term_in_text(term: Term, title: str, text: str, path: str) -> bool:
@@ -174,7 +108,7 @@ def _term_in_text(term: Term, title: str, text: str, path: str) -> bool:
     return needle in lines
 
 
-class SearchEngine:
+class SearchEngine(Widener, Presenter):
     """Ranks the entries of one `IndexStore`."""
 
     def __init__(self, store: IndexStore) -> None:
@@ -217,11 +151,11 @@ class SearchEngine:
         self._boost = boost or {}
         parsed = parse_query(query) if isinstance(query, str) else query
         total_entries = self.store.count()
-        term_groups: list[list[_TermPlan]] = []
+        term_groups: list[list[TermPlan]] = []
         other_groups: list[list[Term | FieldFilter]] = []
         for group in parsed.groups:
             if group and all(isinstance(i, Term) and not i.negated for i in group):
-                plans = [_TermPlan(t, fold(t.text)) for t in group if isinstance(t, Term)]
+                plans = [TermPlan(t, fold(t.text)) for t in group if isinstance(t, Term)]
                 term_groups.append([p for p in plans if p.folded])
             elif group:
                 other_groups.append(group)
@@ -260,7 +194,7 @@ class SearchEngine:
 
     def _conditions(
         self,
-        term_groups: list[list[_TermPlan]],
+        term_groups: list[list[TermPlan]],
         other_groups: list[list[Term | FieldFilter]],
         has_long: bool,
     ) -> tuple[str | None, list[str], list[object], bool]:
@@ -340,7 +274,7 @@ class SearchEngine:
             return "(e.title_f >= ? AND e.title_f < ?)", [folded, chr(ord(folded) + 1)]
         return "e.title_f LIKE ? ESCAPE '\\'", [f"%{like_escape(folded)}%"]
 
-    def _order(self, match: str | None, term_groups: list[list[_TermPlan]], sort: str
+    def _order(self, match: str | None, term_groups: list[list[TermPlan]], sort: str
                ) -> tuple[str, list[object]]:
         if sort == "date":
             return "e.date IS NULL, e.date DESC, e.path, e.line", []
@@ -358,7 +292,7 @@ class SearchEngine:
 
     def _strict(
         self,
-        term_groups: list[list[_TermPlan]],
+        term_groups: list[list[TermPlan]],
         other_groups: list[list[Term | FieldFilter]],
         has_long: bool,
         limit: int,
@@ -420,7 +354,7 @@ class SearchEngine:
         clause: str,
         params: list[object],
         match: str | None,
-        term_groups: list[list[_TermPlan]],
+        term_groups: list[list[TermPlan]],
         keep: int,
         total: int,
         first: list[int],
@@ -473,7 +407,7 @@ class SearchEngine:
         return rows, int(total)
 
     def _bm25_here(
-        self, rowids: list[int], term_groups: list[list[_TermPlan]]
+        self, rowids: list[int], term_groups: list[list[TermPlan]]
     ) -> list[tuple[int, float]]:
         """The matches ranked by bm25 as FTS5 would (same column weights), computed here.
 
@@ -517,7 +451,7 @@ class SearchEngine:
         return self._average_lengths  # type: ignore[return-value]
 
     def _titled_among(
-        self, rowids: list[int], term_groups: list[list[_TermPlan]], keep: int
+        self, rowids: list[int], term_groups: list[list[TermPlan]], keep: int
     ) -> list[tuple[int, float]]:
         """Of these matches (every match of the query), those with a term in the title:
         shortest titles first, then those starting with the first term."""
@@ -534,7 +468,7 @@ class SearchEngine:
 
     def _titled(
         self,
-        term_groups: list[list[_TermPlan]],
+        term_groups: list[list[TermPlan]],
         clause: str,
         params: list[object],
         match: str,
@@ -580,7 +514,7 @@ class SearchEngine:
     def _checked(
         self,
         rows: list[tuple[int, float]],
-        term_groups: list[list[_TermPlan]],
+        term_groups: list[list[TermPlan]],
         other_groups: list[list[Term | FieldFilter]],
     ) -> list[tuple[int, float]]:
         """Keep rows whose terms hold exactly (case, anchors, word boundaries)."""
@@ -608,146 +542,9 @@ class SearchEngine:
                 kept.append((rowid, rank))
         return kept
 
-    # -- widening a scarce result ---------------------------------------------------
-
-    def _expand(self, term_groups: list[list[_TermPlan]], strict_total: int) -> bool:
-        """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms.
-
-        Only terms that match (almost) nothing by themselves are widened: a
-        query whose terms all exist but rarely meet is answered by partial
-        matches instead, which costs far less.
-        """
-        changed = False
-        for group in term_groups:
-            for plan in group:
-                if plan.term.mode != "fuzzy" or plan.term.case_sensitive or not plan.long:
-                    continue
-                if strict_total == 0 or len(term_groups) == 1:
-                    direct = self.store.query(
-                        "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
-                        [phrase(plan.folded), EXPANSION_THRESHOLD],
-                    )[0][0]
-                else:
-                    direct = EXPANSION_THRESHOLD
-                if direct < EXPANSION_THRESHOLD:
-                    changed |= self._widen(plan, direct)
-        return changed
-
-    def _widen(self, plan: _TermPlan, direct: int) -> bool:
-        needle = plan.folded
-        before = (len(plan.variants), len(plan.extra_rowids))
-        if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
-            plan.variants.extend(w for w, _ in self._vocab().near(needle))
-        if pinyin_term_ok(needle):
-            rows = self._grown_rows(
-                "pinyin", needle, lambda py: needle in py,
-                "SELECT rowid, py FROM pinyin WHERE pinyin MATCH ?", phrase(needle),
-                PINYIN_ROWS,
-            )
-            # Initials are one letter a character, so a hit there is aligned already;
-            # a hit in the full spelling may start mid-syllable and is checked.
-            unsure = []
-            for rowid, py in rows:
-                if needle in py.partition("|")[2]:
-                    plan.extra_rowids.add(rowid)
-                else:
-                    unsure.append(rowid)
-            found = self.store.entries(unsure[:PINYIN_CHECK_ROWS])
-            for rowid, entry in found.items():
-                pt = self._pinyin_view(rowid, entry, with_title=True)
-                if pt is not None and find_pinyin(needle, pt):
-                    plan.extra_rowids.add(rowid)
-            plan.pinyin = bool(plan.extra_rowids)
-        spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
-        if direct > 0 or len(plan.variants) > before[0] or spelled:
-            # Found as typed, as a typo of a real word, or as spelled-out pinyin:
-            # no need to guess abbreviations.
-            return (len(plan.variants), len(plan.extra_rowids)) != before
-        pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
-        rows = self._grown_rows(
-            "title", needle, lambda title: _in_order(needle, title),
-            # The covering title index is a third of the table: a faster scan.
-            "SELECT rowid, title_f FROM entries INDEXED BY entries_title "
-            "WHERE title_f LIKE ? ESCAPE '\\'", pattern,
-        )
-        widest = max(3 * len(needle), len(needle) + 12)
-        subsequence = re.compile("".join(f"{re.escape(ch)}.*?" for ch in needle[:-1])
-                                 + re.escape(needle[-1]), re.S)
-        for rowid, title in rows:
-            m = subsequence.search(title)
-            if m and m.end() - m.start() <= widest:
-                plan.extra_rowids.add(rowid)
-        if has_han(needle) and len(needle) >= 4:
-            grams = {needle[i : i + 3] for i in range(len(needle) - 2)}
-            rows = self.store.query(
-                f"SELECT rowid, body FROM fts WHERE fts MATCH ? LIMIT {EXPANSION_ROWS}",
-                [" OR ".join(phrase(g) for g in grams)],
-            )
-            for rowid, body in rows:
-                if sum(g in body for g in grams) / len(grams) >= 0.5:
-                    plan.extra_rowids.add(rowid)
-                    plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
-        return (len(plan.variants), len(plan.extra_rowids)) != before
-
-    def _grown_rows(
-        self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str,
-        cap: int = EXPANSION_ROWS,
-    ) -> list[tuple[int, str]]:
-        """`sql` (rowid, text) rows for `needle`, narrowed from the last keystroke's when it can.
-
-        `keep(text)` must mean exactly what `sql` matches, so a complete earlier
-        answer for a prefix of `needle`, filtered, is the answer.
-        """
-        generation = self.store.generation
-        prior = self._grown.get(kind)
-        if (prior is not None and prior.complete and prior.generation == generation
-                and needle.startswith(prior.needle)):
-            rows = [(rowid, text) for rowid, text in prior.rows if keep(text)]
-        else:
-            rows = [(r, t) for r, t in self.store.query(f"{sql} LIMIT {cap}", [param])]
-        self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < cap)
-        return rows
-
-    def _entries_with(self, needle: str, cap: int) -> int:
-        """How many entries hold `needle` (up to `cap`); kept while the index is unchanged,
-        since the same words are counted again at every keystroke of a long query."""
-        key = (self.store.generation, needle, cap)
-        if key not in self._frequencies:
-            if len(self._frequencies) > 1000:
-                self._frequencies.clear()
-            self._frequencies[key] = self.store.query(
-                f"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {cap})",
-                [phrase(needle)],
-            )[0][0]
-        return self._frequencies[key]
-
-    def _pinyin_view(self, rowid: int, entry: Entry, *, with_title: bool) -> PinyinText | None:
-        """The pinyin of what the pinyin index holds for an entry, kept for later keystrokes.
-
-        With the title: the indexed text (title, then the start of the body), for
-        checking a hit. Without: the start of the body alone, whose offsets are
-        the body's, for highlighting.
-        """
-        key = (rowid, with_title)
-        if key in self._pinyin_views:
-            self._pinyin_views.move_to_end(key)
-            return self._pinyin_views[key]
-        scope = entry.text[:PINYIN_SCOPE]
-        view = pinyin_text(f"{entry.title}\n{scope}" if with_title else scope)
-        self._pinyin_views[key] = view
-        if len(self._pinyin_views) > PINYIN_VIEWS:
-            self._pinyin_views.popitem(last=False)
-        return view
-
-    def _vocab(self) -> Vocabulary:
-        generation = self.store.generation
-        if self._vocabulary is None or self._vocabulary[0] != generation:
-            self._vocabulary = (generation, Vocabulary(self.store.vocabulary()))
-        return self._vocabulary[1]
-
     def _partial(
         self,
-        long_groups: list[list[_TermPlan]],
+        long_groups: list[list[TermPlan]],
         other_groups: list[list[Term | FieldFilter]],
         strict: set[int],
         wanted: int,
@@ -795,139 +592,6 @@ class SearchEngine:
 
     # -- presenting -----------------------------------------------------------------
 
-    def _present_all(
-        self,
-        rows: list[tuple[int, float]],
-        term_groups: list[list[_TermPlan]],
-        sort: str,
-        limit: int,
-        *,
-        partial: bool,
-    ) -> list[SearchHit]:
-        if not rows:
-            return []
-        fine = rows if sort != "score" else rows[:FINE_RANK_COUNT]
-        if limit > 0 and sort != "score":
-            fine = rows[:limit]
-        rest = [] if sort != "score" else rows[FINE_RANK_COUNT:]
-        hits = self._hits_for(fine, term_groups, partial)
-        if sort == "score" and term_groups:
-            order = {id(h): i for i, h in enumerate(hits)}
-            boost = self._boost
-            hits.sort(key=lambda h: (-round(h.score, 3), -boost.get(h.entry.id, 0.0), order[id(h)]))
-        if rest and (limit <= 0 or len(hits) < limit):
-            more = rest if limit <= 0 else rest[: limit - len(hits)]
-            hits += self._hits_for(more, term_groups, partial)
-        return hits
-
-    def _hits_for(
-        self, rows: list[tuple[int, float]], term_groups: list[list[_TermPlan]], partial: bool
-    ) -> list[SearchHit]:
-        """Load and present `rows` (rowid, bm25) in their order."""
-        ids = [r for r, _ in rows]
-        entries = self.store.entries(ids)
-        folded = self.store.folded(ids) if term_groups else {}
-        hits = []
-        for rowid, rank in rows:
-            entry = entries.get(rowid)
-            if entry is None:
-                continue
-            if term_groups:
-                title_f, body_f = folded.get(rowid) or (fold(entry.title), fold(entry.text))
-            else:
-                # Nothing to find: only lengths and line breaks are read, and folding
-                # keeps both, so the text itself will do.
-                title_f, body_f = entry.title, entry.text
-            hit = self._present(entry, title_f, body_f, -rank, term_groups, rowid)
-            hit.partial = partial
-            hits.append(hit)
-        return hits
-
-    def _present(
-        self,
-        entry: Entry,
-        title_f: str,
-        body_f: str,
-        relevance: float,
-        term_groups: list[list[_TermPlan]],
-        rowid: int,
-    ) -> SearchHit:
-        """Best line, snippet and highlight spans for one entry; the fine score."""
-        needles = [[p.folded, *p.variants] for p in (plan for g in term_groups for plan in g)]
-        group_needles = [
-            [n for p in group for n in (p.folded, *p.variants) if n] for group in term_groups
-        ]
-        score = relevance
-        title_spans: list[tuple[int, int]] = []
-        for group, alts in zip(term_groups, group_needles, strict=True):
-            best = 0.0
-            for alt in alts:
-                pos = title_f.find(alt)
-                if pos >= 0:
-                    title_spans.extend(find_all(title_f, alt))
-                    best = max(best, 40.0 + boundary_bonus(entry.title, pos) * 1.5
-                               + (15.0 if pos == 0 else 0.0))
-                elif alt in body_f:
-                    best = max(best, 20.0)
-            if best == 0.0:
-                for plan in group:
-                    if plan.extra_rowids and rowid in plan.extra_rowids:
-                        fm = fuzzy_match(plan.folded, title_f, entry.title)
-                        if fm is not None:
-                            title_spans.extend((p, p + 1) for p in fm[1])
-                            best = max(best, 12.0)
-                        else:
-                            best = max(best, 10.0)
-            score += best
-        score -= min(12.0, 2.0 * math.log2(1 + len(body_f) / 120))
-        line_starts = [0]
-        pos = body_f.find("\n")
-        while pos >= 0:
-            line_starts.append(pos + 1)
-            pos = body_f.find("\n", pos + 1)
-        line_groups: dict[int, set[int]] = {}
-        boundary_lines: set[int] = set()
-        for g, alts in enumerate(group_needles):
-            for alt in alts:
-                for start, _ in find_all(body_f, alt, limit=64):
-                    line = _line_of(line_starts, start)
-                    line_groups.setdefault(line, set()).add(g)
-                    if start == 0 or not _WORD_CHAR.match(body_f[start - 1]):
-                        boundary_lines.add(line)
-        pinyin_spans: list[tuple[int, int]] = []
-        if not line_groups and any(p.pinyin for g in term_groups for p in g):
-            pt = self._pinyin_view(rowid, entry, with_title=False)
-            for plan in (p for g in term_groups for p in g if p.pinyin):
-                if pt is not None:
-                    pinyin_spans.extend(find_pinyin(plan.folded, pt))
-            for start, _ in pinyin_spans[:1]:
-                line_groups[_line_of(line_starts, start)] = {0}
-        best_index = 0
-        if line_groups:
-            best_index = min(line_groups,
-                             key=lambda ln: (-len(line_groups[ln]), ln not in boundary_lines, ln))
-            score += 12.0 * (len(line_groups[best_index]) - 1)
-            if best_index in boundary_lines:
-                score += 4.0
-        start = line_starts[best_index]
-        end = body_f.find("\n", start)
-        end = len(body_f) if end < 0 else end
-        lines_match_file = entry.end_line - entry.line == len(line_starts) - 1
-        match_line = entry.line + best_index if lines_match_file else entry.line
-        if line_groups:
-            snippet, spans = _snippet(entry.text[start:end], body_f[start:end], needles,
-                                      [(s - start, e - start) for s, e in pinyin_spans])
-        else:
-            snippet, spans = _leading_line(entry), []
-        return SearchHit(entry=entry, score=score, match_line=match_line,
-                         title_spans=merge_spans(title_spans), snippet=snippet,
-                         snippet_spans=spans)
-
-
-def plain_hit(entry: Entry) -> SearchHit:
-    """A hit for an entry shown without a query (recent entries)."""
-    return SearchHit(entry=entry, score=0.0, match_line=entry.line, snippet=_leading_line(entry))
-
 
 def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) -> PreparedSource:
     """Everything the store indexes for one parsed source (runs in worker processes)."""
@@ -954,78 +618,3 @@ def _short_token_query(folded: str) -> str | None:
     if len(folded) == 1 and folded.isascii():
         return None  # every word starting with one letter: cheaper to read titles
     return phrase(folded) + "*"
-
-
-def _line_of(line_starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(line_starts)
-    while lo + 1 < hi:
-        mid = (lo + hi) // 2
-        if line_starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid
-    return lo
-
-
-def _leading_line(entry: Entry) -> str:
-    """The first informative line of an entry: not its title, a heading or a label."""
-    for line in entry.text.split("\n"):
-        stripped = line.strip()
-        if stripped and stripped != entry.title.strip() and not _LABEL_LINE.match(line):
-            return stripped[:SNIPPET_WIDTH]
-    return ""
-
-
-def find_all(text: str, needle: str, limit: int = 0) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    if not needle:
-        return spans
-    pos = text.find(needle)
-    while pos >= 0 and (not limit or len(spans) < limit):
-        spans.append((pos, pos + len(needle)))
-        pos = text.find(needle, pos + len(needle))
-    return spans
-
-
-def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _snippet(
-    line: str,
-    folded: str,
-    needles: list[list[str]],
-    extra: list[tuple[int, int]] = (),  # type: ignore[assignment]
-) -> tuple[str, list[tuple[int, int]]]:
-    """A one-line window of `line` around its first match, with match spans in it."""
-    spans: list[tuple[int, int]] = list(extra)
-    for alts in needles:
-        for alt in alts:
-            spans.extend(find_all(folded, alt))
-    spans = merge_spans([s for s in spans if 0 <= s[0] < len(line)])
-    start = 0
-    if len(line) > SNIPPET_WIDTH:
-        first = spans[0][0] if spans else 0
-        start = max(0, min(first - SNIPPET_WIDTH // 4, len(line) - SNIPPET_WIDTH))
-    window = line[start : start + SNIPPET_WIDTH]
-    lead = len(window) - len(window.lstrip())
-    text = window.strip()
-    shifted = []
-    for s, e in spans:
-        s2, e2 = s - start - lead, e - start - lead
-        if e2 <= 0 or s2 >= len(text):
-            continue
-        shifted.append((max(0, s2), min(len(text), e2)))
-    if start > 0:
-        text = "…" + text
-        shifted = [(s + 1, e + 1) for s, e in shifted]
-    if start + SNIPPET_WIDTH < len(line):
-        text += "…"
-    return text, shifted
-

@@ -1,0 +1,201 @@
+"""Widening a term that finds (almost) nothing: typos, pinyin, title abbreviations, CJK n-grams.
+
+Only terms that match little by themselves are widened, so the alternatives fill
+in below direct hits. What they read is kept between keystrokes: while a term
+only grows, the last answer, filtered, is the new one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.core.entry import Entry
+from tui.core.sqlfilters import like_escape
+from tui.core.store import IndexStore
+from tui.core.term_plan import TermPlan, phrase
+from tui.core.textfold import (
+    PinyinText,
+    find_pinyin,
+    has_han,
+    pinyin_term_ok,
+    pinyin_text,
+)
+from tui.core.typos import Vocabulary
+
+EXPANSION_THRESHOLD = 30
+EXPANSION_ROWS = 2000
+PINYIN_CHECK_ROWS = 30
+PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
+PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
+PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
+PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
+
+
+@dataclass(slots=True)
+class _GrownRows:
+    """The last expansion lookup of one kind; while the needle only grows, its rows
+    hold every answer, so the next keystroke filters them instead of asking SQLite."""
+
+    needle: str
+    generation: int
+    rows: list[tuple[int, str]]
+    complete: bool
+
+
+def _in_order(needle: str, text: str) -> bool:
+    """Whether the characters of `needle` appear in `text` in order (LIKE '%a%b%')."""
+    at = 0
+    for ch in needle:
+        at = text.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+class Widener:
+    """Alternatives for scarce terms; mixed into `SearchEngine`."""
+
+    store: IndexStore
+    _vocabulary: tuple[int, Vocabulary] | None
+    _grown: dict[str, _GrownRows]
+    _pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None]
+    _frequencies: dict[tuple[int, str, int], int]
+
+    def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
+        """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms.
+
+        Only terms that match (almost) nothing by themselves are widened: a
+        query whose terms all exist but rarely meet is answered by partial
+        matches instead, which costs far less.
+        """
+        changed = False
+        for group in term_groups:
+            for plan in group:
+                if plan.term.mode != "fuzzy" or plan.term.case_sensitive or not plan.long:
+                    continue
+                if strict_total == 0 or len(term_groups) == 1:
+                    direct = self.store.query(
+                        "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
+                        [phrase(plan.folded), EXPANSION_THRESHOLD],
+                    )[0][0]
+                else:
+                    direct = EXPANSION_THRESHOLD
+                if direct < EXPANSION_THRESHOLD:
+                    changed |= self._widen(plan, direct)
+        return changed
+
+    def _widen(self, plan: TermPlan, direct: int) -> bool:
+        needle = plan.folded
+        before = (len(plan.variants), len(plan.extra_rowids))
+        if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
+            plan.variants.extend(w for w, _ in self._vocab().near(needle))
+        if pinyin_term_ok(needle):
+            rows = self._grown_rows(
+                "pinyin", needle, lambda py: needle in py,
+                "SELECT rowid, py FROM pinyin WHERE pinyin MATCH ?", phrase(needle),
+                PINYIN_ROWS,
+            )
+            # Initials are one letter a character, so a hit there is aligned already;
+            # a hit in the full spelling may start mid-syllable and is checked.
+            unsure = []
+            for rowid, py in rows:
+                if needle in py.partition("|")[2]:
+                    plan.extra_rowids.add(rowid)
+                else:
+                    unsure.append(rowid)
+            found = self.store.entries(unsure[:PINYIN_CHECK_ROWS])
+            for rowid, entry in found.items():
+                pt = self._pinyin_view(rowid, entry, with_title=True)
+                if pt is not None and find_pinyin(needle, pt):
+                    plan.extra_rowids.add(rowid)
+            plan.pinyin = bool(plan.extra_rowids)
+        spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
+        if direct > 0 or len(plan.variants) > before[0] or spelled:
+            # Found as typed, as a typo of a real word, or as spelled-out pinyin:
+            # no need to guess abbreviations.
+            return (len(plan.variants), len(plan.extra_rowids)) != before
+        pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
+        rows = self._grown_rows(
+            "title", needle, lambda title: _in_order(needle, title),
+            # The covering title index is a third of the table: a faster scan.
+            "SELECT rowid, title_f FROM entries INDEXED BY entries_title "
+            "WHERE title_f LIKE ? ESCAPE '\\'", pattern,
+        )
+        widest = max(3 * len(needle), len(needle) + 12)
+        subsequence = re.compile("".join(f"{re.escape(ch)}.*?" for ch in needle[:-1])
+                                 + re.escape(needle[-1]), re.S)
+        for rowid, title in rows:
+            m = subsequence.search(title)
+            if m and m.end() - m.start() <= widest:
+                plan.extra_rowids.add(rowid)
+        if has_han(needle) and len(needle) >= 4:
+            grams = {needle[i : i + 3] for i in range(len(needle) - 2)}
+            rows = self.store.query(
+                f"SELECT rowid, body FROM fts WHERE fts MATCH ? LIMIT {EXPANSION_ROWS}",
+                [" OR ".join(phrase(g) for g in grams)],
+            )
+            for rowid, body in rows:
+                if sum(g in body for g in grams) / len(grams) >= 0.5:
+                    plan.extra_rowids.add(rowid)
+                    plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
+        return (len(plan.variants), len(plan.extra_rowids)) != before
+
+    def _grown_rows(
+        self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str,
+        cap: int = EXPANSION_ROWS,
+    ) -> list[tuple[int, str]]:
+        """`sql` (rowid, text) rows for `needle`, narrowed from the last keystroke's when it can.
+
+        `keep(text)` must mean exactly what `sql` matches, so a complete earlier
+        answer for a prefix of `needle`, filtered, is the answer.
+        """
+        generation = self.store.generation
+        prior = self._grown.get(kind)
+        if (prior is not None and prior.complete and prior.generation == generation
+                and needle.startswith(prior.needle)):
+            rows = [(rowid, text) for rowid, text in prior.rows if keep(text)]
+        else:
+            rows = [(r, t) for r, t in self.store.query(f"{sql} LIMIT {cap}", [param])]
+        self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < cap)
+        return rows
+
+    def _entries_with(self, needle: str, cap: int) -> int:
+        """How many entries hold `needle` (up to `cap`); kept while the index is unchanged,
+        since the same words are counted again at every keystroke of a long query."""
+        key = (self.store.generation, needle, cap)
+        if key not in self._frequencies:
+            if len(self._frequencies) > 1000:
+                self._frequencies.clear()
+            self._frequencies[key] = self.store.query(
+                f"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {cap})",
+                [phrase(needle)],
+            )[0][0]
+        return self._frequencies[key]
+
+    def _pinyin_view(self, rowid: int, entry: Entry, *, with_title: bool) -> PinyinText | None:
+        """The pinyin of what the pinyin index holds for an entry, kept for later keystrokes.
+
+        With the title: the indexed text (title, then the start of the body), for
+        checking a hit. Without: the start of the body alone, whose offsets are
+        the body's, for highlighting.
+        """
+        key = (rowid, with_title)
+        if key in self._pinyin_views:
+            self._pinyin_views.move_to_end(key)
+            return self._pinyin_views[key]
+        scope = entry.text[:PINYIN_SCOPE]
+        view = pinyin_text(f"{entry.title}\n{scope}" if with_title else scope)
+        self._pinyin_views[key] = view
+        if len(self._pinyin_views) > PINYIN_VIEWS:
+            self._pinyin_views.popitem(last=False)
+        return view
+
+    def _vocab(self) -> Vocabulary:
+        generation = self.store.generation
+        if self._vocabulary is None or self._vocabulary[0] != generation:
+            self._vocabulary = (generation, Vocabulary(self.store.vocabulary()))
+        return self._vocabulary[1]
