@@ -48,6 +48,7 @@ __all__ = [
 
 SORT_ORDERS = ("score", "date", "likes", "path")
 TITLE_CANDIDATES = 200  # best title hits checked against a broad multi-term query
+TITLE_HITS = 5000  # title hits of a broad one-term query that are ordered for the top rows
 FILTER_SET_MAX = 20_000  # entries of field filters gathered into a set; above, checked per row
 BROAD_MATCHES = 500  # above this, ranking every match costs too much per keystroke
 COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost a scan
@@ -299,12 +300,19 @@ class SearchEngine(Widener, Presenter):
         sort: str,
     ) -> tuple[list[tuple[int, float]], int]:
         """(rowid, rank) of entries matching every group, best first, and their count."""
-        match, where, params, check = self._conditions(term_groups, other_groups, has_long)
+        lone = _lone_short_term(term_groups, other_groups)
+        if lone is not None:
+            # One 1–2 letter word and nothing else: stream its token list, which stops
+            # at the first rows needed, instead of gathering every entry it is in.
+            match, where, params, check = None, ["tokens MATCH ?"], [lone], False
+            source = "tokens CROSS JOIN entries e ON e.rowid = tokens.rowid"
+        else:
+            match, where, params, check = self._conditions(term_groups, other_groups, has_long)
+            # CROSS JOIN keeps FTS as the outer loop: driven from an `entries` index
+            # instead, SQLite runs the MATCH once per row (7 s, not 20 ms, at 100k).
+            source = "fts CROSS JOIN entries e ON e.rowid = fts.rowid" if match else "entries e"
         if match is not None:
             where = [w.replace(_ROWID_SET, _FTS_ROWID_SET) for w in where]
-        # CROSS JOIN keeps FTS as the outer loop: driven from an `entries` index instead,
-        # SQLite runs the MATCH once per row (7 s instead of 20 ms on 100k entries).
-        source = "fts CROSS JOIN entries e ON e.rowid = fts.rowid" if match else "entries e"
         sets = {m.group(1): i for i, w in enumerate(where) if (m := _ROWID_SET_ONLY.match(w))}
         if match is None and sets:
             # Walk the smallest rowid set and probe the others: driven from `entries`,
@@ -373,14 +381,15 @@ class SearchEngine(Widener, Presenter):
             # every body costs nothing here (a column filter on `fts` reads them all).
             alternatives = " OR ".join(re.findall(r'"(?:[^"]|"")*"', match))
             title_params = [alternatives if p is match else p for p in params]
-            title_clause = clause.replace(" WHERE fts MATCH ?", " WHERE titles MATCH ?", 1)
-            title_clause = title_clause.replace(_FTS_ROWID_SET, _ROWID_SET)
+            others = clause.replace(" WHERE fts MATCH ?", "", 1).replace(_FTS_ROWID_SET, _ROWID_SET)
             # Ordered as `_titled_among` orders: titles starting with the term, then
-            # the shortest (bm25 would first count the term's entries: a full pass).
+            # the shortest (bm25 would first count the term's entries: a full pass),
+            # among the first TITLE_HITS title hits (a 3-letter term has tens of
+            # thousands in a million entries).
             first_term = term_groups[0][0].folded
             titled = self.store.query(
-                "SELECT e.rowid, 0 "
-                f"FROM titles CROSS JOIN entries e ON e.rowid = titles.rowid{title_clause} "
+                "SELECT e.rowid, 0 FROM (SELECT rowid AS hit FROM titles WHERE titles MATCH ? "
+                f"LIMIT {TITLE_HITS}) t CROSS JOIN entries e ON e.rowid = t.hit WHERE 1{others} "
                 "ORDER BY e.title_f NOT LIKE ? ESCAPE '\\', length(e.title_f), e.path, e.line "
                 "LIMIT ?",
                 [*title_params, f"{like_escape(first_term)}%", keep],
@@ -454,12 +463,14 @@ class SearchEngine(Widener, Presenter):
         self, rowids: list[int], term_groups: list[list[TermPlan]], keep: int
     ) -> list[tuple[int, float]]:
         """Of these matches (every match of the query), those with a term in the title:
-        shortest titles first, then those starting with the first term."""
+        titles starting with the first term first, then the shortest."""
         needles = [n for g in term_groups for p in g for n in (p.folded, *p.variants)]
         likes = " OR ".join("e.title_f LIKE ? ESCAPE '\\'" for _ in needles)
         rows = self.store.query(
-            f"SELECT e.rowid, 0 FROM entries e WHERE e.rowid IN (SELECT value FROM json_each(?)) "
-            f"AND ({likes}) ORDER BY e.title_f NOT LIKE ? ESCAPE '\\', length(e.title_f), "
+            # The list drives (CROSS JOIN): left to itself, SQLite may walk an index of
+            # `entries` instead and test every row against the list.
+            "SELECT e.rowid, 0 FROM json_each(?) j CROSS JOIN entries e ON e.rowid = j.value "
+            f"WHERE ({likes}) ORDER BY e.title_f NOT LIKE ? ESCAPE '\\', length(e.title_f), "
             "e.path, e.line LIMIT ?",
             [json.dumps(rowids), *(f"%{like_escape(n)}%" for n in needles),
              f"{like_escape(needles[0])}%", keep],
@@ -494,8 +505,8 @@ class SearchEngine(Widener, Presenter):
         others = clause.replace(" WHERE fts MATCH ?", "", 1).replace(_FTS_ROWID_SET, _ROWID_SET)
         rest = [p for p in params if p is not match]
         allowed = dict(self.store.query(
-            f"SELECT e.rowid, e.path_lower FROM entries e "
-            f"WHERE e.rowid IN (SELECT value FROM json_each(?)){others}",
+            "SELECT e.rowid, e.path_lower FROM json_each(?) j "
+            f"CROSS JOIN entries e ON e.rowid = j.value WHERE 1{others}",
             [json.dumps([r for r, _ in candidates]), *rest],
         ))
         texts = self.store.folded(list(allowed))
@@ -607,6 +618,18 @@ def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) ->
         pinyin.append(f"{pt.full}|{pt.initials}" if pt is not None else "")
     words = sorted(set().union(*(words_of(b) for b in bodies))) if bodies else []
     return PreparedSource(signature, entries, titles, bodies, pinyin, words, warnings)
+
+
+def _lone_short_term(
+    term_groups: list[list[TermPlan]], other_groups: list[list[Term | FieldFilter]]
+) -> str | None:
+    """The `tokens` MATCH of a query that is one 1–2 character word alone, else None."""
+    if other_groups or len(term_groups) != 1 or len(term_groups[0]) != 1:
+        return None
+    plan = term_groups[0][0]
+    if plan.long or plan.variants or plan.extra_rowids or plan.needs_check:
+        return None
+    return _short_token_query(plan.folded)
 
 
 def _short_token_query(folded: str) -> str | None:
