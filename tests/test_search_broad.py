@@ -112,3 +112,28 @@ def test_capped_broad_queries_with_filters_and_short_terms() -> None:
             assert result.hits[0].entry.id == first, query
         kind = "tweet" if "kind:tweet" in query else "section" if "kind:section" in query else None
         assert all(kind is None or h.entry.kind == kind for h in result.hits), query
+
+
+def test_a_few_matches_are_ranked_as_fts5_bm25_ranks_them() -> None:
+    """Under BROAD_MATCHES the engine scores matches itself; a rare word must weigh
+    more than a common one, as in FTS5's bm25 (the order fzf users get from rg)."""
+    common = [
+        Entry(id=f"c{i}", kind="section", title=f"Entry {i:03}", path=f"c/{i}.md", line=1,
+              end_line=1, text=f"a plain paragraph with the word lantern, number {i:03}")
+        for i in range(120)
+    ]
+    pair = [
+        Entry(id="rare_heavy", kind="section", title="Entry 900", path="p/1.md", line=1,
+              end_line=1, text="quokka quokka and a lantern: filler filler filler words"),
+        Entry(id="common_heavy", kind="section", title="Entry 901", path="p/2.md", line=1,
+              end_line=1, text="lantern lantern lantern, one quokka: filler words here"),
+    ]
+    engine = SearchEngine.from_entries(common + pair)
+    query = "quokka lantern"
+    ranked = [h.entry.id for h in engine.search(query, limit=20).hits]
+    fts5 = engine.store.query(
+        "SELECT e.eid FROM fts JOIN entries e ON e.rowid = fts.rowid "
+        "WHERE fts MATCH ? ORDER BY bm25(fts, 10.0, 1.0, 0.3)", ['"quokka" AND "lantern"']
+    )
+    assert [i for (i,) in fts5] == ["rare_heavy", "common_heavy"]
+    assert ranked == ["rare_heavy", "common_heavy"]

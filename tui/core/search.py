@@ -17,7 +17,10 @@ Terms of one or two characters cannot use the trigram index: they use the word
 from __future__ import annotations
 
 import json
+import math
 import re
+import sqlite3
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,7 +61,7 @@ PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner t
 BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
 BM25_WEIGHTS = (10.0, 1.0, 0.3)  # title, text, path: as in BM25
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
-BM25_SCALE = 4.0  # a typical term rarity, so scores sit where FTS5's would
+IDF_COUNT_CAP = 2000  # a term in more entries than this counts as this common
 # Conditions that are a set of rowids; checked on the FTS side they spare a join per hit.
 _ROWID_SET = "e.rowid IN (SELECT id FROM "
 _FTS_ROWID_SET = "+fts.rowid IN (SELECT id FROM "  # `+`: never an FTS rowid lookup
@@ -109,6 +112,11 @@ def _term_in_text(term: Term, title: str, text: str, path: str) -> bool:
     return needle in lines
 
 
+def _typing_letter(plan: TermPlan) -> bool:
+    """A single fuzzy letter: most likely the start of a word still being typed."""
+    return len(plan.folded) == 1 and plan.term.mode == "fuzzy" and not is_han(plan.folded)
+
+
 class SearchEngine(Widener, Presenter):
     """Ranks the entries of one `IndexStore`."""
 
@@ -122,6 +130,7 @@ class SearchEngine(Widener, Presenter):
         self._frequencies: dict[tuple[int, str, int], int] = {}
         # Rowids are never reused, so an entry's pinyin view never goes stale.
         self._pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None] = OrderedDict()
+        self._pinyin_views_lock = threading.Lock()
 
     @classmethod
     def from_entries(cls, entries: Sequence[Entry]) -> SearchEngine:
@@ -149,6 +158,26 @@ class SearchEngine(Widener, Presenter):
         boost: Mapping[str, float] | None = None,
     ) -> SearchResult:
         """Run `query`; `limit` 0 means every match; `boost` (frecency) breaks ties."""
+        try:
+            with self.store.holding_rowid_tables():
+                return self._search(query, limit=limit, sort=sort, boost=boost)
+        except sqlite3.OperationalError as error:
+            # A temp rowid table this search was given went missing (it should not:
+            # searches hold theirs): start over once with fresh ones.
+            if "no such table: temp.rowids" not in str(error):
+                raise
+            self.store.forget_rowid_tables()
+        with self.store.holding_rowid_tables():
+            return self._search(query, limit=limit, sort=sort, boost=boost)
+
+    def _search(
+        self,
+        query: str | Query,
+        *,
+        limit: int,
+        sort: str,
+        boost: Mapping[str, float] | None,
+    ) -> SearchResult:
         self._boost = boost or {}
         parsed = parse_query(query) if isinstance(query, str) else query
         total_entries = self.store.count()
@@ -161,10 +190,11 @@ class SearchEngine(Widener, Presenter):
             elif group:
                 other_groups.append(group)
         term_groups = [g for g in term_groups if g]
-        if other_groups or any(len(p.folded) > 1 for g in term_groups for p in g):
+        if other_groups or any(not _typing_letter(p) for g in term_groups for p in g):
             # A lone letter next to real terms or filters is a word still being typed;
             # it would match almost every entry, so it waits for its second letter.
-            term_groups = [g for g in term_groups if any(len(p.folded) > 1 for p in g)]
+            # A quoted or anchored letter (`'x`, `^x`) or a Han character is meant.
+            term_groups = [g for g in term_groups if not all(map(_typing_letter, g))]
         has_long = any(p.long for g in term_groups for p in g)
 
         rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
@@ -421,12 +451,13 @@ class SearchEngine(Widener, Presenter):
         """The matches ranked by bm25 as FTS5 would (same column weights), computed here.
 
         FTS5's bm25() first counts the entries holding each phrase, a second pass
-        over every phrase's list, which doubles the cost of a query on common
-        words. Every entry here holds every term, so term rarity would only
-        weigh one term against another; it is left out (all terms count alike).
+        over every phrase's whole list, which doubles the cost of a query on common
+        words. Here the count stops at IDF_COUNT_CAP (and is kept for the next
+        keystrokes): past that a term is common, and how common barely matters.
         """
         needles = [n for g in term_groups if all(p.long and not p.extra_rowids for p in g)
                    for p in g for n in (p.folded, *p.variants)]
+        weights = self._idf(needles)
         texts = self.store.folded(rowids)
         places = {row[0]: row[1:] for row in self.store.query(
             "SELECT rowid, path_lower, path, line FROM entries "
@@ -444,10 +475,19 @@ class SearchEngine(Widener, Presenter):
                 for needle in needles:
                     tf = text.count(needle)
                     if tf:
-                        score += weight * tf * (BM25_K1 + 1) / (tf + norm)
-            ranked.append((-score * BM25_SCALE, path, line, rowid))
+                        score += weights[needle] * weight * tf * (BM25_K1 + 1) / (tf + norm)
+            ranked.append((-score, path, line, rowid))
         ranked.sort()
         return [(rowid, rank) for rank, _, _, rowid in ranked]
+
+    def _idf(self, needles: list[str]) -> dict[str, float]:
+        """FTS5's term rarity weight for each needle, from a count capped at IDF_COUNT_CAP."""
+        total = self.store.count()
+        weights = {}
+        for needle in dict.fromkeys(needles):
+            holding = self._entries_with(needle, IDF_COUNT_CAP)
+            weights[needle] = max(1e-6, math.log((total - holding + 0.5) / (holding + 0.5)))
+        return weights
 
     def _column_averages(self) -> tuple[float, float, float]:
         """Average title, text and path lengths (a sample: they only normalise)."""

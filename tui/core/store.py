@@ -20,7 +20,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from tui.core.textfold import HAN_CLASS
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
 STORE_VERSION = "6"
 ENTRY_CACHE_SIZE = 20_000
-ROWID_TABLES = 6  # temp rowid sets kept (each up to a few MB at 1M entries)
+ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB at 1M entries)
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
 
 _SCHEMA = (
@@ -182,6 +182,8 @@ class IndexStore:
         self._rowid_serial = 0
         self._rowid_sizes: dict[str, int] = {}
         self._too_large: set[tuple[int, str, tuple[Any, ...]]] = set()
+        self._pins: Counter[str] = Counter()  # rowid table → searches still using it
+        self._search_local = threading.local()
         self._warnings: tuple[int, list[str]] | None = None
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
@@ -401,6 +403,7 @@ class IndexStore:
             name = self._rowid_tables.get(key)
             if name is not None:
                 self._rowid_tables.move_to_end(key)
+                self._pin(name)
                 return name
             if key in self._too_large:
                 return None
@@ -420,11 +423,64 @@ class IndexStore:
             self._rowid_sizes[name] = size
             self.reader.commit()  # never hold a read snapshot of the index open
             self._rowid_tables[key] = name
-            while len(self._rowid_tables) > ROWID_TABLES:
-                _, old = self._rowid_tables.popitem(last=False)
-                self.reader.execute(f"DROP TABLE IF EXISTS {old}")
-                self._rowid_sizes.pop(old, None)
+            self._pin(name)
+            self._trim_rowid_tables()
             return name
+
+    @contextlib.contextmanager
+    def holding_rowid_tables(self) -> Iterator[None]:
+        """Keep every rowid table made or reused inside the block until it ends.
+
+        One search can use more tables than are kept between searches (seven
+        short words), and a search on another thread (the next keystroke, or one
+        after the index changed) makes its own: neither may drop a table this
+        search will still read. Nested blocks share the outermost one's hold.
+        """
+        if getattr(self._search_local, "held", None) is not None:
+            yield
+            return
+        held: list[str] = []
+        self._search_local.held = held
+        try:
+            yield
+        finally:
+            self._search_local.held = None
+            with self.read_lock:
+                for name in held:
+                    self._pins[name] -= 1
+                    if self._pins[name] <= 0:
+                        del self._pins[name]
+                self._trim_rowid_tables()
+
+    def _pin(self, name: str) -> None:
+        held = getattr(self._search_local, "held", None)
+        if held is not None and name not in held:
+            held.append(name)
+            self._pins[name] += 1
+
+    def _trim_rowid_tables(self) -> None:
+        """Drop the least recently used tables no running search holds."""
+        excess = len(self._rowid_tables) - ROWID_TABLES
+        for key, name in list(self._rowid_tables.items()):
+            if excess <= 0:
+                break
+            if self._pins[name] > 0:
+                continue
+            del self._rowid_tables[key]
+            self._pins.pop(name, None)
+            self._rowid_sizes.pop(name, None)
+            self.reader.execute(f"DROP TABLE IF EXISTS {name}")
+            excess -= 1
+
+    def forget_rowid_tables(self) -> None:
+        """Forget every rowid table (after one went missing: rebuilt on next use)."""
+        with self.read_lock:
+            for name in self._rowid_tables.values():
+                with contextlib.suppress(sqlite3.Error):
+                    self.reader.execute(f"DROP TABLE IF EXISTS {name}")
+            self._rowid_tables.clear()
+            self._rowid_sizes.clear()
+            self._too_large.clear()
 
     def rowid_table_size(self, name: str) -> int:
         """Rows in a table made by `rowid_table` (a large number if it is gone)."""

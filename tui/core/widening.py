@@ -8,6 +8,7 @@ only grows, the last answer, filtered, is the new one.
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ class Widener:
     _vocabulary: tuple[int, Vocabulary] | None
     _grown: dict[str, _GrownRows]
     _pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None]
+    _pinyin_views_lock: threading.Lock
     _frequencies: dict[tuple[int, str, int], int]
 
     def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
@@ -167,14 +169,16 @@ class Widener:
         """How many entries hold `needle` (up to `cap`); kept while the index is unchanged,
         since the same words are counted again at every keystroke of a long query."""
         key = (self.store.generation, needle, cap)
-        if key not in self._frequencies:
-            if len(self._frequencies) > 1000:
-                self._frequencies.clear()
-            self._frequencies[key] = self.store.query(
+        count = self._frequencies.get(key)
+        if count is None:
+            count = self.store.query(
                 f"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {cap})",
                 [phrase(needle)],
             )[0][0]
-        return self._frequencies[key]
+            if len(self._frequencies) > 1000:
+                self._frequencies.clear()
+            self._frequencies[key] = count
+        return count
 
     def _pinyin_view(self, rowid: int, entry: Entry, *, with_title: bool) -> PinyinText | None:
         """The pinyin of what the pinyin index holds for an entry, kept for later keystrokes.
@@ -184,14 +188,18 @@ class Widener:
         the body's, for highlighting.
         """
         key = (rowid, with_title)
-        if key in self._pinyin_views:
-            self._pinyin_views.move_to_end(key)
-            return self._pinyin_views[key]
+        # The next keystroke's search may run on another thread while this one ends:
+        # the lookup, the reorder and the eviction happen together or not at all.
+        with self._pinyin_views_lock:
+            if key in self._pinyin_views:
+                self._pinyin_views.move_to_end(key)
+                return self._pinyin_views[key]
         scope = entry.text[:PINYIN_SCOPE]
         view = pinyin_text(f"{entry.title}\n{scope}" if with_title else scope)
-        self._pinyin_views[key] = view
-        if len(self._pinyin_views) > PINYIN_VIEWS:
-            self._pinyin_views.popitem(last=False)
+        with self._pinyin_views_lock:
+            self._pinyin_views[key] = view
+            while len(self._pinyin_views) > PINYIN_VIEWS:
+                self._pinyin_views.popitem(last=False)
         return view
 
     def _vocab(self) -> Vocabulary:
