@@ -198,3 +198,20 @@ def test_a_quoted_or_anchored_letter_or_a_han_character_applies_at_once() -> Non
     assert _ids(engine, "'x @bob") == ["xray"]
     assert _ids(engine, "^x @bob") == ["xray"]
     assert sorted(_ids(engine, "x @bob")) == ["plain", "xray"]  # still being typed
+
+
+def test_pinyin_finds_chinese_after_a_long_english_text() -> None:
+    """A digest tweet puts its translation after the English: thousands of characters in."""
+    english = "A long thread about shipping software in the open, and why it matters. " * 40
+    engine = SearchEngine.from_entries([
+        Entry(id="late", kind="tweet", title="Shipping in the open", path="t.md", line=1,
+              end_line=9, text=f"{english}\n\n我们把这个项目开源了，欢迎贡献。"),
+        Entry(id="other", kind="tweet", title="Unrelated", path="t.md", line=10,
+              end_line=12, text="今天天气很好"),
+    ])
+    assert len(english) > 2000
+    result = engine.search("kaiyuan")
+    assert [h.entry.id for h in result.hits] == ["late"]
+    hit = result.hits[0]
+    assert [hit.snippet[a:b] for a, b in hit.snippet_spans] == ["开源"]
+    assert _ids(engine, "kyl") == ["late"]  # initials of 开源了

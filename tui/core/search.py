@@ -131,6 +131,7 @@ class SearchEngine(Widener, Presenter):
         # Rowids are never reused, so an entry's pinyin view never goes stale.
         self._pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None] = OrderedDict()
         self._pinyin_views_lock = threading.Lock()
+        self._pinyin_view_chars = 0
 
     @classmethod
     def from_entries(cls, entries: Sequence[Entry]) -> SearchEngine:

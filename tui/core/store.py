@@ -29,7 +29,7 @@ from tui.core.entry import Entry
 from tui.core.textfold import HAN_CLASS
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "6"
+STORE_VERSION = "7"
 ENTRY_CACHE_SIZE = 20_000
 ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB at 1M entries)
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")

@@ -32,7 +32,11 @@ PINYIN_CHECK_ROWS = 30
 PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
-PINYIN_SCOPE = 500  # characters of text (after the title) that pinyin can find
+# Characters of text (after the title) that pinyin can find. Only Han characters are
+# indexed, so the cost is the Han text's; a digest's tweet puts its Chinese after the
+# English, thousands of characters in.
+PINYIN_SCOPE = 10_000
+PINYIN_VIEW_CHARS = 2_000_000  # Han characters of all kept views together (memory)
 
 
 @dataclass(slots=True)
@@ -65,6 +69,7 @@ class Widener:
     _grown: dict[str, _GrownRows]
     _pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None]
     _pinyin_views_lock: threading.Lock
+    _pinyin_view_chars: int
     _frequencies: dict[tuple[int, str, int], int]
 
     def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
@@ -197,9 +202,13 @@ class Widener:
         scope = entry.text[:PINYIN_SCOPE]
         view = pinyin_text(f"{entry.title}\n{scope}" if with_title else scope)
         with self._pinyin_views_lock:
-            self._pinyin_views[key] = view
-            while len(self._pinyin_views) > PINYIN_VIEWS:
-                self._pinyin_views.popitem(last=False)
+            if key not in self._pinyin_views:
+                self._pinyin_views[key] = view
+                self._pinyin_view_chars += _size(view)
+            while self._pinyin_views and (len(self._pinyin_views) > PINYIN_VIEWS
+                                          or self._pinyin_view_chars > PINYIN_VIEW_CHARS):
+                _, old = self._pinyin_views.popitem(last=False)
+                self._pinyin_view_chars -= _size(old)
         return view
 
     def _vocab(self) -> Vocabulary:
@@ -207,3 +216,7 @@ class Widener:
         if self._vocabulary is None or self._vocabulary[0] != generation:
             self._vocabulary = (generation, Vocabulary(self.store.vocabulary()))
         return self._vocabulary[1]
+
+
+def _size(view: PinyinText | None) -> int:
+    return 0 if view is None else len(view.joined)
