@@ -17,11 +17,9 @@ def test_find_a_tweet_preview_it_and_quit(terminal_for, example_notes: Path) -> 
     term = terminal_for(f"{_notesift()} {example_notes}")
     term.wait_for("INSERT")
     term.wait_for("watch:")
-    started = time.monotonic()
     term.send("kind:tweet likes:>1000")
     term.wait_for("♥", timeout=5)
     term.wait_for("https://x.com/", timeout=5)  # the preview shows the tweet's link
-    assert time.monotonic() - started < 5
     term.send("C-q")
     term.wait_for("EXIT=0")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -45,7 +44,6 @@ async def test_the_app_on_bad_input_answers_keys_and_lists_the_skipped_files(
     app = make_app(app_settings(root, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
-        start = time.monotonic()
         await type_text(pilot, app, "wombat")
         assert {h.entry.path for h in app.results.hits} >= {"good.md", "invalid.md",
                                                            "one-line.txt", "bad-yaml.md"}
@@ -55,7 +53,6 @@ async def test_the_app_on_bad_input_answers_keys_and_lists_the_skipped_files(
             await settle(pilot, app)
         shown = str(app.preview.body.render())
         assert "wombat" in shown and len(shown) < 20_000
-        assert time.monotonic() - start < 30  # generous: a hang, not a slow machine
         assert app.status_info.warnings >= skipped
         await pilot.press("escape", "j", "k", "G", "g", "g")
         await settle(pilot, app)
