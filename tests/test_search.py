@@ -182,22 +182,25 @@ def test_a_lone_letter_after_a_filter_waits_for_its_second_letter() -> None:
     assert _ids(ENGINE, "kind:tweet sh") == ["tw1"]  # "Shipping"
 
 
-def test_a_quoted_or_anchored_letter_or_a_han_character_applies_at_once() -> None:
+def test_a_quoted_letter_or_a_han_character_applies_at_once() -> None:
     engine = SearchEngine.from_entries([
-        Entry(id="cat", kind="section", title="猫 and dogs", path="a.md", line=1, end_line=2,
-              text="我的猫", tags=("pets",)),
+        Entry(id="cat", kind="section", title="Dogs and cats", path="a.md", line=1,
+              end_line=2, text="我的猫", tags=("pets",)),  # 猫 ends the run
         Entry(id="dog", kind="section", title="Dogs only", path="b.md", line=1, end_line=2,
               text="狗", tags=("pets",)),
-        Entry(id="xray", kind="tweet", title="x marks the spot", path="c.md", line=1,
-              end_line=2, text="x y z", meta={"author": "bob"}),
+        Entry(id="box", kind="tweet", title="A box of things", path="c.md", line=1,
+              end_line=2, text="kept in the attic", meta={"author": "bob"}),
         Entry(id="plain", kind="tweet", title="Plain words", path="c.md", line=3,
               end_line=4, text="nothing here", meta={"author": "bob"}),
     ])
     assert _ids(engine, "#pets 猫") == ["cat"]
     assert _ids(engine, "dogs 猫") == ["cat"]
-    assert _ids(engine, "'x @bob") == ["xray"]
-    assert _ids(engine, "^x @bob") == ["xray"]
-    assert sorted(_ids(engine, "x @bob")) == ["plain", "xray"]  # still being typed
+    assert _ids(engine, "猫") == ["cat"]
+    assert _ids(engine, "'x @bob") == ["box"]  # any x, not only a title starting with x
+    assert _ids(engine, "'x") == ["box"]
+    # Still being typed: an anchored or bare letter waits for the next one.
+    assert sorted(_ids(engine, "^x @bob")) == ["box", "plain"]
+    assert sorted(_ids(engine, "x @bob")) == ["box", "plain"]
 
 
 def test_pinyin_finds_chinese_after_a_long_english_text() -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tui.core.entry import Entry
 from tui.core.search import BROAD_MATCHES, COUNT_CAP, SearchEngine, prepare_source
 from tui.core.store import IndexStore
@@ -137,3 +139,23 @@ def test_a_few_matches_are_ranked_as_fts5_bm25_ranks_them() -> None:
     )
     assert [i for (i,) in fts5] == ["rare_heavy", "common_heavy"]
     assert ranked == ["rare_heavy", "common_heavy"]
+
+
+def test_a_term_in_most_entries_weighs_next_to_nothing_past_the_count_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counts stop at IDF_COUNT_CAP; a term far more common than that is estimated from
+    where its first matches lie, so its weight stays near FTS5's (next to nothing)."""
+    from tui.core import search
+
+    filler = [
+        Entry(id=f"f{i}", kind="section", title=f"Entry {i:03}", path=f"f/{i:03}.md", line=1,
+              end_line=1, text=f"a lantern stands here {'with a quokka' if i % 12 == 0 else ''}")
+        for i in range(400)
+    ]
+    exact = SearchEngine.from_entries(filler)._idf(["quokka", "lantern"])
+    monkeypatch.setattr(search, "IDF_COUNT_CAP", 20)
+    capped = SearchEngine.from_entries(filler)._idf(["quokka", "lantern"])
+    assert exact["lantern"] < 0.01 and capped["lantern"] < 0.01
+    assert capped["quokka"] == pytest.approx(exact["quokka"], rel=0.1)
+    assert capped["quokka"] > 2

@@ -7,7 +7,10 @@ search (the next keystroke, or one after the index changed) makes them.
 
 from __future__ import annotations
 
+import logging
 import threading
+
+import pytest
 
 from tui.core.entry import Entry
 from tui.core.search import SearchEngine
@@ -70,9 +73,16 @@ def test_tables_are_trimmed_once_the_search_ends() -> None:
     assert _ids(engine, " ".join(SHORT_WORDS[:7])) == {"e0"}
 
 
-def test_another_threads_search_midway_does_not_drop_this_searchs_tables() -> None:
+def test_another_threads_search_midway_does_not_drop_this_searchs_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     engine = _engine()
     store = engine.store
+
+    def no_second_chance() -> None:
+        raise AssertionError("a table this search held was dropped")
+
+    monkeypatch.setattr(store, "forget_rowid_tables", no_second_chance)
     real_query = store.query
     interrupted: list[bool] = []
 
@@ -94,7 +104,7 @@ def test_another_threads_search_midway_does_not_drop_this_searchs_tables() -> No
     assert found == {"e0"}
 
 
-def test_a_table_lost_anyway_is_rebuilt() -> None:
+def test_a_table_lost_anyway_is_rebuilt(caplog: pytest.LogCaptureFixture) -> None:
     engine = _engine()
     query = " ".join(SHORT_WORDS[:3])
     assert _ids(engine, query) == {"e0", "e2"}
@@ -103,4 +113,20 @@ def test_a_table_lost_anyway_is_rebuilt() -> None:
         "SELECT name FROM temp.sqlite_master WHERE type='table' AND name LIKE 'rowids_%'"
     ):
         engine.store.reader.execute(f"DROP TABLE temp.{name}")
-    assert _ids(engine, query) == {"e0", "e2"}
+    with caplog.at_level(logging.WARNING, logger="tui.core.search"):
+        assert _ids(engine, query) == {"e0", "e2"}
+    assert any("lost a temp table" in r.getMessage() for r in caplog.records)
+
+
+def test_forgetting_tables_spares_those_another_search_holds() -> None:
+    """One search's retry must not make a search running beside it fail."""
+    store = _engine().store
+    with store.holding_rowid_tables():
+        table = store.token_table('"ab"*')
+        other = threading.Thread(target=store.forget_rowid_tables)
+        other.start()
+        other.join()
+        assert store.query(f"SELECT count(*) FROM {table}")[0][0] == 3  # e0, e2, e10
+    # Once the search ends, the forgotten table is gone.
+    left = store.query("SELECT name FROM temp.sqlite_master WHERE type='table'")
+    assert table.removeprefix("temp.") not in {name for (name,) in left}

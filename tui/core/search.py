@@ -17,6 +17,7 @@ Terms of one or two characters cannot use the trigram index: they use the word
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import sqlite3
@@ -41,13 +42,16 @@ from tui.core.store import IndexStore, PreparedSource
 from tui.core.term_plan import TermPlan, phrase
 from tui.core.textfold import PinyinText, fold, fold_keep_case, has_han, is_han, pinyin_text
 from tui.core.typos import Vocabulary
-from tui.core.widening import EXPANSION_THRESHOLD, PINYIN_SCOPE, Widener, _GrownRows
+from tui.core.widening import EXPANSION_THRESHOLD, Widener, _GrownRows, pinyin_scope
 
 # Re-exported: the UI and the CLI import these from here.
 __all__ = [
     "COUNT_CAP", "SNIPPET_WIDTH", "SORT_ORDERS", "SearchEngine", "SearchHit", "SearchResult",
     "find_all", "merge_spans", "phrase", "plain_hit", "prepare_source",
 ]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # a library: the app decides where records go
 
 SORT_ORDERS = ("score", "date", "likes", "path")
 TITLE_CANDIDATES = 200  # best title hits checked against a broad multi-term query
@@ -61,7 +65,8 @@ PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner t
 BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
 BM25_WEIGHTS = (10.0, 1.0, 0.3)  # title, text, path: as in BM25
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
-IDF_COUNT_CAP = 2000  # a term in more entries than this counts as this common
+IDF_COUNT_CAP = 2000  # a term in more entries than this has its count estimated
+TYPICAL_IDF = 4.0  # the weight of a lone term, so scores sit where FTS5's would
 # Conditions that are a set of rowids; checked on the FTS side they spare a join per hit.
 _ROWID_SET = "e.rowid IN (SELECT id FROM "
 _FTS_ROWID_SET = "+fts.rowid IN (SELECT id FROM "  # `+`: never an FTS rowid lookup
@@ -113,8 +118,17 @@ def _term_in_text(term: Term, title: str, text: str, path: str) -> bool:
 
 
 def _typing_letter(plan: TermPlan) -> bool:
-    """A single fuzzy letter: most likely the start of a word still being typed."""
-    return len(plan.folded) == 1 and plan.term.mode == "fuzzy" and not is_han(plan.folded)
+    """A single letter, fuzzy or anchored: most likely a word still being typed.
+
+    A quoted letter (`'x`) is meant as typed; a Han character is a word itself.
+    """
+    return len(plan.folded) == 1 and plan.term.mode != "exact" and not is_han(plan.folded)
+
+
+def _contains_sql(text: str) -> tuple[str, list[object]]:
+    """'Title, text or path contains `text`', tested on each candidate row's FTS row."""
+    return ("EXISTS (SELECT 1 FROM fts f WHERE f.rowid = e.rowid AND "
+            "(instr(f.title, ?) OR instr(f.body, ?) OR instr(f.path, ?)))", [text] * 3)
 
 
 class SearchEngine(Widener, Presenter):
@@ -128,6 +142,7 @@ class SearchEngine(Widener, Presenter):
         self._grown: dict[str, _GrownRows] = {}
         self._average_lengths: tuple[float, float, float] | None = None
         self._frequencies: dict[tuple[int, str, int], int] = {}
+        self._estimates: dict[tuple[int, str, int], float] = {}
         # Rowids are never reused, so an entry's pinyin view never goes stale.
         self._pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None] = OrderedDict()
         self._pinyin_views_lock = threading.Lock()
@@ -167,6 +182,7 @@ class SearchEngine(Widener, Presenter):
             # searches hold theirs): start over once with fresh ones.
             if "no such table: temp.rowids" not in str(error):
                 raise
+            log.warning("search %r lost a temp table (%s); retrying once", query, error)
             self.store.forget_rowid_tables()
         with self.store.holding_rowid_tables():
             return self._search(query, limit=limit, sort=sort, boost=boost)
@@ -194,7 +210,7 @@ class SearchEngine(Widener, Presenter):
         if other_groups or any(not _typing_letter(p) for g in term_groups for p in g):
             # A lone letter next to real terms or filters is a word still being typed;
             # it would match almost every entry, so it waits for its second letter.
-            # A quoted or anchored letter (`'x`, `^x`) or a Han character is meant.
+            # A quoted letter (`'x`) or a Han character is meant.
             term_groups = [g for g in term_groups if not all(map(_typing_letter, g))]
         has_long = any(p.long for g in term_groups for p in g)
 
@@ -245,7 +261,11 @@ class SearchEngine(Widener, Presenter):
                 continue
             ors: list[str] = []
             for plan in group:
-                sql, more = self._term_sql(plan.folded, plan.variants, has_long)
+                if len(plan.folded) == 1 and plan.term.mode == "exact":
+                    # `'x`: any x at all (a capped scan stops at the first rows it needs).
+                    sql, more = _contains_sql(plan.folded)
+                else:
+                    sql, more = self._term_sql(plan.folded, plan.variants, has_long)
                 ors.append(sql)
                 params.extend(more)
                 if plan.extra_rowids:
@@ -482,13 +502,39 @@ class SearchEngine(Widener, Presenter):
         return [(rowid, rank) for rank, _, _, rowid in ranked]
 
     def _idf(self, needles: list[str]) -> dict[str, float]:
-        """FTS5's term rarity weight for each needle, from a count capped at IDF_COUNT_CAP."""
+        """FTS5's term rarity weight for each needle (one needle: a typical weight, since
+        a weight shared by every match cannot change their order)."""
+        distinct = list(dict.fromkeys(needles))
+        if len(distinct) < 2:
+            return dict.fromkeys(distinct, TYPICAL_IDF)
         total = self.store.count()
         weights = {}
-        for needle in dict.fromkeys(needles):
-            holding = self._entries_with(needle, IDF_COUNT_CAP)
+        for needle in distinct:
+            holding = self._entries_estimate(needle)
             weights[needle] = max(1e-6, math.log((total - holding + 0.5) / (holding + 0.5)))
         return weights
+
+    def _entries_estimate(self, needle: str) -> float:
+        """How many entries hold `needle`: counted up to IDF_COUNT_CAP, extrapolated above.
+
+        Matches come in rowid order, so the rowid of the last one read tells what
+        share of the index the first IDF_COUNT_CAP came from: one capped read, not
+        the pass over the term's whole list that an exact count costs.
+        """
+        key = (self.store.generation, needle, -IDF_COUNT_CAP)
+        estimate = self._estimates.get(key)
+        if estimate is None:
+            read, last = self.store.query(
+                "SELECT count(*), max(r) FROM (SELECT rowid AS r FROM fts WHERE fts MATCH ? "
+                f"LIMIT {IDF_COUNT_CAP})", [phrase(needle)],
+            )[0]
+            estimate = float(read)
+            if read >= IDF_COUNT_CAP and last:
+                estimate = max(estimate, read * self.store.highest_rowid() / last)
+            if len(self._estimates) > 1000:
+                self._estimates.clear()
+            self._estimates[key] = estimate
+        return estimate
 
     def _column_averages(self) -> tuple[float, float, float]:
         """Average title, text and path lengths (a sample: they only normalise)."""
@@ -654,7 +700,7 @@ def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) ->
     bodies = [fold(e.text).replace("\x00", "\ufffd") for e in entries]
     pinyin = []
     for e in entries:
-        scope = f"{e.title}\n{e.text[:PINYIN_SCOPE]}"
+        scope = f"{e.title}\n{pinyin_scope(e.text)}"
         pt = pinyin_text(scope) if has_han(scope) else None
         pinyin.append(f"{pt.full}|{pt.initials}" if pt is not None else "")
     words = sorted(set().union(*(words_of(b) for b in bodies))) if bodies else []

@@ -29,7 +29,7 @@ from tui.core.entry import Entry
 from tui.core.textfold import HAN_CLASS
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "7"
+STORE_VERSION = "8"
 ENTRY_CACHE_SIZE = 20_000
 ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB at 1M entries)
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
@@ -72,10 +72,13 @@ def token_text(folded: str) -> str:
     """Folded text with every Han run spelled as its bigrams, for the `tokens` table.
 
     unicode61 keeps a Han run as one token; as bigrams, a two-character word
-    (`开源`) becomes a token that can be found anywhere in the run.
+    (`开源`) becomes a token that can be found anywhere in the run. The run's
+    last character also stands alone, so a one-character prefix query (`猫*`)
+    finds every place the character is, the end of a run (`我的猫`) included.
     """
     return _HAN_RUN.sub(
-        lambda m: " " + " ".join(m[0][i : i + 2] for i in range(len(m[0]) - 1)) + " ", folded
+        lambda m: " " + " ".join(m[0][i : i + 2] for i in range(len(m[0]) - 1))
+        + f" {m[0][-1]} ", folded
     )
 
 
@@ -183,6 +186,7 @@ class IndexStore:
         self._rowid_sizes: dict[str, int] = {}
         self._too_large: set[tuple[int, str, tuple[Any, ...]]] = set()
         self._pins: Counter[str] = Counter()  # rowid table → searches still using it
+        self._orphans: set[str] = set()  # forgotten tables a search still holds
         self._search_local = threading.local()
         self._warnings: tuple[int, list[str]] | None = None
         self.db = self._connect()
@@ -450,7 +454,13 @@ class IndexStore:
                     self._pins[name] -= 1
                     if self._pins[name] <= 0:
                         del self._pins[name]
-                self._trim_rowid_tables()
+                # A store closed under a running search must not hide why it ended.
+                with contextlib.suppress(sqlite3.Error):
+                    for name in [n for n in self._orphans if self._pins[n] <= 0]:
+                        self._orphans.discard(name)
+                        self._rowid_sizes.pop(name, None)
+                        self.reader.execute(f"DROP TABLE IF EXISTS {name}")
+                    self._trim_rowid_tables()
 
     def _pin(self, name: str) -> None:
         held = getattr(self._search_local, "held", None)
@@ -473,13 +483,20 @@ class IndexStore:
             excess -= 1
 
     def forget_rowid_tables(self) -> None:
-        """Forget every rowid table (after one went missing: rebuilt on next use)."""
+        """Forget every rowid table (after one went missing): the next use builds anew.
+
+        A table another search still holds is only forgotten; it is dropped when
+        that search ends.
+        """
         with self.read_lock:
             for name in self._rowid_tables.values():
+                if self._pins[name] > 0:
+                    self._orphans.add(name)
+                    continue
+                self._rowid_sizes.pop(name, None)
                 with contextlib.suppress(sqlite3.Error):
                     self.reader.execute(f"DROP TABLE IF EXISTS {name}")
             self._rowid_tables.clear()
-            self._rowid_sizes.clear()
             self._too_large.clear()
 
     def rowid_table_size(self, name: str) -> int:
@@ -536,6 +553,12 @@ class IndexStore:
                 total = int(self.reader.execute("SELECT count(*) FROM entries").fetchone()[0])
                 self._count = (self.generation, total)
             return self._count[1]
+
+    def highest_rowid(self) -> int:
+        """The largest rowid in use (rowids only grow: the span matches were drawn from)."""
+        with self.read_lock:
+            row = self.reader.execute("SELECT max(rowid) FROM entries").fetchone()
+            return int(row[0] or 0)
 
     def authors(self) -> list[str]:
         """Distinct author handles (cached until the next write), for `@x` lookups."""

@@ -18,6 +18,7 @@ from tui.core.sqlfilters import like_escape
 from tui.core.store import IndexStore
 from tui.core.term_plan import TermPlan, phrase
 from tui.core.textfold import (
+    HAN_CLASS,
     PinyinText,
     find_pinyin,
     has_han,
@@ -32,11 +33,13 @@ PINYIN_CHECK_ROWS = 30
 PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
-# Characters of text (after the title) that pinyin can find. Only Han characters are
-# indexed, so the cost is the Han text's; a digest's tweet puts its Chinese after the
-# English, thousands of characters in.
-PINYIN_SCOPE = 10_000
+# Pinyin finds the first PINYIN_HAN_CHARS Han characters of an entry's text (after the
+# title), wherever they are: a digest's tweet puts its Chinese after the English,
+# thousands of characters in. Only the first PINYIN_SCAN characters are looked at.
+PINYIN_HAN_CHARS = 2000
+PINYIN_SCAN = 50_000
 PINYIN_VIEW_CHARS = 2_000_000  # Han characters of all kept views together (memory)
+_HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
 
 
 @dataclass(slots=True)
@@ -199,7 +202,7 @@ class Widener:
             if key in self._pinyin_views:
                 self._pinyin_views.move_to_end(key)
                 return self._pinyin_views[key]
-        scope = entry.text[:PINYIN_SCOPE]
+        scope = pinyin_scope(entry.text)
         view = pinyin_text(f"{entry.title}\n{scope}" if with_title else scope)
         with self._pinyin_views_lock:
             if key not in self._pinyin_views:
@@ -220,3 +223,13 @@ class Widener:
 
 def _size(view: PinyinText | None) -> int:
     return 0 if view is None else len(view.joined)
+
+
+def pinyin_scope(text: str) -> str:
+    """The start of `text` whose Han characters the pinyin index holds (offsets kept)."""
+    seen = 0
+    for run in _HAN_RUN.finditer(text, 0, PINYIN_SCAN):
+        seen += run.end() - run.start()
+        if seen >= PINYIN_HAN_CHARS:
+            return text[: run.end() - (seen - PINYIN_HAN_CHARS)]
+    return text[:PINYIN_SCAN]
