@@ -141,8 +141,7 @@ class SearchEngine(Widener, Presenter):
         self._entries_cache: tuple[int, list[Entry]] | None = None
         self._grown: dict[str, _GrownRows] = {}
         self._average_lengths: tuple[float, float, float] | None = None
-        self._frequencies: dict[tuple[int, str, int], int] = {}
-        self._estimates: dict[tuple[int, str, int], float] = {}
+        self._frequencies: dict[tuple[int, str, int], tuple[int, int]] = {}
         # Rowids are never reused, so an entry's pinyin view never goes stale.
         self._pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None] = OrderedDict()
         self._pinyin_views_lock = threading.Lock()
@@ -521,20 +520,10 @@ class SearchEngine(Widener, Presenter):
         share of the index the first IDF_COUNT_CAP came from: one capped read, not
         the pass over the term's whole list that an exact count costs.
         """
-        key = (self.store.generation, needle, -IDF_COUNT_CAP)
-        estimate = self._estimates.get(key)
-        if estimate is None:
-            read, last = self.store.query(
-                "SELECT count(*), max(r) FROM (SELECT rowid AS r FROM fts WHERE fts MATCH ? "
-                f"LIMIT {IDF_COUNT_CAP})", [phrase(needle)],
-            )[0]
-            estimate = float(read)
-            if read >= IDF_COUNT_CAP and last:
-                estimate = max(estimate, read * self.store.highest_rowid() / last)
-            if len(self._estimates) > 1000:
-                self._estimates.clear()
-            self._estimates[key] = estimate
-        return estimate
+        read, last = self._capped_matches(needle, IDF_COUNT_CAP)
+        if read < IDF_COUNT_CAP or not last:
+            return float(read)
+        return max(float(read), read * self.store.highest_rowid() / last)
 
     def _column_averages(self) -> tuple[float, float, float]:
         """Average title, text and path lengths (a sample: they only normalise)."""

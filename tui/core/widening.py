@@ -18,9 +18,9 @@ from tui.core.sqlfilters import like_escape
 from tui.core.store import IndexStore
 from tui.core.term_plan import TermPlan, phrase
 from tui.core.textfold import (
-    HAN_CLASS,
     PinyinText,
     find_pinyin,
+    han_runs,
     has_han,
     pinyin_term_ok,
     pinyin_text,
@@ -39,7 +39,6 @@ PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
 PINYIN_HAN_CHARS = 2000
 PINYIN_SCAN = 50_000
 PINYIN_VIEW_CHARS = 2_000_000  # Han characters of all kept views together (memory)
-_HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
 
 
 @dataclass(slots=True)
@@ -73,7 +72,7 @@ class Widener:
     _pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None]
     _pinyin_views_lock: threading.Lock
     _pinyin_view_chars: int
-    _frequencies: dict[tuple[int, str, int], int]
+    _frequencies: dict[tuple[int, str, int], tuple[int, int]]
 
     def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
         """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms.
@@ -174,19 +173,25 @@ class Widener:
         return rows
 
     def _entries_with(self, needle: str, cap: int) -> int:
-        """How many entries hold `needle` (up to `cap`); kept while the index is unchanged,
-        since the same words are counted again at every keystroke of a long query."""
+        """How many entries hold `needle` (up to `cap`)."""
+        return self._capped_matches(needle, cap)[0]
+
+    def _capped_matches(self, needle: str, cap: int) -> tuple[int, int]:
+        """Entries holding `needle`, read up to `cap`, and the last rowid read; kept while
+        the index is unchanged, since the same words are counted at every keystroke."""
         key = (self.store.generation, needle, cap)
-        count = self._frequencies.get(key)
-        if count is None:
-            count = self.store.query(
-                f"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {cap})",
+        found = self._frequencies.get(key)
+        if found is None:
+            count, last = self.store.query(
+                "SELECT count(*), max(r) FROM "
+                f"(SELECT rowid AS r FROM fts WHERE fts MATCH ? LIMIT {cap})",
                 [phrase(needle)],
-            )[0][0]
+            )[0]
+            found = (int(count), int(last or 0))
             if len(self._frequencies) > 1000:
                 self._frequencies.clear()
-            self._frequencies[key] = count
-        return count
+            self._frequencies[key] = found
+        return found
 
     def _pinyin_view(self, rowid: int, entry: Entry, *, with_title: bool) -> PinyinText | None:
         """The pinyin of what the pinyin index holds for an entry, kept for later keystrokes.
@@ -228,8 +233,8 @@ def _size(view: PinyinText | None) -> int:
 def pinyin_scope(text: str) -> str:
     """The start of `text` whose Han characters the pinyin index holds (offsets kept)."""
     seen = 0
-    for run in _HAN_RUN.finditer(text, 0, PINYIN_SCAN):
-        seen += run.end() - run.start()
+    for start, end in han_runs(text[:PINYIN_SCAN]):
+        seen += end - start
         if seen >= PINYIN_HAN_CHARS:
-            return text[: run.end() - (seen - PINYIN_HAN_CHARS)]
+            return text[: end - (seen - PINYIN_HAN_CHARS)]
     return text[:PINYIN_SCAN]
