@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.core import safe_write, tagstore
 from tui.core.decoding import decode_bytes
 from tui.core.entry import Entry
 from tui.core.note_parser import parse_note
@@ -165,7 +166,7 @@ def test_add_changes_only_the_tag_lines(
     after = note.read_bytes()
     assert _diff(original, after) == (removed, added)
     assert stat.S_IMODE(note.stat().st_mode) == 0o640
-    assert not (tmp_path / ".notesift").exists()
+    assert not (tmp_path / ".notesift" / "tags.json").exists()  # no sidecar needed
     assert "x" in store.tags_for(_note(tmp_path, "note.md"))
     # Undo gives back the exact original bytes.
     undone = store.undo()
@@ -339,7 +340,7 @@ def test_external_edit_between_read_and_write_is_kept(tmp_path: Path) -> None:
     def editor_saves_once(path: Path) -> None:
         calls.append(path)
         if len(calls) == 1:
-            # Same size, same second: only the content hash can tell.
+            # Same size, same second: only the content can tell.
             st = path.stat()
             path.write_bytes(path.read_bytes().replace(b"body", b"BODY"))
             os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
@@ -347,30 +348,103 @@ def test_external_edit_between_read_and_write_is_kept(tmp_path: Path) -> None:
     store.after_read = editor_saves_once
     change = store.add(_note(tmp_path, "n.md"), "x")
     assert change.ok, change.message
-    assert len(calls) == 2  # refused once, retried on the new content
+    assert calls
     assert note.read_bytes() == b"---\ntags: [a, x]\n---\nBODY\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notesift", "n.md"]
+    assert sorted(p.name for p in (tmp_path / ".notesift").iterdir()) == [".gitignore", "lock"]
 
 
-def test_a_file_that_keeps_changing_is_left_alone(tmp_path: Path) -> None:
+def test_an_editor_save_during_the_swap_is_kept_and_tagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor saves (by rename, as most do) after our last check, right before our exchange."""
+    note = tmp_path / "n.md"
+    note.write_bytes(b"---\ntags: [a]\n---\nbody\n")
+    saves = iter([b"---\ntags: [a]\n---\nbody\nline typed in the editor\n"])
+
+    def editor_then_exchange(a: Path, b: Path) -> bool:
+        text = next(saves, None)
+        if text is not None:
+            tmp = tmp_path / "editor-swap"
+            tmp.write_bytes(text)
+            os.replace(tmp, b)
+        return safe_write.exchange(a, b)
+
+    monkeypatch.setattr(tagstore, "exchange", editor_then_exchange)
+    change = TagStore(tmp_path).add(_note(tmp_path, "n.md"), "x")
+    assert change.ok, change.message
+    assert note.read_bytes() == b"---\ntags: [a, x]\n---\nbody\nline typed in the editor\n"
+    assert not [p for p in tmp_path.rglob("*") if safe_write.is_our_temp(p.name)]
+
+
+def test_two_editor_saves_within_the_swap_are_both_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"---\ntags: [a]\n---\nbody\n")
+    count = 0
+
+    def editor_then_exchange(a: Path, b: Path) -> bool:
+        nonlocal count
+        count += 1
+        tmp = tmp_path / "editor-swap"
+        tmp.write_bytes(Path(b).read_bytes() + f"save {count}\n".encode())
+        os.replace(tmp, b)
+        return safe_write.exchange(a, b)
+
+    monkeypatch.setattr(tagstore, "exchange", editor_then_exchange)
+    change = TagStore(tmp_path).add(_note(tmp_path, "n.md"), "x")
+    assert not change.ok and change.refused and "n.md" in change.message
+    assert note.read_bytes() == b"---\ntags: [a]\n---\nbody\nsave 1\n"
+    kept = list((tmp_path / ".notesift").glob("n.md.*.notesift-conflict"))
+    assert len(kept) == 1 and kept[0].read_bytes().endswith(b"save 2\n")
+    assert kept[0].name in change.message
+    assert not [p for p in tmp_path.rglob("*") if safe_write.is_our_temp(p.name)]
+
+
+def test_without_exchange_a_file_that_keeps_changing_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tagstore, "exchange", lambda a, b: False)
     note = tmp_path / "n.md"
     note.write_bytes(b"---\ntags: [a]\n---\nbody\n")
     store = TagStore(tmp_path)
     store.after_read = lambda path: path.write_bytes(path.read_bytes() + b"more\n")
     change = store.add(_note(tmp_path, "n.md"), "x")
     assert not change.ok and change.refused and "n.md" in change.message
-    assert note.read_bytes() == b"---\ntags: [a]\n---\nbody\nmore\nmore\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.md"]  # no temp files left
+    assert note.read_bytes() == b"---\ntags: [a]\n---\nbody\n" + b"more\n" * tagstore.MAX_ATTEMPTS
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notesift", "n.md"]
+    assert not [p for p in tmp_path.rglob("*") if safe_write.is_our_temp(p.name)]
     assert store.undo() is None
 
 
-def test_symlinked_note_stays_a_symlink(tmp_path: Path) -> None:
-    real_dir = tmp_path / "elsewhere"
-    real_dir.mkdir()
+def test_without_exchange_an_edit_between_read_and_write_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tagstore, "exchange", lambda a, b: False)
+    note = tmp_path / "n.md"
+    note.write_bytes(b"---\ntags: [a]\n---\nbody\n")
+    store = TagStore(tmp_path)
+    calls: list[Path] = []
+
+    def editor_saves_once(path: Path) -> None:
+        calls.append(path)
+        if len(calls) == 1:
+            path.write_bytes(path.read_bytes().replace(b"body", b"BODY"))
+
+    store.after_read = editor_saves_once
+    assert store.add(_note(tmp_path, "n.md"), "x").ok
+    assert len(calls) == 2  # refused once, retried on the new content
+    assert note.read_bytes() == b"---\ntags: [a, x]\n---\nBODY\n"
+
+
+def test_symlinked_note_inside_the_root_stays_a_symlink(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    real_dir = root / "real"
+    real_dir.mkdir(parents=True)
     target = real_dir / "real.md"
     target.write_bytes(b"---\ntags: [a]\n---\nbody\n")
     target.chmod(0o600)
-    root = tmp_path / "notes"
-    root.mkdir()
     link = root / "link.md"
     link.symlink_to(target)
     change = TagStore(root).add(_note(root, "link.md"), "x")
@@ -378,7 +452,23 @@ def test_symlinked_note_stays_a_symlink(tmp_path: Path) -> None:
     assert link.is_symlink() and link.resolve() == target.resolve()
     assert target.read_bytes() == b"---\ntags: [a, x]\n---\nbody\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert sorted(p.name for p in real_dir.iterdir()) == ["real.md"]
+
+
+def test_a_note_linked_from_outside_the_root_is_not_written(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "real.md"
+    target.write_bytes(b"---\ntags: [a]\n---\nbody\n")
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "link.md").symlink_to(target)
+    change = TagStore(root).add(_note(root, "link.md"), "x")
+    assert not change.ok and change.refused
+    assert "link.md" in change.message and "outside the notes root" in change.message
+    assert "\n" not in change.message
+    assert target.read_bytes() == b"---\ntags: [a]\n---\nbody\n"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["real.md"]
+
 
 
 def test_tags_for_merges_front_matter_inline_and_sidecar(tmp_path: Path) -> None:

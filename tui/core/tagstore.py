@@ -6,20 +6,24 @@ tweets, key rows, plain files, archives, notes with malformed front matter) is
 tagged in a sidecar, `.notesift/tags.json` in the notes root, keyed by entry id.
 Inline `#tags` are read but never rewritten.
 
-Every write is atomic (temp file beside the target, fsync, `os.replace`; a
-symlink's target is replaced so the link stays a link), keeps the file mode, and
-is refused if the file changed since it was read: then it is re-read and tried
-once more, so an edit made in an editor meanwhile is never lost.
+Every write happens under the notes root's writer lock (shared by every
+notesift process), re-reads the file inside it, applies the edit to what is
+there and swaps the result in atomically (temp file in `.notesift/`, fsync,
+exchange or rename; a symlink's target is replaced so the link stays a link,
+and only when it lies inside the root). It keeps the file mode, and an editor
+save that lands meanwhile is kept and the edit re-applied to it (see
+`safe_write`), so neither a tag reported as written nor an edit is lost.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import stat
-import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -28,12 +32,22 @@ from .decoding import decode_bytes
 from .entry import Entry
 from .fm_tags import NotEditable, edit_tags, parse_exact
 from .inline_tags import find_inline_tags
+from .safe_write import (
+    WriteRefused,
+    checked_target,
+    exchange,
+    fsync_dir,
+    root_lock,
+    state_dir,
+    write_temp,
+)
 
 SIDECAR_DIR = ".notesift"
 SIDECAR_NAME = "tags.json"
 SIDECAR_REL = f"{SIDECAR_DIR}/{SIDECAR_NAME}"
 MAX_TAG_LEN = 100
 UNDO_DEPTH = 50
+MAX_ATTEMPTS = 5  # re-reads when the file changed before we could write
 _FORBIDDEN = set(",[]{}\"'`\\")
 
 
@@ -43,10 +57,6 @@ class TagError(ValueError):
 
 class _Refused(Exception):
     """A write that must not happen; the message is for the user."""
-
-
-class _Conflict(Exception):
-    """The file changed between our read and our write."""
 
 
 def normalize_tag(tag: str) -> str:
@@ -189,40 +199,6 @@ def _snapshot(path: Path) -> _Snapshot:
     return _Snapshot(data, st.st_mtime_ns, st.st_size, _digest(data), stat.S_IMODE(st.st_mode))
 
 
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _replace(path: Path, data: bytes | None, snap: _Snapshot) -> None:
-    """Atomically put `data` at `path` (None deletes), unless it changed since `snap`."""
-    if data is None:
-        if not _snapshot(path).same_as(snap):
-            raise _Conflict
-        path.unlink()
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            os.fchmod(handle.fileno(), snap.mode)
-        if not _snapshot(path).same_as(snap):
-            raise _Conflict
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
 def _decode_exact(data: bytes) -> tuple[bytes, str, str]:
     """(bom, text with original line ends, encoding), only if it round-trips."""
     decoded = decode_bytes(data)
@@ -322,13 +298,37 @@ class TagStore:
         transform: Callable[[bytes | None], bytes | None],
         record: bool = True,
     ) -> bool:
-        """Read, transform and atomically write `path`; True if it changed.
+        """Read, transform and atomically write `path` under the root's lock; True if it changed.
 
-        On a concurrent change the file is re-read and the transform applied to
-        the new content, once; a second change gives up with `_Refused`.
+        Refused (`_Refused`, naming the file) when `path` or `.notesift` leads out
+        of the root, when the lock cannot be had, or the file cannot be written.
         """
-        real = Path(os.path.realpath(path))
-        for attempt in (1, 2):
+        try:
+            real = checked_target(self.root, path)
+            with root_lock(self.root):
+                written = self._write_locked(path, real, transform)
+        except WriteRefused as exc:
+            raise _Refused(str(exc)) from None
+        except OSError as exc:
+            raise _Refused(f"{self._rel(path)}: cannot write ({exc.strerror or exc})") from None
+        if written is None:
+            return False
+        before, new = written
+        if record and self._batch is not None:
+            previous = self._batch.writes.get(real)
+            first = previous.before if previous is not None else before
+            self._batch.writes[real] = _Write(first, _digest(new) if new is not None else None)
+        return True
+
+    def _write_locked(
+        self, path: Path, real: Path, transform: Callable[[bytes | None], bytes | None]
+    ) -> tuple[bytes | None, bytes | None] | None:
+        """(content we built on, content written), or None when nothing needed writing.
+
+        Only notesift writers are kept out by the lock; an editor saving between
+        our read and our write is caught (see `safe_write`) and its save kept.
+        """
+        for _ in range(MAX_ATTEMPTS):
             try:
                 snap = _snapshot(real)
             except OSError as exc:
@@ -337,26 +337,94 @@ class TagStore:
                 self.after_read(real)
             new = transform(snap.data)
             if new == snap.data:
-                return False
+                return None
+            written = self._put(real, snap, new)
+            if written is not None:
+                return written
+        raise _Refused(f"{self._rel(path)} keeps changing on disk; tag not written")
+
+    def _put(
+        self, real: Path, snap: _Snapshot, new: bytes | None
+    ) -> tuple[bytes | None, bytes | None] | None:
+        """Write `new` over `real` if it still holds `snap`; None to re-read and retry."""
+        if new is None:
+            if not _snapshot(real).same_as(snap):
+                return None
+            real.unlink()
+            fsync_dir(real.parent)
+            return snap.data, None
+        directory = state_dir(self.root)
+        try:
+            if snap.data is None:
+                return self._create(real, directory, snap, new)
+            return self._swap(real, directory, snap, new)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV or directory == real.parent:
+                raise
+        # `.notesift/` is on another file system than this note: work beside it.
+        if snap.data is None:
+            return self._create(real, real.parent, snap, new)
+        return self._swap(real, real.parent, snap, new)
+
+    def _create(
+        self, real: Path, directory: Path, snap: _Snapshot, new: bytes
+    ) -> tuple[bytes | None, bytes | None] | None:
+        """Put a new file at `real`, unless one appeared meanwhile (then None)."""
+        tmp = write_temp(directory, real.name, new, snap.mode)
+        try:
             try:
-                _replace(real, new, snap)
-            except _Conflict:
-                if attempt == 2:
-                    raise _Refused(
-                        f"{self._rel(path)} keeps changing on disk; tag not written"
-                    ) from None
-                continue
+                os.link(tmp, real)  # fails if someone created it meanwhile
+            except FileExistsError:
+                return None
             except OSError as exc:
-                raise _Refused(
-                    f"{self._rel(path)}: cannot write ({exc.strerror or exc})"
-                ) from None
-            if record and self._batch is not None:
-                previous = self._batch.writes.get(real)
-                before = previous.before if previous is not None else snap.data
-                after = _digest(new) if new is not None else None
-                self._batch.writes[real] = _Write(before, after)
-            return True
-        return False  # pragma: no cover - the loop always returns or raises
+                if exc.errno == errno.EXDEV:
+                    raise
+                if os.path.lexists(real):  # no hard links here: check, then rename
+                    return None
+                os.replace(tmp, real)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        fsync_dir(real.parent)
+        return None, new
+
+    def _swap(
+        self, real: Path, directory: Path, snap: _Snapshot, new: bytes
+    ) -> tuple[bytes | None, bytes | None] | None:
+        """Exchange `new` in if `real` still holds what we read; None to re-read and retry.
+
+        An editor that saved between our check and our exchange gets its save
+        put straight back (one more exchange, microseconds later), then we retry.
+        """
+        tmp = write_temp(directory, real.name, new, snap.mode)
+        try:
+            if not _snapshot(real).same_as(snap):
+                return None
+            if not exchange(tmp, real):
+                os.replace(tmp, real)  # no exchange here: the check above is all we have
+                fsync_dir(real.parent)
+                return snap.data, new
+            fsync_dir(real.parent)
+            if tmp.read_bytes() == snap.data:
+                return snap.data, new
+            self._give_back(real, tmp, directory, new)
+            return None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def _give_back(self, real: Path, tmp: Path, directory: Path, ours: bytes) -> None:
+        """Put the save our exchange displaced (now at `tmp`) back in place."""
+        exchange(tmp, real)
+        fsync_dir(real.parent)
+        if tmp.read_bytes() != ours:
+            # Yet another save landed within microseconds: keep it, never drop it.
+            kept = directory / f"{real.name}.{time.time_ns()}.notesift-conflict"
+            os.replace(tmp, kept)
+            raise _Refused(
+                f"{self._rel(real)} was saved twice while the tag was written; tag not "
+                f"written, the other save is kept as {self._rel(kept)}"
+            )
 
     # -- where an entry's tags live -------------------------------------
     def _note_file(self, entry: Entry) -> Path | None:
