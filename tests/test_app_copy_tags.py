@@ -139,3 +139,19 @@ async def test_opened_entries_come_first_on_the_empty_query(
         await _settle(pilot, app)
         await _query(pilot, app, "")
         assert app.results.hits[0].entry.id == opened
+
+
+async def test_a_sidecar_linked_out_of_the_root_is_refused_on_screen(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (example_notes / ".notesift").symlink_to(outside)
+    app = _app(example_notes, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, "kind:tweet")
+        await pilot.press("escape", "t", *"later", "enter")
+        await _settle(pilot, app)
+        shown = [n.message for n in app._notifications]
+        assert any("outside the notes root" in m and ".notesift" in m for m in shown), shown
+    assert list(outside.iterdir()) == []
