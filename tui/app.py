@@ -472,8 +472,12 @@ class NotesiftApp(ActionHandlers, App[int]):
 
     def say(self, message: str, severity: str = "information", timeout: float | None = None
             ) -> None:
-        """A notification whose text is data (paths, tags, note text), never markup."""
-        self.notify(printable(message), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+        """A notification whose text is data (paths, tags, note text), never markup.
+
+        Our own line breaks stay line breaks; control characters inside a line are shown.
+        """
+        text = "\n".join(printable(line) for line in message.split("\n"))
+        self.notify(text, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
     def _write_raw(self, sequence: str) -> None:
         """Send an escape sequence to the terminal (OSC 52 wrapped for tmux)."""

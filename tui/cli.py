@@ -1,149 +1,172 @@
 """The `notesift` command: the TUI by default, plus scripting subcommands.
 
-`notesift [DIR]` opens the browser; `notesift search …` prints results for
-scripts (JSON Lines with `--json`). Exit codes follow grep and ripgrep: 0 when
-something was found, 1 when nothing was, 2 on an error.
+`notesift [DIR]` opens the browser; `notesift SUBCOMMAND …` runs one of the
+subcommands registered in `SUBCOMMANDS`, each an argparse subparser with its
+own `--help` and examples. A first word that names a subcommand is one (use
+`./search` for a notes directory called `search`). Exit codes follow grep and
+ripgrep: 0 when something was found, 1 when nothing was, 2 on an error.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from tui import __version__
 from tui.core.config import load_config, resolve_notes_dir
-from tui.core.index import NoteIndex
-from tui.core.search import SORT_ORDERS, SearchHit
-from tui.core.textsafe import json_safe, one_line, printable
+from tui.core.hit_format import hit_record
+from tui.core.textsafe import printable
+from tui.search_cli import EXIT_ERROR, EXIT_FOUND, SEARCH_EXAMPLES, configure_search, run_search
 
-EXIT_FOUND, EXIT_NONE, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("search", "tag", "tags", "keys", "check")
-_BOLD_MATCH, _DIM, _RESET = "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
+__all__ = ["SUBCOMMANDS", "build_parser", "hit_record", "main", "run_search"]
 
 
-def _search_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="notesift search",
-        description="Search notes with fzf's extended syntax plus fields "
-        "(kind: tag:/#  author:/@  path: title: date: likes:).",
+@dataclass(frozen=True, slots=True)
+class Subcommand:
+    """One `notesift NAME`: its help texts, its arguments and what runs it."""
+
+    name: str
+    summary: str
+    description: str
+    examples: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _run_search(args: argparse.Namespace) -> int:
+    from tui.search_cli import run_search_args
+
+    return run_search_args(args)
+
+
+def _run_tag(args: argparse.Namespace) -> int:
+    from tui.tags_cli import run_tag_args
+
+    return run_tag_args(args)
+
+
+def _run_tags(args: argparse.Namespace) -> int:
+    from tui.tags_cli import run_tags_args
+
+    return run_tags_args(args)
+
+
+def _run_keys(args: argparse.Namespace) -> int:
+    from tui.keys_cli import run_keys_args
+
+    return run_keys_args(args)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from tui.keys_cli import run_check_args
+
+    return run_check_args(args)
+
+
+def _run_completions(args: argparse.Namespace) -> int:
+    from tui.completions import completion_script
+
+    sys.stdout.write(completion_script(args.shell, build_parser()))
+    return EXIT_FOUND
+
+
+def _configure_completions(parser: argparse.ArgumentParser) -> None:
+    from tui.completions import SHELLS
+
+    parser.add_argument("shell", choices=SHELLS, help="the shell to print a script for")
+
+
+def _subcommands() -> tuple[Subcommand, ...]:
+    from tui import keys_cli, tags_cli
+    from tui.completions import COMPLETIONS_EXAMPLES
+
+    return (
+        Subcommand("search", "print matching entries (for people, vim and scripts)",
+                   "Search notes with fzf's extended syntax plus fields "
+                   "(kind: tag:/#  author:/@  path: title: date: likes:).",
+                   SEARCH_EXAMPLES, configure_search, _run_search),
+        Subcommand("tag", "add or remove tags by entry id", tags_cli.TAG_DESCRIPTION,
+                   tags_cli.TAG_EXAMPLES, tags_cli.configure_tag, _run_tag),
+        Subcommand("tags", "list tags with counts", tags_cli.TAGS_DESCRIPTION,
+                   tags_cli.TAGS_EXAMPLES, tags_cli.configure_tags, _run_tags),
+        Subcommand("keys", "print the key bindings as a cheat sheet", keys_cli.KEYS_DESCRIPTION,
+                   keys_cli.KEYS_EXAMPLES, keys_cli.configure_keys, _run_keys),
+        Subcommand("check", "validate settings; show the files in use",
+                   keys_cli.CHECK_DESCRIPTION, keys_cli.CHECK_EXAMPLES,
+                   keys_cli.configure_check, _run_check),
+        Subcommand("completions", "print a shell completion script (bash, zsh, fish)",
+                   "Print a completion script for your shell.", COMPLETIONS_EXAMPLES,
+                   _configure_completions, _run_completions),
     )
-    parser.add_argument("query", nargs="+", help="query words (joined by spaces)")
-    parser.add_argument("--dir", help="notes directory (default: $NOTESIFT_DIR, config, cwd)")
-    parser.add_argument("--limit", type=int, default=20, help="results to print; 0 = all")
-    parser.add_argument("--sort", choices=SORT_ORDERS, default="score")
-    parser.add_argument("--json", action="store_true", help="JSON Lines, one result per line")
-    parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no warnings on stderr")
-    return parser
 
 
-def hit_record(hit: SearchHit) -> dict[str, object]:
-    """The JSON form of a hit: the CLI contract scripts rely on."""
-    entry = hit.entry
-    record: dict[str, object] = {
-        "id": entry.id,
-        "kind": entry.kind,
-        "title": entry.title,
-        "path": entry.path,
-        "line": entry.line,
-        "end_line": entry.end_line,
-        "match_line": hit.match_line,
-        "score": round(hit.score, 2),
-        "tags": list(entry.tags),
-        "snippet": hit.snippet,
-        "title_spans": [list(s) for s in hit.title_spans],
-        "snippet_spans": [list(s) for s in hit.snippet_spans],
-        "breadcrumb": entry.breadcrumb,
-    }
-    if hit.partial:
-        record["partial"] = True
-    for key in ("author", "date", "url", "likes", "retweets", "replies", "quotes"):
-        if key in entry.meta:
-            record[key] = entry.meta[key]
-    return record
+SUBCOMMANDS = ("search", "tag", "tags", "keys", "check", "completions")
+
+APP_EXAMPLES = """\
+examples:
+  notesift ~/notes                        # browse (type to search, <C-q> quits)
+  notesift --keymap vim --theme notesift-light
+  notesift search --vimgrep tmux          # results as path:line:col:text
+  notesift keys --format markdown         # every binding, as a cheat sheet
+  notesift check                          # settings, themes and the paths in use
+  eval "$(notesift completions bash)"     # tab completion (zsh, fish too)
+"""
 
 
-def _highlight(text: str, spans: list[tuple[int, int]], color: bool) -> str:
-    """Control-safe text with match spans in bold red on a terminal."""
-    if not color or not spans:
-        return one_line(text)
-    out, pos = [], 0
-    for start, end in spans:
-        out.append(one_line(text[pos:start]))
-        out.append(_BOLD_MATCH + one_line(text[start:end]) + _RESET)
-        pos = end
-    out.append(one_line(text[pos:]))
-    return "".join(out)
+def configure_app(parser: argparse.ArgumentParser, *, with_dir: bool = True) -> None:
+    """Options of the TUI itself (`notesift [DIR] …`).
 
-
-def _print_plain(hit: SearchHit, out: TextIO, color: bool) -> None:
-    entry = hit.entry
-    where = f"{printable(entry.path)}:{hit.match_line}"
-    title = _highlight(entry.title, hit.title_spans, color)
-    snippet = _highlight(hit.snippet, hit.snippet_spans, color)
-    kind = f"{_DIM}{entry.kind:<7}{_RESET}" if color else f"{entry.kind:<7}"
-    tail = f" — {snippet}" if snippet and one_line(hit.snippet) != one_line(entry.title) else ""
-    out.write(f"{where}  {kind} {title}{tail}\n")
-
-
-def run_search(
-    argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None
-) -> int:
-    """`notesift search`: print ranked results; exit 0 found, 1 none, 2 error."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    args = _search_parser().parse_args(argv)
-    config, problems = load_config()
-    root = resolve_notes_dir(args.dir, config)
-    if not root.is_dir():
-        err.write(f"notesift: {printable(str(root))}: not a directory\n")
-        return EXIT_ERROR
-    index = NoteIndex(root, use_cache=not args.no_cache, ignore_globs=config.ignore)
-    try:
-        index.refresh()
-        result = index.engine.search(" ".join(args.query), limit=max(0, args.limit), sort=args.sort)
-        warnings = problems + index.warnings
-    finally:
-        index.close()
-    if not args.quiet:
-        for warning in warnings:
-            err.write(f"notesift: warning: {printable(warning)}\n")
-    query_text = " ".join(args.query)
-    for error in result.errors:
-        err.write(f"notesift: query error: {printable(error.message)}\n")
-        caret = " " * error.position + "^" * max(1, error.length)
-        err.write(f"  {printable(query_text)}\n  {caret}\n")
-    if result.errors:
-        return EXIT_ERROR
-    color = not args.json and out.isatty()
-    for hit in result.hits:
-        if args.json:
-            out.write(json_safe(json.dumps(hit_record(hit), ensure_ascii=False)) + "\n")
-        else:
-            _print_plain(hit, out, color)
-    if result.partial_count and not args.quiet and not args.json:
-        err.write(f"notesift: {result.partial_count} partial matches (not every term matched)\n")
-    return EXIT_FOUND if result.hits else EXIT_NONE
-
-
-def _app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="notesift",
-        description="Keyboard-driven terminal notes browser. Subcommands: "
-        + ", ".join(SUBCOMMANDS) + " (see `notesift SUBCOMMAND --help`).",
-    )
-    parser.add_argument(
-        "dir", nargs="?", help="notes directory (default: $NOTESIFT_DIR, config, cwd)"
-    )
+    The parser that dispatches subcommands has no DIR: argparse would take the
+    subcommand's name for it.
+    """
+    if with_dir:
+        parser.add_argument(
+            "dir", nargs="?", help="notes directory (default: $NOTESIFT_DIR, config, cwd)"
+        )
     parser.add_argument("--theme", help="theme name (see `notesift check` for the list)")
     parser.add_argument(
         "--keymap", help="keymap file, or a preset name (vim, emacs); default: config dir"
     )
     parser.add_argument("--no-watch", action="store_true", help="do not watch for changes")
     parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
-    parser.add_argument("--version", action="store_true")
+    parser.add_argument("--version", action="version", version=f"notesift {__version__}")
+
+
+def _app_parser(commands: Sequence[Subcommand], *, with_dir: bool = True
+                ) -> argparse.ArgumentParser:
+    width = max(len(c.name) for c in commands)
+    listing = "\n".join(f"  {c.name:<{width}}  {c.summary}" for c in commands)
+    parser = argparse.ArgumentParser(
+        prog="notesift",
+        usage="notesift [DIR] [options]\n       notesift SUBCOMMAND [options]  "
+        "(notesift SUBCOMMAND --help)",
+        description="Keyboard-driven terminal notes browser.",
+        epilog=f"subcommands:\n{listing}\n\n{APP_EXAMPLES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    configure_app(parser, with_dir=with_dir)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line as one parser: the TUI's options plus every subcommand.
+
+    Used for dispatch and by `notesift completions`, so completions never drift
+    from the real arguments.
+    """
+    commands = _subcommands()
+    parser = _app_parser(commands, with_dir=False)
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+    for command in commands:
+        child = sub.add_parser(
+            command.name, prog=f"notesift {command.name}", help=command.summary,
+            description=command.description,
+            epilog=command.examples, formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.configure(child)
+        child.set_defaults(run=command.run)
     return parser
 
 
@@ -187,23 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] == "search":
-        return run_search(args_list[1:])
-    if args_list and args_list[0] in ("tag", "tags"):
-        from tui.tags_cli import run_tag, run_tags
-
-        return (run_tag if args_list[0] == "tag" else run_tags)(args_list[1:])
-    if args_list and args_list[0] in ("keys", "check"):
-        from tui.keys_cli import run_check, run_keys
-
-        return (run_keys if args_list[0] == "keys" else run_check)(args_list[1:])
-    args = _app_parser().parse_args(args_list)
-    if args.version:
-        from tui import __version__
-
-        print(f"notesift {__version__}")
-        return EXIT_FOUND
-    return run_app(args)
+    if args_list and args_list[0] in SUBCOMMANDS:
+        args = build_parser().parse_args(args_list)
+        return int(args.run(args))
+    commands = _subcommands()
+    return run_app(_app_parser(commands).parse_args(args_list))
 
 
 if __name__ == "__main__":

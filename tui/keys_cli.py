@@ -16,7 +16,7 @@ from typing import TextIO
 
 from tui.core.actions import suggest
 from tui.core.cheatsheet import FORMATS, cheatsheet_rows, render_sheet
-from tui.core.config import Config, load_config
+from tui.core.config import Config, config_dir, load_config
 from tui.core.keymap_file import (
     is_warning,
     keymap_choice,
@@ -26,26 +26,71 @@ from tui.core.keymap_file import (
     validate_keymap,
 )
 
-__all__ = ["run_check", "run_keys"]
+__all__ = [
+    "configure_check",
+    "configure_keys",
+    "run_check",
+    "run_check_args",
+    "run_keys",
+    "run_keys_args",
+]
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 _KEYMAP_HELP = "keymap file, or a preset name ({}); default: ~/.config/notesift/keymap.toml"
 
 
-def _keys_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="notesift keys",
-        description="Print every key binding as a cheat sheet (paste it into a note).",
-    )
+KEYS_DESCRIPTION = "Print every key binding as a cheat sheet (paste it into a note)."
+KEYS_EXAMPLES = """\
+examples:
+  notesift keys                          # the bindings in use, as a table
+  notesift keys --keymap vim             # with the vim preset laid over the defaults
+  notesift keys --format markdown >> ~/notes/notesift.md
+  notesift keys --format toml > ~/.config/notesift/keymap.toml   # a keymap to edit
+"""
+CHECK_DESCRIPTION = (
+    "Check the config, the keymap and the themes, and print the files and directories "
+    "in use; exit 1 on any error."
+)
+CHECK_EXAMPLES = """\
+examples:
+  notesift check                         # everything in use, and where it lives
+  notesift check --keymap ~/dotfiles/notesift-keys.toml
+"""
+
+
+def configure_keys(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `notesift keys`."""
     parser.add_argument("--format", choices=FORMATS, default="text", help="default: text")
     parser.add_argument("--keymap", help=_KEYMAP_HELP.format(", ".join(preset_names())))
+
+
+def configure_check(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `notesift check`."""
+    parser.add_argument("--keymap", help=_KEYMAP_HELP.format(", ".join(preset_names())))
+    parser.add_argument("--config", help="config file (default: ~/.config/notesift/config.toml)")
+
+
+def _parser(name: str) -> argparse.ArgumentParser:
+    keys = name == "keys"
+    parser = argparse.ArgumentParser(
+        prog=f"notesift {name}",
+        description=KEYS_DESCRIPTION if keys else CHECK_DESCRIPTION,
+        epilog=KEYS_EXAMPLES if keys else CHECK_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    (configure_keys if keys else configure_check)(parser)
     return parser
 
 
 def run_keys(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`notesift keys ARGV…`."""
+    return run_keys_args(_parser("keys").parse_args(list(argv)), out, err)
+
+
+def run_keys_args(args: argparse.Namespace, out: TextIO | None = None,
+                  err: TextIO | None = None) -> int:
     """Print the cheat sheet; keymap problems go to stderr and never change the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
-    args = _keys_parser().parse_args(list(argv))
     user_file, preset = keymap_choice(args.keymap)
     keymap, problems = load_keymap(user_file, preset)
     for problem in problems:
@@ -54,16 +99,6 @@ def run_keys(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None 
     rows = cheatsheet_rows(keymap, include_unbound=toml)
     out.write(render_sheet(rows, args.format, keymap=keymap if toml else None))
     return EXIT_OK
-
-
-def _check_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="notesift check",
-        description="Check the config, the keymap and the themes; exit 1 on any error.",
-    )
-    parser.add_argument("--keymap", help=_KEYMAP_HELP.format(", ".join(preset_names())))
-    parser.add_argument("--config", help="config file (default: ~/.config/notesift/config.toml)")
-    return parser
 
 
 def _setting_position(path: Path | None, key: str) -> str:
@@ -101,9 +136,13 @@ def _check_themes(config: Config, config_path: Path | None) -> tuple[list[str], 
 
 
 def run_check(argv: Sequence[str], out: TextIO | None = None) -> int:
+    """`notesift check ARGV…`."""
+    return run_check_args(_parser("check").parse_args(list(argv)), out)
+
+
+def run_check_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Validate config, keymap and themes; print each problem; 1 if any is an error."""
     out = out or sys.stdout
-    args = _check_parser().parse_args(list(argv))
     errors: list[str] = []
     warnings: list[str] = []
 
@@ -123,6 +162,9 @@ def run_check(argv: Sequence[str], out: TextIO | None = None) -> int:
     errors.extend(theme_errors)
     warnings.extend(theme_warnings)
 
+    _print_paths(out, config, config_path, keymap_sources(user_file, preset))
+    errors.extend(_check_tables(out))
+
     for problem in [*errors, *warnings]:
         print(problem, file=out)
     if errors:
@@ -137,3 +179,39 @@ def run_check(argv: Sequence[str], out: TextIO | None = None) -> int:
         file=out,
     )
     return EXIT_OK
+
+
+def _exists(path: Path) -> str:
+    return str(path) if path.exists() else f"{path} (not found)"
+
+
+def _print_paths(out: TextIO, config: Config, config_path: Path | None,
+                 keymap_files: Sequence[Path]) -> None:
+    """Every file and directory notesift reads or writes, as it would use them now."""
+    from tui.core.resources import shipped_themes_dir
+    from tui.core.state import state_dir
+    from tui.core.store import default_cache_dir
+
+    config_file = config.source or config_path or config_dir() / "config.toml"
+    used = "" if config.source else "; defaults used"
+    rows = [
+        ("config", f"{_exists(config_file)}{used}"),
+        ("keymap", " + ".join(_exists(p) for p in keymap_files)),
+        ("themes", f"{_exists(shipped_themes_dir())}, {_exists(config_dir() / 'themes')}"),
+        ("cache", _exists(default_cache_dir())),
+        ("state", _exists(state_dir())),
+    ]
+    for name, value in rows:
+        print(f"{name + ':':<8}{value}", file=out)
+
+
+def _check_tables(out: TextIO) -> list[str]:
+    """Print whether pinyin and OpenCC loaded; a table that did not load is an error."""
+    from tui.core.textfold import table_status
+
+    errors = []
+    for name, (loaded, detail) in table_status().items():
+        print(f"{name + ':':<8}{'loaded, ' if loaded else ''}{detail}", file=out)
+        if not loaded:
+            errors.append(f"{name}: {detail}; search without it")
+    return errors

@@ -22,16 +22,46 @@ from tui.core.index import NoteIndex
 from tui.core.tagstore import TagError, TagStore, load_sidecar, normalize_tag
 from tui.core.textsafe import json_safe, printable
 
-__all__ = ["run_tag", "run_tags"]
+__all__ = [
+    "configure_tag",
+    "configure_tags",
+    "run_tag",
+    "run_tag_args",
+    "run_tags",
+    "run_tags_args",
+]
 
 EXIT_OK, EXIT_UNKNOWN, EXIT_REFUSED = 0, 1, 2
 
 
-def _tag_parser() -> argparse.ArgumentParser:
+TAG_DESCRIPTION = "Add or remove tags on entries, by the ids `notesift search --json` prints."
+TAG_EXAMPLES = """\
+examples:
+  notesift search --json kind:tweet @karpathy | jq -r .id | xargs notesift tag --add ai
+  notesift tag --remove draft 'ideas.md#Projects/Next steps'
+"""
+TAGS_DESCRIPTION = "List every tag with the number of entries using it."
+TAGS_EXAMPLES = """\
+examples:
+  notesift tags --dir ~/notes | head     # the most used tags
+  notesift tags --json | jq -r .tag
+"""
+
+
+def _parser(name: str) -> argparse.ArgumentParser:
+    tag = name == "tag"
     parser = argparse.ArgumentParser(
-        prog="notesift tag",
-        description="Add or remove tags on entries, by the ids `notesift search --json` prints.",
+        prog=f"notesift {name}",
+        description=TAG_DESCRIPTION if tag else TAGS_DESCRIPTION,
+        epilog=TAG_EXAMPLES if tag else TAGS_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    (configure_tag if tag else configure_tags)(parser)
+    return parser
+
+
+def configure_tag(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `notesift tag`."""
     parser.add_argument("ids", nargs="+", metavar="ID", help="entry ids")
     parser.add_argument("--dir", help="notes directory (default: $NOTESIFT_DIR, config, cwd)")
     parser.add_argument("--add", action="append", default=[], metavar="TAG", help="tag to add")
@@ -39,17 +69,13 @@ def _tag_parser() -> argparse.ArgumentParser:
         "--remove", action="append", default=[], metavar="TAG", help="tag to remove"
     )
     parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
-    return parser
 
 
-def _tags_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="notesift tags", description="List every tag with the number of entries using it."
-    )
+def configure_tags(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `notesift tags`."""
     parser.add_argument("--dir", help="notes directory (default: $NOTESIFT_DIR, config, cwd)")
     parser.add_argument("--json", action="store_true", help='JSON Lines: {"tag": …, "count": …}')
     parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
-    return parser
 
 
 def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> NoteIndex | None:
@@ -64,12 +90,17 @@ def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> NoteIndex |
 
 
 def run_tag(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`notesift tag ARGV…`."""
+    return run_tag_args(_parser("tag").parse_args(list(argv)), out, err)
+
+
+def run_tag_args(args: argparse.Namespace, out: TextIO | None = None,
+                 err: TextIO | None = None) -> int:
     """Apply `--add`/`--remove` to every id: 0 all applied, 1 unknown id, 2 refused.
 
     Known ids are tagged even when another id is unknown; the worst status wins.
     """
     out, err = out or sys.stdout, err or sys.stderr
-    args = _tag_parser().parse_args(list(argv))
     if not args.add and not args.remove:
         err.write("notesift tag: give --add TAG and/or --remove TAG\n")
         return EXIT_REFUSED
@@ -120,9 +151,14 @@ def tag_counts(entries: Sequence[Entry], sidecar: dict[str, list[str]]) -> Count
 
 
 def run_tags(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`notesift tags ARGV…`."""
+    return run_tags_args(_parser("tags").parse_args(list(argv)), out, err)
+
+
+def run_tags_args(args: argparse.Namespace, out: TextIO | None = None,
+                  err: TextIO | None = None) -> int:
     """Print tags by descending count (0), or nothing when there are none (1)."""
     out, err = out or sys.stdout, err or sys.stderr
-    args = _tags_parser().parse_args(list(argv))
     index = _open_index(args.dir, args.no_cache, err)
     if index is None:
         return EXIT_REFUSED

@@ -20,13 +20,14 @@ from textual.design import ColorSystem
 from textual.theme import Theme
 
 from tui.core.config import config_dir, read_toml
+from tui.core.resources import shipped_themes_dir
 
 DEFAULT_THEME = "notesift-dark"
 MATCH_VARIABLE = "notesift-match"
 # Theme variables notesift's own CSS may reference; anything else unknown is a likely typo.
 NOTESIFT_VARIABLES: tuple[str, ...] = (MATCH_VARIABLE,)
-# Canonical theme files live next to the package in a checkout / editable install.
-SHIPPED_THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
+# The shipped theme files: inside the installed package, else the checkout's themes/.
+SHIPPED_THEMES_DIR = shipped_themes_dir()
 
 TOP_KEYS = ("name", "dark", "colors", "variables")
 COLOR_KEYS = (

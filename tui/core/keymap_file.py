@@ -34,6 +34,7 @@ from tui.core.keys import (
     parse_vim_keys,
     parse_wezterm_key,
 )
+from tui.core.resources import shipped_keymaps_dir
 
 __all__ = [
     "DEFAULT_FILE",
@@ -51,11 +52,6 @@ TOP_KEYS = ("preset", "leader", "timeout_ms", "keys", "key_tables", "groups")
 BINDING_KEYS = ("key", "keys", "mods", "action", "mode", "desc")
 LEADER_KEYS = ("key", "mods", "keys", "timeout_ms", "timeout_milliseconds")
 WARNING = "warning: "
-
-
-def shipped_keymaps_dir() -> Path:
-    """`<package>/../keymaps`: the defaults and presets next to the package (like themes)."""
-    return Path(__file__).resolve().parent.parent.parent / "keymaps"
 
 
 def user_keymap_path() -> Path:
@@ -727,8 +723,9 @@ def _load(user_file: Path | None, preset: str | None, shipped: Path) -> tuple[Ke
     default = _read_layer(shipped / DEFAULT_FILE)
     problems.extend(default.problems)
     if not default.exists or not default.bindings:
+        state = "missing" if not default.exists else "has no bindings"
         problems.append(
-            f"{shipped / DEFAULT_FILE}:1:1: default keymap unusable; built-in keys used"
+            f"{shipped / DEFAULT_FILE}:1:1: default keymap {state}; built-in keys used"
         )
         default = _fallback_layer()
     explicit = user_file is not None

@@ -438,3 +438,25 @@ def find_pinyin(term: str, pt: PinyinText) -> list[tuple[int, int]]:
                     spans.add(pt.span(j, k + len(tail) - 1))
             p = full.find(head, p + 1)
     return sorted(spans)
+
+
+def table_status() -> dict[str, tuple[bool, str]]:
+    """Whether the pinyin and OpenCC tables loaded, with where from (for `notesift check`).
+
+    The tables are read from files inside the pypinyin and OpenCC packages; when
+    a release moves them, search quietly loses pinyin or simplified/traditional
+    folding, so `check` reports it as an error instead.
+    """
+    status: dict[str, tuple[bool, str]] = {}
+    for name, package, relative, size in (
+        ("pinyin", "pypinyin", "pinyin_dict.json", lambda: len(_pinyin_tables().readings)),
+        ("OpenCC", "opencc", "dictionary/TSCharacters.txt", lambda: len(_ts_chars())),
+    ):
+        base = _package_dir(package)
+        where = str(base / relative) if base is not None else f"package {package} not installed"
+        count = size()
+        if count:
+            status[name] = (True, f"{count} characters from {where}")
+        else:
+            status[name] = (False, f"not loaded: {where} missing or unreadable")
+    return status

@@ -1,0 +1,168 @@
+"""`notesift search`: ranked results for people, vim and scripts.
+
+Formats: a readable line per hit (highlighted on a terminal), `--vimgrep`
+(`path:line:col:text`, as `rg --vimgrep`, loads in vim's quickfix), `--json`
+(JSON Lines with `root` and `abspath`). `-0` ends records with NUL for
+`xargs -0`. Exit codes follow grep: 0 found, 1 nothing, 2 error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tui.core.config import load_config, resolve_notes_dir
+from tui.core.hit_format import display_path, hit_record, vimgrep_line
+from tui.core.index import NoteIndex
+from tui.core.search import SORT_ORDERS, SearchHit
+from tui.core.textsafe import json_safe, one_line, printable
+
+__all__ = ["configure_search", "run_search", "run_search_args", "use_color"]
+
+EXIT_FOUND, EXIT_NONE, EXIT_ERROR = 0, 1, 2
+COLOR_CHOICES = ("auto", "always", "never")
+_BOLD_MATCH, _DIM, _RESET = "\x1b[1;31m", "\x1b[2m", "\x1b[0m"
+
+SEARCH_EXAMPLES = """\
+examples:
+  notesift search --dir ~/notes kill word          # notes with both words
+  notesift search '#ai' 'date:2024' --sort date     # tagged ai, from 2024, newest first
+  notesift search --vimgrep tmux > qf && vim -q qf  # results in vim's quickfix list
+  notesift search --json kind:tweet | jq -r .url    # URLs of matching tweets
+  notesift search -0 --absolute todo | xargs -0 -n1 echo
+"""
+
+
+def configure_search(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `notesift search` (shared by its own parser and the subcommand)."""
+    parser.add_argument("query", nargs="+", help="query words (joined by spaces)")
+    parser.add_argument("--dir", help="notes directory (default: $NOTESIFT_DIR, config, cwd)")
+    parser.add_argument("--limit", type=int, default=20, help="results to print; 0 = all")
+    parser.add_argument("--sort", choices=SORT_ORDERS, default="score")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true",
+                      help="JSON Lines, one result per line (with root and abspath)")
+    form.add_argument("--vimgrep", action="store_true",
+                      help="path:line:col:text per result, as rg --vimgrep (vim -q loads it)")
+    parser.add_argument("--absolute", action="store_true",
+                        help="absolute paths (default: relative to the working directory "
+                        "when the notes are below it)")
+    parser.add_argument("-0", "--null", action="store_true",
+                        help="end each result with NUL instead of a newline (for xargs -0)")
+    parser.add_argument("--color", choices=COLOR_CHOICES, default="auto",
+                        help="highlight matches: auto (a terminal, unless NO_COLOR is set; "
+                        "CLICOLOR_FORCE forces it), always, never")
+    parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no warnings on stderr")
+
+
+def _search_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notesift search",
+        description="Search notes with fzf's extended syntax plus fields "
+        "(kind: tag:/#  author:/@  path: title: date: likes:).",
+        epilog=SEARCH_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    configure_search(parser)
+    return parser
+
+
+def use_color(choice: str, stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to write colour escapes: the flag, then NO_COLOR, CLICOLOR_FORCE, the terminal.
+
+    NO_COLOR (no-color.org) disables colour when set to anything non-empty;
+    CLICOLOR_FORCE (bixense.com/clicolors) forces it unless it is "0". An
+    explicit `--color always|never` beats both, as the conventions ask.
+    """
+    if choice != "auto":
+        return choice == "always"
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("CLICOLOR_FORCE", "0") not in ("", "0"):
+        return True
+    if env.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _highlight(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    """Control-safe text with match spans in bold red when colouring."""
+    if not color or not spans:
+        return one_line(text)
+    out, pos = [], 0
+    for start, end in spans:
+        out.append(one_line(text[pos:start]))
+        out.append(_BOLD_MATCH + one_line(text[start:end]) + _RESET)
+        pos = end
+    out.append(one_line(text[pos:]))
+    return "".join(out)
+
+
+def _plain_line(hit: SearchHit, where: str, color: bool) -> str:
+    entry = hit.entry
+    title = _highlight(entry.title, hit.title_spans, color)
+    snippet = _highlight(hit.snippet, hit.snippet_spans, color)
+    kind = f"{_DIM}{entry.kind:<7}{_RESET}" if color else f"{entry.kind:<7}"
+    tail = f" — {snippet}" if snippet and one_line(hit.snippet) != one_line(entry.title) else ""
+    return f"{printable(where)}:{hit.match_line}  {kind} {title}{tail}"
+
+
+def format_hit(hit: SearchHit, root: Path, args: argparse.Namespace, color: bool) -> str:
+    """One output record (without its terminator) in the format the flags ask for."""
+    if args.json:
+        return json_safe(json.dumps(hit_record(hit, root), ensure_ascii=False))
+    if args.vimgrep:
+        return vimgrep_line(hit, root, absolute=args.absolute)
+    where = display_path(root, hit.entry.path, absolute=args.absolute)
+    return _plain_line(hit, where, color)
+
+
+def run_search(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`notesift search ARGV…`: parse, then `run_search_args`."""
+    return run_search_args(_search_parser().parse_args(list(argv)), out, err)
+
+
+def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
+                    err: TextIO | None = None) -> int:
+    """Print ranked results; exit 0 found, 1 none, 2 error."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    config, problems = load_config()
+    root = resolve_notes_dir(args.dir, config)
+    if not root.is_dir():
+        err.write(f"notesift: {printable(str(root))}: not a directory\n")
+        return EXIT_ERROR
+    query_text = " ".join(args.query)
+    index = NoteIndex(root, use_cache=not args.no_cache, ignore_globs=config.ignore)
+    try:
+        index.refresh()
+        result = index.engine.search(query_text, limit=max(0, args.limit), sort=args.sort)
+        warnings = problems + index.warnings
+    finally:
+        index.close()
+    if not args.quiet:
+        for warning in warnings:
+            err.write(f"notesift: warning: {printable(warning)}\n")
+    for error in result.errors:
+        err.write(f"notesift: query error: {printable(error.message)}\n")
+        caret = " " * error.position + "^" * max(1, error.length)
+        err.write(f"  {printable(query_text)}\n  {caret}\n")
+    if result.errors:
+        return EXIT_ERROR
+    color = not (args.json or args.vimgrep) and use_color(args.color, out)
+    end = "\0" if args.null else "\n"
+    for hit in result.hits:
+        out.write(format_hit(hit, root, args, color) + end)
+    if result.partial_count and not args.quiet and not args.json:
+        err.write(f"notesift: {result.partial_count} partial matches (not every term matched)\n")
+    return EXIT_FOUND if result.hits else EXIT_NONE
