@@ -135,9 +135,8 @@ def test_write_transaction_takes_the_lock_before_reading(tmp_path: Path) -> None
     one.commit()
     with write_transaction(one):
         one.execute("SELECT count(*) FROM t").fetchone()
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            with write_transaction(two):
-                pass
+        with pytest.raises(sqlite3.OperationalError, match="locked"), write_transaction(two):
+            pass
         one.execute("INSERT INTO t VALUES (1)")
     assert two.execute("SELECT count(*) FROM t").fetchone() == (1,)
     one.close()

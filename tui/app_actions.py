@@ -65,6 +65,16 @@ class ActionHandlers(_Base):
             self.side.remove_class("-open")
         self.results.focus()
 
+    def act_reindex(self, call: ActionCall) -> None:
+        if self.index is None:
+            return
+        if not self.index.root_present():
+            self.say(f"cannot re-index: the notes folder {self.index.root} is gone",
+                     severity="error")
+            return
+        self.say("re-indexing every note from scratch")
+        self.start_refresh(rebuild=True)
+
     def act_show_warnings(self, call: ActionCall) -> None:
         self.push_screen(WarningsScreen(self.warnings()))
 
@@ -254,6 +264,10 @@ class ActionHandlers(_Base):
             return
         hit = self.results.current
         if hit is None or self.index is None:
+            return
+        if not self.index.root_present():
+            self.say(f"cannot open {hit.entry.path}: the notes folder {self.index.root} is gone "
+                     "(renamed or deleted)", severity="error")
             return
         path = self.index.root / hit.entry.path
         command = editor_command(configured=self.settings.config.editor)

@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 BUSY_TIMEOUT_S = 30.0
+WAL_KEEP_BYTES = 4 << 20
 _NOT_DAMAGE = ("locked", "busy", "interrupt", "unable to open")
 
 
@@ -46,7 +47,10 @@ def is_damage(exc: BaseException) -> bool:
 
 def connect(path: Path | str, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     """A connection that waits (not fails) while another process writes."""
-    return sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
+    db = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
+    # A build grows the WAL by hundreds of MB; once checkpointed it shrinks back to this.
+    db.execute(f"PRAGMA journal_size_limit={WAL_KEEP_BYTES}")
+    return db
 
 
 @contextlib.contextmanager

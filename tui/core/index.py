@@ -39,6 +39,7 @@ from tui.core.x_archive import parse_x_archive, x_archive_sources
 
 PARALLEL_THRESHOLD = 64
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
+BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 SIDECAR_KEY = SIDECAR_REL  # the watcher reports it: another process may have tagged
@@ -334,13 +335,19 @@ class NoteIndex:
     def _parse_and_store(self, to_parse: list[SourceRef], progress: Progress | None) -> int:
         batch: dict[str, PreparedSource] = {}
         done = 0
+        if progress is not None and to_parse:
+            progress(0, len(to_parse))
+        flushed = time.monotonic()
         for ref, prepared in zip(to_parse, _parse_stream(self.root, to_parse, self.jobs),
                                  strict=True):
             batch[ref.key] = prepared
-            if len(batch) >= BATCH_SOURCES:
+            # Large batches build fast; a few large files (an archive) still show up
+            # in searches within a fraction of a second of being parsed.
+            if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed > BATCH_SECONDS:
                 self.store.replace_sources(batch, [])
                 done += len(batch)
                 batch = {}
+                flushed = time.monotonic()
                 if progress is not None:
                     progress(done, len(to_parse))
         if batch:
