@@ -173,7 +173,8 @@ class ActionHandlers(_Base):
             self.side.remove_class("-open")
             self.results.focus()
             return
-        rows = self._side_rows(kind)
+        rows = (self.index.guarded(lambda: self._side_rows(kind), fallback=list)
+                if self.index is not None else [])
         titles = {"outline": "Outline", "tags": "Tags", "notes": "Notes"}
         self.side.fill(kind, f"{titles[kind]} ({len(rows)})", rows)
         self.side.add_class("-open")
@@ -218,7 +219,9 @@ class ActionHandlers(_Base):
             self._set_query(f"#{value} ")
             self.results.focus()
             return
-        entry = self.index.store.find_id(value) if self.index is not None else None
+        index = self.index
+        entry = (index.guarded(lambda: index.store.find_id(value), fallback=lambda: None)
+                 if index is not None else None)
         if entry is None:
             return
         self.results.pending_select = entry.id
@@ -342,7 +345,8 @@ class ActionHandlers(_Base):
         targets = self._targets()
         if not targets or self.index is None:
             return
-        choices = sorted(self.index.store.tag_counts())
+        index = self.index
+        choices = sorted(index.guarded(lambda: index.store.tag_counts(), fallback=dict))
         title = f"Add a tag to {_count(targets)}"
         self.push_screen(TagPromptScreen(title, choices),
                          lambda tag: self._apply_tag("add", targets, tag))
