@@ -58,10 +58,6 @@ def configure_search(parser: argparse.ArgumentParser) -> None:
                         help="highlight matches: auto (a terminal, unless NO_COLOR is set; "
                         "CLICOLOR_FORCE forces it), always, never")
     parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
-    parser.add_argument(
-        "--rescan", action="store_true",
-        help="walk the whole tree (by default an unchanged folder tree is not walked again)",
-    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no warnings on stderr")
 
 
@@ -149,11 +145,8 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     query_text = " ".join(args.query)
     index = NoteIndex(root, use_cache=not args.no_cache, ignore_globs=config.ignore)
     try:
-        if args.rescan:
-            index.refresh()
-        else:
-            index.quick_refresh()
-        result = index.search(query_text, limit=max(0, args.limit), sort=args.sort)
+        index.refresh()
+        result = index.engine.search(query_text, limit=max(0, args.limit), sort=args.sort)
         warnings = problems + index.warnings
     finally:
         index.close()

@@ -85,9 +85,7 @@ def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> NoteIndex |
         err.write(f"notesift: {printable(str(root))}: not a directory\n")
         return None
     index = NoteIndex(root, use_cache=not no_cache, ignore_globs=config.ignore)
-    index.quick_refresh()
-    for notice in index.notices:
-        err.write(f"notesift: {printable(notice)}\n")
+    index.refresh()
     return index
 
 
@@ -119,7 +117,7 @@ def run_tag_args(args: argparse.Namespace, out: TextIO | None = None,
         entries: list[Entry] = []
         status = EXIT_OK
         for entry_id in args.ids:
-            entry = index.guarded(lambda i=entry_id: index.store.find_id(i))
+            entry = index.store.find_id(entry_id)
             if entry is None:
                 err.write(f"notesift tag: unknown id {printable(entry_id)}\n")
                 status = EXIT_UNKNOWN
@@ -165,7 +163,7 @@ def run_tags_args(args: argparse.Namespace, out: TextIO | None = None,
     if index is None:
         return EXIT_REFUSED
     try:
-        entries = index.guarded(lambda: index.store.all_entries())
+        entries = index.store.all_entries()
         root: Path = index.root
     finally:
         index.close()

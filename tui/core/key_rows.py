@@ -248,9 +248,9 @@ def _header_cells(line: str) -> tuple[list[str] | None, bool]:
     """(cells, is_markdown) if `line` is a `key app function [note]` header, else None."""
     is_markdown = line.strip().startswith("|")
     cells = _pipe_cells(line) if is_markdown else line.split()
-    words = [c.strip("*` ").lower() for c in cells]
-    if not 3 <= len(words) <= 4:
+    if not 3 <= len(cells) <= 4:  # before cleaning cells: most lines are longer prose
         return None, False
+    words = [c.strip("*` ").lower() for c in cells]
     if all(word in _HEADER_WORDS[i] for i, word in enumerate(words)):
         return words, is_markdown
     return None, False

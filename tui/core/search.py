@@ -1,7 +1,8 @@
 """Find and rank entries for a query, fast enough to run on every keystroke.
 
-Coarse to fine. SQLite does the heavy part in C: FTS5 trigram phrases find the
-entries holding every term (CJK substrings included), field filters and short
+Coarse to fine. SQLite does the heavy part in C: word-level FTS5 queries find
+the entries holding every term (`fts_terms` turns a substring, CJK included,
+into words of the vocabulary and Han bigrams), field filters and short
 terms run as SQL, often as rowid sets built once while the user types on. A
 capped pass of rowids gives the count; a narrow match list (most keystrokes) is
 ranked by bm25 computed here, a broad one shows title hits first. `presenting`
@@ -10,8 +11,8 @@ hits) and builds snippets and highlight spans. `widening` adds typo, pinyin,
 title-abbreviation and CJK n-gram alternatives for terms that find little. When
 no entry has every term, entries with the rarest terms follow as partial matches.
 
-Terms of one or two characters cannot use the trigram index: they use the word
-`tokens` table (a word start, or a two-character Chinese word anywhere).
+Terms of one or two characters are a word start (or a two-character Chinese
+word anywhere) in titles and texts.
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ from tui.core.presenting import (
 )
 from tui.core.query import FieldFilter, Query, QueryError, Term, parse_query
 from tui.core.sqlfilters import filter_sql, like_escape
-from tui.core.store import IndexStore, PreparedSource
+from tui.core.store import IndexStore, prepare_source, text_only
 from tui.core.term_plan import TermPlan, phrase
-from tui.core.textfold import PinyinText, fold, fold_keep_case, has_han, is_han, pinyin_text
+from tui.core.textfold import PinyinText, fold, fold_keep_case, is_han
 from tui.core.typos import Vocabulary
-from tui.core.widening import EXPANSION_THRESHOLD, Widener, _GrownRows, pinyin_scope
+from tui.core.widening import EXPANSION_THRESHOLD, Widener, _GrownRows
 
 # Re-exported: the UI and the CLI import these from here.
 __all__ = [
@@ -62,7 +63,7 @@ COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost
 PARTIAL_BELOW = 10  # strict hits under which partial matches are added
 COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
 PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner terms only fill
-BM25 = "bm25(fts, 10.0, 1.0, 0.3)"
+RANK_ALL_CAP = 5000  # matches an unlimited search ranks by bm25; the rest follow in index order
 BM25_WEIGHTS = (10.0, 1.0, 0.3)  # title, text, path: as in BM25
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
 IDF_COUNT_CAP = 2000  # a term in more entries than this has its count estimated
@@ -126,9 +127,10 @@ def _typing_letter(plan: TermPlan) -> bool:
 
 
 def _contains_sql(text: str) -> tuple[str, list[object]]:
-    """'Title, text or path contains `text`', tested on each candidate row's FTS row."""
-    return ("EXISTS (SELECT 1 FROM fts f WHERE f.rowid = e.rowid AND "
-            "(instr(f.title, ?) OR instr(f.body, ?) OR instr(f.path, ?)))", [text] * 3)
+    """'Title, text or path contains `text`', tested on each candidate row's payload
+    (for text with no word to look up; a capped scan stops at the rows it needs)."""
+    return ("EXISTS (SELECT 1 FROM payloads p WHERE p.rowid = e.rowid AND "
+            "nsift_holds(p.payload, e.path_lower, ?))", [text])
 
 
 class SearchEngine(Widener, Presenter):
@@ -152,6 +154,8 @@ class SearchEngine(Widener, Presenter):
         """An engine over a list of entries held in an in-memory database."""
         store = IndexStore(None)
         store.replace_sources({"<memory>": prepare_source("", list(entries), [])}, [])
+        if store.vocabulary_stale():
+            store.sync_vocabulary()
         return cls(store)
 
     @property
@@ -177,6 +181,11 @@ class SearchEngine(Widener, Presenter):
             with self.store.holding_rowid_tables():
                 return self._search(query, limit=limit, sort=sort, boost=boost)
         except sqlite3.OperationalError as error:
+            if "fts5:" in str(error):
+                # A word the tokenizer splits where the vocabulary did not: find nothing
+                # rather than fail the keystroke.
+                log.warning("search %r: %s", query, error)
+                return SearchResult(hits=[], total=0, searched=self.store.count())
             # A temp rowid table this search was given went missing (it should not:
             # searches hold theirs): start over once with fresh ones.
             if "no such table: temp.rowids" not in str(error):
@@ -253,10 +262,9 @@ class SearchEngine(Widener, Presenter):
         for group in term_groups:
             check = check or any(p.needs_check for p in group)
             pure = all(p.long and not p.extra_rowids for p in group)
-            if pure:
-                alternatives = [phrase(p.folded) for p in group]
-                alternatives += [phrase(v) for p in group for v in p.variants]
-                match_parts.append("(" + " OR ".join(alternatives) + ")")
+            expression = self._match([n for p in group for n in (p.folded, *p.variants)])
+            if pure and expression is not None:
+                match_parts.append("(" + expression + ")")
                 continue
             ors: list[str] = []
             for plan in group:
@@ -315,8 +323,13 @@ class SearchEngine(Widener, Presenter):
         """
         needles = [folded, *variants]
         if all(len(n) >= 3 for n in needles):
-            expr = " OR ".join(phrase(n) for n in needles)
-            return "e.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [expr]
+            expr = self._match(needles)
+            if expr is not None:
+                return "e.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [expr]
+            # No word to look up (`-->`): a scan of the texts, stopped by a LIMIT.
+            parts = [_contains_sql(n) for n in needles]
+            return ("(" + " OR ".join(sql for sql, _ in parts) + ")",
+                    [p for _, more in parts for p in more])
         short = _short_token_query(folded)
         if short is not None:
             return f"{_ROWID_SET}{self.store.token_table(short)})", []
@@ -354,8 +367,8 @@ class SearchEngine(Widener, Presenter):
         if lone is not None:
             # One 1–2 letter word and nothing else: stream its token list, which stops
             # at the first rows needed, instead of gathering every entry it is in.
-            match, where, params, check = None, ["tokens MATCH ?"], [lone], False
-            source = "tokens CROSS JOIN entries e ON e.rowid = tokens.rowid"
+            match, where, params, check = None, ["fts MATCH ?"], [text_only(lone)], False
+            source = "fts CROSS JOIN entries e ON e.rowid = fts.rowid"
         else:
             match, where, params, check = self._conditions(term_groups, other_groups, has_long)
             # CROSS JOIN keeps FTS as the outer loop: driven from an `entries` index
@@ -373,7 +386,7 @@ class SearchEngine(Widener, Presenter):
         conditions = ([] if match is None else ["fts MATCH ?"]) + where
         all_params: list[object] = ([] if match is None else [match]) + params
         clause = " WHERE " + " AND ".join(conditions) if conditions else ""
-        rank = BM25 if match is not None else "0"
+        rank = "0"  # FTS5 cannot rank a contentless word index: bm25 is computed here
         order, order_params = self._order(match, term_groups, sort)
         keep = 0 if check or limit <= 0 else max(limit, FINE_RANK_COUNT)
         count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {source}{clause} LIMIT ?)"
@@ -389,14 +402,23 @@ class SearchEngine(Widener, Presenter):
                 return self._broad(source, clause, all_params, match, term_groups, keep,
                                    len(first), first)
             if match is not None:
-                return self._bm25_here(first, term_groups)[:keep], len(first)
+                # Ranking reads each match's text; it also drops candidates that hold a
+                # term's words but not the term (a Han run's bigrams apart, say).
+                ranked = self._bm25_here(first, term_groups)
+                return ranked[:keep], len(ranked)
             sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
             ranked = self.store.query(f"{sql} LIMIT {keep}", all_params + order_params)
             return [(r, float(k)) for r, k in ranked], len(first)
-        sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
-        if keep:
-            sql += f" LIMIT {keep}"
-        rows = [(r, float(k)) for r, k in self.store.query(sql, all_params + order_params)]
+        if match is not None and sort == "score" and term_groups:
+            found = [r for (r,) in self.store.query(f"SELECT e.rowid FROM {source}{clause}",
+                                                    all_params)]
+            rows = self._bm25_here(found[:RANK_ALL_CAP], term_groups)
+            rows += [(r, 0.0) for r in found[RANK_ALL_CAP:]]
+        else:
+            sql = f"SELECT e.rowid, {rank} AS rank FROM {source}{clause} ORDER BY {order}"
+            if keep:
+                sql += f" LIMIT {keep}"
+            rows = [(r, float(k)) for r, k in self.store.query(sql, all_params + order_params)]
         if check:
             rows = self._checked(rows, term_groups, other_groups)
             return rows, len(rows)
@@ -429,7 +451,8 @@ class SearchEngine(Widener, Presenter):
         elif match is not None and len(term_groups) == 1:
             # The titles-only index: its lists hold title hits alone, so a word in
             # every body costs nothing here (a column filter on `fts` reads them all).
-            alternatives = " OR ".join(re.findall(r'"(?:[^"]|"")*"', match))
+            alternatives = self._match(
+                [n for p in term_groups[0] for n in (p.folded, *p.variants)]) or match
             title_params = [alternatives if p is match else p for p in params]
             others = clause.replace(" WHERE fts MATCH ?", "", 1).replace(_FTS_ROWID_SET, _ROWID_SET)
             # Ordered as `_titled_among` orders: titles starting with the term, then
@@ -475,9 +498,17 @@ class SearchEngine(Widener, Presenter):
         words. Here the count stops at IDF_COUNT_CAP (and is kept for the next
         keystrokes): past that a term is common, and how common barely matters.
         """
-        needles = [n for g in term_groups if all(p.long and not p.extra_rowids for p in g)
-                   for p in g for n in (p.folded, *p.variants)]
+        groups = [[n for p in g for n in (p.folded, *p.variants)] for g in term_groups
+                  if all(p.long and not p.extra_rowids for p in g)]
+        return self._scored(rowids, groups, every=True)
+
+    def _scored(
+        self, rowids: list[int], groups: list[list[str]], *, every: bool
+    ) -> list[tuple[int, float]]:
+        """`rowids` holding a needle of `every` group (else of any), ranked by bm25."""
+        needles = [n for g in groups for n in g]
         weights = self._idf(needles)
+        holds = all if every else any
         texts = self.store.folded(rowids)
         places = {row[0]: row[1:] for row in self.store.query(
             "SELECT rowid, path_lower, path, line FROM entries "
@@ -488,6 +519,10 @@ class SearchEngine(Widener, Presenter):
             if rowid not in texts or rowid not in places:
                 continue
             path_lower, path, line = places[rowid]
+            title, body = texts[rowid]
+            if not holds(any(n in title or n in body or n in path_lower for n in g)
+                         for g in groups):
+                continue  # its words are there, the term is not
             score = 0.0
             for text, weight, average in zip((*texts[rowid], path_lower), BM25_WEIGHTS,
                                              averages, strict=True):
@@ -528,11 +563,14 @@ class SearchEngine(Widener, Presenter):
     def _column_averages(self) -> tuple[float, float, float]:
         """Average title, text and path lengths (a sample: they only normalise)."""
         if self._average_lengths is None:
-            row = self.store.query(
-                "SELECT avg(length(title)), avg(length(body)), avg(length(path)) "
-                "FROM (SELECT title, body, path FROM fts LIMIT 5000)"
-            )[0]
-            self._average_lengths = tuple(max(1.0, float(v or 1.0)) for v in row)  # type: ignore[assignment]
+            rowids = [r for (r,) in self.store.query("SELECT rowid FROM entries LIMIT 2000")]
+            entries = self.store.entries(rowids).values()
+            count = max(1, len(entries))
+            self._average_lengths = (
+                max(1.0, sum(len(e.title) for e in entries) / count),
+                max(1.0, sum(len(e.text) for e in entries) / count),
+                max(1.0, sum(len(e.path) for e in entries) / count),
+            )
         return self._average_lengths  # type: ignore[return-value]
 
     def _titled_among(
@@ -571,11 +609,13 @@ class SearchEngine(Widener, Presenter):
         pure = [g for g in term_groups if all(p.long and not p.extra_rowids for p in g)]
         alts = [[n for p in g for n in (p.folded, *p.variants)] for g in pure]
         needles = [n for g in alts for n in g]
-        candidates = self.store.query(
-            "SELECT rowid, bm25(titles) * 10.0 AS rank FROM titles WHERE titles MATCH ? "
-            "ORDER BY rank LIMIT ?",
-            [" OR ".join(phrase(n) for n in dict.fromkeys(needles)), TITLE_CANDIDATES],
-        )
+        title_match = self._match(needles)
+        if title_match is None:
+            return []
+        hits = [r for (r,) in self.store.query(
+            "SELECT rowid FROM titles WHERE titles MATCH ? LIMIT ?", [title_match, TITLE_HITS]
+        )]
+        candidates = self._titles_ranked(hits, needles)[:TITLE_CANDIDATES]
         if not candidates:
             return []
         others = clause.replace(" WHERE fts MATCH ?", "", 1).replace(_FTS_ROWID_SET, _ROWID_SET)
@@ -597,6 +637,25 @@ class SearchEngine(Widener, Presenter):
                 if len(titled) == keep:
                     break
         return titled
+
+    def _titles_ranked(self, rowids: list[int], needles: list[str]) -> list[tuple[int, float]]:
+        """Title hits ranked by bm25 over their titles alone (x10, the title weight)."""
+        weights = self._idf(needles)
+        average = self._column_averages()[0]
+        ranked = []
+        for rowid, title in self.store.query(
+            "SELECT e.rowid, e.title_f FROM json_each(?) j CROSS JOIN entries e "
+            "ON e.rowid = j.value", [json.dumps(rowids)]
+        ):
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * len(title) / average)
+            score = 0.0
+            for needle in dict.fromkeys(needles):
+                tf = title.count(needle)
+                if tf:
+                    score += weights[needle] * BM25_WEIGHTS[0] * tf * (BM25_K1 + 1) / (tf + norm)
+            ranked.append((-score, rowid))
+        ranked.sort()
+        return [(rowid, rank) for rank, rowid in ranked]
 
     def _checked(
         self,
@@ -647,6 +706,7 @@ class SearchEngine(Widener, Presenter):
         """
         needles = [p.folded for g in long_groups for p in g if p.long]
         needles += [v for g in long_groups for p in g for v in p.variants]
+        needles = [n for n in needles if self._match([n]) is not None]
         limit = max(50, int(total_entries * COMMON_SHARE))
         counts = {n: self._entries_with(n, limit) for n in dict.fromkeys(needles)}
         usable = sorted((n for n in counts if counts[n] < limit), key=counts.__getitem__)
@@ -663,37 +723,21 @@ class SearchEngine(Widener, Presenter):
         seen = set(strict)
         if ranked:
             rows = self.store.query(
-                f"SELECT e.rowid, {BM25} AS rank FROM {source}{clause} "
-                "ORDER BY rank, e.path, e.line LIMIT ?",
-                [" OR ".join(phrase(n) for n in ranked), *params, wanted + len(seen)],
+                f"SELECT e.rowid FROM {source}{clause} LIMIT ?",
+                [self._match(ranked), *params, PARTIAL_RANKED + len(seen)],
             )
-            found = [(r, float(k)) for r, k in rows if r not in seen][:wanted]
+            candidates = [r for (r,) in rows if r not in seen]
+            found = self._scored(candidates, [[n] for n in ranked], every=False)[:wanted]
             seen.update(r for r, _ in found)
         if filler and len(found) < wanted:
             rows = self.store.query(
                 f"SELECT e.rowid FROM {source}{clause} LIMIT ?",
-                [" OR ".join(phrase(n) for n in filler), *params, wanted + len(seen)],
+                [self._match(filler), *params, wanted + len(seen)],
             )
             found += [(r, 0.0) for (r,) in rows if r not in seen][: wanted - len(found)]
         return found
 
     # -- presenting -----------------------------------------------------------------
-
-
-def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) -> PreparedSource:
-    """Everything the store indexes for one parsed source (runs in worker processes)."""
-    from tui.core.typos import words_of
-
-    # FTS5 stops reading a text at NUL; U+FFFD keeps the length (offsets still line up).
-    titles = [fold(e.title).replace("\x00", "\ufffd") for e in entries]
-    bodies = [fold(e.text).replace("\x00", "\ufffd") for e in entries]
-    pinyin = []
-    for e in entries:
-        scope = f"{e.title}\n{pinyin_scope(e.text)}"
-        pt = pinyin_text(scope) if has_han(scope) else None
-        pinyin.append(f"{pt.full}|{pt.initials}" if pt is not None else "")
-    words = sorted(set().union(*(words_of(b) for b in bodies))) if bodies else []
-    return PreparedSource(signature, entries, titles, bodies, pinyin, words, warnings)
 
 
 def _lone_short_term(

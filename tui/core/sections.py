@@ -57,8 +57,10 @@ class Section:
 
 
 
-def _in_ranges(line_no: int, ranges: Sequence[tuple[int, int]]) -> bool:
-    return any(start <= line_no <= end for start, end in ranges)
+def _lines_in(ranges: Sequence[tuple[int, int]]) -> frozenset[int]:
+    """Every line number the (inclusive) ranges cover: one set lookup per line, where
+    testing each range per line costs lines x ranges (a digest has thousands of both)."""
+    return frozenset(n for start, end in ranges for n in range(start, end + 1))
 
 
 def _clean_title(title: str) -> str:
@@ -134,11 +136,12 @@ def markdown_sections(
     list item) is a thematic break, not a setext underline.
     """
     fenced = find_fenced_lines(lines, start_line)
+    skipped = _lines_in(skip_ranges)
     heads: list[tuple[int, int, str]] = []
     number = start_line
     while number <= len(lines):
         line = lines[number - 1]
-        if number in fenced or _in_ranges(number, skip_ranges):
+        if number in fenced or number in skipped:
             number += 1
             continue
         atx = atx_heading(line)
@@ -155,7 +158,7 @@ def markdown_sections(
                 and not _LIST_RE.match(line)
                 and not line.lstrip().startswith((">", "|"))
                 and len(line) - len(line.lstrip()) < 4
-                and not _in_ranges(number + 1, skip_ranges)
+                and (number + 1) not in skipped
             ):
                 level = 1 if under.group(1)[0] == "=" else 2
                 heads.append((number, level, _clean_title(line)))
@@ -317,12 +320,13 @@ def plaintext_sections(
     articles gets breadcrumbs like `Article › Subheading`.
     """
     heads: list[tuple[int, int, str]] = []
+    skipped = _lines_in(skip_ranges)
     seen_article = False
     index = start_line - 1
     first = index
     while index < len(lines):
         number = index + 1
-        if _in_ranges(number, skip_ranges) or not lines[index].strip():
+        if number in skipped or not lines[index].strip():
             index += 1
             continue
         found = _plain_heading(lines, index, first)
@@ -343,7 +347,7 @@ def plaintext_sections(
                 and not prev.endswith(_LINK_SUFFIX)
                 and display_width(prev) <= 80
                 and (not heads or heads[-1][0] < number - 1)
-                and not _in_ranges(number - 1, skip_ranges)
+                and (number - 1) not in skipped
             ):
                 start = number - 1
                 title = f"{prev} {title}".strip()

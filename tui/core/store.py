@@ -1,13 +1,30 @@
-"""The persistent index: entries and an FTS5 trigram index in one SQLite file.
+"""The persistent index: entries and a word-level FTS5 index in one SQLite file.
 
-Search must stay fast at a million entries (hundreds of MB of text), which no
-per-keystroke Python scan can do. SQLite's FTS5 with the trigram tokenizer finds
-substrings (CJK included) in C, ranks with bm25, counts, and releases the GIL
-while it works. Entries are stored as `marshal`ed tuples and loaded only when a
-result shows them, so a warm start reads no entry at all. Every source (a note
-file or an X archive) is stored with its (mtime_ns, size) signature, so a second
-run on an unchanged tree parses nothing. The file is a cache: when it cannot be
-used, the index lives in memory instead and nothing else changes.
+Search must stay fast at a million entries, and the first build must stay near
+the cost of reading the notes once. Schema (index format 9), every text once:
+
+* `entries`: one row per entry with the narrow columns field filters and
+  ordering read (kind, path, line, folded title, tags, author, date, counts).
+* `payloads`: the entry itself as a `marshal`ed tuple, its text included: the
+  ONLY copy of any text. A section is its own line range of its note (the
+  parser makes disjoint chunks), never a second copy. Loaded only when a result
+  shows an entry; folded text for ranking and highlighting is folded from it.
+* `fts`: contentless FTS5 over (title, body, path), `unicode61` words of the
+  folded text, Han runs as overlapping bigrams (`fts_terms.index_text`),
+  `detail=column`. No text is stored in it; a delete re-derives the indexed
+  text from the payload. `titles` is the same for titles alone (tiny), so
+  "title hits first" never reads a body word's whole list.
+* `vocab` + `vocab_tri`: the distinct non-Han words (3+ characters) and a
+  trigram index over them: a substring inside a word is looked up among tens of
+  thousands of words, then found in `fts` as those words (`fts_terms`). The
+  vocabulary doubles as the typo-tolerance word list.
+* `han`: the distinct Han bigrams, which pinyin is spelled against at query
+  time (no pinyin is stored).
+* `sources`: each note file or X archive with its (mtime_ns, size) signature, so
+  a second run on an unchanged tree parses nothing.
+
+Rows of one batch go in together, in rowid order, in one transaction. The file
+is a cache: when it cannot be used, the index lives in memory instead.
 """
 
 from __future__ import annotations
@@ -16,7 +33,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import re
 import sqlite3
 import threading
 from collections import Counter, OrderedDict
@@ -25,76 +41,77 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.core import cachefile
-from tui.core.cachefile import write_transaction
 from tui.core.entry import Entry
-from tui.core.textfold import HAN_CLASS
+from tui.core.fts_terms import (
+    VOCAB_MIN,
+    HanVocabulary,
+    han_tokens_of,
+    index_text,
+    is_han_token,
+    words_of,
+)
+from tui.core.textfold import fold
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "8"
+STORE_VERSION = "9"
 ENTRY_CACHE_SIZE = 20_000
 ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB at 1M entries)
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
+VOCAB_INLINE_ROWS = 2000  # a batch this small adds its words itself; a larger one (a first
+# build) leaves the vocabulary to one `sync_vocabulary` pass at the end
+_WORDS = "tokenize='unicode61 remove_diacritics 0', content='', detail=column"
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS sources "
-    "(key TEXT PRIMARY KEY, signature TEXT NOT NULL, warnings BLOB NOT NULL)",
+    # A source's entries are the rowids first_rowid <= rowid < end_rowid (written together).
+    "CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NULL,"
+    " warnings BLOB NOT NULL, first_rowid INTEGER NOT NULL, end_rowid INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS entries ("
-    " rowid INTEGER PRIMARY KEY, source TEXT NOT NULL, eid TEXT NOT NULL,"
+    " rowid INTEGER PRIMARY KEY, eid TEXT NOT NULL,"
     " kind TEXT NOT NULL, path TEXT NOT NULL, path_lower TEXT NOT NULL, line INTEGER NOT NULL,"
     " title_f TEXT NOT NULL, title_cf TEXT NOT NULL, tags TEXT NOT NULL, author TEXT,"
     " date TEXT, likes, retweets, replies, quotes)",
     # Payloads apart from the narrow filter columns, so scans of titles stay small.
     "CREATE TABLE IF NOT EXISTS payloads (rowid INTEGER PRIMARY KEY, payload BLOB NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS entries_source ON entries(source)",
     "CREATE INDEX IF NOT EXISTS entries_title ON entries(title_f)",
     "CREATE INDEX IF NOT EXISTS entries_eid ON entries(eid)",
     "CREATE INDEX IF NOT EXISTS entries_kind_path ON entries(kind, path, line)",
     "CREATE INDEX IF NOT EXISTS entries_path ON entries(path, line)",
     # `@author` filters look up the few matching names here instead of scanning.
     "CREATE INDEX IF NOT EXISTS entries_author ON entries(author)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, path, tokenize='trigram')",
-    # Folded titles alone: "title hits first" without reading every body's hits.
-    "CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(title, tokenize='trigram')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS pinyin USING fts5(py, tokenize='trigram')",
-    # Words and Han bigrams as tokens: what 1–2 character terms are looked up in.
-    "CREATE VIRTUAL TABLE IF NOT EXISTS tokens USING fts5(text, "
-    "tokenize='unicode61 remove_diacritics 0', prefix='2')",
-    # Typo suggestions: every word ever seen. Never pruned: a stale word only
-    # suggests a variant that matches nothing.
-    "CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY) WITHOUT ROWID",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, path, {_WORDS})",
+    # Titles alone: "title hits first" without reading every body's hits.
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(title, {_WORDS})",
+    # Distinct words, for substrings inside a word and for typo suggestions. Never
+    # pruned: a stale word only finds nothing.
+    "CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS vocab_tri USING fts5(word, content='vocab', "
+    "content_rowid='id', tokenize='trigram')",
+    "CREATE TABLE IF NOT EXISTS han (token TEXT PRIMARY KEY) WITHOUT ROWID",
 )
-_TABLES = ("meta", "sources", "entries", "payloads", "fts", "titles", "pinyin", "tokens",
-           "words")
-_HAN_RUN = re.compile(f"[{HAN_CLASS}]{{2,}}")
-
-
-def token_text(folded: str) -> str:
-    """Folded text with every Han run spelled as its bigrams, for the `tokens` table.
-
-    unicode61 keeps a Han run as one token; as bigrams, a two-character word
-    (`开源`) becomes a token that can be found anywhere in the run. The run's
-    last character also stands alone, so a one-character prefix query (`猫*`)
-    finds every place the character is, the end of a run (`我的猫`) included.
-    """
-    return _HAN_RUN.sub(
-        lambda m: " " + " ".join(m[0][i : i + 2] for i in range(len(m[0]) - 1))
-        + f" {m[0][-1]} ", folded
-    )
+_TABLES = ("meta", "sources", "entries", "payloads", "fts", "titles", "vocab", "vocab_tri",
+           "han", "pinyin", "tokens", "words")
 
 
 @dataclass(slots=True)
 class PreparedSource:
-    """A parsed source with everything the store indexes, computed off the main thread."""
+    """A parsed source as the store writes it, computed off the main thread.
+
+    Everything per entry is in parallel lists; `indexed` is what `fts` tokenizes
+    (folded title, body and path, Han runs as bigrams).
+    """
 
     signature: str
-    entries: list[Entry]
-    titles: list[str]  # folded titles
-    bodies: list[str]  # folded texts (same length as the texts: offsets line up)
-    pinyin: list[str]  # "full|initials" for entries with Han characters, else ""
-    words: list[str]  # distinct ASCII words, for typo tolerance
+    eids: list[str]
+    columns: list[tuple[Any, ...]]  # _filter_columns of each entry (parsed tags)
+    payloads: list[bytes]
+    indexed: list[tuple[str, str, str]]
     warnings: list[str]
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [unpack_entry((eid, c[0], c[1], c[3]), p)
+                for eid, c, p in zip(self.eids, self.columns, self.payloads, strict=True)]
 
 
 def default_cache_dir() -> Path:
@@ -123,16 +140,21 @@ def _plain(value: Any) -> Any:
 
 
 def pack_entry(e: Entry) -> bytes:
+    """What `entries` does not hold of an entry (its id, kind, path and line are there)."""
     return marshal.dumps(
-        (e.id, e.kind, e.title, e.path, e.line, e.end_line, e.text, tuple(e.tags),
-         e.breadcrumb, _plain(e.meta))
+        (e.title, e.end_line, e.text, tuple(e.tags), e.breadcrumb, _plain(e.meta))
     )
 
 
-def unpack_entry(payload: bytes) -> Entry:
+# The `entries` columns that, with the payload, make an entry (see `unpack_entry`).
+ENTRY_HEAD = "e.eid, e.kind, e.path, e.line"
+
+
+def unpack_entry(head: Sequence[Any], payload: bytes) -> Entry:
+    """The entry from its `ENTRY_HEAD` columns and its payload."""
     r = marshal.loads(payload)
-    return Entry(id=r[0], kind=r[1], title=r[2], path=r[3], line=r[4], end_line=r[5], text=r[6],
-                 tags=tuple(r[7]), breadcrumb=r[8], meta=r[9])
+    return Entry(id=head[0], kind=head[1], title=r[0], path=head[2], line=head[3], end_line=r[1],
+                 text=r[2], tags=tuple(r[3]), breadcrumb=r[4], meta=r[5])
 
 
 def _number(value: Any) -> int | float | None:
@@ -169,18 +191,55 @@ def _filter_columns(e: Entry) -> tuple[Any, ...]:
     )
 
 
-def heal_notice(exc: BaseException, moved: Path | None) -> str:
-    """The one line a user sees when a damaged cache was replaced."""
-    where = f"; the old one is at {moved}" if moved else ""
-    return f"index cache was damaged ({exc}): rebuilt it{where}"
+def folded_pair(entry: Entry) -> tuple[str, str]:
+    """An entry's folded title and text (same lengths as the originals: offsets line up)."""
+    # FTS5 stops reading a text at NUL; U+FFFD keeps the length.
+    return (fold(entry.title).replace("\x00", "\ufffd"),
+            fold(entry.text).replace("\x00", "\ufffd"))
 
 
-def _stored_version(db: sqlite3.Connection) -> str | None:
+def indexed_columns(entry: Entry) -> tuple[str, str, str]:
+    """The (title, body, path) text `fts` tokenizes for an entry."""
+    title, body = folded_pair(entry)
+    return index_text(title), index_text(body), index_text(entry.path.lower())
+
+
+def text_only(match: str) -> str:
+    """An `fts` MATCH limited to titles and texts (not paths)."""
+    return "{title body} : (" + match + ")"
+
+
+def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) -> PreparedSource:
+    """Everything the store writes for one parsed source (runs in worker processes)."""
+    indexed = []
+    columns_of = []
+    for e in entries:
+        title, body = folded_pair(e)
+        indexed.append((index_text(title), index_text(body), index_text(e.path.lower())))
+        c = _filter_columns(e)
+        columns_of.append((*c[:4], title, *c[4:]))
+    return PreparedSource(
+        signature, [e.id for e in entries], columns_of, [pack_entry(e) for e in entries],
+        indexed, warnings,
+    )
+
+
+def _payload_holds(payload: bytes, path_lower: str, needle: str) -> bool:
+    """SQL `nsift_holds(payload, path_lower, needle)`: the entry's folded title, text or
+    path holds `needle`."""
+    if needle in path_lower:
+        return True
     try:
-        row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-    except sqlite3.OperationalError:  # no meta table: a new (or foreign) file
-        return None
-    return row[0] if row else None
+        title, _, text = marshal.loads(payload)[:3]
+    except (ValueError, EOFError, TypeError):
+        return False
+    return needle in fold(title).replace("\x00", "\ufffd") or (
+        needle in fold(text).replace("\x00", "\ufffd"))
+
+
+def _add_functions(db: sqlite3.Connection) -> None:
+    db.create_function("nsift_holds", 3, _payload_holds, deterministic=True)
+    db.create_function("nsift_is_han", 1, is_han_token, deterministic=True)
 
 
 class IndexStore:
@@ -193,6 +252,8 @@ class IndexStore:
         self.read_lock = threading.RLock()  # the reader connection (and the caches)
         self._entries: OrderedDict[int, Entry] = OrderedDict()
         self._vocabulary: list[str] | None = None
+        self._words_with: dict[str, list[str]] = {}
+        self._han: HanVocabulary | None = None
         self.sidecar: dict[str, list[str]] = {}  # entry id → tags kept beside the notes
         self.generation = 0
         self._count: tuple[int, int] | None = None
@@ -205,38 +266,36 @@ class IndexStore:
         self._orphans: set[str] = set()  # forgotten tables a search still holds
         self._search_local = threading.local()
         self._warnings: tuple[int, list[str]] | None = None
-        self.healed: str | None = None  # one line when a damaged cache was moved aside
-        self.identity: tuple[int, int] | None = None  # (dev, inode) of the file opened
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
         # written, so searching never waits for indexing. In memory there is one.
         self.reader = self.db
         if self.path is not None:
             with contextlib.suppress(sqlite3.Error):
-                self.reader = cachefile.connect(self.path)
+                self.reader = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
                 self.reader.execute("PRAGMA cache_size=-262144")
                 self.reader.execute("PRAGMA temp_store=MEMORY")
+                _add_functions(self.reader)
         if self.reader is self.db:
             self.read_lock = self.lock
-        self._data_version = self._read_data_version()
 
     # -- opening -------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
         if self.path is not None:
-            for attempt in range(2):
+            try:
+                return self._open(str(self.path))
+            except sqlite3.OperationalError as exc:
+                # Locked by another notesift, or similar: never delete a live database.
+                self.problem = f"{self.path}: index cache busy ({exc}); indexing in memory"
+            except sqlite3.DatabaseError:
+                self._discard()  # a damaged cache holds nothing we cannot rebuild
                 try:
-                    db = self._open(str(self.path))
-                    self.identity = cachefile.file_identity(self.path)
-                    return db
+                    return self._open(str(self.path))
                 except (sqlite3.Error, OSError) as exc:
-                    if attempt or not cachefile.is_damage(exc):
-                        # Busy for long, unwritable…: never delete a live database.
-                        self.problem = (f"{self.path}: index cache unusable ({exc}); "
-                                        "indexing in memory")
-                        break
-                    # Damaged: it holds nothing we cannot rebuild. Kept aside, started anew.
-                    self.healed = heal_notice(exc, cachefile.move_aside(self.path))
+                    self.problem = f"{self.path}: index cache unusable ({exc}); indexing in memory"
+            except OSError as exc:
+                self.problem = f"{self.path}: index cache unusable ({exc}); indexing in memory"
         self.path = None
         return self._open(":memory:")
 
@@ -244,35 +303,30 @@ class IndexStore:
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         # Searches and index updates run on worker threads; `self.lock` serialises them.
-        db = cachefile.connect(target)
+        db = sqlite3.connect(target, timeout=10, check_same_thread=False)
+        _add_functions(db)
         try:
             if target != ":memory:":
                 db.execute("PRAGMA journal_mode=WAL")
                 # A cache: losing the last writes to a power cut costs a re-parse, and a
                 # damaged file is detected and rebuilt, so durability is not bought.
                 db.execute("PRAGMA synchronous=OFF")
-            db.execute("PRAGMA cache_size=-262144")
+            # The writer's page cache: a bulk build touches each page about once, and
+            # every MB here is resident for the life of the process.
+            db.execute("PRAGMA cache_size=-32768")
             db.execute("PRAGMA temp_store=MEMORY")
-            if _stored_version(db) == STORE_VERSION:
-                return db  # a warm start writes nothing (other processes read on)
-            # One process at a time decides whether the format changed: a second one
-            # starting alongside must not drop the tables the first is filling.
-            with write_transaction(db):
-                if _stored_version(db) != STORE_VERSION:
+            version = None
+            with contextlib.suppress(sqlite3.OperationalError):
+                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+                version = row[0] if row else None
+            if version != STORE_VERSION:
+                with db:
                     for table in _TABLES:
                         db.execute(f"DROP TABLE IF EXISTS {table}")
-                had_titles = db.execute(
-                    "SELECT 1 FROM sqlite_master WHERE name='titles'"
-                ).fetchone() is not None
+            with db:
                 for statement in _SCHEMA:
                     db.execute(statement)
-                if not had_titles:
-                    # A cache from before the titles index: fill it from what is stored
-                    # (seconds) rather than re-parsing every note (minutes).
-                    db.execute(
-                        "INSERT INTO titles (rowid, title) SELECT rowid, title_f FROM entries"
-                    )
-                # Fewer, larger segment merges: ~20% faster bulk indexing.
+                # Fewer, larger segment merges: faster bulk indexing.
                 db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', 16)")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (STORE_VERSION,))
         except sqlite3.Error:
@@ -280,28 +334,10 @@ class IndexStore:
             raise
         return db
 
-    def _read_data_version(self) -> int:
-        with contextlib.suppress(sqlite3.Error):
-            return cachefile.data_version(self.reader)
-        return -1
-
-    def changed_elsewhere(self) -> bool:
-        """True (once) when another connection committed since the last look.
-
-        Another notesift process sharing the cache wrote: cached entries, counts
-        and rowid tables may be stale, so the generation moves on.
-        """
-        if self.reader is self.db and self.path is None:
-            return False
-        with self.read_lock:
-            version = self._read_data_version()
-            if version == self._data_version:
-                return False
-            self._data_version = version
-            self._entries.clear()
-            self._vocabulary = None
-            self.generation += 1
-            return True
+    def _discard(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink()
 
     def close(self) -> None:
         with self.lock, self.read_lock:
@@ -338,13 +374,7 @@ class IndexStore:
 
     def replace_sources(self, sources: dict[str, PreparedSource], removed: Iterable[str]) -> None:
         """Store new parses of `sources` and forget `removed`, in one transaction."""
-        with self.lock, write_transaction(self.db):
-            # Under the write lock: another process may have stored the same parse
-            # since we compared signatures; storing it again would list it twice.
-            stored = {key: self.db.execute("SELECT signature FROM sources WHERE key=?",
-                                           (key,)).fetchone() for key in sources}
-            sources = {key: source for key, source in sources.items()
-                       if stored[key] is None or stored[key][0] != source.signature}
+        with self.lock, self.db:
             with self.read_lock:
                 for key in [*removed, *sources]:
                     self._delete(key)
@@ -353,32 +383,30 @@ class IndexStore:
             highest = self.db.execute("SELECT max(rowid) FROM entries").fetchone()[0] or 0
             next_id = max(int(row[0]) if row else 1, highest + 1)
             first_new = next_id
-            entry_rows, fts_rows, pinyin_rows, token_rows, payload_rows = [], [], [], [], []
-            new_words: set[str] = set()
+            entry_rows, fts_rows, payload_rows = [], [], []
             for key, source in sources.items():
-                for i, entry in enumerate(source.entries):
-                    rowid = next_id
+                first_of_source = next_id
+                for eid, columns, payload, indexed in zip(
+                    source.eids, source.columns, source.payloads, source.indexed, strict=True
+                ):
+                    extra = self.sidecar.get(eid)
+                    if extra:
+                        head = (eid, columns[0], columns[1], columns[3])
+                        tagged = _with_tags(unpack_entry(head, payload), extra)
+                        columns = (*columns[:6], _tags_column(tagged.tags), *columns[7:])
+                    entry_rows.append((next_id, eid, *columns))
+                    payload_rows.append((next_id, payload))
+                    fts_rows.append((next_id, *indexed))
                     next_id += 1
-                    columns = _filter_columns(_with_tags(entry, self.sidecar.get(entry.id, ())))
-                    entry_rows.append(
-                        (rowid, key, entry.id, *columns[:4], source.titles[i], *columns[4:])
-                    )
-                    payload_rows.append((rowid, pack_entry(entry)))
-                    fts_rows.append((rowid, source.titles[i], source.bodies[i], entry.path.lower()))
-                    token_rows.append(
-                        (rowid, token_text(f"{source.titles[i]}\n{source.bodies[i]}"))
-                    )
-                    if source.pinyin[i]:
-                        pinyin_rows.append((rowid, source.pinyin[i]))
-                new_words.update(source.words)
                 self.db.execute(
-                    "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
-                    (key, source.signature, marshal.dumps(list(source.warnings))),
+                    "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                    (key, source.signature, marshal.dumps(list(source.warnings)),
+                     first_of_source, next_id),
                 )
             self.db.executemany(
-                "INSERT INTO entries (rowid, source, eid, kind, path, path_lower, line, "
+                "INSERT INTO entries (rowid, eid, kind, path, path_lower, line, "
                 "title_f, title_cf, tags, author, date, likes, retweets, replies, quotes) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 entry_rows,
             )
             self.db.executemany("INSERT INTO payloads VALUES (?, ?)", payload_rows)
@@ -386,11 +414,18 @@ class IndexStore:
                                 fts_rows)
             self.db.executemany("INSERT INTO titles (rowid, title) VALUES (?, ?)",
                                 ((row[0], row[1]) for row in fts_rows))
-            self.db.executemany("INSERT INTO pinyin (rowid, py) VALUES (?, ?)", pinyin_rows)
-            self.db.executemany("INSERT INTO tokens (rowid, text) VALUES (?, ?)", token_rows)
-            self.db.executemany(
-                "INSERT OR IGNORE INTO words VALUES (?)", ((w,) for w in new_words)
-            )
+            new_words: set[str] = set()
+            new_han: set[str] = set()
+            if len(fts_rows) <= VOCAB_INLINE_ROWS:
+                for row in fts_rows:
+                    for text in row[1:]:
+                        new_words |= words_of(text)
+                        new_han |= han_tokens_of(text)
+                self._add_words(new_words)
+                self.db.executemany("INSERT OR IGNORE INTO han VALUES (?)",
+                                    ((t,) for t in new_han))
+            elif fts_rows:
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('vocabulary', 'stale')")
             self.db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('next_rowid', ?)", (str(next_id),)
             )
@@ -399,23 +434,79 @@ class IndexStore:
             for rowid in range(first_new, next_id):
                 self._entries.pop(rowid, None)
             self.generation += 1
-            if new_words:
-                self._vocabulary = None
+            self._vocabulary = None
+            self._han = None
+            self._words_with.clear()
+
+    def vocabulary_stale(self) -> bool:
+        """Whether large batches were written since the vocabulary was last brought up
+        to date (kept in the file: a build cut short still gets it later)."""
+        with self.lock:
+            row = self.db.execute("SELECT value FROM meta WHERE key='vocabulary'").fetchone()
+        return bool(row) and row[0] == "stale"
+
+    def sync_vocabulary(self) -> None:
+        """Fill the vocabulary and the Han bigrams from the index's own term list.
+
+        A first build writes thousands of entries a batch; collecting their
+        words in Python costs more than this one pass over the distinct terms.
+        """
+        with self.lock, self.db:
+            self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms "
+                            "USING fts5vocab(main, fts, row)")
+            before = self.db.execute("SELECT coalesce(max(id), 0) FROM vocab").fetchone()[0]
+            self.db.execute(
+                "INSERT OR IGNORE INTO vocab (word) SELECT term FROM temp.fts_terms "
+                f"WHERE length(term) >= {VOCAB_MIN} AND NOT nsift_is_han(term)"
+            )
+            self.db.execute(
+                "INSERT INTO vocab_tri (rowid, word) SELECT id, word FROM vocab WHERE id > ?",
+                (before,),
+            )
+            self.db.execute("INSERT OR IGNORE INTO han SELECT term FROM temp.fts_terms "
+                            "WHERE length(term) <= 2 AND nsift_is_han(term)")
+            self.db.execute("DELETE FROM meta WHERE key='vocabulary'")
+        with self.read_lock:
+            self.generation += 1
+            self._vocabulary = None
+            self._han = None
+            self._words_with.clear()
+
+    def _add_words(self, words: set[str]) -> None:
+        """Add the words the vocabulary lacks, and index those alone by trigram."""
+        before = self.db.execute("SELECT coalesce(max(id), 0) FROM vocab").fetchone()[0]
+        self.db.executemany("INSERT OR IGNORE INTO vocab (word) VALUES (?)",
+                            ((w,) for w in sorted(words)))
+        self.db.execute(
+            "INSERT INTO vocab_tri (rowid, word) SELECT id, word FROM vocab WHERE id > ?",
+            (before,),
+        )
 
     def _delete(self, key: str) -> None:
-        ids = [r[0] for r in self.db.execute("SELECT rowid FROM entries WHERE source=?", (key,))]
-        if ids:
-            for chunk in range(0, len(ids), 500):
-                part = ids[chunk : chunk + 500]
-                marks = ",".join("?" * len(part))
-                self.db.execute(f"DELETE FROM fts WHERE rowid IN ({marks})", part)
-                self.db.execute(f"DELETE FROM titles WHERE rowid IN ({marks})", part)
-                self.db.execute(f"DELETE FROM pinyin WHERE rowid IN ({marks})", part)
-                self.db.execute(f"DELETE FROM tokens WHERE rowid IN ({marks})", part)
-                self.db.execute(f"DELETE FROM payloads WHERE rowid IN ({marks})", part)
-                for rowid in part:
-                    self._entries.pop(rowid, None)
-            self.db.execute("DELETE FROM entries WHERE source=?", (key,))
+        span = self.db.execute(
+            "SELECT first_rowid, end_rowid FROM sources WHERE key=?", (key,)
+        ).fetchone()
+        if span is None:
+            return
+        rows = self.db.execute(
+            f"SELECT p.rowid, {ENTRY_HEAD}, p.payload FROM entries e "
+            "JOIN payloads p ON p.rowid = e.rowid WHERE e.rowid >= ? AND e.rowid < ?", span
+        ).fetchall()
+        if rows:
+            # Contentless FTS tables forget a row given the text they indexed for it.
+            forget = [(row[0], *indexed_columns(unpack_entry(row[1:5], row[5]))) for row in rows]
+            self.db.executemany(
+                "INSERT INTO fts (fts, rowid, title, body, path) VALUES ('delete', ?, ?, ?, ?)",
+                forget,
+            )
+            self.db.executemany(
+                "INSERT INTO titles (titles, rowid, title) VALUES ('delete', ?, ?)",
+                ((f[0], f[1]) for f in forget),
+            )
+            self.db.execute("DELETE FROM payloads WHERE rowid >= ? AND rowid < ?", span)
+            self.db.execute("DELETE FROM entries WHERE rowid >= ? AND rowid < ?", span)
+            for row in rows:
+                self._entries.pop(row[0], None)
         self.db.execute("DELETE FROM sources WHERE key=?", (key,))
 
     # -- reading -------------------------------------------------------------------
@@ -425,13 +516,13 @@ class IndexStore:
             return self.reader.execute(sql, params).fetchall()
 
     def token_table(self, match: str) -> str:
-        """A temp table (`id` = rowid) of the entries whose `tokens` match `match`.
+        """A temp table (`id` = rowid) of the entries whose title or text words match `match`.
 
         A 1–2 letter term matches a large share of entries; read once into a
         table keyed by rowid, every statement of a search (and the next
         keystroke) looks rows up in it instead of re-reading the term's list.
         """
-        table = self.rowid_table("SELECT rowid FROM tokens WHERE tokens MATCH ?", [match])
+        table = self.rowid_table("SELECT rowid FROM fts WHERE fts MATCH ?", [text_only(match)])
         assert table is not None  # no size limit asked for
         return table
 
@@ -559,9 +650,11 @@ class IndexStore:
             for chunk in range(0, len(missing), 900):
                 part = missing[chunk : chunk + 900]
                 marks = ",".join("?" * len(part))
-                sql = f"SELECT rowid, payload FROM payloads WHERE rowid IN ({marks})"
-                for rowid, payload in self.reader.execute(sql, part):
-                    entry = unpack_entry(payload)
+                sql = (f"SELECT e.rowid, {ENTRY_HEAD}, p.payload FROM entries e "
+                       f"JOIN payloads p ON p.rowid = e.rowid WHERE e.rowid IN ({marks})")
+                for row in self.reader.execute(sql, part):
+                    rowid = row[0]
+                    entry = unpack_entry(row[1:5], row[5])
                     entry = _with_tags(entry, self.sidecar.get(entry.id, ()))
                     found[rowid] = entry
                     self._entries[rowid] = entry
@@ -570,23 +663,48 @@ class IndexStore:
         return found
 
     def folded(self, rowids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        """Folded (title, body) by rowid: what highlighting and best-line search read."""
-        found: dict[int, tuple[str, str]] = {}
-        with self.read_lock:
-            for chunk in range(0, len(rowids), 900):
-                part = list(rowids[chunk : chunk + 900])
-                marks = ",".join("?" * len(part))
-                sql = f"SELECT rowid, title, body FROM fts WHERE rowid IN ({marks})"
-                for rowid, title, body in self.reader.execute(sql, part):
-                    found[rowid] = (title, body)
-        return found
+        """Folded (title, body) by rowid: what ranking, checks and highlighting read.
+
+        Folded from the payloads (the one stored copy of the text): folding is a
+        `str.translate`, cheaper than storing and reading a second copy.
+        """
+        found = self.entries(rowids)
+        return {rowid: folded_pair(entry) for rowid, entry in found.items()}
 
     def vocabulary(self) -> list[str]:
+        """The ASCII words (4+ characters) of the index, for typo suggestions."""
         with self.read_lock:
             if self._vocabulary is None:
-                rows = self.reader.execute("SELECT word FROM words").fetchall()
+                rows = self.reader.execute(
+                    "SELECT word FROM vocab WHERE length(word) >= 4 "
+                    "AND word GLOB '[a-z]*' AND NOT word GLOB '*[^a-z0-9]*'"
+                ).fetchall()
                 self._vocabulary = [r[0] for r in rows]
             return self._vocabulary
+
+    def words_with(self, piece: str) -> list[str]:
+        """Vocabulary words containing `piece` (3+ characters), kept per generation."""
+        with self.read_lock:
+            found = self._words_with.get(piece)
+            if found is None:
+                rows = self.reader.execute(
+                    "SELECT word FROM vocab_tri WHERE vocab_tri MATCH ?",
+                    ['"' + piece.replace('"', '""') + '"'],
+                ).fetchall()
+                found = [r[0] for r in rows if piece in r[0]]
+                if len(self._words_with) > 2000:
+                    self._words_with.clear()
+                self._words_with[piece] = found
+            return found
+
+    def han_vocabulary(self) -> HanVocabulary:
+        """The Han bigrams of the index (cached until the next write), for pinyin."""
+        with self.read_lock:
+            if self._han is None:
+                self._han = HanVocabulary.of(
+                    [r[0] for r in self.reader.execute("SELECT token FROM han")]
+                )
+            return self._han
 
     def count(self) -> int:
         """Number of entries (cached until the next write: a full scan at 1M entries)."""
@@ -616,10 +734,10 @@ class IndexStore:
         """Every entry in (path, line) order; for small trees, tests and exports."""
         with self.read_lock:
             rows = self.reader.execute(
-                "SELECT p.payload FROM entries e JOIN payloads p ON p.rowid = e.rowid "
-                "ORDER BY e.path, e.line, e.rowid"
+                f"SELECT {ENTRY_HEAD}, p.payload FROM entries e JOIN payloads p "
+                "ON p.rowid = e.rowid ORDER BY e.path, e.line, e.rowid"
             )
-            unpacked = (unpack_entry(p) for (p,) in rows)
+            unpacked = (unpack_entry(row[:4], row[4]) for row in rows)
             return [_with_tags(e, self.sidecar.get(e.id, ())) for e in unpacked]
 
     def tag_counts(self) -> Counter[str]:
@@ -652,16 +770,18 @@ class IndexStore:
         if not changed_ids:
             return False
         touched: list[int] = []
-        with self.lock, write_transaction(self.db), self.read_lock:
+        with self.lock, self.db, self.read_lock:
             self.sidecar = {k: list(v) for k, v in sidecar.items()}
             for entry_id in changed_ids:
                 rows = self.db.execute(
-                    "SELECT e.rowid, p.payload FROM entries e JOIN payloads p ON p.rowid = e.rowid "
-                    "WHERE e.eid=?",
+                    f"SELECT e.rowid, {ENTRY_HEAD}, p.payload FROM entries e "
+                    "JOIN payloads p ON p.rowid = e.rowid WHERE e.eid=?",
                     (entry_id,),
                 ).fetchall()
-                for rowid, payload in rows:
-                    entry = _with_tags(unpack_entry(payload), self.sidecar.get(entry_id, ()))
+                for row in rows:
+                    rowid = row[0]
+                    entry = _with_tags(unpack_entry(row[1:5], row[5]),
+                                       self.sidecar.get(entry_id, ()))
                     self.db.execute("UPDATE entries SET tags=? WHERE rowid=?",
                                     (_tags_column(entry.tags), rowid))
                     touched.append(rowid)
@@ -673,11 +793,11 @@ class IndexStore:
 
     def find_id(self, entry_id: str) -> Entry | None:
         rows = self.query(
-            "SELECT p.payload FROM entries e JOIN payloads p ON p.rowid = e.rowid "
-            "WHERE e.eid=? LIMIT 1",
+            f"SELECT {ENTRY_HEAD}, p.payload FROM entries e JOIN payloads p "
+            "ON p.rowid = e.rowid WHERE e.eid=? LIMIT 1",
             (entry_id,),
         )
         if not rows:
             return None
-        entry = unpack_entry(rows[0][0])
+        entry = unpack_entry(rows[0][:4], rows[0][4])
         return _with_tags(entry, self.sidecar.get(entry.id, ()))

@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui.core.entry import Entry
+from tui.core.fts_terms import NOTHING, needle_query, pinyin_spellings, spelling_query
 from tui.core.sqlfilters import like_escape
-from tui.core.store import IndexStore
-from tui.core.term_plan import TermPlan, phrase
+from tui.core.store import IndexStore, text_only
+from tui.core.term_plan import TermPlan
 from tui.core.textfold import (
     PinyinText,
-    find_pinyin,
     han_runs,
     has_han,
     pinyin_term_ok,
@@ -74,6 +74,17 @@ class Widener:
     _pinyin_view_chars: int
     _frequencies: dict[tuple[int, str, int], tuple[int, int]]
 
+    def _match(self, needles: Sequence[str]) -> str | None:
+        """The `fts` MATCH for 'holds any of `needles`' (substrings of folded text),
+        or None when one has no word to look up (only a scan can find it)."""
+        parts = []
+        for needle in dict.fromkeys(needles):
+            expression = needle_query(needle, self.store.words_with).expression
+            if expression is None:
+                return None
+            parts.append(expression)
+        return " OR ".join(parts) if parts else None
+
     def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
         """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms.
 
@@ -89,7 +100,7 @@ class Widener:
                 if strict_total == 0 or len(term_groups) == 1:
                     direct = self.store.query(
                         "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
-                        [phrase(plan.folded), EXPANSION_THRESHOLD],
+                        [self._match([plan.folded]) or NOTHING, EXPANSION_THRESHOLD],
                     )[0][0]
                 else:
                     direct = EXPANSION_THRESHOLD
@@ -103,24 +114,18 @@ class Widener:
         if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
             plan.variants.extend(w for w, _ in self._vocab().near(needle))
         if pinyin_term_ok(needle):
-            rows = self._grown_rows(
-                "pinyin", needle, lambda py: needle in py,
-                "SELECT rowid, py FROM pinyin WHERE pinyin MATCH ?", phrase(needle),
-                PINYIN_ROWS,
-            )
-            # Initials are one letter a character, so a hit there is aligned already;
-            # a hit in the full spelling may start mid-syllable and is checked.
-            unsure = []
-            for rowid, py in rows:
-                if needle in py.partition("|")[2]:
-                    plan.extra_rowids.add(rowid)
-                else:
-                    unsure.append(rowid)
-            found = self.store.entries(unsure[:PINYIN_CHECK_ROWS])
-            for rowid, entry in found.items():
-                pt = self._pinyin_view(rowid, entry, with_title=True)
-                if pt is not None and find_pinyin(needle, pt):
-                    plan.extra_rowids.add(rowid)
+            # Pinyin is spelled as the Han strings of the index it may stand for; an
+            # entry counts when its folded text holds one (its bigrams alone may not).
+            spellings = pinyin_spellings(needle, self.store.han_vocabulary())
+            expression = spelling_query(spellings)
+            if expression is not None:
+                rowids = [r for (r,) in self.store.query(
+                    f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
+                    [text_only(expression)],
+                )]
+                for rowid, (title, body) in self.store.folded(rowids).items():
+                    if any(s in title or s in body for s in spellings):
+                        plan.extra_rowids.add(rowid)
             plan.pinyin = bool(plan.extra_rowids)
         spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
         if direct > 0 or len(plan.variants) > before[0] or spelled:
@@ -143,11 +148,11 @@ class Widener:
                 plan.extra_rowids.add(rowid)
         if has_han(needle) and len(needle) >= 4:
             grams = {needle[i : i + 3] for i in range(len(needle) - 2)}
-            rows = self.store.query(
-                f"SELECT rowid, body FROM fts WHERE fts MATCH ? LIMIT {EXPANSION_ROWS}",
-                [" OR ".join(phrase(g) for g in grams)],
-            )
-            for rowid, body in rows:
+            rowids = [r for (r,) in self.store.query(
+                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {EXPANSION_ROWS}",
+                [self._match(sorted(grams)) or NOTHING],
+            )]
+            for rowid, (_, body) in self.store.folded(rowids).items():
                 if sum(g in body for g in grams) / len(grams) >= 0.5:
                     plan.extra_rowids.add(rowid)
                     plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
@@ -185,7 +190,7 @@ class Widener:
             count, last = self.store.query(
                 "SELECT count(*), max(r) FROM "
                 f"(SELECT rowid AS r FROM fts WHERE fts MATCH ? LIMIT {cap})",
-                [phrase(needle)],
+                [self._match([needle]) or NOTHING],
             )[0]
             found = (int(count), int(last or 0))
             if len(self._frequencies) > 1000:
