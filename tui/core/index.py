@@ -22,6 +22,7 @@ from pathlib import Path
 from tui.core.decoding import read_note_file
 from tui.core.entry import Entry
 from tui.core.note_parser import parse_note
+from tui.core.safe_write import sweep_stale_temps
 from tui.core.search import SearchEngine, prepare_source
 from tui.core.store import IndexStore, PreparedSource, cache_path_for
 from tui.core.tagstore import load_sidecar
@@ -135,6 +136,7 @@ class NoteIndex:
         self._refs: dict[str, SourceRef] = {}
         self._walk_warnings: list[str] = []
         self._sidecar_warning: str | None = None
+        self._temp_warnings: list[str] = []  # temp files of interrupted writes left behind
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -163,6 +165,7 @@ class NoteIndex:
         and searches (on the store's reader) see every committed batch.
         """
         started = time.perf_counter()
+        self._temp_warnings = sweep_stale_temps(self.root)
         self.reload_sidecar()
         walk = walk_notes(self.root, self.ignore_globs)
         self._walk_warnings = list(walk.warnings)
@@ -307,7 +310,7 @@ class NoteIndex:
 
     @property
     def warnings(self) -> list[str]:
-        found = list(self._walk_warnings) + self.store.warnings()
+        found = list(self._walk_warnings) + self.store.warnings() + self._temp_warnings
         if self._sidecar_warning:
             found.append(self._sidecar_warning)
         if self.store.problem:
