@@ -19,7 +19,6 @@ from pathlib import Path
 from textual import events, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.driver import Driver
 from textual.widgets import Input, OptionList
 from textual.worker import get_current_worker
 
@@ -33,13 +32,13 @@ from tui.core.index import NoteIndex
 from tui.core.keymap import Keymap, KeySequencer
 from tui.core.keymap_file import keymap_sources, load_keymap
 from tui.core.keys import chord_from_event, display_sequence
+from tui.core.progress import BuildProgress
 from tui.core.query import parse_query
 from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.state import load_state, save_state
 from tui.core.tagstore import TagStore
 from tui.core.textsafe import printable
 from tui.core.watch import ChangeBatch, NotesWatcher
-from tui.key_burst import KeyBurst, coalescing_driver
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
 from tui.widgets.results import RESULT_ROWS, ResultsList
@@ -48,6 +47,8 @@ from tui.widgets.status import StatusInfo, StatusLine
 from tui.widgets.which_key import WhichKey
 
 WHICH_KEY_DELAY = 0.35
+FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
+SHARED_POLL_S = 0.5  # how often other processes' writes and the root are checked
 NARROW_WIDTH = 100
 EditorRunner = Callable[[list[str]], int]
 
@@ -65,6 +66,7 @@ class AppSettings:
     watch: bool = True
     use_cache: bool = True
     cache_dir: Path | None = None
+    jobs: int | None = None  # parse workers (None: one per core)
     state_file: Path | None = None
     editor_runner: EditorRunner | None = None
 
@@ -102,8 +104,10 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._which_key_timer: object | None = None
         self._sequence_timer: object | None = None
         self.status_info = StatusInfo()
-        self._typed: list[str] = []  # characters typed but not yet in the prompt
-        self._flush_queued = False
+        self.progress = BuildProgress()
+        self._first_paint = threading.Event()
+        self._heal_pending = threading.Event()  # the cache was replaced: refill it
+        self._notices_shown = 0
 
     # -- building the screen -----------------------------------------------------
 
@@ -139,7 +143,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.theme = wanted or (DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark")
         self.search_input.focus()
         self._apply_layout(self.size.width, self.size.height)
-        self.status_info.message = f"indexing {self.settings.root} …"
+        self.status_info.activity = "opening the index…"
         self._update_status()
         startup_problems = self.problems + self.keymap_problems
         if startup_problems:
@@ -151,6 +155,7 @@ class NotesiftApp(ActionHandlers, App[int]):
             )
         self.load_index()
         self.set_interval(1.0, self._check_keymap_changed)
+        self.set_interval(SHARED_POLL_S, self._poll_shared_state)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return theme_variable_defaults(self.current_theme)
@@ -172,28 +177,74 @@ class NotesiftApp(ActionHandlers, App[int]):
 
     @work(thread=True, group="index", exit_on_error=False)
     def load_index(self) -> None:
+        """Open the cache, paint from it, start watching, then check the disk.
+
+        The list is painted from whatever the cache holds before the walk; the
+        watcher starts before the walk, so a note written meanwhile is not missed.
+        """
         index = NoteIndex(
             self.settings.root,
             cache_dir=self.settings.cache_dir,
             use_cache=self.settings.use_cache,
             ignore_globs=self.settings.config.ignore,
+            jobs=self.settings.jobs,
+            on_heal=self._heal_pending.set,
         )
         self.call_from_thread(self._index_opened, index)
-        with self.index_lock:
-            index.refresh(progress=self._index_progress)
+        self._first_paint.wait(FIRST_PAINT_WAIT_S)
+        if self.settings.watch and self.settings.config.watch:
+            self.call_from_thread(self._start_watcher, index)
+        self._refresh_index(index, rebuild=False)
         self.call_from_thread(self._index_ready, index)
+
+    def _refresh_index(self, index: NoteIndex, *, rebuild: bool) -> None:
+        """Runs on the index worker: a refresh (or rebuild) with progress shown."""
+
+        def waiting() -> None:
+            self.progress.waiting = True
+            self._show_activity()
+
+        self.progress.start()
+        self._show_activity()
+        with self.index_lock:
+            if rebuild:
+                index.rebuild(progress=self._index_progress, on_wait=waiting)
+            else:
+                index.refresh(progress=self._index_progress, on_wait=waiting)
+
+    def _show_activity(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self._set_activity, self.progress.text())
+
+    def _set_activity(self, text: str) -> None:
+        self.status_info.activity = text
+        self._update_status()
 
     def _index_opened(self, index: NoteIndex) -> None:
         """What a previous run stored is searchable at once, before the refresh."""
         self.index = index
         self.tagstore = TagStore(index.root)
+        self._announce_notices()
         self.request_search()
+
+    def _start_watcher(self, index: NoteIndex) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.watcher = NotesWatcher(
+            index.root, self._on_watch_batch, ignore_globs=self.settings.config.ignore
+        )
+        self.watcher.start()
+        if self.watcher.notice:
+            self.say(self.watcher.notice, severity="warning", timeout=10)
+        self._update_status()
 
     def _index_progress(self, done: int, total: int) -> None:
         """Runs on the indexing thread after each committed batch."""
+        self.progress.update(done, total)
+        text = self.progress.text()
 
         def show() -> None:
-            self.status_info.message = f"indexing {done}/{total} files…"
+            self._set_activity(text)
             self.request_search()
 
         with contextlib.suppress(RuntimeError):
@@ -201,16 +252,19 @@ class NotesiftApp(ActionHandlers, App[int]):
 
     def _index_ready(self, index: NoteIndex) -> None:
         self.index = index
-        self.status_info.message = ""
+        self.status_info.activity = ""
         self.indexed = True
-        if self.settings.watch and self.settings.config.watch:
-            self.watcher = NotesWatcher(
-                index.root, self._on_watch_batch, ignore_globs=self.settings.config.ignore
-            )
-            self.watcher.start()
-            if self.watcher.notice:
-                self.say(self.watcher.notice, severity="warning", timeout=10)
+        self._announce_notices()
         self.request_search()
+
+    def _announce_notices(self) -> None:
+        """Say each of the index's one-line notices once (e.g. a cache was rebuilt)."""
+        if self.index is None:
+            return
+        for notice in self.index.notices[self._notices_shown:]:
+            self.say(notice, severity="warning", timeout=10)
+        self._notices_shown = len(self.index.notices)
+        self._update_status()
 
     def _on_watch_batch(self, batch: ChangeBatch) -> None:
         """Runs on the watcher's thread: update the index, then refresh the screen."""
@@ -225,6 +279,58 @@ class NotesiftApp(ActionHandlers, App[int]):
                     index.update_path(path)
         with contextlib.suppress(RuntimeError):  # the app may be shutting down
             self.call_from_thread(self.request_search)
+
+    def _poll_shared_state(self) -> None:
+        """Every half second: another process's writes, a healed cache, the root."""
+        if self.index is not None:
+            self.run_worker(self._check_shared_state, thread=True, group="poll",
+                            exclusive=True, exit_on_error=False)
+
+    def _check_shared_state(self) -> None:
+        """Runs on a worker thread: these checks may wait on the cache's locks."""
+        index = self.index
+        if index is None:
+            return
+        present = index.root_present()
+        replaced = index.follow_cache_file()
+        changed = index.guarded(lambda: index.store.changed_elsewhere(), fallback=lambda: True)
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self._after_shared_check, present, replaced or changed,
+                                  replaced)
+
+    def _after_shared_check(self, present: bool, changed: bool, replaced: bool) -> None:
+        index = self.index
+        if index is None:
+            return
+        was_present = not self.status_info.alert
+        if not present:
+            self.status_info.alert = (
+                f"notes folder {index.root} is gone (renamed or deleted); waiting for it"
+            )
+        elif not was_present:
+            self.status_info.alert = ""
+            self.say(f"notes folder {index.root} is back; re-reading it")
+        if present and (not was_present or replaced or self._heal_pending.is_set()):
+            self._heal_pending.clear()
+            self.start_refresh(rescan_watcher=not was_present)
+        if changed:
+            self.request_search()
+        self._announce_notices()
+
+    def start_refresh(self, *, rebuild: bool = False, rescan_watcher: bool = False) -> None:
+        """Check the disk again (or rebuild from scratch) on the index worker."""
+        index = self.index
+        if index is None:
+            return
+        if rescan_watcher and self.watcher is not None:
+            self._start_watcher(index)  # the old watch died with the folder
+        self.run_worker(partial(self._refresh_job, index, rebuild), thread=True,
+                        group="index", exit_on_error=False)
+
+    def _refresh_job(self, index: NoteIndex, rebuild: bool) -> None:
+        self._refresh_index(index, rebuild=rebuild)
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(self._index_ready, index)
 
     def engine(self) -> SearchEngine | None:
         return self.index.engine if self.index is not None else None
@@ -275,13 +381,14 @@ class NotesiftApp(ActionHandlers, App[int]):
         boost: dict[str, float], recent: list[str],
     ) -> None:
         """Runs on a worker thread; frecency comes in as a snapshot taken on the UI thread."""
-        engine = self.engine()
-        if engine is None:
+        index = self.index
+        if index is None:
             return
         if query.strip():
-            result = engine.search(query, limit=limit, sort=sort, boost=boost)
+            result = index.search(query, limit=limit, sort=sort, boost=boost)
         else:
-            result = self.recent_result(engine, sort, limit, recent)
+            result = index.guarded(
+                lambda: self.recent_result(index.engine, sort, limit, recent))
         if get_current_worker().is_cancelled or seq != self._search_seq:
             return
         with contextlib.suppress(RuntimeError):
@@ -323,6 +430,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         # The list first: the preview (wrapping a whole entry) follows a frame later.
         self.call_after_refresh(self._show_preview)
         self.shown_seq = seq
+        self._first_paint.set()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list is self.results:
@@ -351,7 +459,11 @@ class NotesiftApp(ActionHandlers, App[int]):
         info = self.status_info
         info.mode = self.sequencer.mode
         info.sort = self.sort
-        info.watch = self.watcher.mode if self.watcher else "off"
+        if self.watcher is not None:
+            info.watch = self.watcher.mode
+        else:
+            wanted = self.settings.watch and self.settings.config.watch
+            info.watch = "starting" if wanted else "off"
         info.warnings = len(self.warnings())
         info.marked = len(self.results.marked)
         keys = self.keymap.keys_for("show_warnings")
@@ -401,50 +513,15 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.sequencer.reset()
         self._update_status()
 
-    def get_driver_class(self) -> type[Driver]:
-        return coalescing_driver(super().get_driver_class())
-
-    async def on_key_burst(self, burst: KeyBurst) -> None:
-        """Keys the driver packed together: each still goes through the keymap."""
-        for key in burst.keys:
-            await self.on_event(key)
-
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if self.screen is self.screen_stack[0] and self._dispatch_key(event):
-                return
-            self._flush_typed()
-        elif isinstance(event, events.Paste):
-            self._flush_typed()
-        await super().on_event(event)
-
-    def _buffer_typed(self, event: events.Key) -> bool:
-        """Hold a typed character for the prompt; a burst becomes one edit (and one search).
-
-        A paste without bracketed paste arrives as thousands of key events; inserted
-        one by one, each would copy the whole value, re-render and start a search.
-        The flush is queued behind the events already waiting, so it runs once per burst.
-        """
-        if not (self.focused is self.search_input and event.is_printable and event.character):
-            return False
-        self._typed.append(event.character)
-        if not self._flush_queued:
-            self._flush_queued = True
-            self.call_later(self._flush_typed)
-        return True
-
-    def _flush_typed(self) -> None:
-        """Put held characters into the prompt, as Input itself would (replacing a selection)."""
-        self._flush_queued = False
-        if not self._typed:
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.screen is self.screen_stack[0]
+            and self._dispatch_key(event)
+        ):
             return
-        text = "".join(self._typed)
-        self._typed.clear()
-        prompt = self.search_input
-        if prompt.selection.is_empty:
-            prompt.insert_text_at_cursor(text)
-        else:
-            prompt.replace(text, *prompt.selection)
+        await super().on_event(event)
 
     def _dispatch_key(self, event: events.Key) -> bool:
         """True when the keymap took the key; False lets Textual handle it (typing)."""
@@ -453,11 +530,6 @@ class NotesiftApp(ActionHandlers, App[int]):
             # Focus decides the mode (a closed pop-up hands focus back without telling us).
             self.sequencer.mode = self._mode_from_focus()
         outcome = self.sequencer.feed(chord)
-        plain = outcome.passthrough and not (outcome.replay or outcome.actions or outcome.pending)
-        quiet = self._which_key_timer is None and self._sequence_timer is None
-        if plain and quiet and self.sequencer.active_table is None and self._buffer_typed(event):
-            return True
-        self._flush_typed()  # anything else acts after what was typed before it
         for replayed in outcome.replay:
             self._type_chord(replayed)
         for action in outcome.actions:
@@ -466,7 +538,6 @@ class NotesiftApp(ActionHandlers, App[int]):
         return not outcome.passthrough
 
     def _type_chord(self, chord: str) -> None:
-        self._flush_typed()
         if self.focused is self.search_input and (len(chord) == 1 or chord == "space"):
             self.search_input.insert_text_at_cursor(" " if chord == "space" else chord)
 

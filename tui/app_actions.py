@@ -65,6 +65,16 @@ class ActionHandlers(_Base):
             self.side.remove_class("-open")
         self.results.focus()
 
+    def act_reindex(self, call: ActionCall) -> None:
+        if self.index is None:
+            return
+        if not self.index.root_present():
+            self.say(f"cannot re-index: the notes folder {self.index.root} is gone",
+                     severity="error")
+            return
+        self.say("re-indexing every note from scratch")
+        self.start_refresh(rebuild=True)
+
     def act_show_warnings(self, call: ActionCall) -> None:
         self.push_screen(WarningsScreen(self.warnings()))
 
@@ -163,7 +173,8 @@ class ActionHandlers(_Base):
             self.side.remove_class("-open")
             self.results.focus()
             return
-        rows = self._side_rows(kind)
+        rows = (self.index.guarded(lambda: self._side_rows(kind), fallback=list)
+                if self.index is not None else [])
         titles = {"outline": "Outline", "tags": "Tags", "notes": "Notes"}
         self.side.fill(kind, f"{titles[kind]} ({len(rows)})", rows)
         self.side.add_class("-open")
@@ -208,7 +219,9 @@ class ActionHandlers(_Base):
             self._set_query(f"#{value} ")
             self.results.focus()
             return
-        entry = self.index.store.find_id(value) if self.index is not None else None
+        index = self.index
+        entry = (index.guarded(lambda: index.store.find_id(value), fallback=lambda: None)
+                 if index is not None else None)
         if entry is None:
             return
         self.results.pending_select = entry.id
@@ -254,6 +267,10 @@ class ActionHandlers(_Base):
             return
         hit = self.results.current
         if hit is None or self.index is None:
+            return
+        if not self.index.root_present():
+            self.say(f"cannot open {hit.entry.path}: the notes folder {self.index.root} is gone "
+                     "(renamed or deleted)", severity="error")
             return
         path = self.index.root / hit.entry.path
         command = editor_command(configured=self.settings.config.editor)
@@ -328,7 +345,8 @@ class ActionHandlers(_Base):
         targets = self._targets()
         if not targets or self.index is None:
             return
-        choices = sorted(self.index.store.tag_counts())
+        index = self.index
+        choices = sorted(index.guarded(lambda: index.store.tag_counts(), fallback=dict))
         title = f"Add a tag to {_count(targets)}"
         self.push_screen(TagPromptScreen(title, choices),
                          lambda tag: self._apply_tag("add", targets, tag))

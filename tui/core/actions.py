@@ -90,6 +90,7 @@ _SPECS = (
     ActionSpec("toggle_tags", "Tags panel with counts", group="view"),
     ActionSpec("toggle_notes", "Notes panel: every note file", group="view"),
     ActionSpec("show_warnings", "List skipped files and other warnings", group="view"),
+    ActionSpec("reindex", "Re-index every note from scratch (rebuild the cache)", group="view"),
     ActionSpec("clear_query", "Clear the search prompt", group="search"),
     ActionSpec(
         "filter",

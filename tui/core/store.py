@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.core import cachefile
+from tui.core.cachefile import write_transaction
 from tui.core.entry import Entry
 from tui.core.fts_terms import (
     VOCAB_MIN,
@@ -191,6 +193,20 @@ def _filter_columns(e: Entry) -> tuple[Any, ...]:
     )
 
 
+def heal_notice(exc: BaseException, moved: Path | None) -> str:
+    """The one line a user sees when a damaged cache was replaced."""
+    where = f"; the old one is at {moved}" if moved else ""
+    return f"index cache was damaged ({exc}): rebuilt it{where}"
+
+
+def _stored_version(db: sqlite3.Connection) -> str | None:
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+    except sqlite3.OperationalError:  # no meta table: a new (or foreign) file
+        return None
+    return row[0] if row else None
+
+
 def folded_pair(entry: Entry) -> tuple[str, str]:
     """An entry's folded title and text (same lengths as the originals: offsets line up)."""
     # FTS5 stops reading a text at NUL; U+FFFD keeps the length.
@@ -266,36 +282,39 @@ class IndexStore:
         self._orphans: set[str] = set()  # forgotten tables a search still holds
         self._search_local = threading.local()
         self._warnings: tuple[int, list[str]] | None = None
+        self.healed: str | None = None  # one line when a damaged cache was moved aside
+        self.identity: tuple[int, int] | None = None  # (dev, inode) of the file opened
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
         # written, so searching never waits for indexing. In memory there is one.
         self.reader = self.db
         if self.path is not None:
             with contextlib.suppress(sqlite3.Error):
-                self.reader = sqlite3.connect(str(self.path), timeout=10, check_same_thread=False)
+                self.reader = cachefile.connect(self.path)
                 self.reader.execute("PRAGMA cache_size=-262144")
                 self.reader.execute("PRAGMA temp_store=MEMORY")
                 _add_functions(self.reader)
         if self.reader is self.db:
             self.read_lock = self.lock
+        self._data_version = self._read_data_version()
 
     # -- opening -------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
         if self.path is not None:
-            try:
-                return self._open(str(self.path))
-            except sqlite3.OperationalError as exc:
-                # Locked by another notesift, or similar: never delete a live database.
-                self.problem = f"{self.path}: index cache busy ({exc}); indexing in memory"
-            except sqlite3.DatabaseError:
-                self._discard()  # a damaged cache holds nothing we cannot rebuild
+            for attempt in range(2):
                 try:
-                    return self._open(str(self.path))
+                    db = self._open(str(self.path))
+                    self.identity = cachefile.file_identity(self.path)
+                    return db
                 except (sqlite3.Error, OSError) as exc:
-                    self.problem = f"{self.path}: index cache unusable ({exc}); indexing in memory"
-            except OSError as exc:
-                self.problem = f"{self.path}: index cache unusable ({exc}); indexing in memory"
+                    if attempt or not cachefile.is_damage(exc):
+                        # Busy for long, unwritable…: never delete a live database.
+                        self.problem = (f"{self.path}: index cache unusable ({exc}); "
+                                        "indexing in memory")
+                        break
+                    # Damaged: it holds nothing we cannot rebuild. Kept aside, started anew.
+                    self.healed = heal_notice(exc, cachefile.move_aside(self.path))
         self.path = None
         return self._open(":memory:")
 
@@ -303,7 +322,7 @@ class IndexStore:
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         # Searches and index updates run on worker threads; `self.lock` serialises them.
-        db = sqlite3.connect(target, timeout=10, check_same_thread=False)
+        db = cachefile.connect(target)
         _add_functions(db)
         try:
             if target != ":memory:":
@@ -315,15 +334,14 @@ class IndexStore:
             # every MB here is resident for the life of the process.
             db.execute("PRAGMA cache_size=-32768")
             db.execute("PRAGMA temp_store=MEMORY")
-            version = None
-            with contextlib.suppress(sqlite3.OperationalError):
-                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-                version = row[0] if row else None
-            if version != STORE_VERSION:
-                with db:
+            if _stored_version(db) == STORE_VERSION:
+                return db  # a warm start writes nothing (other processes read on)
+            # One process at a time decides whether the format changed: a second one
+            # starting alongside must not drop the tables the first is filling.
+            with write_transaction(db):
+                if _stored_version(db) != STORE_VERSION:
                     for table in _TABLES:
                         db.execute(f"DROP TABLE IF EXISTS {table}")
-            with db:
                 for statement in _SCHEMA:
                     db.execute(statement)
                 # Fewer, larger segment merges: faster bulk indexing.
@@ -334,10 +352,28 @@ class IndexStore:
             raise
         return db
 
-    def _discard(self) -> None:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(f"{self.path}{suffix}").unlink()
+    def _read_data_version(self) -> int:
+        with contextlib.suppress(sqlite3.Error):
+            return cachefile.data_version(self.reader)
+        return -1
+
+    def changed_elsewhere(self) -> bool:
+        """True (once) when another connection committed since the last look.
+
+        Another notesift process sharing the cache wrote: cached entries, counts
+        and rowid tables may be stale, so the generation moves on.
+        """
+        if self.reader is self.db and self.path is None:
+            return False
+        with self.read_lock:
+            version = self._read_data_version()
+            if version == self._data_version:
+                return False
+            self._data_version = version
+            self._entries.clear()
+            self._vocabulary = None
+            self.generation += 1
+            return True
 
     def close(self) -> None:
         with self.lock, self.read_lock:
@@ -374,7 +410,13 @@ class IndexStore:
 
     def replace_sources(self, sources: dict[str, PreparedSource], removed: Iterable[str]) -> None:
         """Store new parses of `sources` and forget `removed`, in one transaction."""
-        with self.lock, self.db:
+        with self.lock, write_transaction(self.db):
+            # Under the write lock: another process may have stored the same parse
+            # since we compared signatures; storing it again would list it twice.
+            stored = {key: self.db.execute("SELECT signature FROM sources WHERE key=?",
+                                           (key,)).fetchone() for key in sources}
+            sources = {key: source for key, source in sources.items()
+                       if stored[key] is None or stored[key][0] != source.signature}
             with self.read_lock:
                 for key in [*removed, *sources]:
                     self._delete(key)
@@ -451,7 +493,7 @@ class IndexStore:
         A first build writes thousands of entries a batch; collecting their
         words in Python costs more than this one pass over the distinct terms.
         """
-        with self.lock, self.db:
+        with self.lock, write_transaction(self.db):
             self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms "
                             "USING fts5vocab(main, fts, row)")
             before = self.db.execute("SELECT coalesce(max(id), 0) FROM vocab").fetchone()[0]
@@ -770,7 +812,7 @@ class IndexStore:
         if not changed_ids:
             return False
         touched: list[int] = []
-        with self.lock, self.db, self.read_lock:
+        with self.lock, write_transaction(self.db), self.read_lock:
             self.sidecar = {k: list(v) for k, v in sidecar.items()}
             for entry_id in changed_ids:
                 rows = self.db.execute(

@@ -30,6 +30,9 @@ class WalkResult:
     files: list[Path] = field(default_factory=list)
     archives: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Each folder listed (relative POSIX, "" = root) and its mtime_ns, read before the
+    # listing: while none changes, no note was added, removed or renamed anywhere.
+    dirs: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +178,7 @@ class _Walker:
         if _is_archive(directory):
             self.result.archives.append(directory)
             return
+        self.result.dirs[rel_dir] = st.st_mtime_ns
         try:
             with os.scandir(directory) as iterator:
                 entries = sorted(iterator, key=lambda e: e.name)

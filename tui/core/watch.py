@@ -60,6 +60,7 @@ WatchMode = Literal["native", "polling", "off"]
 LIMIT_NOTICE = (
     "inotify watch limit reached: polling for changes (raise fs.inotify.max_user_watches)"
 )
+_SIDECAR_PARTS = (".notesift", "tags.json")  # the tag sidecar: hidden, yet it changes tags
 _MAX_ERRORS = 50
 _HEALTH_CHECK_S = 1.0
 _JOIN_TIMEOUT_S = 3.0
@@ -346,6 +347,9 @@ class NotesWatcher:
         if parts == (IGNORE_FILE,):
             self._load_rules()
             self._push(None, rescan=True)
+            return
+        if parts == _SIDECAR_PARTS:
+            self._push(Path(raw))  # tags written by another process (`notesift tag`)
             return
         name = parts[-1]
         if any(p.startswith(".") for p in parts) or is_temp_file(name):

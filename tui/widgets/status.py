@@ -26,6 +26,8 @@ class StatusInfo:
     message: str = ""
     marked: int = 0
     warnings_key: str = ""
+    activity: str = ""  # indexing progress: kept apart from `message`, which searches reset
+    alert: str = ""  # a lasting problem the user must know (the notes folder is gone)
 
 
 class StatusLine(Static):
@@ -46,6 +48,10 @@ class StatusLine(Static):
         if info.sort != "score":
             line.append(f"  sort:{info.sort}")
         line.append(f"  watch:{info.watch}")
+        if info.alert:
+            line.append(f"  {one_line(info.alert)}", style="bold red")
+        if info.activity:
+            line.append(f"  {one_line(info.activity)}")
         if info.warnings:
             hint = f" ({info.warnings_key})" if info.warnings_key else ""
             line.append(f"  ⚠ {info.warnings} warnings{hint}", style="bold yellow")

@@ -1,0 +1,217 @@
+"""The app's index life: results during a cold build, progress, the watcher's state,
+a root that moves away and comes back, a rebuild from scratch, a healed cache."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tui_helpers import app_settings, ready
+
+import tui.core.index as index_module
+from tui.app import NotesiftApp, make_app
+from tui.core.actions import ActionCall
+from tui.core.cachefile import file_identity
+
+pytestmark = pytest.mark.asyncio
+WAIT_S = 30.0
+
+
+async def _until(pilot, condition: Callable[[], bool], what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        await pilot.pause(0.05)
+
+
+def _notes(root: Path, count: int) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        note = root / f"n{i:03d}.md"
+        note.write_text(f"# Note {i}\n\nplain words {i}\n", encoding="utf-8")
+        os.utime(note, (1_600_000_000 + i, 1_600_000_000 + i))
+    return root
+
+
+class Gate:
+    """Holds the build after `after` parsed files until released."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self.parsed = 0
+        self.reached = threading.Event()
+        self.opened = threading.Event()
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        real = index_module.parse_source
+
+        def gated(root: Path, ref: index_module.SourceRef) -> index_module.PreparedSource:
+            if self.parsed == self.after:
+                self.reached.set()
+                self.opened.wait(WAIT_S)
+            self.parsed += 1
+            return real(root, ref)
+
+        monkeypatch.setattr(index_module, "parse_source", gated)
+        monkeypatch.setattr(index_module, "BATCH_SOURCES", 10)
+
+
+def _titles(app: NotesiftApp) -> list[str]:
+    return [h.entry.title for h in app.results.hits]
+
+
+async def test_typing_during_a_cold_build_finds_what_is_indexed_so_far(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _notes(tmp_path / "notes", 40)
+    (root / "n039.md").write_text("# Quince jelly\n\nnewest note\n", encoding="utf-8")
+    os.utime(root / "n039.md", (1_700_000_000, 1_700_000_000))  # newest: indexed first
+    gate = Gate(after=20)
+    gate.install(monkeypatch)
+    app = make_app(app_settings(root, tmp_path, jobs=1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(pilot, gate.reached.is_set, "the build reached the gate")
+        await _until(pilot, lambda: "indexing 20/40 files" in app.status_info.activity,
+                     "progress in the status line")
+        for key in "quince":
+            await pilot.press(key)
+        await _until(pilot, lambda: _titles(app) == ["Quince jelly"], "a result mid-build")
+        assert not app.indexed
+        gate.opened.set()
+        await _until(pilot, lambda: app.indexed, "the build ended")
+        await _until(pilot, lambda: app.status_info.activity == "", "progress cleared")
+
+
+async def test_a_note_written_during_the_build_is_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _notes(tmp_path / "notes", 30)
+    gate = Gate(after=5)
+    gate.install(monkeypatch)
+    app = make_app(app_settings(root, tmp_path, jobs=1, watch=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(pilot, gate.reached.is_set, "the build reached the gate")
+        await _until(pilot, lambda: app.watcher is not None and app.watcher.is_alive(),
+                     "the watcher runs before the walk ends")
+        (root / "late.md").write_text("# Medlar tart\n\nwritten mid-build\n", encoding="utf-8")
+        await pilot.pause(0.5)  # the event arrives while the build is still held
+        gate.opened.set()
+        await _until(pilot, lambda: app.indexed, "the build ended")
+        for key in "medlar":
+            await pilot.press(key)
+        await _until(pilot, lambda: _titles(app) == ["Medlar tart"], "the late note found")
+
+
+async def test_watch_state_says_starting_until_the_watcher_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _notes(tmp_path / "notes", 3)
+    app = make_app(app_settings(root, tmp_path, watch=True))
+    assert app.status_info.watch == "off"  # nothing computed yet
+    started = threading.Event()
+    monkeypatch.setattr(NotesiftApp, "_start_watcher",
+                        lambda self, index: started.set())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(pilot, started.is_set, "the app tried to start the watcher")
+        app._update_status()
+        assert app.status_info.watch == "starting"
+    off = make_app(app_settings(root, tmp_path, watch=False))
+    async with off.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, off)
+        assert off.status_info.watch == "off"
+
+
+async def test_a_root_that_moves_away_and_comes_back_is_followed(tmp_path: Path) -> None:
+    root = _notes(tmp_path / "notes", 5)
+    opened: list[list[str]] = []
+    app = make_app(app_settings(root, tmp_path, editor_runner=lambda argv: opened.append(argv)
+                                or 0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        assert len(app.results.hits) == 5
+        moved = tmp_path / "elsewhere"
+        root.rename(moved)
+        await _until(pilot, lambda: "is gone" in app.status_info.alert, "the status says so")
+        assert len(app.results.hits) == 5  # what was indexed stays listed
+        app.run_action_call(ActionCall("open_in_editor"))
+        await pilot.pause()
+        assert opened == []
+        notices = [n.message for n in app._notifications]
+        assert any("is gone" in message for message in notices)
+        (moved / "back.md").write_text("# Back again\n\nreturned\n", encoding="utf-8")
+        moved.rename(root)
+        await _until(pilot, lambda: app.status_info.alert == "", "the alert cleared")
+        await _until(pilot, lambda: len(app.results.hits) == 6, "the new note picked up")
+        app.run_action_call(ActionCall("open_in_editor"))
+        assert len(opened) == 1
+
+
+async def test_reindex_rebuilds_the_cache_from_scratch(tmp_path: Path) -> None:
+    root = _notes(tmp_path / "notes", 12)
+    app = make_app(app_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        assert app.index is not None and app.index.cache_path is not None
+        before = file_identity(app.index.cache_path)
+        activity: list[str] = []
+        original = app._set_activity
+
+        def record(text: str) -> None:
+            activity.append(text)
+            original(text)
+
+        app._set_activity = record  # type: ignore[method-assign]
+        app.run_action_call(ActionCall("reindex"))
+        await _until(pilot, lambda: any("12/12" in a for a in activity), "rebuild progress")
+        await _until(pilot, lambda: app.status_info.activity == "", "the rebuild ended")
+        assert file_identity(app.index.cache_path) != before
+        assert len(app.results.hits) == 12
+        assert app.keymap.keys_for("reindex"), "reindex has a default key"
+
+
+async def test_a_cache_damaged_under_a_running_app_heals_with_one_notice(
+    tmp_path: Path,
+) -> None:
+    root = _notes(tmp_path / "notes", 120)
+    app = make_app(app_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        assert app.index is not None and app.index.cache_path is not None
+        path = app.index.cache_path
+        checkpoint = sqlite3.connect(path)  # every page into the main file, then damage it
+        checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        checkpoint.close()
+        with path.open("r+b") as handle:  # every page but the header
+            size = path.stat().st_size
+            for offset in range(4096, size, 4096):
+                handle.seek(offset)
+                handle.write(b"\xa5" * 4096)
+        app.index.store._entries.clear()
+        for key in "words":
+            await pilot.press(key)
+        await _until(pilot, lambda: len(app.results.hits) >= 50, "results after healing")
+        await _until(pilot, lambda: app.status_info.activity == "", "the refill ended")
+        damaged = [n for n in app._notifications if "damaged" in n.message]
+        assert len(damaged) == 1
+
+
+async def test_an_app_without_a_watcher_follows_what_another_process_indexed(
+    tmp_path: Path,
+) -> None:
+    """The second TUI learns of the first one's writes from the shared cache alone."""
+    root = _notes(tmp_path / "notes", 4)
+    app = make_app(app_settings(root, tmp_path))  # watch=False
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        (root / "other.md").write_text("# Written elsewhere\n\nby another\n", encoding="utf-8")
+        other = index_module.NoteIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+        other.update_path(root / "other.md")
+        other.close()
+        await _until(pilot, lambda: "Written elsewhere" in _titles(app), "the app followed")
+        assert app.status_info.total == 5

@@ -1,0 +1,45 @@
+"""The build progress line: counts with separators, an estimate once it means something."""
+
+from __future__ import annotations
+
+from tui.core.progress import BuildProgress
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_progress_counts_and_estimates_the_time_left() -> None:
+    clock = Clock()
+    progress = BuildProgress(clock=clock)
+    progress.start()
+    assert progress.text() == "indexing: looking for notes…"
+    progress.update(0, 2159)
+    assert progress.text() == "indexing 0/2,159 files"
+    clock.now += 0.5
+    progress.update(64, 2159)
+    assert progress.text() == "indexing 64/2,159 files"  # too early to guess
+    clock.now += 9.5
+    progress.update(1234, 2159)
+    # 1,234 files in 10 s: 925 more take 7.5 s
+    assert progress.text() == "indexing 1,234/2,159 files · 7 s left"
+
+
+def test_long_builds_are_estimated_in_minutes() -> None:
+    clock = Clock()
+    progress = BuildProgress(clock=clock)
+    progress.start()
+    clock.now += 30
+    progress.update(10_000, 100_000)
+    assert progress.text() == "indexing 10,000/100,000 files · 4 min 30 s left"
+
+
+def test_waiting_for_another_process_says_so() -> None:
+    progress = BuildProgress(clock=Clock())
+    progress.start()
+    progress.waiting = True
+    assert "another notesift" in progress.text()

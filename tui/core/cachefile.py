@@ -1,0 +1,160 @@
+"""The index cache file's life: shared by many processes, written by one at a time, healed.
+
+Any number of notesift processes (TUIs, one-shot commands) may open the same
+cache. SQLite's WAL lets them read while one writes; `write_transaction` takes
+the write lock *before* reading anything a write depends on (BEGIN IMMEDIATE),
+which is what keeps two processes from both inserting the same new file. A
+whole-tree refresh also holds `BuildLock`, an advisory lock on a file beside
+the cache, so a second process waits for the first build instead of parsing
+the same tree again. A cache that turns out damaged is moved aside (one copy
+kept, for a bug report) and rebuilt: it only ever holds what the notes hold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+try:  # POSIX; elsewhere two builds may overlap, which costs time, never correctness
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+BUSY_TIMEOUT_S = 30.0
+WAL_KEEP_BYTES = 4 << 20
+_NOT_DAMAGE = ("locked", "busy", "interrupt", "unable to open")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True for errors that mean the cache file itself is bad (not merely busy).
+
+    Malformed pages, "file is not a database", a missing table or column (a
+    schema some other program left), a disk I/O error: all of these are cured
+    by rebuilding. A lock timeout or an interrupt is not damage.
+    """
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        if any(word in text for word in _NOT_DAMAGE):
+            return False
+    return not isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError))
+
+
+def connect(path: Path | str, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A connection that waits (not fails) while another process writes."""
+    db = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
+    # A build grows the WAL by hundreds of MB; once checkpointed it shrinks back to this.
+    db.execute(f"PRAGMA journal_size_limit={WAL_KEEP_BYTES}")
+    return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT: the write lock is held before the first read.
+
+    A deferred transaction reads first and takes the lock at its first write;
+    meanwhile another process may commit the very rows it read as missing.
+    """
+    if db.in_transaction:  # a caller's transaction is already open: join it
+        yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.rollback()
+        raise
+    db.commit()
+
+
+def data_version(db: sqlite3.Connection) -> int:
+    """Changes when any other connection (this process's or another's) commits."""
+    return int(db.execute("PRAGMA data_version").fetchone()[0])
+
+
+def file_identity(path: Path | str) -> tuple[int, int] | None:
+    """(device, inode) of the cache file, to tell "the file I opened" from a newer one."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def aside_path(path: Path | str) -> Path:
+    return Path(f"{path}.broken")
+
+
+def move_aside(path: Path | str, opened: tuple[int, int] | None = None) -> Path | None:
+    """Move a damaged cache (and its WAL files) aside; returns where it went.
+
+    When `opened` is given and the file at `path` is no longer that file,
+    another process has already healed it: nothing is moved (None).
+    """
+    if opened is not None and file_identity(path) != opened:
+        return None
+    target = aside_path(path)
+    moved: Path | None = None
+    with contextlib.suppress(OSError):
+        os.replace(path, target)
+        moved = target
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+    return moved
+
+
+class BuildLock:
+    """An advisory lock beside the cache: one whole-tree refresh at a time.
+
+    Held only while a refresh walks and writes, so a second process waits for
+    the first build (and then finds almost nothing left to do) instead of
+    parsing the whole tree a second time. Released by the OS if a process dies.
+    """
+
+    def __init__(self, cache_path: Path | None) -> None:
+        self.path = Path(f"{cache_path}.lock") if cache_path is not None else None
+        self._fd: int | None = None
+
+    def acquire(self, on_wait: Callable[[], None] | None = None, poll: float = 0.1) -> None:
+        """Wait for the lock; `on_wait()` runs once if another process holds it."""
+        if self.path is None or fcntl is None or self._fd is not None:
+            return
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return  # an unwritable cache dir: the store falls back to memory anyway
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if on_wait is not None and not told:
+                    on_wait()
+                    told = True
+                time.sleep(poll)
+            except OSError:
+                break  # a filesystem without locks: proceed unlocked
+        self._fd = fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                if fcntl is not None:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+    def __enter__(self) -> BuildLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
