@@ -95,8 +95,9 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         "warm_rows_s": statistics.median(r["rows"] for r in warm_runs),
     }
     if size <= args.oneshot_max and shutil.which("fzf"):
-        queries = build_queries(tree, 2, args.seed)
-        pairs = [(cat, q) for cat, qs in queries.items() for q in qs[:1]]
+        queries = build_queries(tree, 2, args.seed)  # as bench.run: every category but fields
+        pairs = [(cat, item["q"]) for cat, items in queries.items() if cat != "fields"
+                 for item in items]
         lines = fzf_lines(root, base / "lines.txt")
         # the one-shot uses the default cache location under XDG_CACHE_HOME = base/startup-cache
         one = compare_oneshot(root, cache, lines, pairs)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, ComposeResult
@@ -38,13 +39,15 @@ from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.state import load_state, save_state
 from tui.core.tagstore import TagStore
 from tui.core.textsafe import printable
-from tui.core.watch import ChangeBatch, NotesWatcher
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
 from tui.widgets.results import RESULT_ROWS, ResultsList
 from tui.widgets.side_panel import SidePanel
 from tui.widgets.status import StatusInfo, StatusLine
 from tui.widgets.which_key import WhichKey
+
+if TYPE_CHECKING:
+    from tui.core.watch import ChangeBatch, NotesWatcher
 
 WHICH_KEY_DELAY = 0.35
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
@@ -228,6 +231,8 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.request_search()
 
     def _start_watcher(self, index: NoteIndex) -> None:
+        from tui.core.watch import NotesWatcher  # watchdog: after the first paint
+
         if self.watcher is not None:
             self.watcher.stop()
         self.watcher = NotesWatcher(

@@ -78,31 +78,51 @@ def _configure_completions(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("shell", choices=SHELLS, help="the shell to print a script for")
 
 
-def _subcommands() -> tuple[Subcommand, ...]:
+# What `notesift --help` lists; kept apart from the subcommands' modules so that
+# listing them (the TUI's parser) or running one imports no other.
+SUMMARIES = {
+    "search": "print matching entries (for people, vim and scripts)",
+    "tag": "add or remove tags by entry id",
+    "tags": "list tags with counts",
+    "keys": "print the key bindings as a cheat sheet",
+    "check": "validate settings; show the files in use",
+    "completions": "print a shell completion script (bash, zsh, fish)",
+}
+
+
+def _search_subcommand() -> Subcommand:
+    return Subcommand("search", SUMMARIES["search"],
+                      "Search notes with fzf's extended syntax plus fields "
+                      "(kind: tag:/#  author:/@  path: title: date: likes:).",
+                      SEARCH_EXAMPLES, configure_search, _run_search)
+
+
+def _subcommands(only: str | None = None) -> tuple[Subcommand, ...]:
+    """Every subcommand, or just `only` (a one-shot `search` loads nothing else)."""
+    if only == "search":
+        return (_search_subcommand(),)
     from tui import keys_cli, tags_cli
     from tui.completions import COMPLETIONS_EXAMPLES
 
-    return (
-        Subcommand("search", "print matching entries (for people, vim and scripts)",
-                   "Search notes with fzf's extended syntax plus fields "
-                   "(kind: tag:/#  author:/@  path: title: date: likes:).",
-                   SEARCH_EXAMPLES, configure_search, _run_search),
-        Subcommand("tag", "add or remove tags by entry id", tags_cli.TAG_DESCRIPTION,
+    commands = (
+        _search_subcommand(),
+        Subcommand("tag", SUMMARIES["tag"], tags_cli.TAG_DESCRIPTION,
                    tags_cli.TAG_EXAMPLES, tags_cli.configure_tag, _run_tag),
-        Subcommand("tags", "list tags with counts", tags_cli.TAGS_DESCRIPTION,
+        Subcommand("tags", SUMMARIES["tags"], tags_cli.TAGS_DESCRIPTION,
                    tags_cli.TAGS_EXAMPLES, tags_cli.configure_tags, _run_tags),
-        Subcommand("keys", "print the key bindings as a cheat sheet", keys_cli.KEYS_DESCRIPTION,
+        Subcommand("keys", SUMMARIES["keys"], keys_cli.KEYS_DESCRIPTION,
                    keys_cli.KEYS_EXAMPLES, keys_cli.configure_keys, _run_keys),
-        Subcommand("check", "validate settings; show the files in use",
+        Subcommand("check", SUMMARIES["check"],
                    keys_cli.CHECK_DESCRIPTION, keys_cli.CHECK_EXAMPLES,
                    keys_cli.configure_check, _run_check),
-        Subcommand("completions", "print a shell completion script (bash, zsh, fish)",
+        Subcommand("completions", SUMMARIES["completions"],
                    "Print a completion script for your shell.", COMPLETIONS_EXAMPLES,
                    _configure_completions, _run_completions),
     )
+    return tuple(c for c in commands if only is None or c.name == only)
 
 
-SUBCOMMANDS = ("search", "tag", "tags", "keys", "check", "completions")
+SUBCOMMANDS = tuple(SUMMARIES)
 
 APP_EXAMPLES = """\
 examples:
@@ -134,10 +154,9 @@ def configure_app(parser: argparse.ArgumentParser, *, with_dir: bool = True) -> 
     parser.add_argument("--version", action="version", version=f"notesift {__version__}")
 
 
-def _app_parser(commands: Sequence[Subcommand], *, with_dir: bool = True
-                ) -> argparse.ArgumentParser:
-    width = max(len(c.name) for c in commands)
-    listing = "\n".join(f"  {c.name:<{width}}  {c.summary}" for c in commands)
+def _app_parser(*, with_dir: bool = True) -> argparse.ArgumentParser:
+    width = max(len(name) for name in SUMMARIES)
+    listing = "\n".join(f"  {name:<{width}}  {summary}" for name, summary in SUMMARIES.items())
     parser = argparse.ArgumentParser(
         prog="notesift",
         usage="notesift [DIR] [options]\n       notesift SUBCOMMAND [options]  "
@@ -150,14 +169,14 @@ def _app_parser(commands: Sequence[Subcommand], *, with_dir: bool = True
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line as one parser: the TUI's options plus every subcommand.
 
     Used for dispatch and by `notesift completions`, so completions never drift
     from the real arguments.
     """
-    commands = _subcommands()
-    parser = _app_parser(commands, with_dir=False)
+    commands = _subcommands(only)
+    parser = _app_parser(with_dir=False)
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
     for command in commands:
         child = sub.add_parser(
@@ -211,10 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
-        args = build_parser().parse_args(args_list)
+        # Only the chosen subcommand's parser: its module alone is imported.
+        args = build_parser(only=args_list[0]).parse_args(args_list)
         return int(args.run(args))
-    commands = _subcommands()
-    return run_app(_app_parser(commands).parse_args(args_list))
+    return run_app(_app_parser().parse_args(args_list))
 
 
 if __name__ == "__main__":

@@ -32,12 +32,11 @@ from tui.core.cachefile import (
 )
 from tui.core.decoding import read_note_file
 from tui.core.entry import Entry
-from tui.core.note_parser import parse_note
 from tui.core.search import SearchEngine, SearchResult, prepare_source
 from tui.core.store import STORE_VERSION, IndexStore, PreparedSource, cache_path_for, heal_notice
 from tui.core.tagstore import SIDECAR_REL, load_sidecar
 from tui.core.walker import IGNORE_FILE, WalkResult, walk_admits, walk_notes
-from tui.core.x_archive import parse_x_archive, x_archive_sources
+from tui.core.x_archive import x_archive_sources
 
 PARALLEL_THRESHOLD = 64
 PARSE_CHUNK = 8  # sources a worker parses per task
@@ -87,6 +86,10 @@ def _signature(paths: Sequence[Path]) -> str | None:
 
 def parse_source(root: Path, ref: SourceRef) -> PreparedSource:
     """Parse one note file or archive; never raises (failures become warnings)."""
+    # Imported here: a warm start with nothing to parse never loads the parsers.
+    from tui.core.note_parser import parse_note
+    from tui.core.x_archive import parse_x_archive
+
     warnings: list[str] = []
     try:
         if ref.is_archive:
