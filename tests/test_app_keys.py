@@ -87,8 +87,12 @@ async def test_a_lone_g_times_out_harmlessly(example_notes: Path, tmp_path: Path
         await pilot.press("escape", "j")
         before = app.results.highlighted
         query = app.search_input.value
+        now = [1000.0]
+        app.sequencer.clock = lambda: now[0]  # a fake clock: the timeout fires when told
+        app.which_key_delay = 3600.0  # once the popup shows, a sequence waits instead
         await pilot.press("g")
-        await pilot.pause(1.3)
+        now[0] += 1.3
+        app._sequence_timeout()  # what the timeout timer does
         await _settle(pilot, app)
         assert app.is_running
         assert app.sequencer.pending == ()

@@ -105,6 +105,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._keep_selection = True
         self._keymap_mtimes = self._stat_keymaps()
         self._which_key_timer: object | None = None
+        self.which_key_delay = WHICH_KEY_DELAY
         self._sequence_timer: object | None = None
         self.status_info = StatusInfo()
         self.progress = BuildProgress()
@@ -552,9 +553,9 @@ class NotesiftApp(ActionHandlers, App[int]):
                 timer.stop()  # type: ignore[attr-defined]
         self._which_key_timer = self._sequence_timer = None
         if pending and self.which_key.has_class("-open"):
-            self._show_which_key()  # already showing: follow the prefix at once
+            self._show_which_key()  # already showing: follow the prefix at once, and wait
         elif pending:
-            self._which_key_timer = self.set_timer(WHICH_KEY_DELAY, self._show_which_key)
+            self._which_key_timer = self.set_timer(self.which_key_delay, self._show_which_key)
             wait = self.sequencer.seconds_until_timeout()
             if wait is not None:
                 self._sequence_timer = self.set_timer(wait + 0.01, self._sequence_timeout)
@@ -563,8 +564,14 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._update_status()
 
     def _show_which_key(self) -> None:
-        if self.sequencer.pending:
-            self.which_key.show_options(self.sequencer.pending, self.sequencer.pending_options())
+        """Show what may follow; from now on the prefix waits for a key (which-key.nvim)."""
+        if not self.sequencer.pending:
+            return
+        self.which_key.show_options(self.sequencer.pending, self.sequencer.pending_options())
+        self.sequencer.hold()
+        if self._sequence_timer is not None:
+            self._sequence_timer.stop()  # type: ignore[attr-defined]
+            self._sequence_timer = None
 
     def _sequence_timeout(self) -> None:
         outcome = self.sequencer.poll()

@@ -120,6 +120,7 @@ class KeySequencer:
         self.mode = "insert"
         self.pending: tuple[str, ...] = ()
         self._last = 0.0
+        self._held = False  # the which-key popup is showing: wait for a key, no timeout
         self._tables: list[tuple[str, bool, float | None]] = []  # name, one_shot, deadline
         self.set_keymap(keymap)
 
@@ -134,6 +135,19 @@ class KeySequencer:
 
     def reset(self) -> None:
         self.pending = ()
+        self._held = False
+
+    def hold(self) -> None:
+        """Suspend the timeout of the pending sequence until the next key (which-key.nvim).
+
+        The app calls this once the popup is on screen: a person reading it must not
+        lose the prefix under their eyes. Esc, Backspace or any key ends the wait.
+        """
+        self._held = bool(self.pending)
+
+    @property
+    def held(self) -> bool:
+        return self._held and bool(self.pending)
 
     # -- key tables ---------------------------------------------------------------
 
@@ -183,6 +197,12 @@ class KeySequencer:
 
     def feed(self, chord: str) -> Outcome:
         """Process one chord; call `poll` first so stale prefixes time out correctly."""
+        outcome = self._feed(chord)
+        if not self.pending:
+            self._held = False
+        return outcome
+
+    def _feed(self, chord: str) -> Outcome:
         early = self.poll()
         outcome = Outcome(actions=list(early.actions) if early else [])
         replay = early.replay if early else ()
@@ -248,7 +268,7 @@ class KeySequencer:
 
     def poll(self) -> Outcome | None:
         """Fire or abandon a pending sequence whose timeout has passed."""
-        if not self.pending or self.clock() - self._last < self._timeout_s():
+        if not self.pending or self.held or self.clock() - self._last < self._timeout_s():
             return None
         node = self._node(self.pending)
         abandoned = self.pending
@@ -260,7 +280,8 @@ class KeySequencer:
         return Outcome(replay=abandoned)
 
     def seconds_until_timeout(self) -> float | None:
-        if not self.pending:
+        """None when nothing is pending or the popup holds the sequence."""
+        if not self.pending or self.held:
             return None
         return max(0.0, self._timeout_s() - (self.clock() - self._last))
 

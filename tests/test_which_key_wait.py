@@ -1,0 +1,170 @@
+"""The which-key popup waits for you once shown, and its labels are never cut or wrapped.
+
+Time is a fake clock handed to the key sequencer: the test moves it forward and
+fires the app's timeout handler itself, so nothing depends on how fast the
+machine is.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from tui_helpers import app_settings as _settings
+from tui_helpers import ready as _ready
+
+from tui.app import NotesiftApp, make_app
+from tui.core.actions import ActionCall
+from tui.core.keys import LEADER
+
+pytestmark = pytest.mark.asyncio
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _with_fake_clock(app: NotesiftApp) -> FakeClock:
+    clock = FakeClock()
+    app.sequencer.clock = clock
+    return clock
+
+
+async def _until_popup(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 10
+    while not app.which_key.has_class("-open"):
+        assert time.monotonic() < deadline, "the which-key popup never opened"
+        await pilot.pause(0.05)
+
+
+def _record_actions(app: NotesiftApp) -> list[ActionCall]:
+    calls: list[ActionCall] = []
+    original = app.run_action_call
+
+    def recording(call: ActionCall) -> None:
+        calls.append(call)
+        original(call)
+
+    app.run_action_call = recording  # type: ignore[method-assign]
+    return calls
+
+
+def _popup_lines(app: NotesiftApp) -> list[str]:
+    """The popup as painted: one string per screen row (border row first)."""
+    popup = app.which_key
+    width, height = popup.outer_size
+    return [strip.text for strip in popup.render_lines(Region(0, 0, width, height))]
+
+
+async def test_shown_popup_waits_5_seconds_and_the_next_key_completes_the_sequence(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        clock = _with_fake_clock(app)
+        calls = _record_actions(app)
+        await pilot.press("escape", "y")
+        await _until_popup(pilot, app)
+        clock.advance(5.0)
+        app._sequence_timeout()  # what the timeout timer would do, had one been left armed
+        await pilot.pause()
+        assert app.which_key.has_class("-open"), "the popup must not vanish while shown"
+        assert app.sequencer.pending == ("y",)
+        assert app.sequencer.seconds_until_timeout() is None
+        assert "y  (Esc close · BS up)" in _popup_lines(app)[1]
+        await pilot.press("t")
+        await pilot.pause()
+        assert calls[-1] == ActionCall("copy", (("field", "title"),))
+        assert not app.which_key.has_class("-open")
+        assert app.sequencer.pending == ()
+
+
+async def test_before_the_popup_shows_the_sequence_timeout_still_stands(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        clock = _with_fake_clock(app)
+        app.which_key_delay = 3600.0  # the popup is not shown during this test
+        calls = _record_actions(app)
+        await pilot.press("escape", "g")
+        assert app.sequencer.pending == ("g",)
+        clock.advance(1.1)  # past the default 1000 ms timeout
+        app._sequence_timeout()
+        await pilot.pause()
+        assert app.sequencer.pending == ()
+        assert not app.which_key.has_class("-open")
+        assert calls == [ActionCall("normal_mode")], "a lone g does nothing once it timed out"
+
+
+async def test_backspace_keeps_waiting_and_esc_ends_the_wait(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        clock = _with_fake_clock(app)
+        await pilot.press("alt+a", "t")
+        await _until_popup(pilot, app)
+        await pilot.press("backspace")
+        clock.advance(5.0)
+        app._sequence_timeout()
+        await pilot.pause()
+        assert app.sequencer.pending == (LEADER,), "Backspace goes up a level and still waits"
+        assert app.which_key.has_class("-open")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.sequencer.pending == ()
+        assert not app.which_key.has_class("-open")
+
+
+@pytest.mark.parametrize("width", [100, 120])
+async def test_labels_are_never_cut_at_100_columns_or_more(
+    example_notes: Path, tmp_path: Path, width: int
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("alt+a")
+        await _until_popup(pilot, app)
+        labels = [o.label for o in app.sequencer.pending_options()]
+        assert "Warnings: skipped files, keymap problems" in labels
+        painted = "\n".join(_popup_lines(app))
+        for label in labels:
+            assert label in painted, f"{label!r} is cut in:\n{painted}"
+
+
+async def test_a_narrow_terminal_gets_fewer_columns_never_wrapped_rows(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    async def rows_at(width: int) -> list[str]:
+        app = make_app(_settings(example_notes, tmp_path / str(width)))
+        async with app.run_test(size=(width, 30)) as pilot:
+            await _ready(pilot, app)
+            await pilot.press("escape", "y")
+            await _until_popup(pilot, app)
+            options = app.sequencer.pending_options()
+            rows = [line.strip() for line in _popup_lines(app)[2:]]
+            assert sum(row.count(" ➜ ") for row in rows) == len(options)
+            for row in rows:
+                assert " ➜ " in row[:6], f"a row starts with a key, never a wrapped label: {row!r}"
+            painted = "\n".join(rows)
+            for option in options:
+                assert f"{option.chord} ➜ {option.label}" in painted
+            return rows
+
+    wide = await rows_at(100)
+    narrow = await rows_at(60)
+    assert len(narrow) > len(wide), "60 columns hold fewer columns of labels"
+    assert all(len(row) <= 58 for row in narrow)
