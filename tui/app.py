@@ -21,7 +21,6 @@ from textual import events, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList
-from textual.worker import get_current_worker
 
 from tui.app_actions import ActionHandlers
 from tui.commands import ActionCommands
@@ -103,6 +102,9 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.result_limit = RESULT_ROWS
         self.shown_seq = 0  # the last search whose results were put on screen
         self._keep_selection = True
+        self._preview_scheduled = False
+        self._search_busy = False
+        self._search_again = False
         self._keymap_mtimes = self._stat_keymaps()
         self._which_key_timer: object | None = None
         self.which_key_delay = WHICH_KEY_DELAY
@@ -363,21 +365,34 @@ class NotesiftApp(ActionHandlers, App[int]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is self.search_input:
             self.result_limit = RESULT_ROWS
-            self.request_search(keep_selection=False)
+            # Echo first: the typed character is painted before the search takes the CPU.
+            self.call_after_refresh(self.request_search, keep_selection=False)
 
     def on_results_list_need_more(self, event: ResultsList.NeedMore) -> None:
         self.result_limit += 200
         self.request_search(keep_selection=True)
 
     def request_search(self, keep_selection: bool = True) -> None:
-        """Search again; a new query starts at the top (as fzf), a refresh keeps the row."""
+        """Search again; a new query starts at the top (as fzf), a refresh keeps the row.
+
+        One search runs at a time: keys typed meanwhile are searched together when it
+        ends (the latest query only), so a burst never queues stale searches that
+        compete with painting for the CPU.
+        """
         self._search_seq += 1
         self._keep_selection = keep_selection
+        if self._search_busy:
+            self._search_again = True
+            return
+        self._start_search()
+
+    def _start_search(self) -> None:
+        self._search_busy = True
+        self._search_again = False
         self.run_worker(
             partial(self._search_job, self._search_seq, self.search_input.value, self.sort,
                     self.result_limit, self.frecency.scores(), self.frecency.top(20)),
             thread=True,
-            exclusive=True,
             group="search",
             exit_on_error=False,
         )
@@ -387,18 +402,26 @@ class NotesiftApp(ActionHandlers, App[int]):
         boost: dict[str, float], recent: list[str],
     ) -> None:
         """Runs on a worker thread; frecency comes in as a snapshot taken on the UI thread."""
-        index = self.index
-        if index is None:
-            return
-        if query.strip():
-            result = index.search(query, limit=limit, sort=sort, boost=boost)
-        else:
-            result = index.guarded(
-                lambda: self.recent_result(index.engine, sort, limit, recent))
-        if get_current_worker().is_cancelled or seq != self._search_seq:
-            return
-        with contextlib.suppress(RuntimeError):
-            self.call_from_thread(self._show_result, seq, query, result)
+        result: SearchResult | None = None
+        try:
+            index = self.index
+            if index is None or seq != self._search_seq:
+                return
+            if query.strip():
+                result = index.search(query, limit=limit, sort=sort, boost=boost)
+            else:
+                result = index.guarded(
+                    lambda: self.recent_result(index.engine, sort, limit, recent))
+        finally:
+            with contextlib.suppress(RuntimeError):  # the app may be shutting down
+                self.call_from_thread(self._search_finished, seq, query, result)
+
+    def _search_finished(self, seq: int, query: str, result: SearchResult | None) -> None:
+        self._search_busy = False
+        if result is not None:
+            self._show_result(seq, query, result)
+        if self._search_again:
+            self._start_search()
 
     def recent_result(
         self, engine: SearchEngine, sort: str, limit: int, recent_ids: list[str]
@@ -433,23 +456,24 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.status_info.filters = describe_filters(parse_query(query))
         self.status_info.message = "; ".join(e.message for e in result.errors)
         self._update_status()
-        # The list first: the preview (wrapping a whole entry) follows a frame later.
-        self.call_after_refresh(self._show_preview)
         self.shown_seq = seq
         self._first_paint.set()
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_list is self.results:
-            self._show_preview()
+    def on_results_list_highlighted(self, event: ResultsList.Highlighted) -> None:
+        """The list first: the preview (wrapping a whole entry) follows once it is painted."""
+        if not self._preview_scheduled:
+            self._preview_scheduled = True
+            self.call_after_refresh(self._show_preview)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list is self.side.options:
             self.choose_side_item(event.option_index)
 
     def _show_preview(self) -> None:
+        self._preview_scheduled = False
         hit: SearchHit | None = self.results.current
         terms = self.result.terms if self.result else []
-        self.preview.show(hit, terms)
+        self.preview.show(hit, terms)  # a no-op when the entry and its highlights are the same
 
     # -- status ------------------------------------------------------------------
 

@@ -1,27 +1,79 @@
-"""The results list: a capped window of two-line rows, never thousands of widgets."""
+"""The results list: a line-API widget that paints only the rows on screen.
+
+Each hit is two screen lines. `render_line` builds a row's `Strip`s on demand and
+keeps them in a small cache keyed by everything the row shows (entry, spans,
+snippet, mark, cursor, width), so a new keystroke re-renders only the rows that
+look different, and a cursor move re-renders two rows. New results never trigger
+a layout pass: the virtual size is set without one (the scrollbar is always
+shown, so the content width never changes) and only the widget is repainted.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.events import Click
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.core.entry import Entry
 from tui.core.search import SearchHit
 from tui.render import MATCH_STYLE, result_row
 
 RESULT_ROWS = 100  # asked of the engine per keystroke; more when the cursor nears the end
-PAGE_ROWS = 40  # rows built per step: building all 200 on every keystroke costs ~60 ms
+ROW_LINES = 2
+CACHE_ROWS = 600  # rendered rows kept (two strips each)
 
 
-class ResultsList(OptionList):
+def row_key(hit: SearchHit, marked: bool, cursor: bool, width: int) -> Hashable:
+    """Everything a painted row depends on: equal keys paint identical rows."""
+    entry = hit.entry
+    return (
+        entry.id, entry.title, tuple(entry.tags), entry.path, entry.breadcrumb, entry.kind,
+        repr(sorted(entry.meta.items())) if entry.kind == "tweet" else "",
+        tuple(hit.title_spans), hit.snippet, tuple(hit.snippet_spans), hit.match_line,
+        hit.partial, marked, cursor, width,
+    )
+
+
+class ResultsList(ScrollView, can_focus=True):
     """Shows hits; keeps the highlighted entry (by id) across updates."""
 
+    COMPONENT_CLASSES = {"results--cursor", "results--cursor-blurred"}
     DEFAULT_CSS = """
-    ResultsList, ResultsList:focus { height: 1fr; border: none; padding: 0; }
-    ResultsList > .option-list--option { padding: 0 1 0 0; }
+    ResultsList {
+        height: 1fr; border: none; padding: 0; overflow-x: hidden; overflow-y: scroll;
+        background: $surface; color: $foreground;
+    }
+    ResultsList > .results--cursor-blurred {
+        color: $foreground; background: $block-cursor-blurred-background;
+    }
+    ResultsList > .results--cursor {
+        color: $block-cursor-foreground; background: $block-cursor-background;
+        text-style: $block-cursor-text-style;
+    }
     """
     BINDINGS: list = []  # every key goes through notesift's keymap
+
+    class NeedMore(Message):
+        """The cursor is near the last hit and the search found more."""
+
+    class Highlighted(Message):
+        """The highlighted row changed (moved, or new results)."""
+
+        def __init__(self, results: ResultsList) -> None:
+            super().__init__()
+            self.results = results
+
+        @property
+        def control(self) -> Widget:
+            return self.results
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -30,40 +82,33 @@ class ResultsList(OptionList):
         self.pending_select: str | None = None
         self.more_available = False
         self.match_style = MATCH_STYLE
+        self.highlighted: int | None = None
+        self._strips: OrderedDict[Hashable, tuple[Strip, Strip]] = OrderedDict()
+        self.rows_rendered = 0  # rows built (cache misses): what a repaint really cost
+
+    # -- content -----------------------------------------------------------------
 
     def show_hits(self, hits: list[SearchHit], keep_id: str | None = None) -> None:
-        """Replace the rows; highlight `keep_id` if it is still there, else the first.
-
-        Only a page of rows is built; more are added as the cursor nears the end.
-        """
+        """Replace the rows; highlight `keep_id` if it is still there, else the first."""
         self.hits = hits
         target = 0
         if keep_id is not None:
-            for i, hit in enumerate(self.hits):
+            for i, hit in enumerate(hits):
                 if hit.entry.id == keep_id:
                     target = i
                     break
-        self.set_options(self._rows(0, max(PAGE_ROWS, target + PAGE_ROWS // 2)))
-        self.highlighted = target if self.hits else None
+        self._set_virtual_height(len(hits) * ROW_LINES)
+        self.highlighted = target if hits else None
+        self._scroll_to_cursor(top=keep_id is None)
+        self.refresh()
+        self.post_message(self.Highlighted(self))
 
-    def _rows(self, start: int, stop: int) -> list[Option]:
-        width = self.row_width
-        return [
-            Option(result_row(h, h.entry.id in self.marked, self.match_style, width), id=str(i))
-            for i, h in enumerate(self.hits[start:stop], start)
-        ]
-
-    class NeedMore(Message):
-        """The cursor is near the last hit and the search found more."""
-
-    def _ensure_rows(self, index: int) -> None:
-        """Build rows up to `index` plus some look-ahead; ask for more hits near the end."""
-        built = self.option_count
-        if index >= built - 5 and built < len(self.hits):
-            self.add_options(self._rows(built, max(index + 1, built) + PAGE_ROWS))
-        if index >= len(self.hits) - 5 and self.more_available:
-            self.more_available = False
-            self.post_message(self.NeedMore())
+    def _set_virtual_height(self, height: int) -> None:
+        """A new virtual size without a layout pass (the content width cannot change)."""
+        size = Size(self.scrollable_content_region.width, height)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
 
     @property
     def current(self) -> SearchHit | None:
@@ -72,28 +117,111 @@ class ResultsList(OptionList):
             return None
         return self.hits[index]
 
+    @property
+    def option_count(self) -> int:
+        return len(self.hits)
+
     def refresh_row(self, index: int) -> None:
-        """Redraw one row (after marking it)."""
-        hit = self.hits[index]
-        self.replace_option_prompt_at_index(
-            index, result_row(hit, hit.entry.id in self.marked, self.match_style, self.row_width)
-        )
+        """Repaint one row (after marking it)."""
+        if 0 <= index < len(self.hits):
+            self.refresh_lines(index * ROW_LINES, ROW_LINES)
 
     @property
     def row_width(self) -> int:
-        """Cells available to a row (0 before the first layout: no cutting)."""
-        # Leave room for the vertical scrollbar (always reserved) and the row padding.
-        return max(0, self.size.width - max(2, self.scrollbar_size_vertical) - 2)
+        """Cells available to a row: the content width minus one cell of right padding."""
+        return max(0, self.scrollable_content_region.width - 1)
+
+    # -- painting ----------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = round(self.scroll_offset.y)
+        line = scroll_y + y
+        width = self.scrollable_content_region.width
+        index, part = divmod(line, ROW_LINES)
+        if not 0 <= index < len(self.hits) or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        if index >= len(self.hits) - 5:
+            self._need_more()
+        return self._row_strips(index, width)[part]
+
+    def _row_strips(self, index: int, width: int) -> tuple[Strip, Strip]:
+        hit = self.hits[index]
+        marked = hit.entry.id in self.marked
+        cursor = index == self.highlighted
+        key = row_key(hit, marked, cursor, width)
+        cached = self._strips.get(key)
+        if cached is not None:
+            self._strips.move_to_end(key)
+            return cached
+        self.rows_rendered += 1
+        text = result_row(hit, marked, self.match_style, max(0, width - 1))
+        base = self._cursor_style() if cursor else self.rich_style
+        lines = text.split("\n", allow_blank=True)
+        strips = []
+        for part in range(ROW_LINES):
+            segments = list(lines[part].render(self.app.console)) if part < len(lines) else []
+            strip = Strip(Segment.apply_style(segments, base)).crop_extend(0, width, base)
+            strips.append(strip.simplify())
+        built = (strips[0], strips[1])
+        self._strips[key] = built
+        if len(self._strips) > CACHE_ROWS:
+            self._strips.popitem(last=False)
+        return built
+
+    def _cursor_style(self) -> Style:
+        component = "results--cursor" if self.has_focus else "results--cursor-blurred"
+        return self.rich_style + self.get_component_rich_style(component, partial=True)
+
+    def notify_style_update(self) -> None:
+        """A theme or focus change restyles every row."""
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_focus(self) -> None:
+        self._repaint_cursor()
+
+    def on_blur(self) -> None:
+        self._repaint_cursor()
+
+    def _repaint_cursor(self) -> None:
+        if self.highlighted is not None:
+            self.refresh_row(self.highlighted)
 
     def on_resize(self) -> None:
-        if self.hits:
-            self.show_hits(self.hits, self.current.entry.id if self.current else None)
+        self._set_virtual_height(len(self.hits) * ROW_LINES)
+        self._scroll_to_cursor()
 
-    def watch_highlighted(self, highlighted: int | None) -> None:
-        """Mouse wheel and scrollbar moves also reach the end of the built rows."""
-        super().watch_highlighted(highlighted)
-        if highlighted is not None:
-            self._ensure_rows(highlighted)
+    # -- moving ------------------------------------------------------------------
+
+    def _need_more(self) -> None:
+        if self.more_available:
+            self.more_available = False
+            self.post_message(self.NeedMore())
+
+    def _scroll_to_cursor(self, top: bool = False) -> None:
+        if self.highlighted is None or top:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            return
+        first = self.highlighted * ROW_LINES
+        height = self.scrollable_content_region.height
+        scroll_y = round(self.scroll_offset.y)
+        if first < scroll_y:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif first + ROW_LINES > scroll_y + height:
+            self.scroll_to(y=first + ROW_LINES - height, animate=False, immediate=True)
+
+    def _move_cursor(self, target: int) -> None:
+        previous = self.highlighted
+        if previous == target:
+            return
+        self.highlighted = target
+        if previous is not None:
+            self.refresh_row(previous)
+        self.refresh_row(target)
+        self._scroll_to_cursor()
+        if target >= len(self.hits) - 5:
+            self._need_more()
+        self.post_message(self.Highlighted(self))
 
     def move(self, delta: int) -> None:
         if not self.hits:
@@ -103,10 +231,20 @@ class ResultsList(OptionList):
 
     def jump(self, index: int) -> None:
         if self.hits:
-            target = max(0, min(len(self.hits) - 1, index))
-            self._ensure_rows(target)
-            self.highlighted = target
+            self._move_cursor(max(0, min(len(self.hits) - 1, index)))
 
     @property
     def half_page(self) -> int:
         return max(1, self.scrollable_content_region.height // 4)
+
+    def on_click(self, event: Click) -> None:
+        """A click highlights the row under the pointer."""
+        line = round(self.scroll_offset.y) + event.y
+        index = line // ROW_LINES
+        if 0 <= index < len(self.hits):
+            self.jump(index)
+
+    def region_of_row(self, index: int) -> Region:
+        """Where row `index` is painted, relative to the widget (for tests and tools)."""
+        return Region(0, index * ROW_LINES - round(self.scroll_offset.y), self.size.width,
+                      ROW_LINES)

@@ -1,0 +1,162 @@
+"""The results list repaints only what changed, and the preview only when it must.
+
+These count work done (rows built, preview rebuilds, layout requests), never time.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from tui_helpers import app_settings as _settings
+from tui_helpers import ready as _ready
+from tui_helpers import settle as _settle
+from tui_helpers import type_text as _type
+
+from tui.app import make_app
+
+pytestmark = pytest.mark.asyncio
+
+
+def _painted(widget) -> list[str]:  # type: ignore[no-untyped-def]
+    width, height = widget.outer_size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+async def test_moving_the_cursor_rebuilds_only_the_two_rows_involved(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:tweet")
+        await pilot.press("escape")
+        await _settle(pilot, app)
+        built = app.results.rows_rendered
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.results.highlighted == 1
+        assert app.results.rows_rendered - built == 2, "old cursor row + new cursor row"
+        built = app.results.rows_rendered
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.results.rows_rendered == built, "both looks of those rows were cached"
+
+
+async def test_new_results_never_ask_for_a_layout_pass(
+    example_notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        layouts: list[str] = []
+        for widget in (app.results, app.screen, app.query_one("#body")):
+            original = widget.refresh
+
+            def spy(*args, _orig=original, _w=widget, **kw):  # type: ignore[no-untyped-def]
+                if kw.get("layout"):
+                    layouts.append(type(_w).__name__)
+                return _orig(*args, **kw)
+
+            monkeypatch.setattr(widget, "refresh", spy)
+        await _type(pilot, app, "tweet")
+        await _type(pilot, app, "s")
+        assert app.results.hits
+        assert "ResultsList" not in layouts
+
+
+async def test_the_list_shows_marks_cursor_and_partial_rows(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:tweet")
+        await pilot.press("escape", "tab")
+        await pilot.pause()
+        lines = _painted(app.results)
+        assert lines[0].startswith("● T "), lines[0]
+        assert app.results.highlighted == 1, "Tab marks and moves on, as in fzf"
+        title = app.results.hits[1].entry.title[:20]
+        assert title in lines[2]
+        cursor_style = app.results.render_lines(Region(0, 2, 60, 1))[0]
+        plain_style = app.results.render_lines(Region(0, 4, 60, 1))[0]
+        assert cursor_style.text != "" and list(cursor_style)[1].style != list(plain_style)[1].style
+
+
+async def test_preview_is_rebuilt_only_when_the_entry_or_its_highlights_change(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:tweet")
+        shown = app.preview.renders
+        app.request_search()  # a refresh (e.g. the watcher) with the same results
+        await _settle(pilot, app)
+        await pilot.pause()
+        assert app.preview.renders == shown, "same entry, same highlights: no rebuild"
+        await pilot.press("escape", "j")
+        await _settle(pilot, app)
+        await pilot.pause()
+        assert app.preview.renders == shown + 1
+        assert app.preview.shown_id == app.results.current.entry.id  # type: ignore[union-attr]
+
+
+async def test_typed_characters_echo_before_the_search_answers(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        engine = app.engine()
+        assert engine is not None
+        release = threading.Event()
+        original = engine.search
+
+        def slow_search(*args, **kw):  # type: ignore[no-untyped-def]
+            release.wait(10)
+            return original(*args, **kw)
+
+        engine.search = slow_search  # type: ignore[method-assign]
+        before = app.result
+        await pilot.press("z", "o")
+        await pilot.pause()
+        await pilot.pause()
+        assert "zo" in "".join(_painted(app.search_input)), "the prompt shows what was typed"
+        assert app.result is before, "while the search is still running"
+        release.set()
+        await _settle(pilot, app)
+        assert app.result is not before
+
+
+async def test_keys_typed_during_a_search_are_searched_once_together(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        engine = app.engine()
+        assert engine is not None
+        release = threading.Event()
+        searched: list[str] = []
+        original = engine.search
+
+        def held_search(query, *args, **kw):  # type: ignore[no-untyped-def]
+            searched.append(query)
+            release.wait(10)
+            return original(query, *args, **kw)
+
+        engine.search = held_search  # type: ignore[method-assign]
+        await pilot.press("z")
+        while not searched:
+            await pilot.pause(0.02)
+        await pilot.press("o", "o", "m")
+        await pilot.pause()
+        release.set()
+        await _settle(pilot, app)
+        assert searched == ["z", "zoom"], "stale queries in between are skipped"
+        assert app.results.hits
+        assert all("zoom" in (h.entry.title + h.entry.text).lower() for h in app.results.hits)
