@@ -18,7 +18,7 @@ pytestmark = pytest.mark.asyncio
 
 
 def _preview_text(app: NotesiftApp) -> str:
-    return str(app.preview.body.render())
+    return app.preview.plain_text
 
 
 async def test_typing_finds_a_tweet_and_previews_link_and_likes(

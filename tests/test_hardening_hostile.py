@@ -200,7 +200,7 @@ async def test_app_shows_hostile_note_inert_and_keeps_running(
         assert app.results.current is not None
         seen_paths = set()
         for _ in range(len(app.results.hits)):
-            shown = str(app.preview.body.render())
+            shown = app.preview.plain_text
             assert "\x1b" not in shown and "\x07" not in shown and RLO not in shown
             current = app.results.current
             assert current is not None

@@ -28,8 +28,11 @@ def app_settings(root: Path, tmp_path: Path, **kw: object) -> AppSettings:
 
 async def settle(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
     """Wait until no worker runs (stale searches are cancelled, which is fine)."""
+    await pilot.pause()  # messages already posted (a changed prompt) are handled first
     deadline = time.monotonic() + 10
-    while any(w.is_running for w in app.workers) and time.monotonic() < deadline:
+    while (app.searching or any(w.is_running for w in app.workers)) and (
+        time.monotonic() < deadline
+    ):
         await pilot.pause(0.02)
     await pilot.pause()
 

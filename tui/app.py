@@ -105,6 +105,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._preview_scheduled = False
         self._search_busy = False
         self._search_again = False
+        self._search_deferred = False
         self._keymap_mtimes = self._stat_keymaps()
         self._which_key_timer: object | None = None
         self.which_key_delay = WHICH_KEY_DELAY
@@ -366,7 +367,17 @@ class NotesiftApp(ActionHandlers, App[int]):
         if event.input is self.search_input:
             self.result_limit = RESULT_ROWS
             # Echo first: the typed character is painted before the search takes the CPU.
-            self.call_after_refresh(self.request_search, keep_selection=False)
+            self._search_deferred = True
+            self.call_after_refresh(self._deferred_search)
+
+    def _deferred_search(self) -> None:
+        self._search_deferred = False
+        self.request_search(keep_selection=False)
+
+    @property
+    def searching(self) -> bool:
+        """A search is asked for or running (tests wait on this; so could a spinner)."""
+        return self._search_deferred or self._search_busy
 
     def on_results_list_need_more(self, event: ResultsList.NeedMore) -> None:
         self.result_limit += 200

@@ -1,13 +1,25 @@
-"""The preview pane: the entry rendered, scrolled to and highlighting the match."""
+"""The preview pane: the entry rendered, scrolled to and highlighting the match.
+
+A line-API widget: the entry's text is wrapped to the pane lazily, one source
+line at a time, only as far as the screen (or a scroll) needs, and each painted
+row is cached. Showing another entry sets a new virtual size without a layout
+pass, so it repaints the pane alone; a long entry costs no more than a short one.
+"""
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.core.search import SearchHit
 from tui.render import MATCH_STYLE, preview_text
+
+CONTEXT_ROWS = 3  # rows shown above the match line
 
 
 def _shown_key(hit: SearchHit | None, terms: list[str]) -> tuple[object, ...] | None:
@@ -19,25 +31,27 @@ def _shown_key(hit: SearchHit | None, terms: list[str]) -> tuple[object, ...] | 
             tuple(terms), hit.match_line)
 
 
-class PreviewPane(VerticalScroll):
-    """Shows one hit; re-rendering is cheap because entries are at most ~60 lines."""
+class PreviewPane(ScrollView, can_focus=True):
+    """Shows one hit; rows are wrapped and painted only when they come into view."""
 
     DEFAULT_CSS = """
-    PreviewPane { padding: 0 1; }
-    PreviewPane > Static { width: 1fr; }
+    PreviewPane { padding: 0 1; overflow-x: hidden; overflow-y: auto; }
     """
     BINDINGS: list = []
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.body = Static("", id="preview-body", markup=False)
         self.match_style = MATCH_STYLE
         self.shown_id: str | None = None
         self._shown_key: tuple[object, ...] | None = ()
-        self.renders = 0  # how often the body was rebuilt (tests check it stays put)
+        self.renders = 0  # how often the content was rebuilt (tests check it stays put)
+        self._source: list[Text] = []  # one Text per source line of the preview
+        self._rows: list[Text] = []  # wrapped display rows, as far as wrapped so far
+        self._row_of_source: list[int] = []  # first display row of each wrapped source line
+        self._strips: dict[int, Strip] = {}
+        self._wrap_width = 0
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield self.body
+    # -- content -----------------------------------------------------------------
 
     def show(self, hit: SearchHit | None, terms: list[str], force: bool = False) -> bool:
         """Show `hit`; False (and nothing repainted) when it would look the same as now."""
@@ -47,17 +61,129 @@ class PreviewPane(VerticalScroll):
         self._shown_key = key
         self.renders += 1
         if hit is None:
-            self.body.update("")
             self.shown_id = None
+            self._set_source([])
             return True
         text, match_offset = preview_text(hit.entry, terms, hit.match_line, self.match_style)
-        self.body.update(text)
         self.shown_id = hit.entry.id
-        row = self._wrapped_rows(text[:match_offset]) if match_offset else 0
-        self.call_after_refresh(self.scroll_to, 0, max(0, row - 3), animate=False)
+        match_source = text.plain.count("\n", 0, match_offset) if match_offset else 0
+        self._set_source(text.split("\n", allow_blank=True))
+        row = self._display_row(match_source)
+        self.scroll_to(y=max(0, row - CONTEXT_ROWS), animate=False, immediate=True)
         return True
 
-    def _wrapped_rows(self, head: Text) -> int:
-        """Display rows `head` takes once wrapped to the pane (long lines wrap)."""
-        width = self.scrollable_content_region.width or 80
-        return len(head.wrap(self.app.console, width)) - 1
+    @property
+    def plain_text(self) -> str:
+        """Everything the preview holds, unwrapped (what a reader could scroll to)."""
+        return "\n".join(line.plain for line in self._source)
+
+    def _set_source(self, lines: list[Text]) -> None:
+        self._source = lines
+        self._reset_rows()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def _reset_rows(self) -> None:
+        self._rows = []
+        self._row_of_source = []
+        self._strips = {}
+        self._wrap_width = self._content_width()
+        self._update_virtual_size()
+
+    def _content_width(self) -> int:
+        return max(1, self.scrollable_content_region.width)
+
+    def _wrap_until(self, rows: int | None = None, source: int | None = None) -> None:
+        """Wrap source lines until `rows` display rows or source line `source` exist."""
+        console = self.app.console
+        width = self._wrap_width
+        wrapped_any = False
+        while len(self._row_of_source) < len(self._source):
+            if rows is not None and len(self._rows) >= rows:
+                break
+            if source is not None and len(self._row_of_source) > source:
+                break
+            line = self._source[len(self._row_of_source)]
+            self._row_of_source.append(len(self._rows))
+            pieces = line.wrap(console, width) if line.plain else [line]
+            self._rows.extend(pieces or [Text("")])
+            wrapped_any = True
+        if wrapped_any:
+            self._update_virtual_size()
+
+    def _display_row(self, source: int) -> int:
+        self._wrap_until(source=source)
+        if source < len(self._row_of_source):
+            return self._row_of_source[source]
+        return len(self._rows)
+
+    def _update_virtual_size(self) -> None:
+        """Rows wrapped so far plus one per source line not wrapped yet (a lower bound)."""
+        height = len(self._rows) + len(self._source) - len(self._row_of_source)
+        size = Size(self._content_width(), height)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+
+    def _wrap_all(self) -> None:
+        self._wrap_until()
+
+    # -- painting ----------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        row = round(self.scroll_offset.y) + y
+        width = self._content_width()
+        if width != self._wrap_width:
+            self._reset_rows()
+        self._wrap_until(rows=row + 1)
+        if row >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        selection = self.text_selection
+        cached = self._strips.get(row)
+        if cached is not None and selection is None:
+            return cached
+        text = self._rows[row]
+        if selection is not None and (span := selection.get_span(row)) is not None:
+            start, end = span
+            text = text.copy()
+            style = self.screen.get_component_rich_style("screen--selection")
+            text.stylize(style, start, len(text) if end == -1 else end)
+        base = self.rich_style
+        segments = Segment.apply_style(text.render(self.app.console), base)
+        strip = Strip(segments).crop_extend(0, width, base).apply_offsets(0, row)
+        if selection is None:
+            self._strips[row] = strip
+        return strip
+
+    def on_resize(self) -> None:
+        if self._content_width() != self._wrap_width:
+            self._reset_rows()
+            self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = {}
+
+    # -- selection (ys copies it) ----------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        self._wrap_all()
+        return selection.extract("\n".join(row.plain for row in self._rows)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips = {}
+        self.refresh()
+
+    # -- scrolling to the end needs every row wrapped ------------------------------
+
+    def scroll_end(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        self._wrap_all()
+        super().scroll_end(*args, **kwargs)  # type: ignore[arg-type]
+
+    def scroll_page_down(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        self._wrap_until(rows=round(self.scroll_offset.y) + 3 * max(1, self.size.height))
+        super().scroll_page_down(*args, **kwargs)  # type: ignore[arg-type]
+
+    def scroll_relative(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        self._wrap_until(rows=round(self.scroll_offset.y) + 2 * max(1, self.size.height) + 10)
+        super().scroll_relative(*args, **kwargs)  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ class StatusLine(Static):
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
+    _shown: Text | None = None
 
     def show(self, info: StatusInfo) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
@@ -59,4 +60,6 @@ class StatusLine(Static):
             line.append(f"  {info.pending_keys}…", style="bold")
         if info.message:
             line.append(f"  {one_line(info.message)}", style="italic")
-        self.update(line)
+        if line != self._shown:
+            self._shown = line
+            self.update(line, layout=False)  # one line, fixed height: no layout pass
