@@ -32,6 +32,8 @@ from tui.core.index import NoteIndex
 from tui.core.keymap import Keymap, KeySequencer
 from tui.core.keymap_file import keymap_sources, load_keymap
 from tui.core.keys import chord_from_event, display_sequence
+from tui.core.nomatch import Relaxed, no_match_lines, without_filters
+from tui.core.note_order import order_notes
 from tui.core.progress import BuildProgress
 from tui.core.query import parse_query
 from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
@@ -414,22 +416,40 @@ class NotesiftApp(ActionHandlers, App[int]):
     ) -> None:
         """Runs on a worker thread; frecency comes in as a snapshot taken on the UI thread."""
         result: SearchResult | None = None
+        help_lines: list[str] = []
         try:
             index = self.index
             if index is None or seq != self._search_seq:
                 return
             if query.strip():
                 result = index.search(query, limit=limit, sort=sort, boost=boost)
+                if not result.hits and seq == self._search_seq:
+                    help_lines = index.guarded(lambda: self.no_match_help(index.engine, query),
+                                               fallback=list)
             else:
                 result = index.guarded(
                     lambda: self.recent_result(index.engine, sort, limit, recent))
         finally:
             with contextlib.suppress(RuntimeError):  # the app may be shutting down
-                self.call_from_thread(self._search_finished, seq, query, result)
+                self.call_from_thread(self._search_finished, seq, query, result, help_lines)
 
-    def _search_finished(self, seq: int, query: str, result: SearchResult | None) -> None:
+    def no_match_help(self, engine: SearchEngine, query: str) -> list[str]:
+        """What the empty list says; asks once more without the filters (worker thread)."""
+        parsed = parse_query(query)
+        relaxed = None
+        words = without_filters(parsed)
+        if parsed.filters and words.strip():
+            found = engine.search(words, limit=5)
+            partial = bool(found.hits) and all(h.partial for h in found.hits)
+            relaxed = Relaxed(found.total, partial)
+        return no_match_lines(query, parsed, relaxed)
+
+    def _search_finished(
+        self, seq: int, query: str, result: SearchResult | None, help_lines: list[str]
+    ) -> None:
         self._search_busy = False
         if result is not None:
+            self.results.empty_lines = help_lines
             self._show_result(seq, query, result)
         if self._search_again:
             self._start_search()
@@ -437,9 +457,19 @@ class NotesiftApp(ActionHandlers, App[int]):
     def recent_result(
         self, engine: SearchEngine, sort: str, limit: int, recent_ids: list[str]
     ) -> SearchResult:
-        """The empty query: recently opened or copied entries, then notes, newest first."""
-        order = "date" if sort == "score" else sort
-        result = engine.search("kind:note", limit=limit, sort=order)
+        """The empty query: recently opened or copied entries, then notes, newest first.
+
+        Newest by front-matter date, then a date in the file name, then the path in
+        natural order (`tui.core.note_order`): a fresh clone's equal mtimes say nothing.
+        """
+        if sort == "score":
+            result = engine.search("kind:note", limit=1, sort="path")
+            rows = engine.store.query("SELECT rowid, path, date FROM entries WHERE kind='note'")
+            ordered = [int(r) for r in order_notes(rows)[:limit]]  # type: ignore[call-overload]
+            found = engine.store.entries(ordered)
+            result.hits = [plain_hit(found[r]) for r in ordered if r in found]
+        else:
+            result = engine.search("kind:note", limit=limit, sort=sort)
         recent = [
             plain_hit(entry)
             for entry_id in recent_ids

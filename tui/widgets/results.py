@@ -15,6 +15,7 @@ from collections.abc import Hashable
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -24,6 +25,7 @@ from textual.widget import Widget
 
 from tui.core.entry import Entry
 from tui.core.search import SearchHit
+from tui.core.textsafe import printable
 from tui.render import MATCH_STYLE, result_row
 
 RESULT_ROWS = 100  # asked of the engine per keystroke; more when the cursor nears the end
@@ -85,6 +87,7 @@ class ResultsList(ScrollView, can_focus=True):
         self.highlighted: int | None = None
         self._strips: OrderedDict[Hashable, tuple[Strip, Strip]] = OrderedDict()
         self.rows_rendered = 0  # rows built (cache misses): what a repaint really cost
+        self.empty_lines: list[str] = []  # shown when there are no hits (the app's help)
 
     # -- content -----------------------------------------------------------------
 
@@ -138,11 +141,23 @@ class ResultsList(ScrollView, can_focus=True):
         line = scroll_y + y
         width = self.scrollable_content_region.width
         index, part = divmod(line, ROW_LINES)
+        if not self.hits and line < len(self.empty_lines) and width > 0:
+            return self._help_strip(line, width)
         if not 0 <= index < len(self.hits) or width <= 0:
             return Strip.blank(width, self.rich_style)
         if index >= len(self.hits) - 5:
             self._need_more()
         return self._row_strips(index, width)[part]
+
+    def _help_strip(self, line: int, width: int) -> Strip:
+        """The empty list's lines: what was searched, the filters, one hint."""
+        text = Text(printable(self.empty_lines[line]), no_wrap=True, overflow="ellipsis")
+        text.stylize("bold" if line == 0 else "dim")
+        text.pad_left(2)
+        text.truncate(max(0, width - 1), overflow="ellipsis")
+        base = self.rich_style
+        segments = Segment.apply_style(text.render(self.app.console), base)
+        return Strip(segments).crop_extend(0, width, base)
 
     def _row_strips(self, index: int, width: int) -> tuple[Strip, Strip]:
         hit = self.hits[index]

@@ -1,0 +1,74 @@
+"""An empty result list says what was searched, the active filters and one useful hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from tui_helpers import app_settings as _settings
+from tui_helpers import ready as _ready
+from tui_helpers import settle as _settle
+
+from tui.app import NotesiftApp, make_app
+from tui.core.nomatch import Relaxed, no_match_lines, without_filters
+from tui.core.query import parse_query
+
+
+def _lines(text: str, relaxed: Relaxed | None = None) -> list[str]:
+    return no_match_lines(text, parse_query(text), relaxed)
+
+
+def test_a_filter_that_hides_matches_is_named_with_the_count() -> None:
+    lines = _lines("kind:tweet okapi", Relaxed(12, partial=False))
+    assert lines == [
+        'no matches for "kind:tweet okapi"',
+        "filters: kind:tweet",
+        "hint: 12 entries match without the filters: drop kind:tweet",
+    ]
+
+
+def test_partial_matches_hidden_by_a_filter_are_pointed_out() -> None:
+    lines = _lines("#ai okapi zebra", Relaxed(3, partial=True))
+    assert lines[1] == "filters: #ai"
+    assert lines[2] == "hint: 3 entries match some of the words but the filter hides them: drop #ai"
+
+
+def test_a_short_word_suggests_the_exact_quote() -> None:
+    assert _lines("zq")[-1].startswith("hint: 'zq finds \"zq\" anywhere")
+
+
+def test_filters_alone_and_plain_words_get_their_own_hint() -> None:
+    assert _lines("kind:tweet likes:>99999")[-1] == (
+        "hint: no entry passes kind:tweet  likes>99999: drop a filter")
+    assert "drop one" in _lines("okapi zebra")[-1]
+    assert "'word" in _lines("okapiz")[-1]
+
+
+def test_the_relaxed_query_keeps_the_words_only() -> None:
+    assert without_filters(parse_query("kind:tweet okapi #ai | #ml zebra")) == "okapi zebra"
+
+
+def _painted(app: NotesiftApp) -> list[str]:
+    width = app.results.outer_size.width
+    return [s.text.strip() for s in app.results.render_lines(Region(0, 0, width, 4))]
+
+
+@pytest.mark.asyncio
+async def test_the_empty_list_shows_the_query_filters_and_hint(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        app.search_input.value = "kind:key tokenizers"
+        await _settle(pilot, app)
+        assert app.results.hits == []
+        painted = _painted(app)
+        assert painted[0] == 'no matches for "kind:key tokenizers"'
+        assert painted[1] == "filters: kind:key"
+        assert painted[2].startswith("hint: ") and painted[2].endswith("drop kind:key")
+        assert "match without the filters" in painted[2]
+        app.search_input.value = "tokenizers"
+        await _settle(pilot, app)
+        assert app.results.hits and "no matches" not in " ".join(_painted(app))
