@@ -7,6 +7,7 @@ Each handler receives the `ActionCall` so actions with arguments (`filter`,
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from textual.app import SuspendNotSupported
 from tui.core.actions import ActionCall
 from tui.core.clipboard import copy_text
 from tui.core.copying import entry_copy_text, join_marked
-from tui.core.editor import editor_argv, editor_command
+from tui.core.editor import editor_argv_many, editor_command, quickfix_text
 from tui.core.entry import Entry
 from tui.core.tagstore import TagChange
 from tui.screens.picker import PickerScreen
@@ -145,6 +146,21 @@ class ActionHandlers(_Base):
     def act_preview_up(self, call: ActionCall) -> None:
         self.preview.scroll_relative(y=-3, animate=False)
 
+    def act_preview_next_match(self, call: ActionCall) -> None:
+        self._jump_match(1)
+
+    def act_preview_prev_match(self, call: ActionCall) -> None:
+        self._jump_match(-1)
+
+    def _jump_match(self, step: int) -> None:
+        """`n`/`N`: the next/previous highlighted line, wrapping around as vim does."""
+        moved = self.preview.jump_to_match(step)
+        if moved is None:
+            self.say("no highlighted match in the preview", severity="warning")
+        elif moved.wrapped:
+            self.say("search hit BOTTOM, continuing at TOP" if step > 0
+                     else "search hit TOP, continuing at BOTTOM")
+
     # -- view --------------------------------------------------------------------
 
     def act_toggle_preview(self, call: ActionCall) -> None:
@@ -262,33 +278,47 @@ class ActionHandlers(_Base):
         self.results.move(1)
 
     def act_open_in_editor(self, call: ActionCall) -> None:
+        """The highlighted entry at its line; with marked entries (Tab), all of them at once."""
         if self._in_side():
             self.choose_side_item(self.side.options.highlighted or 0)
             return
         hit = self.results.current
-        if hit is None or self.index is None:
+        if self.index is None or (hit is None and not self.results.marked):
             return
+        root = self.index.root
         if not self.index.root_present():
-            self.say(f"cannot open {hit.entry.path}: the notes folder {self.index.root} is gone "
-                     "(renamed or deleted)", severity="error")
+            self.say(f"cannot open {hit.entry.path if hit else 'the marked entries'}: the notes "
+                     f"folder {root} is gone (renamed or deleted)", severity="error")
             return
-        path = self.index.root / hit.entry.path
+        if self.results.marked:
+            lines = {hit.entry.id: hit.match_line} if hit is not None else {}
+            entries = list(self.results.marked.values())
+            targets = [(root / e.path, lines.get(e.id, e.line), e.title) for e in entries]
+        else:
+            assert hit is not None
+            entries = [hit.entry]
+            targets = [(root / hit.entry.path, hit.match_line, hit.entry.title)]
         command = editor_command(configured=self.settings.config.editor)
-        argv = editor_argv(command, path, hit.match_line)
-        runner = self.settings.editor_runner or self.default_editor_runner
-        try:
-            code = runner(argv)
-        except SuspendNotSupported:
-            self.say("this terminal cannot hand over to an editor", severity="error")
-            return
-        except OSError as exc:
-            reason = exc.strerror or exc
-            self.say(f"could not start editor {argv[0]!r}: {reason}", severity="error")
-            return
-        self.frecency.record(hit.entry.id)
+        with tempfile.TemporaryDirectory(prefix="notesift-") as scratch:
+            quickfix = Path(scratch) / "marked.qf"
+            argv = editor_argv_many(command, [(p, line) for p, line, _ in targets], quickfix)
+            if str(quickfix) in argv:
+                quickfix.write_text(quickfix_text(targets), encoding="utf-8")
+            runner = self.settings.editor_runner or self.default_editor_runner
+            try:
+                code = runner(argv)
+            except SuspendNotSupported:
+                self.say("this terminal cannot hand over to an editor", severity="error")
+                return
+            except OSError as exc:
+                reason = exc.strerror or exc
+                self.say(f"could not start editor {argv[0]!r}: {reason}", severity="error")
+                return
+        for entry in entries:
+            self.frecency.record(entry.id)
         if code:
             self.say(f"editor exited with status {code}", severity="warning")
-        self.reindex(Path(path))
+        self.refresh_paths(sorted({str(p.relative_to(root)) for p, _, _ in targets}))
 
     # -- copying -----------------------------------------------------------------
 

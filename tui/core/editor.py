@@ -90,3 +90,62 @@ def editor_argv(command: str, path: Path, line: int) -> list[str]:
         tail = ["--", target] if name in _DOUBLE_DASH else [target]
         return [*words, f"+{line}", *tail]
     return [*words, target]
+
+
+# Editors that open several files as tabs (`-p`) and take Ex commands (`-c`).
+_TABS = {"vim", "nvim", "gvim", "mvim"}
+# Editors where `+LINE` applies to the file after it, so every file gets its line.
+_PLUS_EACH = {"nano", "emacs", "emacsclient"}
+TAB_LIMIT = 10  # vim's default 'tabpagemax': more files go to the quickfix list
+
+
+def _unique(targets: list[tuple[Path, int]]) -> list[tuple[Path, int]]:
+    """One target per file (the first line asked for), in the order given."""
+    seen: dict[str, tuple[Path, int]] = {}
+    for path, line in targets:
+        seen.setdefault(str(path.absolute()), (path.absolute(), max(1, line)))
+    return list(seen.values())
+
+
+def quickfix_text(targets: list[tuple[Path, int, str]]) -> str:
+    """`path:line:1:title` lines, vim's default 'errorformat' (for `-q FILE`)."""
+    return "".join(
+        f"{path.absolute()}:{max(1, line)}:1:{' '.join(title.split()) or path.name}\n"
+        for path, line, title in targets
+    )
+
+
+def editor_argv_many(
+    command: str, targets: list[tuple[Path, int]], quickfix: Path | None = None
+) -> list[str]:
+    """argv that opens every `(path, line)` at once, each at its line where the editor can.
+
+    vim/nvim: one tab per file (`-p`), each moved to its line by `-c`; more than
+    TAB_LIMIT files open as the quickfix list instead (`-q quickfix`, which the
+    caller writes with `quickfix_text`). nano/emacs: `+LINE FILE` pairs. hx/subl/zed:
+    `FILE:LINE` each; code-likes: `--goto FILE:LINE …`; other vi-likes: the first
+    file at its line; anything else: the files.
+    """
+    words = _editor_words(command)
+    name = _editor_name(words[0])
+    unique = _unique(targets)
+    if len(unique) == 1:
+        return editor_argv(command, *unique[0])
+    files = [str(path) for path, _ in unique]
+    if name in _TABS:
+        if len(unique) > TAB_LIMIT and quickfix is not None:
+            return [*words, "-q", str(quickfix.absolute())]
+        shown = unique[:TAB_LIMIT]
+        jumps = "|".join(f"tabnext {i}|{line}" for i, (_, line) in enumerate(shown, 1) if i > 1)
+        tail = ["-c", f"{jumps}|tabfirst"] if jumps else []
+        return [*words, "-p", f"+{shown[0][1]}", *tail, "--", *files]
+    if name in _PLUS_EACH:
+        return [*words, *(arg for path, line in unique for arg in (f"+{line}", str(path)))]
+    if name in _COLON_LINE:
+        return [*words, *(f"{path}:{line}" for path, line in unique)]
+    if name in _GOTO:
+        return [*words, "--goto", *(f"{path}:{line}" for path, line in unique)]
+    if name in _PLUS_LINE:
+        tail = ["--", *files] if name in _DOUBLE_DASH else files
+        return [*words, f"+{unique[0][1]}", *tail]
+    return [*words, *files]

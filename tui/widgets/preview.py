@@ -8,6 +8,8 @@ pass, so it repaints the pane alone; a long entry costs no more than a short one
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.segment import Segment
 from rich.text import Text
 from textual.geometry import Size
@@ -16,10 +18,20 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.search import SearchHit
+from tui.core.search import SearchHit, find_all
+from tui.core.textfold import fold
 from tui.render import MATCH_STYLE, preview_text
 
 CONTEXT_ROWS = 3  # rows shown above the match line
+BODY_START = 2  # the title and location lines come first
+
+
+@dataclass(frozen=True, slots=True)
+class MatchJump:
+    """Where `n`/`N` went: the display row, and whether it wrapped around the entry."""
+
+    row: int
+    wrapped: bool
 
 
 def _shown_key(hit: SearchHit | None, terms: list[str]) -> tuple[object, ...] | None:
@@ -50,6 +62,8 @@ class PreviewPane(ScrollView, can_focus=True):
         self._row_of_source: list[int] = []  # first display row of each wrapped source line
         self._strips: dict[int, Strip] = {}
         self._wrap_width = 0
+        self._terms: list[str] = []
+        self.current_match: int | None = None  # display row of the match `n`/`N` went to
 
     # -- content -----------------------------------------------------------------
 
@@ -64,6 +78,8 @@ class PreviewPane(ScrollView, can_focus=True):
             self.shown_id = None
             self._set_source([])
             return True
+        self._terms = list(terms)
+        self.current_match = None
         text, match_offset = preview_text(hit.entry, terms, hit.match_line, self.match_style)
         self.shown_id = hit.entry.id
         match_source = text.plain.count("\n", 0, match_offset) if match_offset else 0
@@ -71,6 +87,40 @@ class PreviewPane(ScrollView, can_focus=True):
         row = self._display_row(match_source)
         self.scroll_to(y=max(0, row - CONTEXT_ROWS), animate=False, immediate=True)
         return True
+
+    def jump_to_match(self, step: int) -> MatchJump | None:
+        """Scroll to the next (`step` 1) or previous (-1) source line holding a match.
+
+        The current match is the one at the context offset from the top; None when the
+        entry has no highlighted match at all.
+        """
+        matches = self._match_lines()
+        if not matches:
+            return None
+        rows = [self._display_row(i) for i in matches]
+        top = self.current_match
+        if top is None:
+            top = round(self.scroll_offset.y) + CONTEXT_ROWS
+        if step > 0:
+            later = [r for r in rows if r > top]
+            target, wrapped = (later[0], False) if later else (rows[0], True)
+        else:
+            earlier = [r for r in rows if r < top]
+            target, wrapped = (earlier[-1], False) if earlier else (rows[-1], True)
+        self.scroll_to(y=max(0, target - CONTEXT_ROWS), animate=False, immediate=True)
+        self.current_match = target
+        return MatchJump(target, wrapped)
+
+    def _match_lines(self) -> list[int]:
+        """Source lines (below the title and location lines) where a term is highlighted."""
+        terms = [t for t in self._terms if t]
+        if not terms:
+            return []
+        return [
+            index
+            for index, line in enumerate(self._source)
+            if index >= BODY_START and any(find_all(fold(line.plain), t, 1) for t in terms)
+        ]
 
     @property
     def plain_text(self) -> str:
