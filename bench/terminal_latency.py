@@ -343,7 +343,10 @@ def main(argv: list[str] | None = None) -> int:
                 runs[name].append(run)
                 print(f"  run {i + 1} {name}: p50 {run.stat('paint_ms', 50):.0f} "
                       f"p95 {run.stat('paint_ms', 95):.0f} echo {run.stat('echo_ms', 50):.1f} "
-                      f"load {_load(run.load_end)}", flush=True)
+                      f"load {_load(run.load_end)}; slowest "
+                      + ", ".join(f"{k.query!r} {k.paint_ms:.0f}"
+                                  for k in sorted(run.keys, key=lambda k: -k.paint_ms)[:8]),
+                      flush=True)
         results.append(summarize(size, f"{size:,}", queries, runs))
     if set(args.tools) == {"notesift", "fzf"}:
         args.out.parent.mkdir(parents=True, exist_ok=True)

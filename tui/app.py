@@ -42,6 +42,7 @@ from tui.core.tagstore import TagStore
 from tui.core.textsafe import printable
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
+from tui.widgets.prompt import SearchPrompt
 from tui.widgets.results import RESULT_ROWS, ResultsList
 from tui.widgets.side_panel import SidePanel
 from tui.widgets.status import StatusInfo, StatusLine
@@ -121,7 +122,7 @@ class NotesiftApp(ActionHandlers, App[int]):
     # -- building the screen -----------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self.search_input = Input(
+        self.search_input = SearchPrompt(
             placeholder="Search — fzf syntax: 'exact ^prefix suffix$ !not a | b · "
             "kind:tweet #tag @author date:2024-04 likes:>100",
             id="search",

@@ -10,6 +10,7 @@ ripgrep: 0 when something was found, 1 when nothing was, 2 on an error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -191,6 +192,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def run_app(args: argparse.Namespace) -> int:
     """Start the TUI; returns the exit status."""
+    # Textual paints on a fixed grid of 1/FPS; at its default 60 a keystroke waits up to
+    # 17 ms per frame (echo, list, preview). Frames are only drawn when something changed.
+    os.environ.setdefault("TEXTUAL_FPS", "240")
     from tui.app import AppSettings, make_app
     from tui.core.keymap_file import keymap_choice
 

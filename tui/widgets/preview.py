@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -63,6 +64,7 @@ class PreviewPane(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}
         self._wrap_width = 0
         self._terms: list[str] = []
+        self._style: Style | None = None
         self.current_match: int | None = None  # display row of the match `n`/`N` went to
 
     # -- content -----------------------------------------------------------------
@@ -187,7 +189,7 @@ class PreviewPane(ScrollView, can_focus=True):
             self._reset_rows()
         self._wrap_until(rows=row + 1)
         if row >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         selection = self.text_selection
         cached = self._strips.get(row)
         if cached is not None and selection is None:
@@ -198,9 +200,10 @@ class PreviewPane(ScrollView, can_focus=True):
             text = text.copy()
             style = self.screen.get_component_rich_style("screen--selection")
             text.stylize(style, start, len(text) if end == -1 else end)
-        base = self.rich_style
+        base = self._base_style()
         segments = Segment.apply_style(text.render(self.app.console), base)
-        strip = Strip(segments).crop_extend(0, width, base).apply_offsets(0, row)
+        line = Segment.adjust_line_length(list(segments), width, base)
+        strip = Strip(line, width).apply_offsets(0, row)
         if selection is None:
             self._strips[row] = strip
         return strip
@@ -210,9 +213,22 @@ class PreviewPane(ScrollView, can_focus=True):
             self._reset_rows()
             self.refresh()
 
+    def _base_style(self) -> Style:
+        """The widget's style, computed once per style change (it walks every ancestor)."""
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._style = None
         self._strips = {}
+
+    def on_focus(self) -> None:
+        self.notify_style_update()
+
+    def on_blur(self) -> None:
+        self.notify_style_update()
 
     # -- selection (ys copies it) ----------------------------------------------------
 

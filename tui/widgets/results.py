@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -42,6 +43,12 @@ def row_key(hit: SearchHit, marked: bool, cursor: bool, width: int) -> Hashable:
         tuple(hit.title_spans), hit.snippet, tuple(hit.snippet_spans), hit.match_line,
         hit.partial, marked, cursor, width,
     )
+
+
+def _strip(text: Text, console: Console, base: Style, width: int) -> Strip:
+    """One screen line: `text` over `base`, cut or padded to `width` (a single Strip)."""
+    segments = Segment.apply_style(text.render(console), base)
+    return Strip(Segment.adjust_line_length(list(segments), width, base), width)
 
 
 class ResultsList(ScrollView, can_focus=True):
@@ -88,6 +95,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._strips: OrderedDict[Hashable, tuple[Strip, Strip]] = OrderedDict()
         self.rows_rendered = 0  # rows built (cache misses): what a repaint really cost
         self.empty_lines: list[str] = []  # shown when there are no hits (the app's help)
+        self._style: Style | None = None
 
     # -- content -----------------------------------------------------------------
 
@@ -144,7 +152,7 @@ class ResultsList(ScrollView, can_focus=True):
         if not self.hits and line < len(self.empty_lines) and width > 0:
             return self._help_strip(line, width)
         if not 0 <= index < len(self.hits) or width <= 0:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         if index >= len(self.hits) - 5:
             self._need_more()
         return self._row_strips(index, width)[part]
@@ -155,9 +163,7 @@ class ResultsList(ScrollView, can_focus=True):
         text.stylize("bold" if line == 0 else "dim")
         text.pad_left(2)
         text.truncate(max(0, width - 1), overflow="ellipsis")
-        base = self.rich_style
-        segments = Segment.apply_style(text.render(self.app.console), base)
-        return Strip(segments).crop_extend(0, width, base)
+        return _strip(text, self.app.console, self._base_style(), width)
 
     def _row_strips(self, index: int, width: int) -> tuple[Strip, Strip]:
         hit = self.hits[index]
@@ -170,32 +176,40 @@ class ResultsList(ScrollView, can_focus=True):
             return cached
         self.rows_rendered += 1
         text = result_row(hit, marked, self.match_style, max(0, width - 1))
-        base = self._cursor_style() if cursor else self.rich_style
+        base = self._cursor_style() if cursor else self._base_style()
         lines = text.split("\n", allow_blank=True)
-        strips = []
-        for part in range(ROW_LINES):
-            segments = list(lines[part].render(self.app.console)) if part < len(lines) else []
-            strip = Strip(Segment.apply_style(segments, base)).crop_extend(0, width, base)
-            strips.append(strip.simplify())
+        strips = [
+            _strip(lines[part] if part < len(lines) else Text(), self.app.console, base, width)
+            for part in range(ROW_LINES)
+        ]
         built = (strips[0], strips[1])
         self._strips[key] = built
         if len(self._strips) > CACHE_ROWS:
             self._strips.popitem(last=False)
         return built
 
+    def _base_style(self) -> Style:
+        """The widget's style, computed once per style change (it walks every ancestor)."""
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
     def _cursor_style(self) -> Style:
         component = "results--cursor" if self.has_focus else "results--cursor-blurred"
-        return self.rich_style + self.get_component_rich_style(component, partial=True)
+        return self._base_style() + self.get_component_rich_style(component, partial=True)
 
     def notify_style_update(self) -> None:
         """A theme or focus change restyles every row."""
         super().notify_style_update()
+        self._style = None
         self._strips.clear()
 
     def on_focus(self) -> None:
+        self._style = None
         self._repaint_cursor()
 
     def on_blur(self) -> None:
+        self._style = None
         self._repaint_cursor()
 
     def _repaint_cursor(self) -> None:
