@@ -21,7 +21,8 @@ TARGETS = [(A, 3), (B, 10), (C, 7)]
 def test_vim_family_opens_one_tab_per_file_each_at_its_line() -> None:
     for editor in ("nvim", "vim", "gvim"):
         assert editor_argv_many(editor, TARGETS) == [
-            editor, "-p", "+3", "-c", "tabnext 2|10|tabnext 3|7|tabfirst",
+            editor, "-p", "+3", "-c",
+            "silent tabnext 2|silent 10|silent tabnext 3|silent 7|silent tabfirst",
             "--", str(A), str(B), str(C),
         ]
 
@@ -49,7 +50,7 @@ def test_other_editors_get_every_file_at_its_line_where_they_can() -> None:
 
 def test_two_entries_of_one_file_open_it_once_at_the_first_line() -> None:
     assert editor_argv_many("nvim", [(A, 3), (A, 40), (B, 1)]) == [
-        "nvim", "-p", "+3", "-c", "tabnext 2|1|tabfirst", "--", str(A), str(B)]
+        "nvim", "-p", "+3", "-c", "silent tabnext 2|silent 1|silent tabfirst", "--", str(A), str(B)]
     assert editor_argv_many("nvim", [(A, 3), (A, 40)]) == ["nvim", "+3", "--", str(A)]
 
 
@@ -72,7 +73,7 @@ async def test_enter_with_marked_entries_opens_them_all(
         assert argv[:2] == ["nvim", "-p"]
         files = argv[argv.index("--") + 1:]
         assert files == [str(example_notes / first.path), str(example_notes / second.path)]
-        assert argv[2] == f"+{first.line}" and f"|{second.line}|" in argv[4]
+        assert argv[2] == f"+{first.line}" and f"|silent {second.line}|" in argv[4]
 
 
 @pytest.mark.asyncio

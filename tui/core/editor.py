@@ -136,8 +136,11 @@ def editor_argv_many(
         if len(unique) > TAB_LIMIT and quickfix is not None:
             return [*words, "-q", str(quickfix.absolute())]
         shown = unique[:TAB_LIMIT]
-        jumps = "|".join(f"tabnext {i}|{line}" for i, (_, line) in enumerate(shown, 1) if i > 1)
-        tail = ["-c", f"{jumps}|tabfirst"] if jumps else []
+        # `silent`: a bare `:LINE` in a chain echoes the line, which stops vim at a
+        # "Press ENTER" prompt before the user sees anything.
+        jumps = "|".join(f"silent tabnext {i}|silent {line}"
+                         for i, (_, line) in enumerate(shown, 1) if i > 1)
+        tail = ["-c", f"{jumps}|silent tabfirst"] if jumps else []
         return [*words, "-p", f"+{shown[0][1]}", *tail, "--", *files]
     if name in _PLUS_EACH:
         return [*words, *(arg for path, line in unique for arg in (f"+{line}", str(path)))]

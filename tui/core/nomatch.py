@@ -42,19 +42,17 @@ def no_match_lines(text: str, query: Query, relaxed: Relaxed | None) -> list[str
 def _hint(query: Query, filters: list[str], relaxed: Relaxed | None) -> str:
     words = [t for t in query.text_terms if isinstance(t, Term)]
     if filters and relaxed is not None and relaxed.total:
-        count = f"{relaxed.total:,} entr{'y' if relaxed.total == 1 else 'ies'}"
+        count = f"{relaxed.total:,}"
         if relaxed.partial:
-            return (f"{count} match some of the words but the filter hides them: "
-                    f"drop {filters[-1]}")
-        return f"{count} match without the filters: drop {filters[-1]}"
+            return f"{count} partial matches (some of the words) hidden by {filters[-1]}: drop it"
+        return f"{count} match without {filters[-1]}: drop it"
     if filters and not words:
-        return f"no entry passes {'  '.join(filters)}: drop a filter"
+        return "no entry passes all these filters: drop one"
     short = [t for t in words if t.mode == "fuzzy" and len(t.text) <= SHORT_WORD]
     if short:
-        return (f"'{short[0].text} finds \"{short[0].text}\" anywhere; without the quote a "
-                "short word matches word starts only")
+        return f"'{short[0].text} finds \"{short[0].text}\" anywhere (unquoted: word starts only)"
     if filters:
-        return f"the words match nothing even without filters: drop {filters[-1]} or a word"
+        return f"nothing matches even without {filters[-1]}: drop a word"
     if len(words) > 1:
-        return "no entry has all the words: drop one, or try 'word for an exact substring"
+        return "no entry has all the words: drop one, or 'quote one for an exact substring"
     return "try fewer letters, or 'word for an exact substring"

@@ -149,7 +149,7 @@ class ResultsList(ScrollView, can_focus=True):
         line = scroll_y + y
         width = self.scrollable_content_region.width
         index, part = divmod(line, ROW_LINES)
-        if not self.hits and line < len(self.empty_lines) and width > 0:
+        if not self.hits and self.empty_lines and width > 0:
             return self._help_strip(line, width)
         if not 0 <= index < len(self.hits) or width <= 0:
             return Strip.blank(width, self._base_style())
@@ -157,13 +157,21 @@ class ResultsList(ScrollView, can_focus=True):
             self._need_more()
         return self._row_strips(index, width)[part]
 
+    def _help_rows(self, width: int) -> list[Text]:
+        """The empty list's lines (what was searched, the filters, one hint), wrapped."""
+        rows: list[Text] = []
+        for i, line in enumerate(self.empty_lines):
+            text = Text(printable(line), style="bold" if i == 0 else "dim")
+            rows.extend(text.wrap(self.app.console, max(1, width - 3)))
+        for row in rows:
+            row.pad_left(2)
+        return rows
+
     def _help_strip(self, line: int, width: int) -> Strip:
-        """The empty list's lines: what was searched, the filters, one hint."""
-        text = Text(printable(self.empty_lines[line]), no_wrap=True, overflow="ellipsis")
-        text.stylize("bold" if line == 0 else "dim")
-        text.pad_left(2)
-        text.truncate(max(0, width - 1), overflow="ellipsis")
-        return _strip(text, self.app.console, self._base_style(), width)
+        rows = self._help_rows(width)
+        if line >= len(rows):
+            return Strip.blank(width, self._base_style())
+        return _strip(rows[line], self.app.console, self._base_style(), width)
 
     def _row_strips(self, index: int, width: int) -> tuple[Strip, Strip]:
         hit = self.hits[index]
