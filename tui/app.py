@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
 from textual.widgets import Input, OptionList
 from textual.worker import get_current_worker
 
@@ -39,6 +40,7 @@ from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.state import load_state, save_state
 from tui.core.tagstore import TagStore
 from tui.core.textsafe import printable
+from tui.key_burst import KeyBurst, coalescing_driver
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
 from tui.widgets.results import RESULT_ROWS, ResultsList
@@ -111,6 +113,8 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._first_paint = threading.Event()
         self._heal_pending = threading.Event()  # the cache was replaced: refill it
         self._notices_shown = 0
+        self._typed: list[str] = []  # characters typed but not yet in the prompt
+        self._flush_queued = False
 
     # -- building the screen -----------------------------------------------------
 
@@ -518,15 +522,50 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.sequencer.reset()
         self._update_status()
 
+    def get_driver_class(self) -> type[Driver]:
+        return coalescing_driver(super().get_driver_class())
+
+    async def on_key_burst(self, burst: KeyBurst) -> None:
+        """Keys the driver packed together: each still goes through the keymap."""
+        for key in burst.keys:
+            await self.on_event(key)
+
     async def on_event(self, event: events.Event) -> None:
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self.screen is self.screen_stack[0]
-            and self._dispatch_key(event)
-        ):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.screen is self.screen_stack[0] and self._dispatch_key(event):
+                return
+            self._flush_typed()
+        elif isinstance(event, events.Paste):
+            self._flush_typed()
         await super().on_event(event)
+
+    def _buffer_typed(self, event: events.Key) -> bool:
+        """Hold a typed character for the prompt; a burst becomes one edit (and one search).
+
+        A paste without bracketed paste arrives as thousands of key events; inserted
+        one by one, each would copy the whole value, re-render and start a search.
+        The flush is queued behind the events already waiting, so it runs once per burst.
+        """
+        if not (self.focused is self.search_input and event.is_printable and event.character):
+            return False
+        self._typed.append(event.character)
+        if not self._flush_queued:
+            self._flush_queued = True
+            self.call_later(self._flush_typed)
+        return True
+
+    def _flush_typed(self) -> None:
+        """Put held characters into the prompt, as Input itself would (replacing a selection)."""
+        self._flush_queued = False
+        if not self._typed:
+            return
+        text = "".join(self._typed)
+        self._typed.clear()
+        prompt = self.search_input
+        if prompt.selection.is_empty:
+            prompt.insert_text_at_cursor(text)
+        else:
+            prompt.replace(text, *prompt.selection)
 
     def _dispatch_key(self, event: events.Key) -> bool:
         """True when the keymap took the key; False lets Textual handle it (typing)."""
@@ -535,6 +574,11 @@ class NotesiftApp(ActionHandlers, App[int]):
             # Focus decides the mode (a closed pop-up hands focus back without telling us).
             self.sequencer.mode = self._mode_from_focus()
         outcome = self.sequencer.feed(chord)
+        plain = outcome.passthrough and not (outcome.replay or outcome.actions or outcome.pending)
+        quiet = self._which_key_timer is None and self._sequence_timer is None
+        if plain and quiet and self.sequencer.active_table is None and self._buffer_typed(event):
+            return True
+        self._flush_typed()  # anything else acts after what was typed before it
         for replayed in outcome.replay:
             self._type_chord(replayed)
         for action in outcome.actions:
@@ -543,6 +587,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         return not outcome.passthrough
 
     def _type_chord(self, chord: str) -> None:
+        self._flush_typed()
         if self.focused is self.search_input and (len(chord) == 1 or chord == "space"):
             self.search_input.insert_text_at_cursor(" " if chord == "space" else chord)
 

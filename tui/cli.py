@@ -10,14 +10,16 @@ ripgrep: 0 when something was found, 1 when nothing was, 2 on an error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui import __version__
 from tui.core.config import load_config, resolve_notes_dir
 from tui.core.hit_format import hit_record
-from tui.core.textsafe import printable
+from tui.core.textsafe import one_line, printable
 from tui.search_cli import EXIT_ERROR, EXIT_FOUND, SEARCH_EXAMPLES, configure_search, run_search
 
 __all__ = ["SUBCOMMANDS", "build_parser", "hit_record", "main", "run_search"]
@@ -152,6 +154,10 @@ def configure_app(parser: argparse.ArgumentParser, *, with_dir: bool = True) -> 
     parser.add_argument("--no-watch", action="store_true", help="do not watch for changes")
     parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
     parser.add_argument("--version", action="version", version=f"notesift {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true",
+        help="print the traceback of an internal error (any subcommand; or NOTESIFT_DEBUG=1)",
+    )
 
 
 def _app_parser(*, with_dir: bool = True) -> argparse.ArgumentParser:
@@ -215,20 +221,40 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `notesift` console script."""
+    """Entry point of the `notesift` console script.
+
+    No input may end in a traceback: anything uncaught becomes one line on
+    stderr and exit 2; `--debug` (anywhere before `--`) or NOTESIFT_DEBUG=1
+    prints the traceback too.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = _take_debug_flag(args_list) or os.environ.get("NOTESIFT_DEBUG", "") not in ("", "0")
     try:
-        return _dispatch(argv)
+        return _dispatch(args_list)
     except BrokenPipeError:
         # `notesift search … | head`: the reader left; stop quietly, as grep does.
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FOUND
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if debug:
+            traceback.print_exc()
+        detail = one_line(str(exc)) or "(no detail)"
+        hint = "" if debug else " (--debug for the traceback)"
+        sys.stderr.write(f"notesift: internal error: {type(exc).__name__}: {detail}{hint}\n")
+        return EXIT_ERROR
 
 
-def _dispatch(argv: Sequence[str] | None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+def _take_debug_flag(args: list[str]) -> bool:
+    """Remove `--debug` (before any `--`) from `args`; True if it was there."""
+    stop = args.index("--") if "--" in args else len(args)
+    if "--debug" in args[:stop]:
+        args.remove("--debug")
+        return True
+    return False
+
+
+def _dispatch(args_list: list[str]) -> int:
     if args_list and args_list[0] in SUBCOMMANDS:
         # Only the chosen subcommand's parser: its module alone is imported.
         args = build_parser(only=args_list[0]).parse_args(args_list)

@@ -32,6 +32,7 @@ from tui.core.cachefile import (
 )
 from tui.core.decoding import read_note_file
 from tui.core.entry import Entry
+from tui.core.safe_write import sweep_stale_temps
 from tui.core.search import SearchEngine, SearchResult, prepare_source
 from tui.core.store import STORE_VERSION, IndexStore, PreparedSource, cache_path_for, heal_notice
 from tui.core.tagstore import SIDECAR_REL, load_sidecar
@@ -176,6 +177,7 @@ class NoteIndex:
         self._refs: dict[str, SourceRef] = {}
         self._walk_warnings: list[str] = []
         self._sidecar_warning: str | None = None
+        self._temp_warnings: list[str] = []  # temp files of interrupted writes left behind
         self.store: IndexStore
         self.engine: SearchEngine
         self._open_store()
@@ -324,6 +326,7 @@ class NoteIndex:
 
     def _refresh(self, progress: Progress | None) -> RefreshStats:
         started = time.perf_counter()
+        self._temp_warnings = sweep_stale_temps(self.root)
         self.reload_sidecar()
         ignore_signature = self._ignore_signature()
         walk = walk_notes(self.root, self.ignore_globs)
@@ -592,6 +595,7 @@ class NoteIndex:
         found = list(self._walk_warnings)
         found += self.guarded(lambda: self.store.warnings(), fallback=list)
         found += self.notices
+        found += self._temp_warnings
         if self._sidecar_warning:
             found.append(self._sidecar_warning)
         if self.store.problem:
