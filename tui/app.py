@@ -54,8 +54,18 @@ if TYPE_CHECKING:
 WHICH_KEY_DELAY = 0.35
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
 SHARED_POLL_S = 0.5  # how often other processes' writes and the root are checked
+# Exit statuses of `notesift pick`, as fzf's: a choice, nothing to choose, cancelled.
+PICK_CHOSEN, PICK_NOTHING, PICK_CANCELLED = 0, 1, 130
+PICK_CANCEL_CHORDS = ("escape", "ctrl+c", "ctrl+g")
 NARROW_WIDTH = 100
 EditorRunner = Callable[[list[str]], int]
+
+
+@dataclass(frozen=True, slots=True)
+class PickOptions:
+    """`notesift pick`: whether Tab-marked entries may be chosen together."""
+
+    multi: bool = False
 
 
 @dataclass(slots=True)
@@ -74,6 +84,8 @@ class AppSettings:
     jobs: int | None = None  # parse workers (None: one per core)
     state_file: Path | None = None
     editor_runner: EditorRunner | None = None
+    pick: PickOptions | None = None  # `notesift pick`: Enter chooses instead of opening
+    initial_query: str = ""
 
 
 class NotesiftApp(ActionHandlers, App[int]):
@@ -115,6 +127,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._notices_shown = 0
         self._typed: list[str] = []  # characters typed but not yet in the prompt
         self._flush_queued = False
+        self.picked: list[SearchHit] = []  # what `notesift pick` prints
 
     # -- building the screen -----------------------------------------------------
 
@@ -149,6 +162,8 @@ class NotesiftApp(ActionHandlers, App[int]):
             wanted = None
         self.theme = wanted or (DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark")
         self.search_input.focus()
+        if self.settings.initial_query:
+            self.search_input.value = self.settings.initial_query
         self._apply_layout(self.size.width, self.size.height)
         self.status_info.activity = "opening the index…"
         self._update_status()
@@ -570,6 +585,10 @@ class NotesiftApp(ActionHandlers, App[int]):
     def _dispatch_key(self, event: events.Key) -> bool:
         """True when the keymap took the key; False lets Textual handle it (typing)."""
         chord = chord_from_event(event.key, event.character)
+        if (self.settings.pick is not None and not self.sequencer.pending
+                and chord in PICK_CANCEL_CHORDS):
+            self.finish_pick(None)  # fzf: Esc, C-c and C-g abort with 130
+            return True
         if not self.sequencer.pending:
             # Focus decides the mode (a closed pop-up hands focus back without telling us).
             self.sequencer.mode = self._mode_from_focus()
@@ -629,6 +648,14 @@ class NotesiftApp(ActionHandlers, App[int]):
             return
         handler(call)
         self._update_status()
+
+    def finish_pick(self, hits: list[SearchHit] | None) -> None:
+        """End `notesift pick`: 0 with a choice, 1 when there was nothing, 130 cancelled."""
+        self.picked = hits or []
+        for hit in self.picked:
+            self.frecency.record(hit.entry.id)
+        code = PICK_CANCELLED if hits is None else PICK_CHOSEN if hits else PICK_NOTHING
+        self.exit(code, return_code=code)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:

@@ -44,6 +44,9 @@ class ActionHandlers(_Base):
     # -- app and modes -------------------------------------------------------------
 
     def act_quit(self, call: ActionCall) -> None:
+        if self.settings.pick is not None:
+            self.finish_pick(None)
+            return
         self.exit(0)
 
     def act_none(self, call: ActionCall) -> None:
@@ -265,6 +268,9 @@ class ActionHandlers(_Base):
         if self._in_side():
             self.choose_side_item(self.side.options.highlighted or 0)
             return
+        if self.settings.pick is not None:
+            self._pick_current()
+            return
         hit = self.results.current
         if hit is None or self.index is None:
             return
@@ -289,6 +295,19 @@ class ActionHandlers(_Base):
         if code:
             self.say(f"editor exited with status {code}", severity="warning")
         self.reindex(Path(path))
+
+    def _pick_current(self) -> None:
+        """Enter in `notesift pick`: the marked entries (with --multi), else the current one."""
+        from tui.core.search import plain_hit
+
+        pick = self.settings.pick
+        current = self.results.current
+        if pick is not None and pick.multi and self.results.marked:
+            shown = {h.entry.id: h for h in self.results.hits}
+            hits = [shown.get(e.id) or plain_hit(e) for e in self.results.marked.values()]
+        else:
+            hits = [current] if current is not None else []
+        self.finish_pick(hits)
 
     # -- copying -----------------------------------------------------------------
 

@@ -43,6 +43,12 @@ def _run_search(args: argparse.Namespace) -> int:
     return run_search_args(args)
 
 
+def _run_pick(args: argparse.Namespace) -> int:
+    from tui.pick_cli import run_pick_args
+
+    return run_pick_args(args)
+
+
 def _run_tag(args: argparse.Namespace) -> int:
     from tui.tags_cli import run_tag_args
 
@@ -84,6 +90,7 @@ def _configure_completions(parser: argparse.ArgumentParser) -> None:
 # listing them (the TUI's parser) or running one imports no other.
 SUMMARIES = {
     "search": "print matching entries (for people, vim and scripts)",
+    "pick": "choose entries in the browser; print them (like fzf)",
     "tag": "add or remove tags by entry id",
     "tags": "list tags with counts",
     "keys": "print the key bindings as a cheat sheet",
@@ -103,11 +110,16 @@ def _subcommands(only: str | None = None) -> tuple[Subcommand, ...]:
     """Every subcommand, or just `only` (a one-shot `search` loads nothing else)."""
     if only == "search":
         return (_search_subcommand(),)
-    from tui import keys_cli, tags_cli
+    from tui import keys_cli, pick_cli, tags_cli
     from tui.completions import COMPLETIONS_EXAMPLES
 
     commands = (
         _search_subcommand(),
+        Subcommand("pick", SUMMARIES["pick"],
+                   "Run the browser as a picker: Enter prints the entry (path:line), "
+                   "--multi prints the Tab-marked ones. Exit 0 on a choice, 1 when there "
+                   "was nothing to choose, 130 on Esc or C-c.",
+                   pick_cli.PICK_EXAMPLES, pick_cli.configure_pick, _run_pick),
         Subcommand("tag", SUMMARIES["tag"], tags_cli.TAG_DESCRIPTION,
                    tags_cli.TAG_EXAMPLES, tags_cli.configure_tag, _run_tag),
         Subcommand("tags", SUMMARIES["tags"], tags_cli.TAGS_DESCRIPTION,
@@ -131,6 +143,7 @@ examples:
   notesift ~/notes                        # browse (type to search, <C-q> quits)
   notesift --keymap vim --theme notesift-light
   notesift search --vimgrep tmux          # results as path:line:col:text
+  nvim -q <(notesift pick --format vimgrep)   # choose a note, open it at the line
   notesift keys --format markdown         # every binding, as a cheat sheet
   notesift check                          # settings, themes and the paths in use
   eval "$(notesift completions bash)"     # tab completion (zsh, fish too)
