@@ -11,21 +11,22 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
+from textual.screen import Screen
 from textual.widgets import Input, OptionList
 from textual.worker import get_current_worker
 
 from tui.app_actions import ActionHandlers
-from tui.commands import ActionCommands
+from tui.commands import ActionCommands, ThemeCommands, system_commands
 from tui.core.actions import ActionCall
 from tui.core.config import Config
 from tui.core.filters import describe_filters
@@ -128,6 +129,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._typed: list[str] = []  # characters typed but not yet in the prompt
         self._flush_queued = False
         self.picked: list[SearchHit] = []  # what `notesift pick` prints
+        self.own_themes: list[str] = []  # notesift's themes (shipped, then the user's)
 
     # -- building the screen -----------------------------------------------------
 
@@ -154,6 +156,7 @@ class NotesiftApp(ActionHandlers, App[int]):
     def on_mount(self) -> None:
         themes, theme_problems = discover_themes()
         register_themes(self, themes)
+        self.own_themes = [t.name for t in themes]
         self.problems.extend(theme_problems)
         names = {t.name for t in themes} | set(self.available_themes)
         wanted = self.settings.theme or self.settings.config.theme or self.state.get("theme")
@@ -178,6 +181,14 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.load_index()
         self.set_interval(1.0, self._check_keymap_changed)
         self.set_interval(SHARED_POLL_S, self._poll_shared_state)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return system_commands(self, screen)
+
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+
+        self.push_screen(CommandPalette(providers=[ThemeCommands], placeholder="Theme…"))
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return theme_variable_defaults(self.current_theme)
