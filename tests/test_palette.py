@@ -41,6 +41,7 @@ async def test_palette_lists_quit_once_and_no_textual_keys_panel(notes_dir: Path
     assert len(quits) == 1, quits
     assert "Keys" not in rows
     assert "Theme" in rows
+    assert "Pick a past query from the history" in rows
 
 
 async def test_theme_picker_lists_shipped_themes_first(notes_dir: Path, tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from tui.core.keymap_file import keymap_sources, load_keymap
 from tui.core.keys import chord_from_event, display_sequence
 from tui.core.progress import BuildProgress
 from tui.core.query import parse_query
+from tui.core.query_history import HistoryCursor, QueryHistory, default_history_path
 from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.state import load_state, save_state
 from tui.core.tagstore import TagStore
@@ -60,6 +61,7 @@ PICK_CHOSEN, PICK_NOTHING, PICK_CANCELLED = 0, 1, 130
 PICK_CANCEL_CHORDS = ("escape", "ctrl+c", "ctrl+g")
 NARROW_WIDTH = 100
 EditorRunner = Callable[[list[str]], int]
+LinkOpener = Callable[[list[str]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class AppSettings:
     editor_runner: EditorRunner | None = None
     pick: PickOptions | None = None  # `notesift pick`: Enter chooses instead of opening
     initial_query: str = ""
+    history_file: Path | None = None  # default: next to state_file, else the state dir
+    link_opener: LinkOpener | None = None  # default: a detached process, no shell
 
 
 class NotesiftApp(ActionHandlers, App[int]):
@@ -105,6 +109,12 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.app_clipboard = ""  # the last copied text, whichever way it left the app
         state_file = settings.state_file
         self.frecency = Frecency(state_file.with_name("frecency.json") if state_file else None)
+        self.history = QueryHistory(
+            settings.history_file
+            or (state_file.with_name("history") if state_file else default_history_path())
+        )
+        self.history_cursor: HistoryCursor | None = None
+        self._history_value: str | None = None  # the prompt text a history step put there
         self.indexed = False  # the first refresh finished
         self.index_lock = threading.Lock()
         self.keymap, self.keymap_problems = self._load_keymap()
@@ -391,6 +401,8 @@ class NotesiftApp(ActionHandlers, App[int]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is self.search_input:
+            if event.value != self._history_value:
+                self.history_cursor = None  # typing starts a new draft
             self.result_limit = RESULT_ROWS
             self.request_search(keep_selection=False)
 
@@ -660,11 +672,18 @@ class NotesiftApp(ActionHandlers, App[int]):
         handler(call)
         self._update_status()
 
+    def remember_query(self) -> None:
+        """The query led to an open, a pick or a copy: keep it in the history."""
+        self.history.add(self.search_input.value)
+        self.history_cursor = None
+
     def finish_pick(self, hits: list[SearchHit] | None) -> None:
         """End `notesift pick`: 0 with a choice, 1 when there was nothing, 130 cancelled."""
         self.picked = hits or []
         for hit in self.picked:
             self.frecency.record(hit.entry.id)
+        if self.picked:
+            self.remember_query()
         code = PICK_CANCELLED if hits is None else PICK_CHOSEN if hits else PICK_NOTHING
         self.exit(code, return_code=code)
 

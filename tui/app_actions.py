@@ -7,16 +7,20 @@ Each handler receives the `ActionCall` so actions with arguments (`filter`,
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 
 from tui.core.actions import ActionCall
+from tui.core.browser import browser_argv, is_openable
 from tui.core.clipboard import copy_text
 from tui.core.copying import entry_copy_text, join_marked
 from tui.core.editor import editor_argv, editor_command
 from tui.core.entry import Entry
+from tui.core.query_history import HistoryCursor
 from tui.core.tagstore import TagChange
 from tui.screens.picker import PickerScreen
 from tui.screens.tag_prompt import TagPromptScreen
@@ -28,6 +32,12 @@ if TYPE_CHECKING:
     _Base = NotesiftApp
 else:
     _Base = object
+
+
+def _spawn_detached(argv: list[str]) -> None:
+    """Start the browser on its own, never through a shell, with no terminal I/O."""
+    subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _count(entries: list[Entry]) -> str:
@@ -240,6 +250,39 @@ class ActionHandlers(_Base):
     def act_clear_query(self, call: ActionCall) -> None:
         self._set_query("")
 
+    def _show_history_query(self, text: str) -> None:
+        self._history_value = text
+        self._set_query(text)
+
+    def act_history_prev(self, call: ActionCall) -> None:
+        if self.history_cursor is None:
+            self.history_cursor = HistoryCursor(self.history.load())
+        text = self.history_cursor.older(self.search_input.value)
+        if text is None:
+            self.say("no older query in the history")
+            return
+        self._show_history_query(text)
+
+    def act_history_next(self, call: ActionCall) -> None:
+        text = self.history_cursor.newer() if self.history_cursor is not None else None
+        if text is not None:
+            self._show_history_query(text)
+
+    def act_history_picker(self, call: ActionCall) -> None:
+        queries = list(reversed(self.history.load()))
+        if not queries:
+            self.say("no queries in the history yet: they are kept when one leads to an "
+                     "open, a pick or a copy")
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._set_query(queries[index])
+                self.search_input.focus()
+
+        self.push_screen(PickerScreen(f"{len(queries)} past queries", queries,
+                                      verb="searches"), chosen)
+
     def act_filter(self, call: ActionCall) -> None:
         self._set_query(str(call.arg("query", "")))
         self.search_input.focus()
@@ -292,6 +335,7 @@ class ActionHandlers(_Base):
             self.say(f"could not start editor {argv[0]!r}: {reason}", severity="error")
             return
         self.frecency.record(hit.entry.id)
+        self.remember_query()
         if code:
             self.say(f"editor exited with status {code}", severity="warning")
         self.reindex(Path(path))
@@ -308,6 +352,41 @@ class ActionHandlers(_Base):
         else:
             hits = [current] if current is not None else []
         self.finish_pick(hits)
+
+    def act_open_link(self, call: ActionCall) -> None:
+        current = self.results.current
+        if current is None:
+            return
+        links = [u for u in entry_copy_text(current.entry, "url") if is_openable(u)]
+        if not links:
+            self.say("this entry has no link to open", severity="warning")
+            return
+        if len(links) == 1:
+            self._open_link(links[0])
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._open_link(links[index])
+
+        self.push_screen(PickerScreen(f"{len(links)} links", links, verb="opens"), chosen)
+
+    def _open_link(self, url: str) -> None:
+        argv = browser_argv(url, os.environ)
+        if argv is None:
+            self.say("no browser found: set $BROWSER, or install xdg-open", severity="error")
+            return
+        opener = self.settings.link_opener or _spawn_detached
+        try:
+            opener(argv)
+        except OSError as exc:
+            self.say(f"could not start {argv[0]!r}: {exc.strerror or exc}", severity="error")
+            return
+        current = self.results.current
+        if current is not None:
+            self.frecency.record(current.entry.id)
+        self.remember_query()
+        self.say(f"opening {url}")
 
     # -- copying -----------------------------------------------------------------
 
@@ -356,6 +435,7 @@ class ActionHandlers(_Base):
         self.app_clipboard = report.text
         for entry in entries:
             self.frecency.record(entry.id)
+        self.remember_query()
         self.say(report.message, severity="warning" if report.truncated else "information")
 
     # -- tags --------------------------------------------------------------------
