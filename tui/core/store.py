@@ -353,25 +353,31 @@ class IndexStore:
         return db
 
     def _read_data_version(self) -> int:
+        """The writer connection's data version: it moves only for other connections'
+        commits (another process), never for this store's own writes."""
         with contextlib.suppress(sqlite3.Error):
-            return cachefile.data_version(self.reader)
+            return cachefile.data_version(self.db)
         return -1
 
     def changed_elsewhere(self) -> bool:
-        """True (once) when another connection committed since the last look.
+        """True (once) when another process committed to the cache since the last look.
 
-        Another notesift process sharing the cache wrote: cached entries, counts
-        and rowid tables may be stale, so the generation moves on.
+        Cached entries, counts, vocabularies and rowid tables may be stale, so
+        the generation moves on. This store's own writes do not count: they
+        already moved it.
         """
-        if self.reader is self.db and self.path is None:
+        if self.path is None:
+            return False
+        with self.lock:
+            version = self._read_data_version()
+        if version == self._data_version:
             return False
         with self.read_lock:
-            version = self._read_data_version()
-            if version == self._data_version:
-                return False
             self._data_version = version
             self._entries.clear()
             self._vocabulary = None
+            self._han = None
+            self._words_with.clear()
             self.generation += 1
             return True
 
