@@ -68,3 +68,14 @@ def notes_dir(tmp_path: Path) -> Path:
     root.mkdir()
     (root / "a.md").write_text("# A note\n\ntext\n", encoding="utf-8")
     return root
+
+
+async def test_an_unknown_theme_notice_keeps_its_line_break(notes_dir: Path, tmp_path: Path
+                                                           ) -> None:
+    app = make_app(app_settings(notes_dir, tmp_path, theme="no-such-theme"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        shown = [n.message for n in app._notifications]
+    notice = next(m for m in shown if "no-such-theme" in m)
+    assert "\n" in notice and "\u240a" not in notice, notice
+    assert app.theme == "notesift-dark"
