@@ -43,6 +43,7 @@ PARALLEL_THRESHOLD = 64
 PARSE_CHUNK = 8  # sources a worker parses per task
 CHUNKS_AHEAD = 3  # tasks queued per worker
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
+VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
 BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -363,21 +364,27 @@ class NoteIndex:
         done = 0
         if progress is not None and to_parse:
             progress(0, len(to_parse))
-        flushed = time.monotonic()
+        # Many batches (a first build): their words go into the vocabulary in one pass
+        # over the index's terms now and then, not batch by batch in Python.
+        bulk = len(to_parse) > BATCH_SOURCES
+        flushed = synced = time.monotonic()
         for ref, prepared in zip(to_parse, _parse_stream(self.root, to_parse, self.jobs),
                                  strict=True):
             batch[ref.key] = prepared
             # Large batches build fast; a few large files (an archive) still show up
             # in searches within a fraction of a second of being parsed.
             if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed > BATCH_SECONDS:
-                self.store.replace_sources(batch, [])
+                self.store.replace_sources(batch, [], bulk=bulk)
                 done += len(batch)
                 batch = {}
                 flushed = time.monotonic()
+                if bulk and flushed - synced > VOCAB_SYNC_SECONDS:
+                    self.store.sync_vocabulary()  # words inside words findable meanwhile
+                    synced = time.monotonic()
                 if progress is not None:
                     progress(done, len(to_parse))
         if batch:
-            self.store.replace_sources(batch, [])
+            self.store.replace_sources(batch, [], bulk=bulk)
             done += len(batch)
         if progress is not None and to_parse:
             progress(done, len(to_parse))

@@ -49,7 +49,6 @@ from tui.core.fts_terms import (
     HanVocabulary,
     han_tokens_of,
     index_text,
-    is_han_token,
     words_of,
 )
 from tui.core.textfold import fold
@@ -61,6 +60,12 @@ ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB a
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
 VOCAB_INLINE_ROWS = 2000  # a batch this small adds its words itself; a larger one (a first
 # build) leaves the vocabulary to one `sync_vocabulary` pass at the end
+# `is_han` in SQL, on a term's first character (the blocks of textfold.HAN_CLASS).
+_HAN_SQL = " OR ".join(
+    f"unicode(term) BETWEEN {lo} AND {hi}"
+    for lo, hi in ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                   (0x20000, 0x323AF))
+)
 _WORDS = "tokenize='unicode61 remove_diacritics 0', content='', detail=column"
 
 _SCHEMA = (
@@ -255,7 +260,6 @@ def _payload_holds(payload: bytes, path_lower: str, needle: str) -> bool:
 
 def _add_functions(db: sqlite3.Connection) -> None:
     db.create_function("nsift_holds", 3, _payload_holds, deterministic=True)
-    db.create_function("nsift_is_han", 1, is_han_token, deterministic=True)
 
 
 class IndexStore:
@@ -414,8 +418,13 @@ class IndexStore:
             self._warnings = (self.generation, found)
             return list(found)
 
-    def replace_sources(self, sources: dict[str, PreparedSource], removed: Iterable[str]) -> None:
-        """Store new parses of `sources` and forget `removed`, in one transaction."""
+    def replace_sources(
+        self, sources: dict[str, PreparedSource], removed: Iterable[str], *, bulk: bool = False
+    ) -> None:
+        """Store new parses of `sources` and forget `removed`, in one transaction.
+
+        `bulk` (one of many batches): the words are left to `sync_vocabulary`.
+        """
         with self.lock, write_transaction(self.db):
             # Under the write lock: another process may have stored the same parse
             # since we compared signatures; storing it again would list it twice.
@@ -464,7 +473,7 @@ class IndexStore:
                                 ((row[0], row[1]) for row in fts_rows))
             new_words: set[str] = set()
             new_han: set[str] = set()
-            if len(fts_rows) <= VOCAB_INLINE_ROWS:
+            if not bulk and len(fts_rows) <= VOCAB_INLINE_ROWS:
                 for row in fts_rows:
                     for text in row[1:]:
                         new_words |= words_of(text)
@@ -503,16 +512,18 @@ class IndexStore:
             self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms "
                             "USING fts5vocab(main, fts, row)")
             before = self.db.execute("SELECT coalesce(max(id), 0) FROM vocab").fetchone()[0]
+            # Han runs are indexed as bigrams and single characters, so every term of
+            # 3+ characters is a word; the Han ones are 1-2 characters from Han blocks.
             self.db.execute(
                 "INSERT OR IGNORE INTO vocab (word) SELECT term FROM temp.fts_terms "
-                f"WHERE length(term) >= {VOCAB_MIN} AND NOT nsift_is_han(term)"
+                f"WHERE length(term) >= {VOCAB_MIN}"
             )
             self.db.execute(
                 "INSERT INTO vocab_tri (rowid, word) SELECT id, word FROM vocab WHERE id > ?",
                 (before,),
             )
             self.db.execute("INSERT OR IGNORE INTO han SELECT term FROM temp.fts_terms "
-                            "WHERE length(term) <= 2 AND nsift_is_han(term)")
+                            f"WHERE length(term) <= 2 AND ({_HAN_SQL})")
             self.db.execute("DELETE FROM meta WHERE key='vocabulary'")
         with self.read_lock:
             self.generation += 1
