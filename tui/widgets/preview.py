@@ -7,7 +7,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.core.search import SearchHit
-from tui.render import MATCH_STYLE, preview_text
+from tui.render import preview_text
+from tui.theme_palette import palette_of
 
 
 class PreviewPane(VerticalScroll):
@@ -22,18 +23,31 @@ class PreviewPane(VerticalScroll):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.body = Static("", id="preview-body", markup=False)
-        self.match_style = MATCH_STYLE
+        self.match_style: str | None = None  # None: the theme's match colour
         self.shown_id: str | None = None
+        self._shown: tuple[SearchHit, list[str]] | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """The preview carries the theme's colours, so a new theme redraws it."""
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def show(self, hit: SearchHit | None, terms: list[str]) -> None:
         if hit is None:
             self.body.update("")
             self.shown_id = None
+            self._shown = None
             return
-        text, match_offset = preview_text(hit.entry, terms, hit.match_line, self.match_style)
+        self._shown = (hit, terms)
+        text, match_offset = preview_text(
+            hit.entry, terms, hit.match_line, self.match_style, palette=palette_of(self.app)
+        )
         self.body.update(text)
         self.shown_id = hit.entry.id
         row = self._wrapped_rows(text[:match_offset]) if match_offset else 0

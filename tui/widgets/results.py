@@ -8,7 +8,8 @@ from textual.widgets.option_list import Option
 
 from tui.core.entry import Entry
 from tui.core.search import SearchHit
-from tui.render import MATCH_STYLE, result_row
+from tui.render import result_row
+from tui.theme_palette import palette_of
 
 RESULT_ROWS = 100  # asked of the engine per keystroke; more when the cursor nears the end
 PAGE_ROWS = 40  # rows built per step: building all 200 on every keystroke costs ~60 ms
@@ -29,7 +30,7 @@ class ResultsList(OptionList):
         self.marked: dict[str, Entry] = {}  # kept across queries, as fzf keeps selections
         self.pending_select: str | None = None
         self.more_available = False
-        self.match_style = MATCH_STYLE
+        self.match_style: str | None = None  # None: the theme's match colour
 
     def show_hits(self, hits: list[SearchHit], keep_id: str | None = None) -> None:
         """Replace the rows; highlight `keep_id` if it is still there, else the first.
@@ -48,8 +49,12 @@ class ResultsList(OptionList):
 
     def _rows(self, start: int, stop: int) -> list[Option]:
         width = self.row_width
+        palette = palette_of(self.app)
         return [
-            Option(result_row(h, h.entry.id in self.marked, self.match_style, width), id=str(i))
+            Option(
+                result_row(h, h.entry.id in self.marked, self.match_style, width, palette=palette),
+                id=str(i),
+            )
             for i, h in enumerate(self.hits[start:stop], start)
         ]
 
@@ -75,15 +80,28 @@ class ResultsList(OptionList):
     def refresh_row(self, index: int) -> None:
         """Redraw one row (after marking it)."""
         hit = self.hits[index]
-        self.replace_option_prompt_at_index(
-            index, result_row(hit, hit.entry.id in self.marked, self.match_style, self.row_width)
+        row = result_row(
+            hit,
+            hit.entry.id in self.marked,
+            self.match_style,
+            self.row_width,
+            palette=palette_of(self.app),
         )
+        self.replace_option_prompt_at_index(index, row)
 
     @property
     def row_width(self) -> int:
         """Cells available to a row (0 before the first layout: no cutting)."""
         # Leave room for the vertical scrollbar (always reserved) and the row padding.
         return max(0, self.size.width - max(2, self.scrollbar_size_vertical) - 2)
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Rows carry the theme's colours, so a new theme rebuilds them."""
+        if self.hits:
+            self.show_hits(self.hits, self.current.entry.id if self.current else None)
 
     def on_resize(self) -> None:
         if self.hits:

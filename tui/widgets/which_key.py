@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from tui.core.keymap import PendingOption
 from tui.core.keys import display_chord, display_sequence
+from tui.theme_palette import palette_of
 
 
 class WhichKey(Static):
@@ -22,16 +23,17 @@ class WhichKey(Static):
     """
 
     def show_options(self, prefix: tuple[str, ...], options: list[PendingOption]) -> None:
+        palette = palette_of(self.app)
         text = Text()
         text.append(display_sequence(prefix), style="bold")
-        text.append("  (Esc close · BS up)\n", style="dim")
+        text.append("  (Esc close · BS up)\n", style=palette.panel_muted)
         columns = 3
         width = 30
         for i, option in enumerate(options):
             cell = Text()
-            cell.append(f"{display_chord(option.chord):>7}", style="bold #e0af68")
+            cell.append(f"{display_chord(option.chord):>7}", style=palette.key)
             cell.append(" ➜ ")
-            cell.append(option.label, style="bold #7dcfff" if option.is_group else "")
+            cell.append(option.label, style=palette.group if option.is_group else "")
             cell.truncate(width, pad=True)
             text.append_text(cell)
             text.append("\n" if (i + 1) % columns == 0 else "  ")
