@@ -232,6 +232,7 @@ class NotesiftApp(ActionHandlers, App[int]):
             ignore_globs=self.settings.config.ignore,
             jobs=self.settings.jobs,
             on_heal=self._heal_pending.set,
+            respect_gitignore=self.settings.config.respect_gitignore,
         )
         self.call_from_thread(self._index_opened, index)
         self._first_paint.wait(FIRST_PAINT_WAIT_S)
@@ -276,7 +277,10 @@ class NotesiftApp(ActionHandlers, App[int]):
         if self.watcher is not None:
             self.watcher.stop()
         self.watcher = NotesWatcher(
-            index.root, self._on_watch_batch, ignore_globs=self.settings.config.ignore
+            index.root,
+            self._on_watch_batch,
+            ignore_globs=self.settings.config.ignore,
+            respect_gitignore=self.settings.config.respect_gitignore,
         )
         self.watcher.start()
         if self.watcher.notice:

@@ -166,7 +166,12 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     if refused.refused:  # past the query limits: no index, no SQL
         _report_query_errors(refused.errors, query_text, args.verbose, err)
         return EXIT_ERROR
-    index = NoteIndex(root, use_cache=not args.no_cache, ignore_globs=config.ignore)
+    index = NoteIndex(
+        root,
+        use_cache=not args.no_cache,
+        ignore_globs=config.ignore,
+        respect_gitignore=config.respect_gitignore,
+    )
     try:
         if args.rescan:
             index.refresh()

@@ -84,7 +84,8 @@ def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> NoteIndex |
     if not root.is_dir():
         err.write(f"notesift: {printable(str(root))}: not a directory\n")
         return None
-    index = NoteIndex(root, use_cache=not no_cache, ignore_globs=config.ignore)
+    index = NoteIndex(root, use_cache=not no_cache, ignore_globs=config.ignore,
+                      respect_gitignore=config.respect_gitignore)
     index.quick_refresh()
     for notice in index.notices:
         err.write(f"notesift: {printable(notice)}\n")
