@@ -240,3 +240,25 @@ def test_a_user_theme_with_a_pale_match_colour_is_made_readable() -> None:
     row = result_row(_hits()[0], palette=palette)
     assert _failures(row, grounds, AA) == []
     assert "#ffff66" not in palette.match
+
+
+def test_highlighting_keeps_leading_blank_lines_and_odd_blocks_aligned() -> None:
+    """Lexers strip newlines by default; a blank first line must not shift the code up."""
+    theme, _ = load_theme_file(SHIPPED_THEMES_DIR / "notesift-dark.toml")
+    assert theme is not None
+    palette = palette_from_theme(theme)
+    body = (
+        "x\n```python\n\n\nvalue = 1  # ferret\n\n```\n```\nno language\n```\n"
+        "````md\n```\nnested\n````\nend ferret\n"
+    )
+    entry = Entry("n", "note", "T", "t.md", 1, 20, body)
+    text, offset = preview_text(entry, ["ferret"], 5, palette=palette)
+    lines = text.plain.split("\n")
+    start = lines.index("x")
+    assert lines[start : start + body.count("\n")] == body.split("\n")[:-1]
+    assert text.plain[offset:].startswith("value = 1  # ferret")
+    # the token colours of `value = 1` sit on that line, not on a blank one
+    line_start = text.plain.index("value = 1")
+    coloured = [s for s in text.spans if s.start >= line_start and s.end <= line_start + 19
+                and "#" in str(s.style)]
+    assert coloured

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 from rich.style import Style
 from rich.syntax import Syntax
-from rich.text import Text
+from rich.text import Span, Text
 
 from tui.core.entry import Entry
 from tui.core.palette import Palette, plain_palette, readable
@@ -24,7 +27,7 @@ from tui.core.textsafe import one_line, printable
 BADGES = {"note": "N", "section": "§", "tweet": "T", "key": "K"}
 MAX_LINE_CHARS = 2000
 MAX_PREVIEW_LINES = 3000
-MAX_HIGHLIGHT_CHARS = 60_000  # a bigger code block is shown plain: pygments would stall a keystroke
+MAX_HIGHLIGHT_CHARS = 30_000  # bigger code blocks stay plain: lexing would stall a keystroke
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)([-*+])\s+")
@@ -178,31 +181,58 @@ def _highlight(body: Sequence[str], language: str, colours: Palette) -> list[Tex
     with no known language, or too big to lex on a keystroke, stays plain.
     """
     source = "\n".join(body)
-    plain = [Text(line) for line in body]
     if not language or not colours.code_background or len(source) > MAX_HIGHLIGHT_CHARS:
-        return plain
-    syntax = Syntax(source, language.lower(), theme=colours.syntax_style)
-    if syntax.lexer is None:
-        return plain
-    lines = syntax.highlight(source).split("\n", allow_blank=True)
+        return [Text(line) for line in body]
     grounds = (colours.code_background, colours.match_line_background)
-    out: list[Text] = []
-    for want, got in zip(body, [*lines, *[Text("")] * len(body)], strict=False):
-        if got.plain.rstrip("\n") != want:  # never let highlighting shift a line
-            out.append(Text(want))
-            continue
-        line = Text(want)
-        for span in got.spans:
-            style = span.style if isinstance(span.style, Style) else Style.parse(str(span.style))
-            colour = style.color.get_truecolor() if style.color is not None else None
-            fixed = readable(colour.hex, grounds, colours.minimum) if colour else None
-            line.stylize(
-                Style(color=fixed, bold=style.bold, italic=style.italic, underline=style.underline),
-                span.start,
-                span.end,
-            )
-        out.append(line)
+    spans = _token_spans(source, language.lower(), colours.syntax_style, grounds, colours.minimum)
+    if spans is None or len(spans) < len(body):
+        return [Text(line) for line in body]
+    out = []
+    for line, line_spans in zip(body, spans, strict=False):
+        out.append(Text(line, spans=[Span(start, end, style) for start, end, style in line_spans]))
     return out
+
+
+@lru_cache(maxsize=64)
+def _token_spans(
+    source: str, language: str, style_name: str, grounds: tuple[str, ...], minimum: float
+) -> tuple[tuple[tuple[int, int, Style], ...], ...] | None:
+    """Per line, (start, end, style) of each coloured token; None for an unknown language.
+
+    Cached: moving the cursor back to a note does not lex it again.
+    """
+    try:
+        lexer = get_lexer_by_name(language, stripnl=False, stripall=False, ensurenl=True)
+    except ClassNotFound:
+        return None
+    theme = Syntax.get_theme(style_name)
+    styles: dict[object, Style | None] = {}
+    lines: list[list[tuple[int, int, Style]]] = [[]]
+    column = 0
+    lexed = 0
+    for token_type, value in lexer.get_tokens(source):
+        lexed += len(value)
+        if token_type not in styles:
+            token = theme.get_style_for_token(token_type)
+            colour = token.color.get_truecolor().hex if token.color is not None else None
+            fixed = readable(colour, grounds, minimum) if colour else None
+            keep = fixed or token.bold or token.italic or token.underline
+            styles[token_type] = (
+                Style(color=fixed, bold=token.bold, italic=token.italic, underline=token.underline)
+                if keep
+                else None
+            )
+        style = styles[token_type]
+        for index, part in enumerate(value.split("\n")):
+            if index:
+                lines.append([])
+                column = 0
+            if part and style is not None:
+                lines[-1].append((column, column + len(part), style))
+            column += len(part)
+    if lexed not in (len(source), len(source) + 1):  # the lexer changed the text: don't trust it
+        return None
+    return tuple(tuple(line) for line in lines)
 
 
 def preview_text(

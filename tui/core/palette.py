@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 AA = 4.5  # WCAG 2 AA for body text
 AAA = 7.0  # WCAG 2 AAA, what a high-contrast theme promises
@@ -56,7 +57,11 @@ def contrast(foreground: str, background: str) -> float:
 
 def readable(colour: str, backgrounds: Iterable[str], minimum: float) -> str:
     """`colour`, or the nearest blend of it towards white/black that meets `minimum` on all."""
-    grounds = list(backgrounds)
+    return _readable(colour.lower(), tuple(backgrounds), minimum)
+
+
+@lru_cache(maxsize=4096)
+def _readable(colour: str, grounds: tuple[str, ...], minimum: float) -> str:
     if not grounds or min(contrast(colour, bg) for bg in grounds) >= minimum:
         return colour
     mean = sum(luminance(bg) for bg in grounds) / len(grounds)
