@@ -198,6 +198,30 @@ def _filter_columns(e: Entry) -> tuple[Any, ...]:
     )
 
 
+def unavailable_reason(path: Path, exc: BaseException) -> str:
+    """Why the cache file cannot be used, in words (SQLite only says "unable to open")."""
+    if path.is_dir():
+        return "a directory is in the way of the cache file"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the cache file is read-only"
+    if not os.access(path.parent, os.W_OK) or (path.exists() and _immutable(path)):
+        return "the cache directory is not writable"
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+        return "another notesift holds it locked for too long"
+    return str(exc) or type(exc).__name__
+
+
+def _immutable(path: Path) -> bool:
+    """chattr +i: even root cannot write it, though access() says yes."""
+    try:
+        with open(path, "r+b"):
+            return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+
+
 def heal_notice(exc: BaseException, moved: Path | None) -> str:
     """The one line a user sees when a damaged cache was replaced."""
     where = f"; the old one is at {moved}" if moved else ""
@@ -305,6 +329,11 @@ class IndexStore:
     # -- opening -------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        if self.path is not None and self.path.is_file() and _immutable(self.path):
+            # SQLite would open it read-only and fail at the first write, mid-refresh.
+            self.problem = (f"cache unavailable: the cache file is read-only ({self.path}); "
+                            "indexing in memory")
+            self.path = None
         if self.path is not None:
             for attempt in range(2):
                 try:
@@ -314,8 +343,8 @@ class IndexStore:
                 except (sqlite3.Error, OSError) as exc:
                     if attempt or not cachefile.is_damage(exc):
                         # Busy for long, unwritable…: never delete a live database.
-                        self.problem = (f"{self.path}: index cache unusable ({exc}); "
-                                        "indexing in memory")
+                        self.problem = (f"cache unavailable: {unavailable_reason(self.path, exc)}"
+                                        f" ({self.path}); indexing in memory")
                         break
                     # Damaged: it holds nothing we cannot rebuild. Kept aside, started anew.
                     self.healed = heal_notice(exc, cachefile.move_aside(self.path))
