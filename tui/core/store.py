@@ -502,14 +502,17 @@ class IndexStore:
                                 ((row[0], row[1]) for row in fts_rows))
             new_words: set[str] = set()
             new_han: set[str] = set()
+            vocabulary_grew = False
             if not bulk and len(fts_rows) <= VOCAB_INLINE_ROWS:
                 for row in fts_rows:
                     for text in row[1:]:
                         new_words |= words_of(text)
                         new_han |= han_tokens_of(text)
+                changes = self.db.total_changes
                 self._add_words(new_words)
                 self.db.executemany("INSERT OR IGNORE INTO han VALUES (?)",
                                     ((t,) for t in new_han))
+                vocabulary_grew = self.db.total_changes != changes
             elif fts_rows:
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('vocabulary', 'stale')")
             self.db.execute(
@@ -520,9 +523,10 @@ class IndexStore:
             for rowid in range(first_new, next_id):
                 self._entries.pop(rowid, None)
             self.generation += 1
-            self._vocabulary = None
-            self._han = None
-            self._words_with.clear()
+            if vocabulary_grew:  # an edit rarely brings new words: keep what was built
+                self._vocabulary = None
+                self._han = None
+                self._words_with.clear()
 
     def vocabulary_stale(self) -> bool:
         """Whether large batches were written since the vocabulary was last brought up
