@@ -144,7 +144,11 @@ def phase_cold(root: Path, cache_dir: Path, jobs: int) -> dict[str, Any]:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
     warnings = len(index.warnings)
     index.close()
+    own, workers = (resource.getrusage(who) for who in
+                    (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     return {
+        "cpu_main_s": own.ru_utime + own.ru_stime,
+        "cpu_workers_s": workers.ru_utime + workers.ru_stime,
         "cache_bytes": _dir_bytes(cache_dir),
         "cold_s": t1 - t0,
         "engine_s": t2 - t1,

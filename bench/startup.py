@@ -82,12 +82,15 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     base = root.parent
     cache = base / "startup-cache" / "notesift"
     cold_runs, warm_runs = [], []
+    cache_bytes = 0
     for _ in range(args.runs):
         shutil.rmtree(cache, ignore_errors=True)
         cold_runs.append(launch(root, cache, base))
+        cache_bytes = sum(p.stat().st_size for p in cache.glob("index-*"))
         warm_runs.append(launch(root, cache, base))
     result: dict[str, Any] = {
         "size": size, "files": tree.files, "mb": round(tree.bytes / 1e6, 1),
+        "cache_mb": round(cache_bytes / 1e6, 1),
         "cold": cold_runs, "warm": warm_runs,
         "cold_paint_s": statistics.median(r["paint"] for r in cold_runs),
         "cold_rows_s": statistics.median(r["rows"] for r in cold_runs),
@@ -113,16 +116,17 @@ def render(results: list[dict[str, Any]], load: tuple[float, ...]) -> str:
         f"(2 cores). Targets: warm first rows ≤ {TARGET_WARM_S} s, cold first paint "
         f"≤ {TARGET_COLD_S} s with progress, one-shot ≤ {TARGET_ONESHOT_RATIO}× fzf --filter.",
         "",
-        "| entries | files | MB | cold: first paint | cold: first rows | cold: built "
+        "| entries | files | MB | cache MB | cold: first paint | cold: first rows | cold: built "
         "| warm: first rows | one-shot / fzf |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         one = r.get("oneshot")
         ratio = (f"{one['oneshot_median_s']:.2f} s / {one['fzf_median_s']:.2f} s = "
                  f"{one['ratio']:.2f}x" if one else "–")
         lines.append(
-            f"| {r['size']:,} | {r['files']:,} | {r['mb']} | {r['cold_paint_s']:.2f} s "
+            f"| {r['size']:,} | {r['files']:,} | {r['mb']} | {r['cache_mb']} "
+            f"| {r['cold_paint_s']:.2f} s "
             f"| {r['cold_rows_s']:.2f} s | {r['cold_built_s']:.1f} s | {r['warm_rows_s']:.2f} s "
             f"| {ratio} |"
         )

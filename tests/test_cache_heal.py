@@ -227,6 +227,27 @@ def test_an_edited_ignore_file_walks_again(tmp_path: Path) -> None:
         index.close()
 
 
+def test_a_nested_gitignore_edited_in_place_walks_again(tmp_path: Path) -> None:
+    """An in-place edit changes no folder mtime; the recorded ignore files catch it."""
+    root = _notes(tmp_path / "notes", 2)
+    (root / "sub").mkdir()
+    (root / "sub" / "deep.md").write_text("# Deep\n\nquinces\n", encoding="utf-8")
+    gitignore = root / "sub" / ".gitignore"
+    gitignore.write_text("nothing.md\n", encoding="utf-8")
+    index = _index(tmp_path, root)
+    try:
+        assert index.quick_refresh().sources == 3
+        assert index.quick_refresh().walked is False
+        before = (root / "sub").stat()
+        gitignore.write_text("deep.md\n", encoding="utf-8")
+        os.utime(root / "sub", ns=(before.st_atime_ns, before.st_mtime_ns))
+        stats = index.quick_refresh()
+        assert stats.walked and stats.sources == 2
+        assert index.search("quinces").hits == []
+    finally:
+        index.close()
+
+
 def test_rescan_flag_walks_the_tree(tmp_path: Path) -> None:
     """A note slipped in with its folder's mtime put back (a restore tool, a sync
     client) escapes the quick check; `--rescan` walks and finds it."""

@@ -69,7 +69,7 @@ def _bash_complete(script: str, words: list[str]) -> list[str]:
 def test_bash_completion_completes_subcommands_options_and_values(tmp_path: Path) -> None:
     script = completion_script("bash", build_parser())
     assert "search" in _bash_complete(script, ["notesift", "se"])
-    assert set(_bash_complete(script, ["notesift", "search", "--v"])) == {"--vimgrep"}
+    assert set(_bash_complete(script, ["notesift", "search", "--vi"])) == {"--vimgrep"}
     assert _bash_complete(script, ["notesift", "search", "--color", "n"]) == ["never"]
     assert "notesift-light" in _bash_complete(script, ["notesift", "--theme", "notesift-l"])
     assert "vim" in _bash_complete(script, ["notesift", "keys", "--keymap", "v"])

@@ -144,13 +144,80 @@ def test_macos_uses_pbcopy_without_display() -> None:
     assert report.method == "system:pbcopy"
 
 
-def test_tmux_wraps_for_passthrough() -> None:
+class FakeTmux(FakeRun):
+    """A tmux that answers `show -gv OPTION` and `-V` from `options`; the rest succeeds."""
+
+    def __init__(self, options: dict[str, str], version: str = "tmux 3.3a",
+                 load_code: int = 0) -> None:
+        super().__init__()
+        self.options, self.version, self.load_code = options, version, load_code
+
+    def __call__(self, argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[Any]:
+        self.calls.append((argv, kwargs))
+        if argv[:3] == ["tmux", "show", "-gv"]:
+            value = self.options.get(argv[3])
+            if value is None:
+                return subprocess.CompletedProcess(argv, 1, "", f"invalid option: {argv[3]}")
+            return subprocess.CompletedProcess(argv, 0, value + "\n", "")
+        if argv == ["tmux", "-V"]:
+            return subprocess.CompletedProcess(argv, 0, self.version + "\n", "")
+        if argv[:2] == ["tmux", "load-buffer"]:
+            return subprocess.CompletedProcess(argv, self.load_code)
+        return subprocess.CompletedProcess(argv, 0)
+
+    def loaded(self) -> list[bytes]:
+        return [kw["input"] for argv, kw in self.calls if argv[:2] == ["tmux", "load-buffer"]]
+
+
+TMUX_ENV = {"TMUX": "/tmp/tmux-1/default,1,0"}
+
+
+def _tmux_copy(tmux: FakeTmux) -> tuple[Any, Sink, Sink]:
     osc, raw = Sink(), Sink()
-    report = copy_text(TEXT, env={"TMUX": "/tmp/tmux-1/default,1,0"}, osc52=osc,
-                       write_raw=raw, run=FakeRun(), which=which_of(), platform="linux")
+    report = copy_text(TEXT, env=TMUX_ENV, osc52=osc, write_raw=raw, run=tmux,
+                       which=which_of(), platform="linux")
+    return report, osc, raw
+
+
+def test_tmux_with_passthrough_gets_the_wrapped_sequence() -> None:
+    report, osc, raw = _tmux_copy(FakeTmux({"allow-passthrough": "on",
+                                            "set-clipboard": "external"}))
     assert report.method == "osc52+tmux" and osc.texts == [TEXT]
     assert raw.texts == [osc52_sequence(TEXT, tmux=True)] and report.sequence == raw.texts[0]
-    assert "(tmux)" in report.message
+    assert "via OSC 52 (tmux: allow-passthrough on)" in report.message
+
+
+def test_tmux_before_3_3_always_passes_through() -> None:
+    report, _, raw = _tmux_copy(FakeTmux({"set-clipboard": "external"}, version="tmux 3.2a"))
+    assert report.method == "osc52+tmux" and raw.texts == [osc52_sequence(TEXT, tmux=True)]
+
+
+def test_tmux_with_set_clipboard_on_takes_plain_osc52() -> None:
+    report, osc, raw = _tmux_copy(FakeTmux({"allow-passthrough": "off", "set-clipboard": "on"}))
+    assert report.method == "osc52+tmux" and osc.texts == [TEXT] and raw.texts == []
+    assert "(tmux: set-clipboard on)" in report.message
+
+
+@pytest.mark.parametrize("set_clipboard", ["external", "off"])
+def test_tmux_that_would_drop_osc52_gets_the_text_in_its_buffer_and_says_so(
+    set_clipboard: str,
+) -> None:
+    """tmux 3.3's defaults: an OSC 52 from us goes nowhere, so never claim it did."""
+    tmux = FakeTmux({"allow-passthrough": "off", "set-clipboard": set_clipboard})
+    report, osc, raw = _tmux_copy(tmux)
+    assert osc.texts == [] and raw.texts == [] and report.sequence == ""
+    assert tmux.loaded() == [TEXT.encode()]
+    assert report.method == "tmux-buffer" and "OSC 52" not in report.message
+    assert "tmux's paste buffer only" in report.message
+    assert "set -g set-clipboard on" in report.message
+    assert report.text == TEXT
+
+
+def test_a_failing_tmux_buffer_leaves_the_text_in_notesift_and_says_why() -> None:
+    tmux = FakeTmux({"allow-passthrough": "off", "set-clipboard": "off"}, load_code=1)
+    report, osc, _ = _tmux_copy(tmux)
+    assert report.method == "app-only" and osc.texts == []
+    assert "kept in notesift only" in report.message and "tmux failed" in report.message
 
 
 def test_osc52_sequence_shapes() -> None:

@@ -37,3 +37,29 @@ def test_notes_dir_resolution_order(tmp_path: Path, monkeypatch) -> None:  # typ
     monkeypatch.setenv("NOTESIFT_DIR", str(tmp_path / "from-env"))
     assert resolve_notes_dir(None, config) == tmp_path / "from-env"
     assert resolve_notes_dir(str(tmp_path / "arg"), config) == tmp_path / "arg"
+
+
+def test_respect_gitignore_defaults_on_and_can_be_turned_off(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "absent.toml")[0].respect_gitignore is True
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("respect_gitignore = false\n", encoding="utf-8")
+    config, problems = load_config(cfg)
+    assert problems == [] and config.respect_gitignore is False
+    cfg.write_text('watch = true\nrespect_gitignore = "no"\n', encoding="utf-8")
+    config, problems = load_config(cfg)
+    assert problems == [f"{cfg}:2:1: respect_gitignore must be true or false"]
+    assert config.respect_gitignore is True
+
+
+def test_an_index_with_respect_gitignore_off_lists_gitignored_notes(tmp_path: Path) -> None:
+    from tui.core.index import NoteIndex
+
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "out.md").write_text("# Built page\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("build/\n", encoding="utf-8")
+    on = NoteIndex(tmp_path, use_cache=False)
+    on.refresh()
+    off = NoteIndex(tmp_path, use_cache=False, respect_gitignore=False)
+    off.refresh()
+    assert on.engine.search("built page").hits == []
+    assert [h.entry.path for h in off.engine.search("built page").hits] == ["build/out.md"]

@@ -48,19 +48,73 @@ def test_gb18030_chinese_note_is_recognised() -> None:
 
 
 def test_latin1_text_is_not_mistaken_for_chinese() -> None:
-    # These bytes happen to be valid GB18030 ("Gr鲞e ...") but are German.
+    # These bytes happen to be valid GB18030 ("Gr鲞e ...") but are German: detection
+    # reads them as a Western code page, and says it guessed.
     decoded = decode_bytes("Größe Übermaßen\n".encode("latin-1"), display_name="de.txt")
-    assert decoded.encoding == "utf-8"
-    assert "\ufffd" in decoded.text
-    assert decoded.text.startswith("Gr")
-    assert any("de.txt" in w for w in decoded.warnings)
+    assert decoded.encoding != "gb18030"
+    assert decoded.text == "Größe Übermaßen\n"
+    assert any("de.txt" in w and "guessed" in w for w in decoded.warnings)
 
 
-def test_private_use_garbage_falls_back_to_lossy_utf8() -> None:
-    decoded = decode_bytes(b"\xaa\xa1\xaa\xa2\xaa\xa3 hello")
+def test_damaged_utf8_stays_utf8_with_only_the_bad_bytes_replaced() -> None:
+    data = "Größe 笔记 ".encode() + b"\xff\n"
+    decoded = decode_bytes(data, display_name="d.md")
     assert decoded.encoding == "utf-8"
-    assert decoded.text.endswith(" hello")
+    assert decoded.text == "Größe 笔记 \ufffd\n"
+    assert any("U+FFFD" in w for w in decoded.warnings)
+
+
+def test_undecodable_garbage_never_passes_silently() -> None:
+    decoded = decode_bytes(b"\xaa\xa1\xaa\xa2\xaa\xa3 hello\x81\xff")
+    assert decoded.text.endswith(" hello\ufffd\ufffd") or decoded.encoding != "utf-8"
     assert decoded.warnings
+
+
+# Written for these tests (a gardening diary), one per legacy encoding.
+BIG5_NOTE = (
+    "今天整理了書架上的舊筆記，發現很多關於園藝的心得。冬天的時候要記得把盆栽搬進室內，"
+    "澆水也要減少。\n下週打算買一些新的種子。\n"
+)
+SJIS_NOTE = (
+    "今日は庭の手入れについてのメモを整理しました。冬の間は鉢植えを室内に入れて、"
+    "水やりを控えめにすること。\n来週は新しい種を買う予定です。\n"
+)
+EUCKR_NOTE = (
+    "오늘은 정원 가꾸기에 대한 메모를 정리했습니다. 겨울에는 화분을 실내로 옮기고 "
+    "물을 적게 주어야 합니다.\n다음 주에는 새 씨앗을 살 예정입니다.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [(BIG5_NOTE, "big5"), (SJIS_NOTE, "shift_jis"), (EUCKR_NOTE, "euc_kr")],
+    ids=["big5", "shift-jis", "euc-kr"],
+)
+def test_legacy_cjk_encodings_are_detected_without_a_warning(text: str, encoding: str) -> None:
+    decoded = decode_bytes(text.encode(encoding), display_name="n.md")
+    assert decoded.text == text
+    assert decoded.warnings == []
+    assert text.encode(decoded.encoding) == text.encode(encoding)  # writes back byte for byte
+
+
+def test_euc_kr_is_no_longer_read_as_gb18030() -> None:
+    """EUC-KR Hangul bytes are valid GB2312 Han; the spacing of Korean words gives it away."""
+    decoded = decode_bytes(EUCKR_NOTE.encode("euc_kr"))
+    assert decoded.encoding != "gb18030"
+    assert "정원" in decoded.text
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [("園藝筆記：冬天澆水要減少。\n", "big5"), ("庭のメモ：冬は水やりを控えめに。\n", "shift_jis"),
+     ("정원 메모: 겨울에는 물을 적게.\n", "euc_kr")],
+    ids=["big5", "shift-jis", "euc-kr"],
+)
+def test_a_short_note_is_a_guess_and_says_so(text: str, encoding: str) -> None:
+    decoded = decode_bytes(text.encode(encoding), display_name="short.md")
+    assert decoded.text == text
+    assert len(decoded.warnings) == 1
+    assert "short.md" in decoded.warnings[0] and "guessed" in decoded.warnings[0]
 
 
 def test_crlf_is_normalised_and_reported() -> None:

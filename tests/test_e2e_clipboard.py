@@ -74,19 +74,66 @@ def test_yl_puts_the_tweet_url_on_the_x_clipboard(
         term.close()
 
 
-def test_without_a_display_yl_copies_via_osc52(example_notes: Path, tmp_path: Path) -> None:
+def _copy_link_in_tmux(term: Terminal, tmux_options: dict[str, str]) -> str:
+    for name, value in tmux_options.items():
+        term.run("set", "-g", name, value)
+    term.wait_for("watch:")
+    term.send("-l", QUERY)
+    term.wait_for("♥")
+    term.send("Escape")
+    term.wait_for("NORMAL")  # ESC then y at once is what terminals send for Alt+y
+    term.send("y", "l")
+    term.wait_for("Copied")
+    time.sleep(0.3)  # the whole notice, not its first frame
+    return _notice(term.screen())
+
+
+def _notice(screen: str) -> str:
+    """The toast's text, its wrapped lines joined (it sits right of a `▌` bar)."""
+    parts = [line.rsplit("▌", 1)[1] for line in screen.splitlines() if "▌" in line]
+    text = " ".join(parts).translate({ord(ch): " " for ch in "▁▂▃▄▅▆▇█"})
+    return " ".join(text.split())  # scrollbar blocks and wrapping gone
+
+
+def _tmux_buffer(term: Terminal) -> str:
+    return term.run("show-buffer") if term.run("list-buffers").strip() else ""
+
+
+@pytest.mark.parametrize("set_clipboard", ["off", "external"])
+def test_in_tmux_that_drops_osc52_the_link_goes_to_its_buffer_and_the_notice_says_so(
+    set_clipboard: str, example_notes: Path, tmp_path: Path
+) -> None:
+    """tmux 3.3's defaults (and `off`) never let an application's OSC 52 out."""
     if shutil.which("tmux") is None:
         pytest.skip("needs tmux")
     env = _user_env(tmp_path, DISPLAY="", WAYLAND_DISPLAY="")
+    url = _first_url(example_notes, env)
     term = Terminal(tmp_path, f"{_notesift()} {example_notes}", env)
     try:
-        term.wait_for("watch:")
-        term.send("-l", QUERY)
-        term.wait_for("♥")
-        term.send("Escape")
-        term.wait_for("NORMAL")  # ESC then y at once is what terminals send for Alt+y
-        term.send("y", "l")
-        shown = term.wait_for("OSC 52")
-        assert "Copied" in shown
+        shown = _copy_link_in_tmux(
+            term, {"set-clipboard": set_clipboard, "allow-passthrough": "off"}
+        )
+        assert "tmux's paste buffer" in shown and "OSC 52" not in shown
+        assert _tmux_buffer(term) == url  # what the notice says really happened
+    finally:
+        term.close()
+
+
+def test_in_tmux_with_set_clipboard_on_osc52_reaches_tmux(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    """With `set-clipboard on` tmux takes the OSC 52 itself (and keeps it as a buffer)."""
+    if shutil.which("tmux") is None:
+        pytest.skip("needs tmux")
+    env = _user_env(tmp_path, DISPLAY="", WAYLAND_DISPLAY="")
+    url = _first_url(example_notes, env)
+    term = Terminal(tmp_path, f"{_notesift()} {example_notes}", env)
+    try:
+        shown = _copy_link_in_tmux(term, {"set-clipboard": "on", "allow-passthrough": "off"})
+        assert "via OSC 52 (tmux: set-clipboard on)" in shown
+        deadline = time.monotonic() + 5
+        while _tmux_buffer(term) != url and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _tmux_buffer(term) == url
     finally:
         term.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tui.core.frontmatter import parse_front_matter
 
 HUGO = """---
@@ -45,8 +47,16 @@ def test_lists_in_every_common_spelling() -> None:
         assert fm.error is None
 
 
-def test_colon_in_title_and_comments() -> None:
+def test_colon_in_title_is_read_leniently_with_a_warning() -> None:
+    """`a: b: c` is not YAML (Hugo refuses it); the value is still read, and the user told."""
     fm = parse_front_matter("---\n# a comment\ntitle: 笔记: 第一部分  # trailing\n---\n")
+    assert fm.title == "笔记: 第一部分"
+    assert fm.error is not None and "read leniently" in fm.error
+    assert fm.error_line == 3
+
+
+def test_comments_and_quoted_colons_are_plain_yaml() -> None:
+    fm = parse_front_matter("---\n# a comment\ntitle: '笔记: 第一部分'  # trailing\n---\n")
     assert fm.title == "笔记: 第一部分"
     assert fm.error is None
 
@@ -131,3 +141,78 @@ def test_garbage_never_raises() -> None:
     ]:
         fm = parse_front_matter(text)
         assert fm.error is not None
+
+
+# -- a real YAML parser: valid YAML reads without warnings ---------------------
+
+
+def test_multi_line_plain_scalar() -> None:
+    fm = parse_front_matter(
+        "---\ntitle: Notes on keeping\n  a garden through\n  the winter\ndraft: false\n---\nbody\n"
+    )
+    assert fm.error is None
+    assert fm.title == "Notes on keeping a garden through the winter"
+    assert fm.draft is False
+
+
+def test_list_of_mappings_hugo_authors() -> None:
+    fm = parse_front_matter(
+        "---\ntitle: Pair notes\nauthors:\n  - name: Ada\n    url: https://a.example\n"
+        "  - name: Grace\n    url: https://g.example\ntags: [pairing]\n---\n"
+    )
+    assert fm.error is None
+    assert fm.fields["authors"] == [
+        {"name": "Ada", "url": "https://a.example"},
+        {"name": "Grace", "url": "https://g.example"},
+    ]
+    assert fm.tags == ["pairing"]
+
+
+def test_anchors_and_aliases() -> None:
+    fm = parse_front_matter(
+        "---\nbase: &b [garden, winter]\ntags: *b\nextra: &e {x: 1}\nmore:\n  <<: *e\n  y: 2\n---\n"
+    )
+    assert fm.error is None
+    assert fm.tags == ["garden", "winter"]
+    assert fm.fields["more"] == {"x": 1, "y": 2}
+
+
+def test_yaml_1_2_scalars_not_1_1_surprises() -> None:
+    fm = parse_front_matter(
+        "---\ncountry: no\nmode: 0755\nlen: 1:30\nperm: 0o755\nhex: 0x1F\nflag: True\n"
+        "date: 2024-04-17\n---\n"
+    )
+    assert fm.error is None
+    assert fm.fields == {
+        "country": "no", "mode": 755, "len": "1:30", "perm": 0o755, "hex": 31, "flag": True,
+        "date": "2024-04-17",
+    }
+
+
+def test_alias_bomb_is_refused_not_expanded() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i-1}'] * 10)}]" for i in range(1, 9)]
+    fm = parse_front_matter("---\n" + "\n".join(lines) + "\ntitle: bomb\n---\n")
+    assert fm.error is not None
+    assert fm.title == "bomb"  # the lenient reader keeps what it can, aliases as text
+
+
+def test_recursive_alias_is_refused() -> None:
+    fm = parse_front_matter("---\nloop: &l [*l]\ntitle: t\n---\n")
+    assert fm.title == "t"
+
+
+def test_tag_editor_keeps_working_on_yaml_only_a_real_parser_reads() -> None:
+    """Multi-line scalars and author lists around the tags line are left byte for byte."""
+    from tui.core.fm_tags import NotEditable, edit_tags
+
+    text = (
+        "---\r\ntitle: Pair\r\n  notes here\r\nauthors:\r\n  - name: Ada\r\n    url: x\r\n"
+        "tags: [a, b]  # keep\r\n---\r\nbody\r\n"
+    )
+    added = edit_tags(text, add="c")
+    assert added == text.replace("tags: [a, b]  # keep", "tags: [a, b, c]  # keep")
+    assert parse_front_matter(added).fields["authors"] == [{"name": "Ada", "url": "x"}]
+    # An alias is not something to rewrite by hand; the sidecar keeps that tag instead.
+    with pytest.raises(NotEditable):
+        edit_tags("---\nbase: &b [x, y]\ntags: *b\n---\n", add="c")

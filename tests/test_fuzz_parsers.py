@@ -89,8 +89,9 @@ def test_text_in_any_supported_encoding_round_trips_through_the_decoder(
     except UnicodeEncodeError:
         return
     decoded = decode_bytes(data)
-    if encoding == "gb18030" and decoded.encoding != "gb18030":
-        return  # ASCII-only or not plausibly Chinese: read as UTF-8, lossy is allowed
+    if encoding == "gb18030" and (decoded.encoding != "gb18030" or decoded.warnings):
+        assert decoded.encoding == "utf-8" or decoded.warnings  # never a silent other reading
+        return  # too little Chinese to tell: lossy UTF-8 or a guess, either one warned
     if encoding == "utf-16" and text.startswith("\x00"):
         return  # FF FE 00 00 is the UTF-32 LE BOM: inherently ambiguous
     if encoding == "utf-8" and text.startswith("\ufeff"):

@@ -59,10 +59,25 @@ def _entries_of(index: NoteIndex, name: str) -> list[Entry]:
 
 
 def test_invalid_utf8_is_indexed_with_one_warning(root: Path, make_index) -> None:
-    (root / "broken.md").write_bytes(b"# Broken\n\nquokka caf\xe9 \xff\xfe tail\n")
+    # Mostly good UTF-8 with one bad byte: only that byte is lost, no code-page guess.
+    good = "# Broken\n\nquokka café, über 笔记 ".encode()
+    (root / "broken.md").write_bytes(good + b"\xff tail\n")
     index = make_index()
     assert _paths(index, "quokka") == {"broken.md"}
     assert "U+FFFD" in _one_warning(index, "broken.md")
+
+
+def test_big5_note_is_found_by_its_chinese_words(root: Path, make_index) -> None:
+    text = (
+        "# 園藝筆記\n\n今天整理了書架上的舊筆記，發現很多關於園藝的心得。"
+        "冬天的時候要記得把盆栽搬進室內，澆水也要減少。\n"
+    )
+    (root / "big5.md").write_bytes(text.encode("big5"))
+    index = make_index()
+    assert "big5.md" in _paths(index, "盆栽")
+    assert "big5.md" in _paths(index, "澆水")
+    assert _warnings_about(index, "big5.md") == []
+    assert any(e.title == "園藝筆記" for e in _entries_of(index, "big5.md"))
 
 
 def test_decode_warnings_are_reported_once(root: Path, make_index) -> None:

@@ -144,7 +144,8 @@ def test_malformed_front_matter_warns_and_body_is_indexed() -> None:
     text = "---\ntitle: One\ntitle: Two\n---\n## Body Heading\ntext\n"
     parsed = parse_note("bad.md", text)
     assert parsed.warnings == [
-        "bad.md:3: malformed front matter: duplicate key 'title' (first value kept)"
+        "bad.md:3: malformed front matter: duplicate key 'title' (first value kept); "
+        "not valid YAML, read leniently"
     ]
     assert parsed.entries[0].title == "One"
     assert [e.title for e in parsed.entries[1:]] == ["Body Heading"]

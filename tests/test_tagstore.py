@@ -141,6 +141,13 @@ MINIMAL_EDITS = [
         ["tags: [笔记, x]\n".encode("gb18030")],
     ),
     (
+        "big5",
+        ("---\ntitle: 園藝筆記\ntags: [園藝]\n---\n今天整理了書架上的舊筆記，"
+         "發現很多關於園藝的心得。冬天的時候要記得把盆栽搬進室內。\n").encode("big5"),
+        ["tags: [園藝]\n".encode("big5")],
+        ["tags: [園藝, x]\n".encode("big5")],
+    ),
+    (
         "no-trailing-newline",
         b"---\ntitle: T\ntags: [a]\n---\nbody",
         [b"tags: [a]\n"],
@@ -521,3 +528,28 @@ def test_files_that_do_not_parse_exactly_are_never_rewritten(
         assert after.replace(b"[a, x]", b"[a]") == original, after
     else:
         assert note.read_bytes() == original
+
+
+
+def test_a_note_whose_encoding_was_guessed_is_never_rewritten(tmp_path: Path) -> None:
+    """Too little text to be sure of the encoding: the tag goes to the sidecar instead."""
+    note = tmp_path / "note.md"
+    original = "---\ntitle: 園藝\ntags: [a]\n---\n".encode("big5")
+    note.write_bytes(original)
+    assert decode_bytes(original).warnings  # a guess
+    change = TagStore(tmp_path).add(_note(tmp_path, "note.md"), "x")
+    assert change.ok and change.paths == (".notesift/tags.json",), change.message
+    assert "uncertain" in change.message
+    assert note.read_bytes() == original
+
+
+def test_a_tag_the_notes_encoding_cannot_spell_goes_to_the_sidecar(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    original = (
+        "---\ntitle: 園藝筆記\ntags: [園藝]\n---\n今天整理了書架上的舊筆記，"
+        "發現很多關於園藝的心得。冬天的時候要記得把盆栽搬進室內。\n"
+    ).encode("big5")
+    note.write_bytes(original)
+    change = TagStore(tmp_path).add(_note(tmp_path, "note.md"), "学习")  # simplified: not in Big5
+    assert change.ok and change.paths == (".notesift/tags.json",), change.message
+    assert note.read_bytes() == original

@@ -144,3 +144,72 @@ def test_example_notes_are_found(example_notes: Path) -> None:
     assert "notebook.txt" in rel
     assert not any(r.startswith("x-archive/") for r in rel)
     assert _rel(example_notes, result.archives) == ["x-archive"]
+
+
+# -- gitignore semantics (pathspec), .gitignore read by default, sync conflicts ---------
+
+
+def test_a_star_does_not_cross_folders(tmp_path: Path) -> None:
+    """`drafts/*.md` ignores `drafts/x.md` but not `drafts/sub/x.md` (git's rule)."""
+    _touch(tmp_path, "drafts/x.md", "drafts/sub/x.md", "other/x.md")
+    (tmp_path / ".notesiftignore").write_text("drafts/*.md\n", encoding="utf-8")
+    assert _rel(tmp_path, walk_notes(tmp_path).files) == ["drafts/sub/x.md", "other/x.md"]
+
+
+def test_negation_re_includes(tmp_path: Path) -> None:
+    _touch(tmp_path, "a.md", "keep.md", "sub/keep.md", "sub/b.md")
+    (tmp_path / ".notesiftignore").write_text("*.md\n!keep.md\n", encoding="utf-8")
+    assert _rel(tmp_path, walk_notes(tmp_path).files) == ["keep.md", "sub/keep.md"]
+
+
+def test_double_star_matches_zero_folders(tmp_path: Path) -> None:
+    """`doc/**/tmp` matches `doc/tmp` as well as `doc/a/b/tmp`."""
+    _touch(tmp_path, "doc/tmp/x.md", "doc/a/b/tmp/y.md", "doc/kept.md", "tmp/top.md")
+    (tmp_path / ".notesiftignore").write_text("doc/**/tmp\n", encoding="utf-8")
+    assert _rel(tmp_path, walk_notes(tmp_path).files) == ["doc/kept.md", "tmp/top.md"]
+
+
+def test_gitignore_is_read_like_ripgrep_and_can_be_turned_off(tmp_path: Path) -> None:
+    _touch(tmp_path, "note.md", "build/out.md", "sub/scratch.md", "sub/real.md")
+    (tmp_path / ".gitignore").write_text("build/\n", encoding="utf-8")
+    (tmp_path / "sub" / ".gitignore").write_text("scratch.md\n", encoding="utf-8")
+    assert _rel(tmp_path, walk_notes(tmp_path).files) == ["note.md", "sub/real.md"]
+    everything = walk_notes(tmp_path, respect_gitignore=False).files
+    assert _rel(tmp_path, everything) == [
+        "build/out.md", "note.md", "sub/real.md", "sub/scratch.md"
+    ]
+
+
+def test_notesiftignore_can_re_include_what_gitignore_hides(tmp_path: Path) -> None:
+    _touch(tmp_path, "journal.md", "log.md")
+    (tmp_path / ".gitignore").write_text("*.md\n", encoding="utf-8")
+    (tmp_path / ".notesiftignore").write_text("!journal.md\n", encoding="utf-8")
+    assert _rel(tmp_path, walk_notes(tmp_path).files) == ["journal.md"]
+
+
+def test_nothing_inside_an_ignored_folder_comes_back(tmp_path: Path) -> None:
+    """git cannot re-include a file whose folder is excluded; neither do we."""
+    _touch(tmp_path, "attic/keep.md", "attic/junk.md")
+    (tmp_path / ".notesiftignore").write_text("attic/\n!attic/keep.md\n", encoding="utf-8")
+    assert _rel(tmp_path, walk_notes(tmp_path).files) == []
+
+
+def test_walk_admits_agrees_with_the_walk(tmp_path: Path) -> None:
+    from tui.core.walker import walk_admits
+
+    _touch(tmp_path, "drafts/x.md", "drafts/sub/x.md", "build/out.md", "keep.md", "a.md")
+    (tmp_path / ".notesiftignore").write_text("drafts/*.md\n*.md\n!keep.md\n!drafts/**\n",
+                                              encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("build/\n", encoding="utf-8")
+    listed = set(_rel(tmp_path, walk_notes(tmp_path).files))
+    for rel in ("drafts/x.md", "drafts/sub/x.md", "build/out.md", "keep.md", "a.md"):
+        assert walk_admits(tmp_path, tmp_path / rel) == (rel in listed), rel
+
+
+def test_syncthing_conflict_copies_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    _touch(tmp_path, "plan.md", "plan.sync-conflict-20240501-101010-ABCDEFG.md")
+    result = walk_notes(tmp_path)
+    assert _rel(tmp_path, result.files) == ["plan.md"]
+    assert len(result.warnings) == 1
+    assert "plan.sync-conflict-20240501-101010-ABCDEFG.md" in result.warnings[0]
+    assert "conflict" in result.warnings[0]

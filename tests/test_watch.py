@@ -438,3 +438,21 @@ def test_applying_batches_keeps_the_index_equal_to_a_fresh_scan(root: Path, star
         fresh = NoteIndex(root, use_cache=False, jobs=1)
         fresh.refresh()
         assert _entries(index) == _entries(fresh)
+
+
+def test_the_watcher_applies_the_walks_gitignore_semantics(root: Path, start_watcher) -> None:
+    """Same classifier as the walk: `drafts/*.md` spares `drafts/sub/`, `.gitignore` counts,
+    Syncthing conflict copies never arrive."""
+    (root / ".notesiftignore").write_text("drafts/*.md\n", encoding="utf-8")
+    (root / ".gitignore").write_text("build/\n", encoding="utf-8")
+    (root / "drafts" / "sub").mkdir(parents=True)
+    (root / "build").mkdir()
+    _, rec = start_watcher(root)
+    (root / "drafts" / "wip.md").write_text("# wip\n", encoding="utf-8")
+    (root / "build" / "out.md").write_text("# out\n", encoding="utf-8")
+    (root / "note.sync-conflict-20240501-101010-ABCDEFG.md").write_text("# c\n", encoding="utf-8")
+    deeper = root / "drafts" / "sub" / "kept.md"
+    deeper.write_text("# kept\n", encoding="utf-8")
+    assert wait_for(lambda: deeper in rec.union)
+    settle()
+    assert rec.union == {deeper}

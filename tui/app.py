@@ -11,19 +11,21 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
+from textual.driver import Driver
+from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 from tui.app_actions import ActionHandlers
-from tui.commands import ActionCommands
+from tui.commands import ActionCommands, ThemeCommands, system_commands
 from tui.core.actions import ActionCall
 from tui.core.config import Config
 from tui.core.filters import describe_filters
@@ -36,10 +38,12 @@ from tui.core.nomatch import Relaxed, no_match_lines, without_filters
 from tui.core.note_order import order_notes
 from tui.core.progress import BuildProgress
 from tui.core.query import parse_query
+from tui.core.query_history import HistoryCursor, QueryHistory, default_history_path
 from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.state import load_state, save_state
 from tui.core.tagstore import TagStore
 from tui.core.textsafe import printable
+from tui.key_burst import KeyBurst, coalescing_driver
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
 from tui.widgets.prompt import SearchPrompt
@@ -54,8 +58,19 @@ if TYPE_CHECKING:
 WHICH_KEY_DELAY = 0.35
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
 SHARED_POLL_S = 0.5  # how often other processes' writes and the root are checked
+# Exit statuses of `notesift pick`, as fzf's: a choice, nothing to choose, cancelled.
+PICK_CHOSEN, PICK_NOTHING, PICK_CANCELLED = 0, 1, 130
+PICK_CANCEL_CHORDS = ("escape", "ctrl+c", "ctrl+g")
 NARROW_WIDTH = 100
 EditorRunner = Callable[[list[str]], int]
+LinkOpener = Callable[[list[str]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PickOptions:
+    """`notesift pick`: whether Tab-marked entries may be chosen together."""
+
+    multi: bool = False
 
 
 @dataclass(slots=True)
@@ -74,6 +89,10 @@ class AppSettings:
     jobs: int | None = None  # parse workers (None: one per core)
     state_file: Path | None = None
     editor_runner: EditorRunner | None = None
+    pick: PickOptions | None = None  # `notesift pick`: Enter chooses instead of opening
+    initial_query: str = ""
+    history_file: Path | None = None  # default: next to state_file, else the state dir
+    link_opener: LinkOpener | None = None  # default: a detached process, no shell
 
 
 class NotesiftApp(ActionHandlers, App[int]):
@@ -92,6 +111,12 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.app_clipboard = ""  # the last copied text, whichever way it left the app
         state_file = settings.state_file
         self.frecency = Frecency(state_file.with_name("frecency.json") if state_file else None)
+        self.history = QueryHistory(
+            settings.history_file
+            or (state_file.with_name("history") if state_file else default_history_path())
+        )
+        self.history_cursor: HistoryCursor | None = None
+        self._history_value: str | None = None  # the prompt text a history step put there
         self.indexed = False  # the first refresh finished
         self.index_lock = threading.Lock()
         self.keymap, self.keymap_problems = self._load_keymap()
@@ -118,6 +143,10 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._first_paint = threading.Event()
         self._heal_pending = threading.Event()  # the cache was replaced: refill it
         self._notices_shown = 0
+        self._typed: list[str] = []  # characters typed but not yet in the prompt
+        self._flush_queued = False
+        self.picked: list[SearchHit] = []  # what `notesift pick` prints
+        self.own_themes: list[str] = []  # notesift's themes (shipped, then the user's)
 
     # -- building the screen -----------------------------------------------------
 
@@ -144,6 +173,7 @@ class NotesiftApp(ActionHandlers, App[int]):
     def on_mount(self) -> None:
         themes, theme_problems = discover_themes()
         register_themes(self, themes)
+        self.own_themes = [t.name for t in themes]
         self.problems.extend(theme_problems)
         names = {t.name for t in themes} | set(self.available_themes)
         wanted = self.settings.theme or self.settings.config.theme or self.state.get("theme")
@@ -152,6 +182,8 @@ class NotesiftApp(ActionHandlers, App[int]):
             wanted = None
         self.theme = wanted or (DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark")
         self.search_input.focus()
+        if self.settings.initial_query:
+            self.search_input.value = self.settings.initial_query
         self._apply_layout(self.size.width, self.size.height)
         self.status_info.activity = "opening the index…"
         self._update_status()
@@ -166,6 +198,14 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.load_index()
         self.set_interval(1.0, self._check_keymap_changed)
         self.set_interval(SHARED_POLL_S, self._poll_shared_state)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return system_commands(self, screen)
+
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+
+        self.push_screen(CommandPalette(providers=[ThemeCommands], placeholder="Theme…"))
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return theme_variable_defaults(self.current_theme)
@@ -199,6 +239,7 @@ class NotesiftApp(ActionHandlers, App[int]):
             ignore_globs=self.settings.config.ignore,
             jobs=self.settings.jobs,
             on_heal=self._heal_pending.set,
+            respect_gitignore=self.settings.config.respect_gitignore,
         )
         self.call_from_thread(self._index_opened, index)
         self._first_paint.wait(FIRST_PAINT_WAIT_S)
@@ -243,7 +284,10 @@ class NotesiftApp(ActionHandlers, App[int]):
         if self.watcher is not None:
             self.watcher.stop()
         self.watcher = NotesWatcher(
-            index.root, self._on_watch_batch, ignore_globs=self.settings.config.ignore
+            index.root,
+            self._on_watch_batch,
+            ignore_globs=self.settings.config.ignore,
+            respect_gitignore=self.settings.config.respect_gitignore,
         )
         self.watcher.start()
         if self.watcher.notice:
@@ -368,6 +412,8 @@ class NotesiftApp(ActionHandlers, App[int]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is self.search_input:
+            if event.value != self._history_value:
+                self.history_cursor = None  # typing starts a new draft
             self.result_limit = RESULT_ROWS
             # Echo first: the typed character is painted before the search takes the CPU.
             self._search_deferred = True
@@ -585,23 +631,67 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.sequencer.reset()
         self._update_status()
 
+    def get_driver_class(self) -> type[Driver]:
+        return coalescing_driver(super().get_driver_class())
+
+    async def on_key_burst(self, burst: KeyBurst) -> None:
+        """Keys the driver packed together: each still goes through the keymap."""
+        for key in burst.keys:
+            await self.on_event(key)
+
     async def on_event(self, event: events.Event) -> None:
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self.screen is self.screen_stack[0]
-            and self._dispatch_key(event)
-        ):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.screen is self.screen_stack[0] and self._dispatch_key(event):
+                return
+            self._flush_typed()
+        elif isinstance(event, events.Paste):
+            self._flush_typed()
         await super().on_event(event)
+
+    def _buffer_typed(self, event: events.Key) -> bool:
+        """Hold a typed character for the prompt; a burst becomes one edit (and one search).
+
+        A paste without bracketed paste arrives as thousands of key events; inserted
+        one by one, each would copy the whole value, re-render and start a search.
+        The flush is queued behind the events already waiting, so it runs once per burst.
+        """
+        if not (self.focused is self.search_input and event.is_printable and event.character):
+            return False
+        self._typed.append(event.character)
+        if not self._flush_queued:
+            self._flush_queued = True
+            self.call_later(self._flush_typed)
+        return True
+
+    def _flush_typed(self) -> None:
+        """Put held characters into the prompt, as Input itself would (replacing a selection)."""
+        self._flush_queued = False
+        if not self._typed:
+            return
+        text = "".join(self._typed)
+        self._typed.clear()
+        prompt = self.search_input
+        if prompt.selection.is_empty:
+            prompt.insert_text_at_cursor(text)
+        else:
+            prompt.replace(text, *prompt.selection)
 
     def _dispatch_key(self, event: events.Key) -> bool:
         """True when the keymap took the key; False lets Textual handle it (typing)."""
         chord = chord_from_event(event.key, event.character)
+        if (self.settings.pick is not None and not self.sequencer.pending
+                and chord in PICK_CANCEL_CHORDS):
+            self.finish_pick(None)  # fzf: Esc, C-c and C-g abort with 130
+            return True
         if not self.sequencer.pending:
             # Focus decides the mode (a closed pop-up hands focus back without telling us).
             self.sequencer.mode = self._mode_from_focus()
         outcome = self.sequencer.feed(chord)
+        plain = outcome.passthrough and not (outcome.replay or outcome.actions or outcome.pending)
+        quiet = self._which_key_timer is None and self._sequence_timer is None
+        if plain and quiet and self.sequencer.active_table is None and self._buffer_typed(event):
+            return True
+        self._flush_typed()  # anything else acts after what was typed before it
         for replayed in outcome.replay:
             self._type_chord(replayed)
         for action in outcome.actions:
@@ -610,6 +700,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         return not outcome.passthrough
 
     def _type_chord(self, chord: str) -> None:
+        self._flush_typed()
         if self.focused is self.search_input and (len(chord) == 1 or chord == "space"):
             self.search_input.insert_text_at_cursor(" " if chord == "space" else chord)
 
@@ -657,6 +748,21 @@ class NotesiftApp(ActionHandlers, App[int]):
             return
         handler(call)
         self._update_status()
+
+    def remember_query(self) -> None:
+        """The query led to an open, a pick or a copy: keep it in the history."""
+        self.history.add(self.search_input.value)
+        self.history_cursor = None
+
+    def finish_pick(self, hits: list[SearchHit] | None) -> None:
+        """End `notesift pick`: 0 with a choice, 1 when there was nothing, 130 cancelled."""
+        self.picked = hits or []
+        for hit in self.picked:
+            self.frecency.record(hit.entry.id)
+        if self.picked:
+            self.remember_query()
+        code = PICK_CANCELLED if hits is None else PICK_CHOSEN if hits else PICK_NOTHING
+        self.exit(code, return_code=code)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:

@@ -7,6 +7,8 @@ Each handler receives the `ActionCall` so actions with arguments (`filter`,
 
 from __future__ import annotations
 
+import os
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,10 +16,12 @@ from typing import TYPE_CHECKING
 from textual.app import SuspendNotSupported
 
 from tui.core.actions import ActionCall
+from tui.core.browser import browser_argv, is_openable
 from tui.core.clipboard import copy_text
 from tui.core.copying import entry_copy_text, join_marked
 from tui.core.editor import editor_argv_many, editor_command, quickfix_text
 from tui.core.entry import Entry
+from tui.core.query_history import HistoryCursor
 from tui.core.tagstore import TagChange
 from tui.screens.picker import PickerScreen
 from tui.screens.tag_prompt import TagPromptScreen
@@ -29,6 +33,12 @@ if TYPE_CHECKING:
     _Base = NotesiftApp
 else:
     _Base = object
+
+
+def _spawn_detached(argv: list[str]) -> None:
+    """Start the browser on its own, never through a shell, with no terminal I/O."""
+    subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _count(entries: list[Entry]) -> str:
@@ -45,6 +55,9 @@ class ActionHandlers(_Base):
     # -- app and modes -------------------------------------------------------------
 
     def act_quit(self, call: ActionCall) -> None:
+        if self.settings.pick is not None:
+            self.finish_pick(None)
+            return
         self.exit(0)
 
     def act_none(self, call: ActionCall) -> None:
@@ -253,6 +266,39 @@ class ActionHandlers(_Base):
     def act_clear_query(self, call: ActionCall) -> None:
         self._set_query("")
 
+    def _show_history_query(self, text: str) -> None:
+        self._history_value = text
+        self._set_query(text)
+
+    def act_history_prev(self, call: ActionCall) -> None:
+        if self.history_cursor is None:
+            self.history_cursor = HistoryCursor(self.history.load())
+        text = self.history_cursor.older(self.search_input.value)
+        if text is None:
+            self.say("no older query in the history")
+            return
+        self._show_history_query(text)
+
+    def act_history_next(self, call: ActionCall) -> None:
+        text = self.history_cursor.newer() if self.history_cursor is not None else None
+        if text is not None:
+            self._show_history_query(text)
+
+    def act_history_picker(self, call: ActionCall) -> None:
+        queries = list(reversed(self.history.load()))
+        if not queries:
+            self.say("no queries in the history yet: they are kept when one leads to an "
+                     "open, a pick or a copy")
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._set_query(queries[index])
+                self.search_input.focus()
+
+        self.push_screen(PickerScreen(f"{len(queries)} past queries", queries,
+                                      verb="searches"), chosen)
+
     def act_filter(self, call: ActionCall) -> None:
         self._set_query(str(call.arg("query", "")))
         self.search_input.focus()
@@ -281,6 +327,9 @@ class ActionHandlers(_Base):
         """The highlighted entry at its line; with marked entries (Tab), all of them at once."""
         if self._in_side():
             self.choose_side_item(self.side.options.highlighted or 0)
+            return
+        if self.settings.pick is not None:
+            self._pick_current()
             return
         hit = self.results.current
         if self.index is None or (hit is None and not self.results.marked):
@@ -316,9 +365,58 @@ class ActionHandlers(_Base):
                 return
         for entry in entries:
             self.frecency.record(entry.id)
+        self.remember_query()
         if code:
             self.say(f"editor exited with status {code}", severity="warning")
         self.refresh_paths(sorted({str(p.relative_to(root)) for p, _, _ in targets}))
+
+    def _pick_current(self) -> None:
+        """Enter in `notesift pick`: the marked entries (with --multi), else the current one."""
+        from tui.core.search import plain_hit
+
+        pick = self.settings.pick
+        current = self.results.current
+        if pick is not None and pick.multi and self.results.marked:
+            shown = {h.entry.id: h for h in self.results.hits}
+            hits = [shown.get(e.id) or plain_hit(e) for e in self.results.marked.values()]
+        else:
+            hits = [current] if current is not None else []
+        self.finish_pick(hits)
+
+    def act_open_link(self, call: ActionCall) -> None:
+        current = self.results.current
+        if current is None:
+            return
+        links = [u for u in entry_copy_text(current.entry, "url") if is_openable(u)]
+        if not links:
+            self.say("this entry has no link to open", severity="warning")
+            return
+        if len(links) == 1:
+            self._open_link(links[0])
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._open_link(links[index])
+
+        self.push_screen(PickerScreen(f"{len(links)} links", links, verb="opens"), chosen)
+
+    def _open_link(self, url: str) -> None:
+        argv = browser_argv(url, os.environ)
+        if argv is None:
+            self.say("no browser found: set $BROWSER, or install xdg-open", severity="error")
+            return
+        opener = self.settings.link_opener or _spawn_detached
+        try:
+            opener(argv)
+        except OSError as exc:
+            self.say(f"could not start {argv[0]!r}: {exc.strerror or exc}", severity="error")
+            return
+        current = self.results.current
+        if current is not None:
+            self.frecency.record(current.entry.id)
+        self.remember_query()
+        self.say(f"opening {url}")
 
     # -- copying -----------------------------------------------------------------
 
@@ -367,6 +465,7 @@ class ActionHandlers(_Base):
         self.app_clipboard = report.text
         for entry in entries:
             self.frecency.record(entry.id)
+        self.remember_query()
         self.say(report.message, severity="warning" if report.truncated else "information")
 
     # -- tags --------------------------------------------------------------------

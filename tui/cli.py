@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui import __version__
 from tui.core.config import load_config, resolve_notes_dir
 from tui.core.hit_format import hit_record
-from tui.core.textsafe import printable
+from tui.core.textsafe import one_line, printable
 from tui.search_cli import EXIT_ERROR, EXIT_FOUND, SEARCH_EXAMPLES, configure_search, run_search
 
 __all__ = ["SUBCOMMANDS", "build_parser", "hit_record", "main", "run_search"]
@@ -40,6 +41,12 @@ def _run_search(args: argparse.Namespace) -> int:
     from tui.search_cli import run_search_args
 
     return run_search_args(args)
+
+
+def _run_pick(args: argparse.Namespace) -> int:
+    from tui.pick_cli import run_pick_args
+
+    return run_pick_args(args)
 
 
 def _run_tag(args: argparse.Namespace) -> int:
@@ -83,6 +90,7 @@ def _configure_completions(parser: argparse.ArgumentParser) -> None:
 # listing them (the TUI's parser) or running one imports no other.
 SUMMARIES = {
     "search": "print matching entries (for people, vim and scripts)",
+    "pick": "choose entries in the browser; print them (like fzf)",
     "tag": "add or remove tags by entry id",
     "tags": "list tags with counts",
     "keys": "print the key bindings as a cheat sheet",
@@ -102,11 +110,16 @@ def _subcommands(only: str | None = None) -> tuple[Subcommand, ...]:
     """Every subcommand, or just `only` (a one-shot `search` loads nothing else)."""
     if only == "search":
         return (_search_subcommand(),)
-    from tui import keys_cli, tags_cli
+    from tui import keys_cli, pick_cli, tags_cli
     from tui.completions import COMPLETIONS_EXAMPLES
 
     commands = (
         _search_subcommand(),
+        Subcommand("pick", SUMMARIES["pick"],
+                   "Run the browser as a picker: Enter prints the entry (path:line), "
+                   "--multi prints the Tab-marked ones. Exit 0 on a choice, 1 when there "
+                   "was nothing to choose, 130 on Esc or C-c.",
+                   pick_cli.PICK_EXAMPLES, pick_cli.configure_pick, _run_pick),
         Subcommand("tag", SUMMARIES["tag"], tags_cli.TAG_DESCRIPTION,
                    tags_cli.TAG_EXAMPLES, tags_cli.configure_tag, _run_tag),
         Subcommand("tags", SUMMARIES["tags"], tags_cli.TAGS_DESCRIPTION,
@@ -130,6 +143,7 @@ examples:
   notesift ~/notes                        # browse (type to search, <C-q> quits)
   notesift --keymap vim --theme notesift-light
   notesift search --vimgrep tmux          # results as path:line:col:text
+  nvim -q <(notesift pick --format vimgrep)   # choose a note, open it at the line
   notesift keys --format markdown         # every binding, as a cheat sheet
   notesift check                          # settings, themes and the paths in use
   eval "$(notesift completions bash)"     # tab completion (zsh, fish too)
@@ -153,6 +167,10 @@ def configure_app(parser: argparse.ArgumentParser, *, with_dir: bool = True) -> 
     parser.add_argument("--no-watch", action="store_true", help="do not watch for changes")
     parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
     parser.add_argument("--version", action="version", version=f"notesift {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true",
+        help="print the traceback of an internal error (any subcommand; or NOTESIFT_DEBUG=1)",
+    )
 
 
 def _app_parser(*, with_dir: bool = True) -> argparse.ArgumentParser:
@@ -219,20 +237,40 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `notesift` console script."""
+    """Entry point of the `notesift` console script.
+
+    No input may end in a traceback: anything uncaught becomes one line on
+    stderr and exit 2; `--debug` (anywhere before `--`) or NOTESIFT_DEBUG=1
+    prints the traceback too.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = _take_debug_flag(args_list) or os.environ.get("NOTESIFT_DEBUG", "") not in ("", "0")
     try:
-        return _dispatch(argv)
+        return _dispatch(args_list)
     except BrokenPipeError:
         # `notesift search … | head`: the reader left; stop quietly, as grep does.
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FOUND
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if debug:
+            traceback.print_exc()
+        detail = one_line(str(exc)) or "(no detail)"
+        hint = "" if debug else " (--debug for the traceback)"
+        sys.stderr.write(f"notesift: internal error: {type(exc).__name__}: {detail}{hint}\n")
+        return EXIT_ERROR
 
 
-def _dispatch(argv: Sequence[str] | None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+def _take_debug_flag(args: list[str]) -> bool:
+    """Remove `--debug` (before any `--`) from `args`; True if it was there."""
+    stop = args.index("--") if "--" in args else len(args)
+    if "--debug" in args[:stop]:
+        args.remove("--debug")
+        return True
+    return False
+
+
+def _dispatch(args_list: list[str]) -> int:
     if args_list and args_list[0] in SUBCOMMANDS:
         # Only the chosen subcommand's parser: its module alone is imported.
         args = build_parser(only=args_list[0]).parse_args(args_list)

@@ -1,12 +1,19 @@
-"""Command palette provider: every registered action, with the keys that run it."""
+"""Command palette providers: notesift's actions with their keys, themes, query history.
+
+Textual's own system commands are trimmed to what notesift does not already
+offer (its Quit and Keys duplicate `quit` and the cheat sheet), so every
+action is listed once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from tui.core.actions import ACTIONS, COPY_FIELDS, SORT_FIELDS, ActionCall
 from tui.core.keys import display_sequence
@@ -59,3 +66,44 @@ class ActionCommands(Provider):
                     partial(app.run_action_call, call),
                     help=help_text,
                 )
+
+
+def system_commands(app: NotesiftApp, screen: Screen) -> Iterable[SystemCommand]:
+    """Textual's system commands that notesift has no action for (theme, screenshot)."""
+    yield SystemCommand("Theme", "Change the colour theme (notesift's themes first)",
+                        app.action_change_theme)
+    yield SystemCommand(
+        "Screenshot", "Save an SVG screenshot of the screen",
+        lambda: app.set_timer(0.1, app.deliver_screenshot),
+    )
+
+
+def themes_in_order(app: NotesiftApp) -> list[str]:
+    """notesift's own themes (shipped, then the user's) first, then Textual's."""
+    own = [name for name in app.own_themes if name in app.available_themes]
+    return own + sorted(name for name in app.available_themes if name not in own)
+
+
+class ThemeCommands(Provider):
+    """The theme picker: notesift's themes first, each applied when chosen."""
+
+    def _choose(self, name: str) -> None:
+        self.app.theme = name
+
+    async def discover(self) -> Hits:
+        app: NotesiftApp = self.app  # type: ignore[assignment]
+        own = set(app.own_themes)
+        for name in themes_in_order(app):
+            help_text = "notesift theme" if name in own else "Textual theme"
+            yield DiscoveryHit(name, partial(self._choose, name), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app: NotesiftApp = self.app  # type: ignore[assignment]
+        matcher = self.matcher(query)
+        own = set(app.own_themes)
+        for name in themes_in_order(app):
+            score = matcher.match(name)
+            if score > 0:
+                # Ties go to notesift's themes.
+                yield Hit(score if name in own else score * 0.9, matcher.highlight(name),
+                          partial(self._choose, name))

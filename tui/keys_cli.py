@@ -8,6 +8,7 @@ can jump to.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from typing import TextIO
 
 from tui.core.actions import suggest
 from tui.core.cheatsheet import FORMATS, cheatsheet_rows, render_sheet
-from tui.core.config import Config, config_dir, load_config
+from tui.core.config import Config, config_dir, load_config, resolve_notes_dir
 from tui.core.keymap_file import (
     is_warning,
     keymap_choice,
@@ -25,6 +26,7 @@ from tui.core.keymap_file import (
     preset_names,
     validate_keymap,
 )
+from tui.core.safe_write import sweep_stale_temps
 
 __all__ = [
     "configure_check",
@@ -68,6 +70,7 @@ def configure_check(parser: argparse.ArgumentParser) -> None:
     """Arguments of `notesift check`."""
     parser.add_argument("--keymap", help=_KEYMAP_HELP.format(", ".join(preset_names())))
     parser.add_argument("--config", help="config file (default: ~/.config/notesift/config.toml)")
+    parser.add_argument("--dir", help="notes directory to tidy (default: $NOTESIFT_DIR, config)")
 
 
 def _parser(name: str) -> argparse.ArgumentParser:
@@ -99,6 +102,19 @@ def run_keys_args(args: argparse.Namespace, out: TextIO | None = None,
     rows = cheatsheet_rows(keymap, include_unbound=toml)
     out.write(render_sheet(rows, args.format, keymap=keymap if toml else None))
     return EXIT_OK
+
+
+def _check_notes_dir(dir_arg: str | None, config: Config) -> list[str]:
+    """Tidy the notes root (stale temp files of interrupted writes); report what stays.
+
+    Only a root that was named (argument, $NOTESIFT_DIR, config) is touched, never the cwd.
+    """
+    if not (dir_arg or os.environ.get("NOTESIFT_DIR") or config.notes_dir):
+        return []
+    root = resolve_notes_dir(dir_arg, config)
+    if not root.is_dir():
+        return [f"{root}: notes directory not found"]
+    return sweep_stale_temps(root)
 
 
 def _setting_position(path: Path | None, key: str) -> str:
@@ -164,6 +180,7 @@ def run_check_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     _print_paths(out, config, config_path, keymap_sources(user_file, preset))
     errors.extend(_check_tables(out))
+    warnings.extend(_check_notes_dir(getattr(args, "dir", None), config))
 
     for problem in [*errors, *warnings]:
         print(problem, file=out)

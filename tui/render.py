@@ -10,29 +10,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-from rich.text import Text
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+from rich.style import Style
+from rich.syntax import Syntax
+from rich.text import Span, Text
 
 from tui.core.entry import Entry
+from tui.core.palette import Palette, plain_palette, readable
 from tui.core.search import SearchHit, find_all, merge_spans
 from tui.core.textfold import fold
 from tui.core.textsafe import one_line, printable
 
-KIND_BADGES = {"note": ("N", "bold #7aa2f7"), "section": ("§", "bold #9ece6a"),
-               "tweet": ("T", "bold #7dcfff"), "key": ("K", "bold #e0af68")}
-MATCH_STYLE = "bold reverse"
+BADGES = {"note": "N", "section": "§", "tweet": "T", "key": "K"}
 MAX_LINE_CHARS = 2000
 MAX_PREVIEW_LINES = 3000
+MAX_HIGHLIGHT_CHARS = 30_000  # bigger code blocks stay plain: lexing would stall a keystroke
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)([-*+])\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([^`\s{]*)")
+_PLAIN = plain_palette()
 
 
-def _styled(text: str, spans: Sequence[tuple[int, int]], style: str = MATCH_STYLE) -> Text:
+def _styled(text: str, spans: Sequence[tuple[int, int]], style: str) -> Text:
     """Control-safe `Text` of `text` with `spans` styled (spans index `text`)."""
     out = Text(no_wrap=True, overflow="ellipsis")
     pos = 0
@@ -60,38 +66,46 @@ def tweet_meta(entry: Entry) -> str:
 
 
 def result_row(
-    hit: SearchHit, marked: bool = False, match_style: str = MATCH_STYLE, width: int = 0
+    hit: SearchHit,
+    marked: bool = False,
+    match_style: str | None = None,
+    width: int = 0,
+    *,
+    palette: Palette | None = None,
 ) -> Text:
     """Two lines: badge + highlighted title + tags; location or tweet meta + snippet.
 
-    Each line is cut to `width` cells (with an ellipsis) so a row never wraps.
+    Colours come from `palette` (the active theme; none without one); `match_style`
+    overrides its match colour. Each line is cut to `width` cells (with an ellipsis)
+    so a row never wraps.
     """
+    colours = palette or _PLAIN
+    match = match_style or colours.match
     entry = hit.entry
-    badge, badge_style = KIND_BADGES.get(entry.kind, ("?", "bold"))
     row = Text(no_wrap=True, overflow="ellipsis")
-    row.append("● " if marked else "  ", style="bold magenta")
-    row.append(badge, style=badge_style)
+    row.append("● " if marked else "  ", style=colours.marked)
+    row.append(BADGES.get(entry.kind, "?"), style=colours.badge(entry.kind))
     row.append(" ")
-    row.append_text(_styled(entry.title or "(untitled)", hit.title_spans, match_style))
+    row.append_text(_styled(entry.title or "(untitled)", hit.title_spans, match))
     if entry.tags:
-        row.append("  " + " ".join(f"#{one_line(t)}" for t in entry.tags[:6]), style="italic")
+        row.append("  " + " ".join(f"#{one_line(t)}" for t in entry.tags[:6]), style=colours.tag)
     if hit.partial:
-        row.append("  ~partial", style="dim italic")
+        row.append("  ~partial", style=colours.partial)
     detail = Text("    ", no_wrap=True, overflow="ellipsis")
     if entry.kind == "tweet":
-        detail.append(one_line(tweet_meta(entry)), style="dim")
+        detail.append(one_line(tweet_meta(entry)), style=colours.muted)
     else:
         where = f"{entry.path}:{hit.match_line}"
         trail = entry.breadcrumb.split(" › ", 1)[1] if " › " in entry.breadcrumb else ""
         if trail and trail != entry.title:
             where = f"{trail}  {where}"
-        detail.append(one_line(where), style="dim")
+        detail.append(one_line(where), style=colours.muted)
     title_head = one_line(entry.title).rstrip("…")
     snippet_line = one_line(hit.snippet).lstrip("…").lstrip("# ")
     repeats_title = snippet_line.startswith(title_head) or title_head.startswith(snippet_line)
     if snippet_line and not repeats_title:
         detail.append("  ")
-        detail.append_text(_styled(hit.snippet, hit.snippet_spans, match_style))
+        detail.append_text(_styled(hit.snippet, hit.snippet_spans, match))
     if width > 0:
         row.truncate(width, overflow="ellipsis")
         detail.truncate(width, overflow="ellipsis")
@@ -104,79 +118,196 @@ def _term_spans(folded_line: str, terms: Sequence[str]) -> list[tuple[int, int]]
     return merge_spans([span for term in terms for span in find_all(folded_line, term, 200)])
 
 
-def _markdown_line(line: str, in_code: bool) -> tuple[str, list[tuple[int, int, str]]]:
-    """Light markdown: the shown text (markers kept where dropping them would shift spans)."""
-    styles: list[tuple[int, int, str]] = []
-    if in_code:
-        return line, [(0, len(line), "on #1f2335")]
+def _markdown_styles(line: str, colours: Palette) -> list[tuple[int, int, str]]:
+    """Light markdown styles by offset (markers are kept, so offsets never shift)."""
     heading = _HEADING.match(line)
     if heading:
         level = len(heading.group(1))
-        return line, [(0, len(line), "bold #bb9af7" if level <= 2 else "bold #7aa2f7")]
-    for pattern, style in ((_BOLD, "bold"), (_CODE, "#e0af68"), (_LINK, "underline #7dcfff")):
+        return [(0, len(line), colours.heading1 if level <= 2 else colours.heading2)]
+    styles: list[tuple[int, int, str]] = []
+    for pattern, style in (
+        (_BOLD, "bold"),
+        (_CODE, colours.inline_code),
+        (_LINK, colours.link),
+    ):
         for m in pattern.finditer(line):
             styles.append((m.start(), m.end(), style))
     bullet = _BULLET.match(line)
     if bullet:
-        styles.append((bullet.start(2), bullet.end(2), "bold #9ece6a"))
-    return line, styles
+        styles.append((bullet.start(2), bullet.end(2), colours.bullet))
+    return styles
+
+
+def _code_blocks(lines: Sequence[str], colours: Palette) -> tuple[set[int], dict[int, Text]]:
+    """Fence lines, and each fenced line's index -> its highlighted text.
+
+    A block opened by N backticks/tildes closes at a fence of the same character at
+    least N long (CommonMark); an unclosed block runs to the end, as GitHub shows it.
+    """
+    fences: set[int] = set()
+    code: dict[int, Text] = {}
+    index = 0
+    while index < len(lines):
+        opening = _FENCE.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        marker = opening.group(1)
+        fences.add(index)
+        end = index + 1
+        while end < len(lines):
+            closing = _FENCE.match(lines[end])
+            if (
+                closing
+                and closing.group(1)[0] == marker[0]
+                and len(closing.group(1)) >= len(marker)
+                and not lines[end].strip().strip(marker[0])
+            ):
+                break
+            end += 1
+        body = lines[index + 1 : end]
+        for offset, text in enumerate(_highlight(body, opening.group(2), colours)):
+            code[index + 1 + offset] = text
+        if end < len(lines):
+            fences.add(end)
+        index = end + 1
+    return fences, code
+
+
+def _highlight(body: Sequence[str], language: str, colours: Palette) -> list[Text]:
+    """One `Text` per source line, tokens coloured by the theme's pygments style.
+
+    Token colours are made readable on the code (and match-line) background; a block
+    with no known language, or too big to lex on a keystroke, stays plain.
+    """
+    source = "\n".join(body)
+    if not language or not colours.code_background or len(source) > MAX_HIGHLIGHT_CHARS:
+        return [Text(line) for line in body]
+    grounds = (colours.code_background, colours.match_line_background)
+    spans = _token_spans(source, language.lower(), colours.syntax_style, grounds, colours.minimum)
+    if spans is None or len(spans) < len(body):
+        return [Text(line) for line in body]
+    out = []
+    for line, line_spans in zip(body, spans, strict=False):
+        out.append(Text(line, spans=[Span(start, end, style) for start, end, style in line_spans]))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _token_spans(
+    source: str, language: str, style_name: str, grounds: tuple[str, ...], minimum: float
+) -> tuple[tuple[tuple[int, int, Style], ...], ...] | None:
+    """Per line, (start, end, style) of each coloured token; None for an unknown language.
+
+    Cached: moving the cursor back to a note does not lex it again.
+    """
+    try:
+        lexer = get_lexer_by_name(language, stripnl=False, stripall=False, ensurenl=True)
+    except ClassNotFound:
+        return None
+    theme = Syntax.get_theme(style_name)
+    styles: dict[object, Style | None] = {}
+    lines: list[list[tuple[int, int, Style]]] = [[]]
+    column = 0
+    lexed = 0
+    for token_type, value in lexer.get_tokens(source):
+        lexed += len(value)
+        if token_type not in styles:
+            token = theme.get_style_for_token(token_type)
+            colour = token.color.get_truecolor().hex if token.color is not None else None
+            fixed = readable(colour, grounds, minimum) if colour else None
+            keep = fixed or token.bold or token.italic or token.underline
+            styles[token_type] = (
+                Style(color=fixed, bold=token.bold, italic=token.italic, underline=token.underline)
+                if keep
+                else None
+            )
+        style = styles[token_type]
+        for index, part in enumerate(value.split("\n")):
+            if index:
+                lines.append([])
+                column = 0
+            if part and style is not None:
+                lines[-1].append((column, column + len(part), style))
+            column += len(part)
+    if lexed not in (len(source), len(source) + 1):  # the lexer changed the text: don't trust it
+        return None
+    return tuple(tuple(line) for line in lines)
 
 
 def preview_text(
     entry: Entry,
     terms: Sequence[str] = (),
     match_line: int | None = None,
-    match_style: str = MATCH_STYLE,
+    match_style: str | None = None,
+    *,
+    palette: Palette | None = None,
 ) -> tuple[Text, int]:
-    """The preview body and the character offset where the match line starts."""
+    """The preview body and the character offset where the match line starts.
+
+    Fenced code is highlighted per language but stays one display line per source
+    line, so the offset of the match line (scroll-to-match) is exact.
+    """
+    colours = palette or _PLAIN
+    match = match_style or colours.preview_match
     out = Text()
     out.append(printable(entry.title or "(untitled)"), style="bold")
     out.append("\n")
     where = f"{entry.path}:{entry.line}"
     if entry.breadcrumb:
         where = f"{entry.breadcrumb}   {where}"
-    out.append(one_line(where), style="dim")
+    out.append(one_line(where), style=colours.preview_muted)
     if entry.tags:
-        out.append("   " + " ".join(f"#{one_line(t)}" for t in entry.tags), style="italic")
+        out.append("   " + " ".join(f"#{one_line(t)}" for t in entry.tags), style=colours.tag)
     out.append("\n")
     if entry.kind == "tweet":
-        _tweet_card(out, entry)
+        _tweet_card(out, entry, colours)
     out.append("\n")
     lines = entry.text.split("\n")
     first = _tweet_body_start(lines) if entry.kind == "tweet" else 0
     markdown = entry.path.lower().endswith((".md", ".markdown"))
-    in_code = False
-    match_row = 0
     cut = len(lines) > MAX_PREVIEW_LINES
-    for index, raw in enumerate(lines[:MAX_PREVIEW_LINES]):
-        if index < first:
-            continue
+    shown: list[str] = []
+    extras: list[str] = []
+    for raw in lines[first:MAX_PREVIEW_LINES]:
         line = raw.rstrip("\r")
         extra = ""
         if len(line) > MAX_LINE_CHARS:
             extra = f" …[+{len(line) - MAX_LINE_CHARS} chars]"
             line = line[:MAX_LINE_CHARS]
-        fence = bool(_FENCE.match(line))
-        styles = []
-        if markdown:
-            _, styles = _markdown_line(line, in_code or fence)
-        if fence:
-            in_code = not in_code
-        line_text = Text(one_line(line).replace("\t", "    "))
-        for start, end, style in styles:
-            line_text.stylize(style, start, end)
+        shown.append(line)
+        extras.append(extra)
+    fences, code = (
+        _code_blocks([one_line(line) for line in shown], colours) if markdown else (set(), {})
+    )
+    match_row = 0
+    for offset, line in enumerate(shown):
+        index = first + offset
+        if offset in code:
+            line_text = code[offset]
+            if colours.code_block:
+                line_text.stylize_before(colours.code_block)
+        else:
+            line_text = Text(one_line(line))
+            if offset in fences:
+                line_text.stylize(f"{colours.preview_muted} {colours.code_block}".strip())
+            elif markdown:
+                for start, end, style in _markdown_styles(line, colours):
+                    line_text.stylize(style, start, end)
         for start, end in _term_spans(fold(line), terms):
-            line_text.stylize(match_style, start, end)
-        is_match = match_line is not None and entry.line + index == match_line
-        if is_match:
+            line_text.stylize(match, start, end)
+        if match_line is not None and entry.line + index == match_line:
             match_row = len(out.plain)
-            line_text.stylize("on #2a2f45")
+            line_text.stylize(colours.match_line)
         out.append_text(line_text)
-        if extra:
-            out.append(extra, style="dim italic")
+        if extras[offset]:
+            out.append(extras[offset], style=f"italic {colours.preview_muted}".strip())
         out.append("\n")
     if cut:
-        out.append(f"… {len(lines) - MAX_PREVIEW_LINES} more lines not shown\n", style="dim italic")
+        out.append(
+            f"… {len(lines) - MAX_PREVIEW_LINES} more lines not shown\n",
+            style=f"italic {colours.preview_muted}".strip(),
+        )
     return out, match_row
 
 
@@ -195,16 +326,16 @@ def _tweet_body_start(lines: list[str]) -> int:
     return index if index < len(lines) else 0
 
 
-def _tweet_card(out: Text, entry: Entry) -> None:
+def _tweet_card(out: Text, entry: Entry, colours: Palette) -> None:
     meta = entry.meta
-    out.append(one_line(tweet_meta(entry)) or "tweet", style="bold #7dcfff")
+    out.append(one_line(tweet_meta(entry)) or "tweet", style=colours.tweet)
     counts = []
     for key, label in (("retweets", "⟲"), ("replies", "↩"), ("quotes", "❝")):
         if isinstance(meta.get(key), int):
             counts.append(f"{label} {meta[key]:,}")
     if counts:
-        out.append("   " + "  ".join(counts), style="dim")
+        out.append("   " + "  ".join(counts), style=colours.preview_muted)
     out.append("\n")
     if meta.get("url"):
-        out.append(one_line(str(meta["url"])), style="underline #7dcfff")
+        out.append(one_line(str(meta["url"])), style=colours.link)
         out.append("\n")

@@ -19,8 +19,9 @@ from typing import TextIO
 from tui.core.config import load_config, resolve_notes_dir
 from tui.core.hit_format import display_path, hit_record, vimgrep_line
 from tui.core.index import NoteIndex
+from tui.core.query import MAX_QUERY_CHARS, QueryError, parse_query
 from tui.core.search import SORT_ORDERS, SearchHit
-from tui.core.textsafe import json_safe, one_line, printable
+from tui.core.textsafe import from_argv, json_safe, one_line, printable
 
 __all__ = ["configure_search", "run_search", "run_search_args", "use_color"]
 
@@ -63,6 +64,9 @@ def configure_search(parser: argparse.ArgumentParser) -> None:
         help="walk the whole tree (by default an unchanged folder tree is not walked again)",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no warnings on stderr")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="show where a query error is (carets)"
+    )
 
 
 def _search_parser() -> argparse.ArgumentParser:
@@ -131,6 +135,17 @@ def format_hit(hit: SearchHit, root: Path, args: argparse.Namespace, color: bool
     return _plain_line(hit, where, color)
 
 
+def _report_query_errors(
+    errors: Sequence[QueryError], query_text: str, verbose: bool, err: TextIO
+) -> None:
+    """One line per error; with --verbose the query follows with carets under the token."""
+    for error in errors:
+        err.write(f"notesift: query error: {one_line(error.message)}\n")
+        if verbose and len(query_text) <= MAX_QUERY_CHARS:
+            caret = " " * error.position + "^" * max(1, error.length)
+            err.write(f"  {one_line(query_text)}\n  {caret}\n")
+
+
 def run_search(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`notesift search ARGV…`: parse, then `run_search_args`."""
     return run_search_args(_search_parser().parse_args(list(argv)), out, err)
@@ -146,8 +161,17 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     if not root.is_dir():
         err.write(f"notesift: {printable(str(root))}: not a directory\n")
         return EXIT_ERROR
-    query_text = " ".join(args.query)
-    index = NoteIndex(root, use_cache=not args.no_cache, ignore_globs=config.ignore)
+    query_text = from_argv(" ".join(args.query))
+    refused = parse_query(query_text)
+    if refused.refused:  # past the query limits: no index, no SQL
+        _report_query_errors(refused.errors, query_text, args.verbose, err)
+        return EXIT_ERROR
+    index = NoteIndex(
+        root,
+        use_cache=not args.no_cache,
+        ignore_globs=config.ignore,
+        respect_gitignore=config.respect_gitignore,
+    )
     try:
         if args.rescan:
             index.refresh()
@@ -160,11 +184,8 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     if not args.quiet:
         for warning in warnings:
             err.write(f"notesift: warning: {printable(warning)}\n")
-    for error in result.errors:
-        err.write(f"notesift: query error: {printable(error.message)}\n")
-        caret = " " * error.position + "^" * max(1, error.length)
-        err.write(f"  {printable(query_text)}\n  {caret}\n")
     if result.errors:
+        _report_query_errors(result.errors, query_text, args.verbose, err)
         return EXIT_ERROR
     color = not (args.json or args.vimgrep) and use_color(args.color, out)
     end = "\0" if args.null else "\n"

@@ -20,7 +20,7 @@ from tui.core.config import load_config, resolve_notes_dir
 from tui.core.entry import Entry
 from tui.core.index import NoteIndex
 from tui.core.tagstore import TagError, TagStore, load_sidecar, normalize_tag
-from tui.core.textsafe import json_safe, printable
+from tui.core.textsafe import from_argv, json_safe, printable
 
 __all__ = [
     "configure_tag",
@@ -84,7 +84,8 @@ def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> NoteIndex |
     if not root.is_dir():
         err.write(f"notesift: {printable(str(root))}: not a directory\n")
         return None
-    index = NoteIndex(root, use_cache=not no_cache, ignore_globs=config.ignore)
+    index = NoteIndex(root, use_cache=not no_cache, ignore_globs=config.ignore,
+                      respect_gitignore=config.respect_gitignore)
     index.quick_refresh()
     for notice in index.notices:
         err.write(f"notesift: {printable(notice)}\n")
@@ -106,6 +107,10 @@ def run_tag_args(args: argparse.Namespace, out: TextIO | None = None,
     if not args.add and not args.remove:
         err.write("notesift tag: give --add TAG and/or --remove TAG\n")
         return EXIT_REFUSED
+    garbled = [t for t in [*args.add, *args.remove] if from_argv(t) != t]
+    if garbled:  # never write U+FFFD into a note as a tag
+        err.write(f"notesift tag: tag {printable(from_argv(garbled[0]))!r} is not valid UTF-8\n")
+        return EXIT_REFUSED
     try:
         adds = [normalize_tag(t) for t in args.add]
         removes = [normalize_tag(t) for t in args.remove]
@@ -118,7 +123,7 @@ def run_tag_args(args: argparse.Namespace, out: TextIO | None = None,
     try:
         entries: list[Entry] = []
         status = EXIT_OK
-        for entry_id in args.ids:
+        for entry_id in map(from_argv, args.ids):
             entry = index.guarded(lambda i=entry_id: index.store.find_id(i))
             if entry is None:
                 err.write(f"notesift tag: unknown id {printable(entry_id)}\n")

@@ -9,8 +9,13 @@ terminals drop OSC 52 payloads above their limit. So the order is fixed:
    run directly and judged by their exit status, else pyperclip with a
    read-back check (macOS: pbcopy, which needs no display);
 2. otherwise, or when that failed: OSC 52 through the `osc52` callable (the app
-   passes Textual's `App.copy_to_clipboard`), cut to `cap_bytes` of base64 and
-   wrapped for tmux passthrough when `TMUX` is set;
+   passes Textual's `App.copy_to_clipboard`), cut to `cap_bytes` of base64.
+   Inside tmux, tmux is asked first whether OSC 52 can get out: with
+   `allow-passthrough on` (or tmux < 3.3) the sequence goes wrapped for
+   passthrough; with `set-clipboard on` tmux takes it itself and passes it on;
+   with neither (tmux 3.3's defaults) it would be dropped, so the text goes into
+   tmux's own paste buffer instead (`tmux load-buffer -`) and the notice says so
+   and names the setting that would reach the system clipboard;
 3. always: the text is kept app-side (`CopyReport.text`).
 
 Nothing here writes to stdout or stderr: the screen belongs to the TUI.
@@ -55,6 +60,74 @@ class CopyReport:
     message: str = ""
     problems: list[str] = field(default_factory=list)
     sequence: str = ""  # the raw OSC 52 sequence, for apps that write it themselves
+
+
+@dataclass(frozen=True, slots=True)
+class TmuxRoute:
+    """How a copy can leave tmux: "passthrough", "set-clipboard" or "buffer" (stays in tmux)."""
+
+    kind: str
+    detail: str = ""
+
+
+def _tmux_output(args: Sequence[str], env: Mapping[str, str], run: Runner) -> str | None:
+    try:
+        result = run(["tmux", *args], capture_output=True, text=True, env=dict(env),
+                     timeout=TOOL_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if getattr(result, "returncode", 1) != 0:
+        return None
+    return str(getattr(result, "stdout", "")).strip()
+
+
+def _tmux_version(text: str | None) -> tuple[int, int]:
+    """`tmux 3.3a` → (3, 3); unknown → (0, 0)."""
+    digits = (text or "").split()[-1:] or [""]
+    major, _, minor = digits[0].partition(".")
+    try:
+        return int(major), int("".join(ch for ch in minor if ch.isdigit()) or 0)
+    except ValueError:
+        return 0, 0
+
+
+def tmux_route(env: Mapping[str, str], run: Runner) -> TmuxRoute:
+    """Ask the tmux we run in whether an OSC 52 from us reaches the outer terminal."""
+    passthrough = _tmux_output(["show", "-gv", "allow-passthrough"], env, run)
+    if passthrough in ("on", "all"):
+        return TmuxRoute("passthrough", "allow-passthrough on")
+    if passthrough is None and (0, 0) < _tmux_version(
+        _tmux_output(["-V"], env, run)
+    ) < (3, 3):
+        return TmuxRoute("passthrough", "tmux < 3.3 passes it through")
+    set_clipboard = _tmux_output(["show", "-gv", "set-clipboard"], env, run)
+    if set_clipboard == "on":
+        return TmuxRoute("set-clipboard", "set-clipboard on")
+    return TmuxRoute("buffer", f"set-clipboard {set_clipboard or 'unknown'}, "
+                               f"allow-passthrough {passthrough or 'unknown'}")
+
+
+def _tmux_buffer_copy(
+    text: str, route: TmuxRoute, env: Mapping[str, str], run: Runner, problems: list[str]
+) -> CopyReport:
+    """Load `text` into tmux's paste buffer: the only place it can reach from here."""
+    problem = _run_tool(["tmux", "load-buffer", "-"], text, env, run)
+    hint = ("`set -g set-clipboard on` (or `set -g allow-passthrough on`) in tmux.conf "
+            "would reach the system clipboard")
+    if problem is not None:
+        problems.append(problem)
+        return CopyReport(
+            text=text, method="app-only", chars=len(text), lines=_count_lines(text),
+            message=f"Copied {_describe(text)}, kept in notesift only: tmux drops OSC 52 "
+                    f"({route.detail}) and {problem}; {hint}",
+            problems=problems,
+        )
+    return CopyReport(
+        text=text, method="tmux-buffer", chars=len(text), lines=_count_lines(text),
+        message=f"Copied {_describe(text)} into tmux's paste buffer only (prefix ] pastes; "
+                f"{route.detail}); {hint}",
+        problems=problems,
+    )
 
 
 def osc52_sequence(text: str, tmux: bool = False) -> str:
@@ -225,7 +298,11 @@ def copy_text(
             problems=problems,
         )
     in_tmux = bool(env.get("TMUX"))
-    if osc52 is None and not (in_tmux and write_raw is not None):
+    route = tmux_route(env, run) if in_tmux else None
+    if route is not None and route.kind == "buffer":
+        return _tmux_buffer_copy(text, route, env, run, problems)
+    wrap = route is not None and route.kind == "passthrough"
+    if osc52 is None and not (wrap and write_raw is not None):
         reason = "; ".join(problems) if problems else "no display"
         return CopyReport(
             text=text,
@@ -236,11 +313,11 @@ def copy_text(
             problems=problems,
         )
     cut, truncated = cut_to_cap(text, cap_bytes)
-    sequence = osc52_sequence(cut, tmux=in_tmux)
+    sequence = osc52_sequence(cut, tmux=wrap)
     try:
         if osc52 is not None:
             osc52(cut)
-        if in_tmux and write_raw is not None:
+        if wrap and write_raw is not None:
             write_raw(sequence)
     except Exception as exc:  # a closed terminal must not crash a copy
         problems.append(f"OSC 52 failed ({type(exc).__name__})")
@@ -256,13 +333,14 @@ def copy_text(
     suffix = ""
     if truncated:
         suffix = f" (cut to {_size(len(cut.encode('utf-8')))} of {_size(len(text.encode()))})"
+    via = f" (tmux: {route.detail})" if route is not None else ""
     return CopyReport(
         text=cut,
-        method="osc52+tmux" if in_tmux else "osc52",
+        method="osc52+tmux" if route is not None else "osc52",
         truncated=truncated,
         chars=len(cut),
         lines=_count_lines(cut),
-        message=f"Copied {_describe(cut)} via OSC 52{' (tmux)' if in_tmux else ''}{suffix}",
+        message=f"Copied {_describe(cut)} via OSC 52{via}{suffix}",
         problems=problems,
         sequence=sequence,
     )

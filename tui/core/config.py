@@ -20,7 +20,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-KNOWN_KEYS = ("notes_dir", "theme", "editor", "ignore", "watch")
+KNOWN_KEYS = ("notes_dir", "theme", "editor", "ignore", "watch", "respect_gitignore")
 
 
 @dataclass(slots=True)
@@ -32,6 +32,8 @@ class Config:
     editor: str | None = None
     ignore: list[str] = field(default_factory=list)
     watch: bool = True
+    # Read `.gitignore` files as well as `.notesiftignore`, as ripgrep and fd do.
+    respect_gitignore: bool = True
     source: Path | None = None
 
 
@@ -115,11 +117,11 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
                 config.ignore = list(value)
             else:
                 problem(key, "ignore must be a list of glob strings")
-        elif key == "watch":
+        elif key in ("watch", "respect_gitignore"):
             if isinstance(value, bool):
-                config.watch = value
+                setattr(config, key, value)
             else:
-                problem(key, "watch must be true or false")
+                problem(key, f"{key} must be true or false")
     return config, problems
 
 

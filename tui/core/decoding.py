@@ -2,8 +2,12 @@
 
 Personal notes come in whatever encoding the editor of the day used: UTF-8 (with
 or without a BOM), UTF-16 from Windows tools, GB18030 from older Chinese
-software. We sniff in a fixed order so the same file always decodes the same
-way, and fall back to lossy UTF-8 with a warning rather than dropping a note.
+software, Big5 from Taiwan and Hong Kong, Shift-JIS, EUC-KR. The fast path is
+fixed (BOM, strict UTF-8, GB18030 that reads as Chinese), so the same file always
+decodes the same way; anything else goes to `charset-normalizer`, which picks the
+encoding whose text reads as a language. A pick without language evidence is a
+guess and says so in a warning; nothing decodable at all falls back to lossy UTF-8
+with a warning rather than dropping a note.
 """
 
 from __future__ import annotations
@@ -15,11 +19,22 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 from tui.core.textfold import HAN_CLASS, is_han
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 BINARY_SNIFF_BYTES = 8 * 1024
 _HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
+_SPACED_HAN_RE = re.compile(f"[{HAN_CLASS}] +(?=[{HAN_CLASS}])")
+# What detection may choose from: the legacy encodings notes really come in. Strict
+# decoding is required, so the choice always round-trips when a tag is written back.
+DETECTABLE = (
+    "big5", "cp950", "big5hkscs", "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949",
+    "gb18030", "cp1252", "cp1250", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1257",
+)
+MIN_EVIDENCE_CHARS = 16  # fewer non-ASCII characters than this: any pick is a guess
+DETECT_SAMPLE_BYTES = 256 * 1024  # detection reads this much; the whole file is decoded
 
 # UTF-32 BOMs must be tested before UTF-16: the UTF-32 LE BOM starts with the
 # UTF-16 LE one.
@@ -107,12 +122,103 @@ def _plausibly_chinese(text: str) -> bool:
     return common / han >= 0.6
 
 
+def _spaced_like_korean(text: str) -> bool:
+    """EUC-KR Hangul decodes as common GB2312 Han; Korean spaces its words, Chinese doesn't."""
+    han = sum(1 for ch in text if is_han(ch))
+    return han > 0 and len(_SPACED_HAN_RE.findall(text)) * 8 >= han
+
+
+_KOREAN = ("euc_kr", "cp949", "iso2022_kr", "johab")
+_JAPANESE = ("shift_jis", "cp932", "euc_jp", "euc_jis_2004", "shift_jis_2004", "iso2022_jp")
+
+
+def _in_ks_x_1001(ch: str) -> bool:
+    """One of the 2,350 common syllables (CPython's euc_kr spells the rest in 8 bytes)."""
+    try:
+        return len(ch.encode("euc_kr")) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def _script_fits(encoding: str, text: str) -> bool:
+    """Reject readings whose script contradicts the encoding's language.
+
+    Short CJK notes decode strictly in several encodings; Korean text is mostly
+    common Hangul and Japanese text always has kana, so e.g. a Big5 note read as
+    CP949 (rare syllables) or GBK read as Shift-JIS (no kana) is not a candidate.
+    """
+    if encoding in _KOREAN:
+        hangul = [ch for ch in text if "\uac00" <= ch <= "\ud7a3"]
+        # Everyday Korean lives in KS X 1001's 2,350 syllables; CP949's other 8,822
+        # are what another encoding's bytes turn into.
+        common = sum(1 for ch in hangul if _in_ks_x_1001(ch))
+        return len(hangul) >= sum(1 for ch in text if is_han(ch)) and common >= 0.9 * len(hangul)
+    if encoding in _JAPANESE:
+        kana = sum(1 for ch in text if "\u3041" <= ch <= "\u30ff")
+        return kana > 0 or not any(is_han(ch) for ch in text)
+    return True
+
+
+def _clearly_gb18030(data: bytes, gb_text: str) -> bool:
+    """The fast path: reads as Chinese, not as spaced Korean, and not a short maybe-Big5.
+
+    A few Big5 characters are often valid, common GB characters too ("園藝" -> "堕美");
+    with little text that ambiguity goes to detection, which warns that it guessed.
+    """
+    if not _plausibly_chinese(gb_text) or _spaced_like_korean(gb_text):
+        return False
+    if sum(1 for ch in gb_text if is_han(ch)) >= MIN_EVIDENCE_CHARS:
+        return True
+    try:
+        data.decode("big5")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes (more valid non-ASCII than invalid): keep it UTF-8.
+
+    Any code page would decode it "successfully" and turn every good character
+    into mojibake; lossy UTF-8 loses only the bad bytes.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return good > bad
+
+
+def _detect(data: bytes, display_name: str) -> tuple[str, str, list[str]] | None:
+    """(text, encoding, warnings) from charset-normalizer, or None when nothing fits."""
+    try:
+        matches = from_bytes(data[:DETECT_SAMPLE_BYTES], cp_isolation=list(DETECTABLE))
+    except Exception:  # a detector bug must not cost the note
+        return None
+    fitting = [m for m in matches if _script_fits(m.encoding, str(m))]
+    best = fitting[0] if fitting else matches.best()
+    if best is None:
+        return None
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None  # the sample decoded, the whole file does not: not this encoding
+    warnings = []
+    evidence = sum(1 for ch in text if ch > "\x7f")
+    if evidence < MIN_EVIDENCE_CHARS or best.coherence < 0.05 or best.chaos > 0.1:
+        language = f", {best.language}" if best.language != "Unknown" else ""
+        warnings.append(
+            f"{display_name}: encoding guessed as {best.encoding}{language}; "
+            "re-save it as UTF-8 if the text looks wrong"
+        )
+    return text, best.encoding, warnings
+
+
 def _decode_body(body: bytes, encoding: str) -> str:
     return body.decode(encoding, errors="replace")
 
 
 def decode_bytes(data: bytes, display_name: str = "<bytes>") -> DecodedText:
-    """Decode note bytes: BOM, then strict UTF-8, then GB18030, then lossy UTF-8.
+    """Decode note bytes: BOM, strict UTF-8, GB18030, detection, then lossy UTF-8.
 
     Never raises; a lossy decode carries a warning naming `display_name`.
     """
@@ -134,8 +240,11 @@ def decode_bytes(data: bytes, display_name: str = "<bytes>") -> DecodedText:
         gb_text = data.decode("gb18030")
     except UnicodeDecodeError:
         gb_text = None
-    if gb_text is not None and _plausibly_chinese(gb_text):
+    if gb_text is not None and _clearly_gb18030(data, gb_text):
         return _finish(gb_text, "gb18030", b"", [])
+    detected = None if _damaged_utf8(data) else _detect(data, display_name)
+    if detected is not None:
+        return _finish(*detected[:2], b"", detected[2])
     text = data.decode("utf-8", errors="replace")
     return _finish(
         text,

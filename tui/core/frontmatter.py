@@ -1,10 +1,12 @@
 """Read Hugo/Jekyll style front matter without trusting it.
 
-Front matter is hand-written and often slightly wrong (`tags: ["",]`, a colon in
-a title, an impossible date). A full YAML library would either reject such
-files or, worse, execute tags like `!!python/object`. So YAML is read with a
-small, safe subset parser that records problems in `error` and keeps going;
-TOML goes through the standard `tomllib`.
+Front matter is hand-written. YAML is read by a real, safe YAML parser with YAML
+1.2 scalar rules (`yaml_fm`), so everything valid reads exactly as Hugo or
+Obsidian read it: multi-line plain scalars, lists of mappings, anchors/aliases.
+What the library rejects (a colon in an unquoted title, an unclosed list, a
+duplicate key) is read again by the forgiving subset parser below, which keeps
+going, and `error` says so, so the user sees a warning rather than losing the
+note's fields. TOML goes through the standard `tomllib`.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.config import toml_error_position
+from tui.core.yaml_fm import YamlProblem, load_yaml_mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+LENIENT = "not valid YAML, read leniently"
 _YAML_FENCE = "---"
 _YAML_CLOSERS = ("---", "...")
 _TOML_FENCE = "+++"
@@ -153,11 +157,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         if fmt == "toml":
             _parse_toml(body, result)
         else:
-            parser = _YamlParser(body, first_line=2)
-            result.fields = parser.parse()
-            if parser.errors:
-                result.error_line, message = parser.errors[0]
-                result.error = f"line {result.error_line}: {message}"
+            _parse_yaml(body, result)
     except Exception as exc:  # the parser is ours; still never let it crash a scan
         result.error = f"line 2: front matter could not be parsed ({exc})"
         result.error_line = 2
@@ -168,6 +168,23 @@ def _looks_like_key(line: str, fmt: str) -> bool:
     if fmt == "toml":
         return re.match(r"^\s*[\w\"'.-]+\s*=", line) is not None
     return _KEY_RE.match(line.rstrip()) is not None
+
+
+def _parse_yaml(body: list[str], result: FrontMatter) -> None:
+    """The YAML library first; the forgiving reader (with a warning) only if it refuses."""
+    try:
+        result.fields = load_yaml_mapping("\n".join(body))
+        return
+    except YamlProblem as problem:
+        rejected = problem
+    parser = _YamlParser(body, first_line=2)
+    result.fields = parser.parse()
+    if parser.errors:
+        result.error_line, message = parser.errors[0]
+    else:
+        result.error_line = min(rejected.line, max(len(body) - 1, 0)) + 2
+        message = rejected.message
+    result.error = f"line {result.error_line}: {message}; {LENIENT}"
 
 
 def _parse_toml(body: list[str], result: FrontMatter) -> None:
@@ -181,7 +198,7 @@ def _parse_toml(body: list[str], result: FrontMatter) -> None:
 
 
 class _YamlParser:
-    """A forgiving parser for the YAML people put in front matter.
+    """A forgiving parser for the YAML people put in front matter (the fallback).
 
     Supports `key: value` mappings (nested by indentation), block lists,
     flow lists, quoted and plain scalars, block scalars and comments. Tags and

@@ -17,10 +17,10 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from tui.core.cachefile import (
@@ -32,16 +32,18 @@ from tui.core.cachefile import (
 )
 from tui.core.decoding import read_note_file
 from tui.core.entry import Entry
+from tui.core.safe_write import sweep_stale_temps
 from tui.core.search import SearchEngine, SearchResult, prepare_source
 from tui.core.store import STORE_VERSION, IndexStore, PreparedSource, cache_path_for, heal_notice
 from tui.core.tagstore import SIDECAR_REL, load_sidecar
-from tui.core.walker import IGNORE_FILE, WalkResult, walk_admits, walk_notes
+from tui.core.walker import IGNORE_FILE, IGNORE_FILES, WalkResult, walk_admits, walk_notes
 from tui.core.x_archive import x_archive_sources
 
 PARALLEL_THRESHOLD = 64
 PARSE_CHUNK = 8  # sources a worker parses per task
 CHUNKS_AHEAD = 3  # tasks queued per worker
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
+VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
 BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -160,11 +162,13 @@ class NoteIndex:
         cache_dir: Path | None = None,
         use_cache: bool = True,
         ignore_globs: Sequence[str] = (),
+        respect_gitignore: bool = True,
         jobs: int | None = None,
         on_heal: Callable[[], None] | None = None,
     ) -> None:
         self.root = Path(root).expanduser().resolve()
         self.ignore_globs = tuple(ignore_globs)
+        self.respect_gitignore = respect_gitignore
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.cache_path = cache_path_for(self.root, cache_dir) if use_cache else None
         self.build_lock = BuildLock(self.cache_path)
@@ -176,6 +180,7 @@ class NoteIndex:
         self._refs: dict[str, SourceRef] = {}
         self._walk_warnings: list[str] = []
         self._sidecar_warning: str | None = None
+        self._temp_warnings: list[str] = []  # temp files of interrupted writes left behind
         self.store: IndexStore
         self.engine: SearchEngine
         self._open_store()
@@ -324,9 +329,10 @@ class NoteIndex:
 
     def _refresh(self, progress: Progress | None) -> RefreshStats:
         started = time.perf_counter()
+        self._temp_warnings = sweep_stale_temps(self.root)
         self.reload_sidecar()
-        ignore_signature = self._ignore_signature()
-        walk = walk_notes(self.root, self.ignore_globs)
+        walk = walk_notes(self.root, self.ignore_globs, respect_gitignore=self.respect_gitignore)
+        ignore_signature = self._ignore_signature(walk.ignore_files)
         self._walk_warnings = list(walk.warnings)
         refs = {k: r for k, r in self._refs_from_walk(walk).items() if self._sign(r)}
         stored = self.store.signatures()
@@ -353,28 +359,36 @@ class NoteIndex:
         target = self.root / key
         if key in self._refs and self._refs[key].is_archive:
             return target.is_dir()
-        return target.is_file() and walk_admits(self.root, target, self.ignore_globs)
+        return target.is_file() and walk_admits(
+            self.root, target, self.ignore_globs, respect_gitignore=self.respect_gitignore
+        )
 
     def _parse_and_store(self, to_parse: list[SourceRef], progress: Progress | None) -> int:
         batch: dict[str, PreparedSource] = {}
         done = 0
         if progress is not None and to_parse:
             progress(0, len(to_parse))
-        flushed = time.monotonic()
+        # Many batches (a first build): their words go into the vocabulary in one pass
+        # over the index's terms now and then, not batch by batch in Python.
+        bulk = len(to_parse) > BATCH_SOURCES
+        flushed = synced = time.monotonic()
         for ref, prepared in zip(to_parse, _parse_stream(self.root, to_parse, self.jobs),
                                  strict=True):
             batch[ref.key] = prepared
             # Large batches build fast; a few large files (an archive) still show up
             # in searches within a fraction of a second of being parsed.
             if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed > BATCH_SECONDS:
-                self.store.replace_sources(batch, [])
+                self.store.replace_sources(batch, [], bulk=bulk)
                 done += len(batch)
                 batch = {}
                 flushed = time.monotonic()
+                if bulk and flushed - synced > VOCAB_SYNC_SECONDS:
+                    self.store.sync_vocabulary()  # words inside words findable meanwhile
+                    synced = time.monotonic()
                 if progress is not None:
                     progress(done, len(to_parse))
         if batch:
-            self.store.replace_sources(batch, [])
+            self.store.replace_sources(batch, [], bulk=bulk)
             done += len(batch)
         if progress is not None and to_parse:
             progress(done, len(to_parse))
@@ -384,10 +398,24 @@ class NoteIndex:
 
     # -- the quick check (one-shot commands) ----------------------------------------
 
-    def _ignore_signature(self) -> str:
-        ignore = _signature([self.root / IGNORE_FILE]) or "-"
+    def _ignore_signature(self, files: dict[str, str]) -> str:
+        """The rules a walk used: settings plus each ignore file's (mtime, size) as read."""
         globs = "\x00".join(self.ignore_globs)
-        return f"{STORE_VERSION}|{ignore}|{globs}"
+        read = "\x00".join(f"{rel}={sig}" for rel, sig in sorted(files.items()))
+        return f"{STORE_VERSION}|{self.respect_gitignore}|{globs}|{read}"
+
+    def _ignore_files_now(self, dirs: Iterable[str]) -> dict[str, str]:
+        """Each walked folder's ignore files as they are now (a new one also changes the
+        folder's mtime; an edit in place only shows here)."""
+        names = IGNORE_FILES if self.respect_gitignore else (IGNORE_FILE,)
+        found = {}
+        for rel_dir in dirs:
+            for name in names:
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                signature = _signature([self.root / rel])
+                if signature is not None:
+                    found[rel] = signature
+        return found
 
     def _save_walk_state(self, walk: WalkResult, refs: dict[str, SourceRef],
                          ignore_signature: str) -> None:
@@ -416,7 +444,7 @@ class NoteIndex:
             ignore_signature, dirs, archives = marshal.loads(row[0])
         except (ValueError, EOFError, TypeError):
             return None
-        if ignore_signature != self._ignore_signature():
+        if ignore_signature != self._ignore_signature(self._ignore_files_now(dirs)):
             return None
         return dirs, archives
 
@@ -501,13 +529,13 @@ class NoteIndex:
 
         A path is indexed only if the full walk would list it (same ignore, hidden,
         temp-file and symlink rules), so updates and `refresh()` always agree. An
-        edited `.notesiftignore` can hide or reveal any note, so it refreshes; an
-        edited tag sidecar (another process tagged) re-reads the sidecar.
+        edited `.notesiftignore` or `.gitignore` can hide or reveal any note, so it
+        refreshes; an edited tag sidecar (another process tagged) re-reads the sidecar.
         """
         key = self.source_key_for(path)
         if key is None:
             return False
-        if key == IGNORE_FILE:
+        if PurePosixPath(key).name in IGNORE_FILES:
             stats = self.refresh()
             return bool(stats.parsed or stats.removed)
         if key == SIDECAR_KEY:
@@ -529,7 +557,9 @@ class NoteIndex:
         if archive:
             if not target.is_dir():
                 return self.remove_path(key)
-        elif not walk_admits(self.root, target, self.ignore_globs):
+        elif not walk_admits(
+            self.root, target, self.ignore_globs, respect_gitignore=self.respect_gitignore
+        ):
             return self.remove_path(key)
         ref = SourceRef(key, target, archive)
         if not self._sign(ref):
@@ -592,6 +622,7 @@ class NoteIndex:
         found = list(self._walk_warnings)
         found += self.guarded(lambda: self.store.warnings(), fallback=list)
         found += self.notices
+        found += self._temp_warnings
         if self._sidecar_warning:
             found.append(self._sidecar_warning)
         if self.store.problem:

@@ -39,6 +39,12 @@ FIELDS = ("kind", "tag", "author", "path", "title", "date", *NUMERIC_FIELDS)
 # A number bigger than this is a typo, and refusing it keeps str(int) cheap.
 _MAX_DIGITS = 15
 
+# Limits checked before anything reaches SQL: every query within them answers in
+# well under a second at 100k entries; past them the query is refused, not run.
+MAX_QUERY_CHARS = 4096
+MAX_TERMS = 64  # terms and filters in the whole query
+MAX_ALTERNATIVES = 32  # items in one `a | b | c` group (each `|` nests the SQL one level)
+
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -107,6 +113,7 @@ class Query:
 
     groups: list[list[QueryItem]] = field(default_factory=list)
     errors: list[QueryError] = field(default_factory=list, compare=False)
+    refused: bool = field(default=False, compare=False)  # past a limit: search nothing
 
     @property
     def text_terms(self) -> list[Term]:
@@ -176,8 +183,33 @@ def _tokenize(text: str) -> list[_Token]:
 # --------------------------------------------------------------------------- parsing
 
 
+def _refused(message: str, text: str) -> Query:
+    return Query(errors=[QueryError(message, 0, len(text), "")], refused=True)
+
+
 def parse_query(text: str) -> Query:
-    """Parse the search box; never raises, whatever the input."""
+    """Parse the search box; never raises, whatever the input.
+
+    A query past the limits (MAX_QUERY_CHARS, MAX_TERMS, MAX_ALTERNATIVES) comes
+    back `refused`, with one error saying which limit and by how much.
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        return _refused(
+            f"query too long: {len(text):,} characters (limit {MAX_QUERY_CHARS:,})", text
+        )
+    query = _parse_items(text)
+    items = sum(len(g) for g in query.groups)
+    if items > MAX_TERMS:
+        return _refused(f"too many terms: {items:,} (limit {MAX_TERMS})", text)
+    widest = max((len(g) for g in query.groups), default=0)
+    if widest > MAX_ALTERNATIVES:
+        return _refused(
+            f"too many alternatives in one | group: {widest:,} (limit {MAX_ALTERNATIVES})", text
+        )
+    return query
+
+
+def _parse_items(text: str) -> Query:
     query = Query()
     current: list[QueryItem] = []
     switch = False  # the next item starts a new AND group

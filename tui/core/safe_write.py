@@ -41,6 +41,7 @@ _GITIGNORE = (
     "lock\n.*.notesift-tmp\n"
 )
 # tempfile.mkstemp names of notesift before 0.2: `.NAME.XXXXXXXX.tmp`.
+_NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})  # as walker's
 _LEGACY_TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
 
 
@@ -175,51 +176,58 @@ def write_temp(directory: Path, target_name: str, data: bytes, mode: int) -> Pat
 
 
 def _legacy_temp(directory: Path, name: str) -> bool:
-    """An old-style `.NAME.XXXXXXXX.tmp` whose NAME sits beside it (so it was ours)."""
+    """An old-style `.NAME.XXXXXXXX.tmp` of a note or the sidecar sitting beside it."""
     match = _LEGACY_TEMP.match(name)
-    return bool(match) and (directory / match.group("name")).exists()
+    if match is None:
+        return False
+    target = match.group("name")
+    is_ours = target == "tags.json" or Path(target).suffix.lower() in _NOTE_SUFFIXES
+    return is_ours and (directory / target).exists()
 
 
-def sweep_stale_temps(
-    root: Path, extra_dirs: tuple[Path, ...] = (), *, now: float | None = None
-) -> list[str]:
-    """Remove our temp files older than a minute from the root and `.notesift/`.
+def sweep_dir(directory: Path, *, now: float | None = None, legacy: bool = False) -> list[str]:
+    """Remove our temp files older than STALE_SECONDS from one directory.
 
-    Only files matching our pattern, owned by this user and untouched for
-    STALE_SECONDS go (a younger one may belong to a write in progress). Returns a
-    warning per file that could not be removed.
+    Only names matching our pattern, regular files owned by this user and
+    untouched for a minute go (a younger one may be a write in progress).
+    Returns a one-line problem per file that could not be removed.
     """
     now = time.time() if now is None else now
     problems: list[str] = []
-    directories = [Path(root), Path(root) / STATE_DIR, *extra_dirs]
-    for directory in directories:
-        if not inside(root, directory):
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return problems
+    for name in names:
+        if not (is_our_temp(name) or (legacy and _legacy_temp(directory, name))):
             continue
+        path = Path(directory) / name
         try:
-            names = os.listdir(directory)
+            st = os.lstat(path)
         except OSError:
             continue
-        for name in names:
-            if not (is_our_temp(name) or _legacy_temp(directory, name)):
-                continue
-            path = directory / name
-            try:
-                st = os.lstat(path)
-            except OSError:
-                continue
-            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
-                continue
-            if now - st.st_mtime < STALE_SECONDS:
-                continue
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                problems.append(
-                    f"{rel_name(Path(root), path)}: temp file of an interrupted write could not "
-                    f"be removed ({exc.strerror or exc})"
-                )
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            continue
+        if now - st.st_mtime < STALE_SECONDS:
+            continue
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            problems.append(
+                f"{path}: temp file of an interrupted write could not be removed "
+                f"({exc.strerror or exc})"
+            )
+    return problems
+
+
+def sweep_stale_temps(root: Path, *, now: float | None = None) -> list[str]:
+    """`sweep_dir` over the notes root and its `.notesift/` (where our temps live)."""
+    problems: list[str] = []
+    for directory in (Path(root), Path(root) / STATE_DIR):
+        if directory.is_dir() and inside(root, directory):
+            problems += sweep_dir(directory, now=now, legacy=True)
     return problems
 
 

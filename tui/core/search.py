@@ -206,6 +206,8 @@ class SearchEngine(Widener, Presenter):
         self._boost = boost or {}
         parsed = parse_query(query) if isinstance(query, str) else query
         total_entries = self.store.count()
+        if parsed.refused:  # past the query limits: nothing reaches SQL
+            return SearchResult([], 0, total_entries, errors=list(parsed.errors))
         term_groups: list[list[TermPlan]] = []
         other_groups: list[list[Term | FieldFilter]] = []
         for group in parsed.groups:

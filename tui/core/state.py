@@ -7,11 +7,13 @@ it costs convenience, never notes, so a damaged file is simply started afresh.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from tui.core.safe_write import sweep_dir, write_temp
 
 
 def state_dir() -> Path:
@@ -37,12 +39,15 @@ def save_state(data: dict[str, Any], path: Path | None = None) -> bool:
     path = path or state_dir() / "state.json"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".state-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        return True
-    except OSError:
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        tmp = write_temp(path.parent, path.name, text.encode("utf-8"), 0o600)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, TypeError, ValueError):
         return False
+    sweep_dir(path.parent)  # temp files of a run killed mid-write
+    return True

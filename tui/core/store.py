@@ -49,7 +49,6 @@ from tui.core.fts_terms import (
     HanVocabulary,
     han_tokens_of,
     index_text,
-    is_han_token,
     words_of,
 )
 from tui.core.textfold import fold
@@ -61,6 +60,12 @@ ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB a
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
 VOCAB_INLINE_ROWS = 2000  # a batch this small adds its words itself; a larger one (a first
 # build) leaves the vocabulary to one `sync_vocabulary` pass at the end
+# `is_han` in SQL, on a term's first character (the blocks of textfold.HAN_CLASS).
+_HAN_SQL = " OR ".join(
+    f"unicode(term) BETWEEN {lo} AND {hi}"
+    for lo, hi in ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                   (0x20000, 0x323AF))
+)
 _WORDS = "tokenize='unicode61 remove_diacritics 0', content='', detail=column"
 
 _SCHEMA = (
@@ -193,6 +198,30 @@ def _filter_columns(e: Entry) -> tuple[Any, ...]:
     )
 
 
+def unavailable_reason(path: Path, exc: BaseException) -> str:
+    """Why the cache file cannot be used, in words (SQLite only says "unable to open")."""
+    if path.is_dir():
+        return "a directory is in the way of the cache file"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the cache file is read-only"
+    if not os.access(path.parent, os.W_OK) or (path.exists() and _immutable(path)):
+        return "the cache directory is not writable"
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+        return "another notesift holds it locked for too long"
+    return str(exc) or type(exc).__name__
+
+
+def _immutable(path: Path) -> bool:
+    """chattr +i: even root cannot write it, though access() says yes."""
+    try:
+        with open(path, "r+b"):
+            return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+
+
 def heal_notice(exc: BaseException, moved: Path | None) -> str:
     """The one line a user sees when a damaged cache was replaced."""
     where = f"; the old one is at {moved}" if moved else ""
@@ -255,7 +284,6 @@ def _payload_holds(payload: bytes, path_lower: str, needle: str) -> bool:
 
 def _add_functions(db: sqlite3.Connection) -> None:
     db.create_function("nsift_holds", 3, _payload_holds, deterministic=True)
-    db.create_function("nsift_is_han", 1, is_han_token, deterministic=True)
 
 
 class IndexStore:
@@ -301,6 +329,11 @@ class IndexStore:
     # -- opening -------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        if self.path is not None and self.path.is_file() and _immutable(self.path):
+            # SQLite would open it read-only and fail at the first write, mid-refresh.
+            self.problem = (f"cache unavailable: the cache file is read-only ({self.path}); "
+                            "indexing in memory")
+            self.path = None
         if self.path is not None:
             for attempt in range(2):
                 try:
@@ -310,8 +343,8 @@ class IndexStore:
                 except (sqlite3.Error, OSError) as exc:
                     if attempt or not cachefile.is_damage(exc):
                         # Busy for long, unwritable…: never delete a live database.
-                        self.problem = (f"{self.path}: index cache unusable ({exc}); "
-                                        "indexing in memory")
+                        self.problem = (f"cache unavailable: {unavailable_reason(self.path, exc)}"
+                                        f" ({self.path}); indexing in memory")
                         break
                     # Damaged: it holds nothing we cannot rebuild. Kept aside, started anew.
                     self.healed = heal_notice(exc, cachefile.move_aside(self.path))
@@ -353,25 +386,31 @@ class IndexStore:
         return db
 
     def _read_data_version(self) -> int:
+        """The writer connection's data version: it moves only for other connections'
+        commits (another process), never for this store's own writes."""
         with contextlib.suppress(sqlite3.Error):
-            return cachefile.data_version(self.reader)
+            return cachefile.data_version(self.db)
         return -1
 
     def changed_elsewhere(self) -> bool:
-        """True (once) when another connection committed since the last look.
+        """True (once) when another process committed to the cache since the last look.
 
-        Another notesift process sharing the cache wrote: cached entries, counts
-        and rowid tables may be stale, so the generation moves on.
+        Cached entries, counts, vocabularies and rowid tables may be stale, so
+        the generation moves on. This store's own writes do not count: they
+        already moved it.
         """
-        if self.reader is self.db and self.path is None:
+        if self.path is None:
+            return False
+        with self.lock:
+            version = self._read_data_version()
+        if version == self._data_version:
             return False
         with self.read_lock:
-            version = self._read_data_version()
-            if version == self._data_version:
-                return False
             self._data_version = version
             self._entries.clear()
             self._vocabulary = None
+            self._han = None
+            self._words_with.clear()
             self.generation += 1
             return True
 
@@ -408,8 +447,13 @@ class IndexStore:
             self._warnings = (self.generation, found)
             return list(found)
 
-    def replace_sources(self, sources: dict[str, PreparedSource], removed: Iterable[str]) -> None:
-        """Store new parses of `sources` and forget `removed`, in one transaction."""
+    def replace_sources(
+        self, sources: dict[str, PreparedSource], removed: Iterable[str], *, bulk: bool = False
+    ) -> None:
+        """Store new parses of `sources` and forget `removed`, in one transaction.
+
+        `bulk` (one of many batches): the words are left to `sync_vocabulary`.
+        """
         with self.lock, write_transaction(self.db):
             # Under the write lock: another process may have stored the same parse
             # since we compared signatures; storing it again would list it twice.
@@ -458,14 +502,17 @@ class IndexStore:
                                 ((row[0], row[1]) for row in fts_rows))
             new_words: set[str] = set()
             new_han: set[str] = set()
-            if len(fts_rows) <= VOCAB_INLINE_ROWS:
+            vocabulary_grew = False
+            if not bulk and len(fts_rows) <= VOCAB_INLINE_ROWS:
                 for row in fts_rows:
                     for text in row[1:]:
                         new_words |= words_of(text)
                         new_han |= han_tokens_of(text)
+                changes = self.db.total_changes
                 self._add_words(new_words)
                 self.db.executemany("INSERT OR IGNORE INTO han VALUES (?)",
                                     ((t,) for t in new_han))
+                vocabulary_grew = self.db.total_changes != changes
             elif fts_rows:
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('vocabulary', 'stale')")
             self.db.execute(
@@ -476,9 +523,10 @@ class IndexStore:
             for rowid in range(first_new, next_id):
                 self._entries.pop(rowid, None)
             self.generation += 1
-            self._vocabulary = None
-            self._han = None
-            self._words_with.clear()
+            if vocabulary_grew:  # an edit rarely brings new words: keep what was built
+                self._vocabulary = None
+                self._han = None
+                self._words_with.clear()
 
     def vocabulary_stale(self) -> bool:
         """Whether large batches were written since the vocabulary was last brought up
@@ -497,16 +545,18 @@ class IndexStore:
             self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms "
                             "USING fts5vocab(main, fts, row)")
             before = self.db.execute("SELECT coalesce(max(id), 0) FROM vocab").fetchone()[0]
+            # Han runs are indexed as bigrams and single characters, so every term of
+            # 3+ characters is a word; the Han ones are 1-2 characters from Han blocks.
             self.db.execute(
                 "INSERT OR IGNORE INTO vocab (word) SELECT term FROM temp.fts_terms "
-                f"WHERE length(term) >= {VOCAB_MIN} AND NOT nsift_is_han(term)"
+                f"WHERE length(term) >= {VOCAB_MIN}"
             )
             self.db.execute(
                 "INSERT INTO vocab_tri (rowid, word) SELECT id, word FROM vocab WHERE id > ?",
                 (before,),
             )
             self.db.execute("INSERT OR IGNORE INTO han SELECT term FROM temp.fts_terms "
-                            "WHERE length(term) <= 2 AND nsift_is_han(term)")
+                            f"WHERE length(term) <= 2 AND ({_HAN_SQL})")
             self.db.execute("DELETE FROM meta WHERE key='vocabulary'")
         with self.read_lock:
             self.generation += 1

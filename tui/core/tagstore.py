@@ -202,6 +202,8 @@ def _snapshot(path: Path) -> _Snapshot:
 def _decode_exact(data: bytes) -> tuple[bytes, str, str]:
     """(bom, text with original line ends, encoding), only if it round-trips."""
     decoded = decode_bytes(data)
+    if decoded.warnings:  # a guessed or lossy encoding: new bytes could land in the wrong one
+        raise NotEditable(f"its encoding is uncertain ({decoded.encoding})")
     body = data[len(decoded.bom) :]
     try:
         text = body.decode(decoded.encoding)
@@ -549,7 +551,12 @@ def _front_matter_edit(
             raise _Refused("the note vanished before the tag was written")
         bom, text, encoding = _decode_exact(data)
         new_text = edit_tags(text, add=add, remove=remove)
-        return data if new_text == text else bom + new_text.encode(encoding)
+        if new_text == text:
+            return data
+        try:
+            return bom + new_text.encode(encoding)
+        except UnicodeEncodeError:
+            raise NotEditable(f"the tag cannot be written in {encoding}") from None
 
     return transform
 

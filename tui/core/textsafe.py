@@ -51,3 +51,17 @@ def json_safe(encoded_json: str) -> str:
 def one_line(text: str) -> str:
     """`printable`, with newlines and tabs turned into spaces, for list rows."""
     return printable(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def from_argv(text: str) -> str:
+    """Command-line text as clean Unicode: bytes that were not UTF-8 become U+FFFD.
+
+    Python hands such bytes over as lone surrogates, which SQLite and every
+    encoder refuse. Only text (queries, tags, ids) goes through this; paths keep
+    their bytes, since a file name need not be UTF-8.
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")

@@ -11,13 +11,17 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal, Protocol
+
+import pathspec
 
 NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 IGNORE_FILE = ".notesiftignore"
+GITIGNORE_FILE = ".gitignore"
+IGNORE_FILES = (GITIGNORE_FILE, IGNORE_FILE)  # later wins: .notesiftignore can re-include
 
 # Files editors write next to the real one while saving.
 _TEMP_PATTERNS = ("*~", "*.swp", "*.swx", "4913", "*___jb_*___", ".#*")
@@ -33,50 +37,81 @@ class WalkResult:
     # Each folder listed (relative POSIX, "" = root) and its mtime_ns, read before the
     # listing: while none changes, no note was added, removed or renamed anywhere.
     dirs: dict[str, int] = field(default_factory=dict)
+    # Each ignore file the rules came from (relative POSIX) and its "mtime:size" as read.
+    ignore_files: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreRule:
-    """One gitignore-like glob, pre-digested for matching relative POSIX paths."""
+class IgnoreMatcher:
+    """gitignore semantics (via `pathspec`) for the walk and the watcher alike.
 
-    pattern: str
-    anchored: bool
-    dir_only: bool
+    Rules come from the config's `ignore` globs (lowest precedence), then every
+    folder's `.gitignore` (unless `respect_gitignore` is off, as `rg --no-ignore-vcs`)
+    and `.notesiftignore`, each relative to its own folder; a deeper file overrides
+    a shallower one and a later line an earlier one, `!x` re-includes, and nothing
+    inside an ignored folder can be re-included (git's rule: the walk never enters
+    it). Ignore files are read lazily, once per folder; `reload()` forgets them.
+    """
 
-    def matches(self, rel: str, is_dir: bool) -> bool:
-        """Match `rel` (POSIX, relative to root) the way gitignore users expect."""
-        if self.dir_only and not is_dir:
-            return False
-        if not self.anchored:
-            return fnmatch.fnmatchcase(PurePosixPath(rel).name, self.pattern)
-        if fnmatch.fnmatchcase(rel, self.pattern):
-            return True
-        # `**/x` also matches `x` at the top level.
-        pattern = self.pattern
-        while pattern.startswith("**/"):
-            pattern = pattern[3:]
-            if fnmatch.fnmatchcase(rel, pattern):
+    def __init__(
+        self, root: Path, ignore_globs: Sequence[str] = (), respect_gitignore: bool = True
+    ) -> None:
+        self.root = root
+        self.names = IGNORE_FILES if respect_gitignore else (IGNORE_FILE,)
+        self.globs = tuple(ignore_globs)
+        self.warnings: list[str] = []
+        self.files: dict[str, str] = {}  # ignore files read: relative path -> "mtime:size"
+        self._specs: dict[str, pathspec.PathSpec | None] = {}
+
+    def reload(self) -> None:
+        self._specs.clear()
+        self.files.clear()
+
+    def _spec(self, rel_dir: str) -> pathspec.PathSpec | None:
+        """The combined rules of `rel_dir`'s ignore files ("" is the root)."""
+        if rel_dir in self._specs:
+            return self._specs[rel_dir]
+        lines: list[str] = list(self.globs) if not rel_dir else []
+        for name in self.names:
+            path = self.root / rel_dir / name
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            try:
+                st = path.stat()  # before the read: an edit after it must look different
+                lines.extend(path.read_text(encoding="utf-8", errors="replace").splitlines())
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                self.warnings.append(f"{rel}: cannot read ({exc.strerror or exc})")
+                continue
+            self.files[rel] = f"{st.st_mtime_ns}:{st.st_size}"
+        spec = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        self._specs[rel_dir] = spec
+        return spec
+
+    def ignores(self, rel: str, is_dir: bool) -> bool:
+        """Whether `rel` itself is ignored (its folders are the caller's to check)."""
+        parts = rel.split("/")
+        verdict: bool | None = None
+        for depth in range(len(parts)):
+            spec = self._spec("/".join(parts[:depth]))
+            if spec is None:
+                continue
+            below = "/".join(parts[depth:]) + ("/" if is_dir else "")
+            include = spec.check_file(below).include
+            if include is not None:
+                verdict = include
+        return bool(verdict)
+
+    def ignores_path(self, parts: Sequence[str], is_dir: bool) -> bool:
+        """`ignores` for the path or any folder above it (what the walk would skip)."""
+        for i in range(1, len(parts) + 1):
+            if self.ignores("/".join(parts[:i]), is_dir if i == len(parts) else True):
                 return True
         return False
 
 
-def parse_ignore_patterns(lines: Iterable[str]) -> list[IgnoreRule]:
-    """Parse gitignore-style lines: `#` comments, trailing `/` = dirs, leading `/` = root."""
-    rules: list[IgnoreRule] = []
-    for raw in lines:
-        line = raw.strip()
-        if not line or line.startswith("#") or line.startswith("!"):
-            continue
-        dir_only = line.endswith("/")
-        line = line.rstrip("/")
-        if not line:
-            continue
-        anchored = "/" in line
-        line = line.lstrip("/")
-        if not line:
-            continue
-        rules.append(IgnoreRule(pattern=line, anchored=anchored, dir_only=dir_only))
-    return rules
+def is_sync_conflict(name: str) -> bool:
+    """Syncthing's `note.sync-conflict-20240101-120000-ABCDEF.md` copies."""
+    return ".sync-conflict-" in name
 
 
 def is_temp_file(name: str) -> bool:
@@ -153,15 +188,12 @@ class _PathEntry:
 class _Walker:
     """One walk's state: the resolved root, ignore rules and visited directories."""
 
-    def __init__(self, root: Path, rules: list[IgnoreRule], result: WalkResult) -> None:
+    def __init__(self, root: Path, rules: IgnoreMatcher, result: WalkResult) -> None:
         self.root = root
         self.real_root = root.resolve()
         self.rules = rules
         self.result = result
         self.visited: set[tuple[int, int]] = set()
-
-    def ignored(self, rel: str, is_dir: bool) -> bool:
-        return any(rule.matches(rel, is_dir) for rule in self.rules)
 
     def walk(self, directory: Path, rel_dir: str) -> None:
         """Visit `directory`; symlinks are vetted before being followed."""
@@ -224,9 +256,14 @@ class _Walker:
             self.result.warnings.append(f"{rel}: cannot stat ({exc.strerror or exc})")
             return "skip"
         is_dir = stat.S_ISDIR(st.st_mode)
-        if self.ignored(rel, is_dir):
+        if self.rules.ignores(rel, is_dir):
             return "skip"
         if not is_dir and (is_temp_file(name) or Path(name).suffix.lower() not in NOTE_SUFFIXES):
+            return "skip"
+        if not is_dir and is_sync_conflict(name):
+            self.result.warnings.append(
+                f"{rel}: Syncthing conflict copy ignored; merge it into the original"
+            )
             return "skip"
         if is_link:
             try:
@@ -252,32 +289,24 @@ class _Walker:
         return "file"
 
 
-def _load_rules(root: Path, ignore_globs: Sequence[str], result: WalkResult) -> list[IgnoreRule]:
-    """`ignore_globs` plus the root's `.notesiftignore` (a read failure is a warning)."""
-    rules = parse_ignore_patterns(ignore_globs)
-    try:
-        text = (root / IGNORE_FILE).read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return rules
-    except OSError as exc:
-        result.warnings.append(f"{IGNORE_FILE}: cannot read ({exc.strerror or exc})")
-        return rules
-    return rules + parse_ignore_patterns(text.splitlines())
-
-
-def walk_notes(root: Path, ignore_globs: Sequence[str] = ()) -> WalkResult:
+def walk_notes(
+    root: Path, ignore_globs: Sequence[str] = (), *, respect_gitignore: bool = True
+) -> WalkResult:
     """List note files under `root` (sorted, absolute) and tweet archives.
 
-    Honours `.notesiftignore` at the root plus `ignore_globs`; never raises.
+    Honours `ignore_globs`, `.gitignore` and `.notesiftignore` files (`IgnoreMatcher`);
+    never raises.
     """
     result = WalkResult()
     try:
         root = Path(root).absolute()
-        rules = _load_rules(root, ignore_globs, result)
+        rules = IgnoreMatcher(root, ignore_globs, respect_gitignore)
         if not root.is_dir():
             result.warnings.append(f"{root}: not a directory")
             return result
         _Walker(root, rules, result).walk(root, "")
+        result.warnings[:0] = rules.warnings
+        result.ignore_files = dict(rules.files)
     except Exception as exc:  # never let a walk take the app down
         result.warnings.append(f"{root}: walk aborted ({exc})")
     result.files.sort(key=lambda p: p.relative_to(root).as_posix())
@@ -285,11 +314,17 @@ def walk_notes(root: Path, ignore_globs: Sequence[str] = ()) -> WalkResult:
     return result
 
 
-def walk_admits(root: Path, path: Path | str, ignore_globs: Sequence[str] = ()) -> bool:
+def walk_admits(
+    root: Path,
+    path: Path | str,
+    ignore_globs: Sequence[str] = (),
+    *,
+    respect_gitignore: bool = True,
+) -> bool:
     """Whether `walk_notes(root, ignore_globs)` would list `path` as a note file.
 
     For per-file updates (the watcher): every folder from the root down and the file
-    itself go through the walk's own `classify`, with `.notesiftignore` read afresh,
+    itself go through the walk's own `classify`, with the ignore files read afresh,
     so an update can never index what a full refresh would skip. The one rule not
     replayed is the walk's "folder already visited through another symlink" order.
     Never raises.
@@ -302,7 +337,8 @@ def walk_admits(root: Path, path: Path | str, ignore_globs: Sequence[str] = ()) 
         parts = candidate.relative_to(root).parts
         if not parts or ".." in parts:
             return False
-        walker = _Walker(root, _load_rules(root, ignore_globs, WalkResult()), WalkResult())
+        rules = IgnoreMatcher(root, ignore_globs, respect_gitignore)
+        walker = _Walker(root, rules, WalkResult())
         current = root
         for depth, name in enumerate(parts):
             if _is_archive(current):

@@ -43,11 +43,11 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserverVFS
 
 from tui.core.walker import (
-    IGNORE_FILE,
+    IGNORE_FILES,
     NOTE_SUFFIXES,
-    IgnoreRule,
+    IgnoreMatcher,
+    is_sync_conflict,
     is_temp_file,
-    parse_ignore_patterns,
 )
 from tui.core.x_archive import is_x_archive
 
@@ -137,7 +137,7 @@ def _scandir_visible(path: str | None) -> Iterator[os.DirEntry[str]]:
     directories is the difference between cheap and hopeless in a git checkout.
     """
     with os.scandir(path) as entries:
-        kept = [e for e in entries if not e.name.startswith(".") or e.name == IGNORE_FILE]
+        kept = [e for e in entries if not e.name.startswith(".") or e.name in IGNORE_FILES]
     return iter(kept)
 
 
@@ -173,6 +173,7 @@ class NotesWatcher:
         force_polling: bool = False,
         poll_interval: float = 1.0,
         ignore_globs: Sequence[str] = (),
+        respect_gitignore: bool = True,
         observer_factory: Callable[[], BaseObserver] | None = None,
     ) -> None:
         self.root = Path(root).expanduser().resolve()
@@ -183,9 +184,9 @@ class NotesWatcher:
         self._max_paths = max_paths
         self._force_polling = force_polling
         self._poll_interval = poll_interval
-        self._ignore_globs = tuple(ignore_globs)
         self._observer_factory = observer_factory
-        self._rules: tuple[IgnoreRule, ...] = ()
+        # The walk's own rules (one classifier): the watcher can never admit what it skips.
+        self._rules = IgnoreMatcher(self.root, ignore_globs, respect_gitignore)
         self.errors: list[str] = []
 
         self._mode: WatchMode = "off"
@@ -330,29 +331,22 @@ class NotesWatcher:
         return tuple(p for p in raw[len(prefix) :].split(os.sep) if p)
 
     def _ignored(self, parts: tuple[str, ...], is_dir: bool) -> bool:
-        """gitignore-like: a rule matching any ancestor directory hides the path."""
-        if not self._rules:
-            return False
-        for i in range(1, len(parts) + 1):
-            rel = "/".join(parts[:i])
-            leaf_is_dir = is_dir if i == len(parts) else True
-            if any(rule.matches(rel, leaf_is_dir) for rule in self._rules):
-                return True
-        return False
+        """gitignore semantics: the path or any folder above it ignored hides it."""
+        return self._rules.ignores_path(parts, is_dir)
 
     def _consider_file(self, raw: str) -> None:
         parts = self._relative(raw)
         if not parts:
             return
-        if parts == (IGNORE_FILE,):
-            self._load_rules()
+        name = parts[-1]
+        if name in self._rules.names and not any(p.startswith(".") for p in parts[:-1]):
+            self._load_rules()  # any folder's ignore file can hide or reveal notes
             self._push(None, rescan=True)
             return
         if parts == _SIDECAR_PARTS:
             self._push(Path(raw))  # tags written by another process (`notesift tag`)
             return
-        name = parts[-1]
-        if any(p.startswith(".") for p in parts) or is_temp_file(name):
+        if any(p.startswith(".") for p in parts) or is_temp_file(name) or is_sync_conflict(name):
             return
         if self._ignored(parts, is_dir=False):
             return
@@ -390,13 +384,7 @@ class NotesWatcher:
             self._push(None, rescan=True)
 
     def _load_rules(self) -> None:
-        lines: list[str] = list(self._ignore_globs)
-        try:
-            text = (self.root / IGNORE_FILE).read_text(encoding="utf-8", errors="replace")
-            lines.extend(text.splitlines())
-        except OSError:
-            pass
-        self._rules = tuple(parse_ignore_patterns(lines))
+        self._rules.reload()
 
     def _push(self, path: Path | None, *, rescan: bool = False) -> None:
         now = time.monotonic()

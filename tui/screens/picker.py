@@ -31,14 +31,15 @@ class PickerScreen(ModalScreen[int | None]):
         Binding("k,ctrl+p", "cursor(-1)", "Up", show=False),
     ]
 
-    def __init__(self, title: str, candidates: list[str]) -> None:
+    def __init__(self, title: str, candidates: list[str], verb: str = "copies") -> None:
         super().__init__()
         self.title_text = title
         self.candidates = candidates
+        self.verb = verb
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(one_line(self.title_text) + "  — Enter copies, Esc cancels"))
+            yield Label(Text(f"{one_line(self.title_text)}  — Enter {self.verb}, Esc cancels"))
             yield OptionList(*[Option(Text(one_line(c)[:200])) for c in self.candidates])
             with VerticalScroll():
                 yield Static("", id="picker-preview", markup=False)

@@ -21,7 +21,8 @@ from textual.widget import Widget
 
 from tui.core.search import SearchHit, find_all
 from tui.core.textfold import fold
-from tui.render import MATCH_STYLE, preview_text
+from tui.render import preview_text
+from tui.theme_palette import palette_of
 
 CONTEXT_ROWS = 3  # rows shown above the match line
 BODY_START = 2  # the title and location lines come first
@@ -54,7 +55,8 @@ class PreviewPane(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.match_style = MATCH_STYLE
+        self.match_style: str | None = None  # None: the theme's match colour
+        self._shown: tuple[SearchHit | None, list[str]] = (None, [])
         self.shown_id: str | None = None
         self._shown_key: tuple[object, ...] | None = ()
         self.renders = 0  # how often the content was rebuilt (tests check it stays put)
@@ -75,6 +77,7 @@ class PreviewPane(ScrollView, can_focus=True):
         if key == self._shown_key and not force:
             return False
         self._shown_key = key
+        self._shown = (hit, list(terms))
         self.renders += 1
         if hit is None:
             self.shown_id = None
@@ -82,7 +85,9 @@ class PreviewPane(ScrollView, can_focus=True):
             return True
         self._terms = list(terms)
         self.current_match = None
-        text, match_offset = preview_text(hit.entry, terms, hit.match_line, self.match_style)
+        text, match_offset = preview_text(
+            hit.entry, terms, hit.match_line, self.match_style, palette=palette_of(self.app)
+        )
         self.shown_id = hit.entry.id
         match_source = text.plain.count("\n", 0, match_offset) if match_offset else 0
         self._set_source(text.split("\n", allow_blank=True))
@@ -212,6 +217,16 @@ class PreviewPane(ScrollView, can_focus=True):
         if self._content_width() != self._wrap_width:
             self._reset_rows()
             self.refresh()
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """The preview carries the theme's colours, so a new theme redraws it."""
+        top = round(self.scroll_offset.y)
+        self._style = None
+        self.show(*self._shown, force=True)
+        self.scroll_to(y=top, animate=False, immediate=True)
 
     def _base_style(self) -> Style:
         """The widget's style, computed once per style change (it walks every ancestor)."""

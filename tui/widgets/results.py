@@ -27,7 +27,8 @@ from textual.widget import Widget
 from tui.core.entry import Entry
 from tui.core.search import SearchHit
 from tui.core.textsafe import printable
-from tui.render import MATCH_STYLE, result_row
+from tui.render import result_row
+from tui.theme_palette import palette_of
 
 RESULT_ROWS = 100  # asked of the engine per keystroke; more when the cursor nears the end
 ROW_LINES = 2
@@ -90,7 +91,7 @@ class ResultsList(ScrollView, can_focus=True):
         self.marked: dict[str, Entry] = {}  # kept across queries, as fzf keeps selections
         self.pending_select: str | None = None
         self.more_available = False
-        self.match_style = MATCH_STYLE
+        self.match_style: str | None = None  # None: the theme's match colour
         self.highlighted: int | None = None
         self._strips: OrderedDict[Hashable, tuple[Strip, Strip]] = OrderedDict()
         self.rows_rendered = 0  # rows built (cache misses): what a repaint really cost
@@ -183,7 +184,8 @@ class ResultsList(ScrollView, can_focus=True):
             self._strips.move_to_end(key)
             return cached
         self.rows_rendered += 1
-        text = result_row(hit, marked, self.match_style, max(0, width - 1))
+        text = result_row(hit, marked, self.match_style, max(0, width - 1),
+                          palette=palette_of(self.app))
         base = self._cursor_style() if cursor else self._base_style()
         lines = text.split("\n", allow_blank=True)
         strips = [
@@ -205,6 +207,15 @@ class ResultsList(ScrollView, can_focus=True):
     def _cursor_style(self) -> Style:
         component = "results--cursor" if self.has_focus else "results--cursor-blurred"
         return self._base_style() + self.get_component_rich_style(component, partial=True)
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Rows carry the theme's colours, so a new theme rebuilds them."""
+        self._style = None
+        self._strips.clear()
+        self.refresh()
 
     def notify_style_update(self) -> None:
         """A theme or focus change restyles every row."""

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.core.textsafe import one_line
+from tui.theme_palette import palette_of
 
 
 @dataclass(slots=True)
@@ -34,16 +35,17 @@ class StatusLine(Static):
     """One line at the bottom, like a vim statusline."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
     _shown: Text | None = None
 
     def show(self, info: StatusInfo) -> None:
+        palette = palette_of(self.app)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f" {info.mode.upper()} ", style="bold reverse")
         line.append(f"  {info.matches}{'+' if info.capped else ''}/{info.total}")
         if info.marked:
-            line.append(f"  ● {info.marked} marked", style="bold magenta")
+            line.append(f"  ● {info.marked} marked", style=palette.panel_marked)
         if info.filters:
             line.append("  " + " ".join(one_line(f) for f in info.filters), style="bold")
         if info.sort != "score":
@@ -55,7 +57,7 @@ class StatusLine(Static):
             line.append(f"  {one_line(info.activity)}")
         if info.warnings:
             hint = f" ({info.warnings_key})" if info.warnings_key else ""
-            line.append(f"  ⚠ {info.warnings} warnings{hint}", style="bold yellow")
+            line.append(f"  ⚠ {info.warnings} warnings{hint}", style=palette.warning)
         if info.pending_keys:
             line.append(f"  {info.pending_keys}…", style="bold")
         if info.message:

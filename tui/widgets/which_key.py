@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from tui.core.keymap import PendingOption
 from tui.core.keys import display_chord, display_sequence
+from tui.theme_palette import palette_of
 
 ARROW = " ➜ "
 GAP = 2  # cells between columns
@@ -37,17 +38,18 @@ class WhichKey(Static):
     """
 
     def show_options(self, prefix: tuple[str, ...], options: list[PendingOption]) -> None:
+        palette = palette_of(self.app)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(display_sequence(prefix), style="bold")
-        text.append("  (Esc close · BS up)", style="dim")
+        text.append("  (Esc close · BS up)", style=palette.panel_muted)
         keys = [display_chord(option.chord) for option in options]
         key_width = max((cell_len(k) for k in keys), default=1)
         cells = []
         for key, option in zip(keys, options, strict=True):
             cell = Text(no_wrap=True, overflow="ellipsis")
-            cell.append(" " * (key_width - cell_len(key)) + key, style="bold #e0af68")
+            cell.append(" " * (key_width - cell_len(key)) + key, style=palette.key)
             cell.append(ARROW)
-            cell.append(option.label, style="bold #7dcfff" if option.is_group else "")
+            cell.append(option.label, style=palette.group if option.is_group else "")
             cells.append(cell)
         available = max(1, self.app.size.width - SIDE_PADDING)
         width = min(available, max((c.cell_len for c in cells), default=1))

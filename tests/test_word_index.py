@@ -1,0 +1,121 @@
+"""The word-level index (format 9): substrings, Han runs and pinyin found through words,
+every text stored once, and an older cache rebuilt without a word."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tui.core.entry import Entry
+from tui.core.index import BATCH_SOURCES, NoteIndex
+from tui.core.search import SearchEngine
+from tui.core.store import STORE_VERSION, cache_path_for
+
+
+def _note(i: int, title: str, text: str) -> Entry:
+    return Entry(id=f"n{i}.md", kind="note", title=title, path=f"n{i}.md", line=1, end_line=3,
+                 text=text)
+
+
+def _titles(engine: SearchEngine, query: str) -> list[str]:
+    return sorted(h.entry.title for h in engine.search(query, limit=0).hits)
+
+
+def _tree(root: Path, files: int) -> None:
+    """`files` filler notes plus two with words the queries look for."""
+    for i in range(files):
+        (root / f"filler-{i:03d}.md").write_text(f"# Filler {i}\n\nplain words number {i}\n",
+                                                 encoding="utf-8")
+    (root / "sorting.md").write_text("# Sorting\n\nThe quokkasort algorithm wins.\n",
+                                     encoding="utf-8")
+    (root / "zh.md").write_text("# 项目\n\n我们的开源项目很好。\n", encoding="utf-8")
+
+
+def test_a_piece_inside_a_word_is_found_after_a_first_build_of_many_files(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    _tree(root, BATCH_SOURCES * 2)  # many batches: the vocabulary is filled at the end
+    index = NoteIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    index.refresh()
+    assert [h.entry.path for h in index.engine.search("kkaso").hits] == ["sorting.md"]
+    assert [h.entry.path for h in index.engine.search("rtalg").hits] == []  # not across words
+    assert [h.entry.path for h in index.engine.search("源项").hits] == ["zh.md"]
+    index.close()
+
+
+def test_text_across_words_matches_as_typed_and_nothing_looser() -> None:
+    engine = SearchEngine.from_entries([
+        _note(1, "Mail", "write to e-mail me at foo.bar"),
+        _note(2, "Loose", "e and mail apart; foo and bar apart"),
+    ])
+    assert _titles(engine, "e-mail") == ["Mail"]
+    assert _titles(engine, "foo.ba") == ["Mail"]
+    assert _titles(engine, "o.b") == ["Mail"]
+
+
+def test_a_han_run_is_matched_as_a_run_not_as_scattered_bigrams() -> None:
+    engine = SearchEngine.from_entries([
+        _note(1, "Run", "我们的开源项目很好"),
+        _note(2, "Scattered", "开源很好，源项不同，项目另说"),  # every bigram, never in a row
+    ])
+    assert _titles(engine, "开源项目") == ["Run"]
+    assert _titles(engine, "源项") == ["Run", "Scattered"]
+    assert _titles(engine, "源") == ["Run", "Scattered"]  # one character anywhere
+
+
+def test_pinyin_is_spelled_against_the_han_words_of_the_index() -> None:
+    engine = SearchEngine.from_entries([
+        _note(1, "Open", "我们的开源项目"),
+        _note(2, "Other", "今天天气很好"),
+        _note(3, "Traditional", "開源軟體"),
+    ])
+    assert _titles(engine, "kaiyuan") == ["Open", "Traditional"]
+    assert _titles(engine, "kyxm") == ["Open"]  # initials
+    assert _titles(engine, "kaiyuanx") == ["Open"]  # last syllable cut short
+    assert _titles(engine, "tianqi") == ["Other"]
+
+
+def test_every_text_is_stored_once(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    sentence = "Zymurgical quibbles outlast every marmoset parade in Ulaanbaatar"
+    (root / "a.md").write_text(f"# A\n\n{sentence}\n\n## Part two\n\n{sentence} again\n",
+                               encoding="utf-8")
+    index = NoteIndex(root, cache_dir=tmp_path / "cache")
+    index.refresh()
+    assert len(index.engine.search("marmoset").hits) == 2  # the note's section and its part
+    path = index.store.path
+    index.close()
+    assert path is not None
+    data = path.read_bytes()
+    # Once per section that holds it, in its payload: no folded copy, no FTS content,
+    # no pinyin or token copy.
+    assert data.count(sentence.encode()) == 2
+    assert data.count(sentence.lower().encode()) == 0
+
+
+def test_a_cache_of_an_older_format_is_rebuilt_without_a_word(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "a.md").write_text("# Alpha\n\nsome quokkasort text\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    target = cache_path_for(root.resolve(), cache)
+    target.parent.mkdir(parents=True)
+    old = sqlite3.connect(target)
+    old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    old.execute("INSERT INTO meta VALUES ('version', '8')")
+    old.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, path, tokenize='trigram')")
+    old.execute("CREATE TABLE sources (key TEXT PRIMARY KEY, signature TEXT, warnings BLOB)")
+    old.execute("INSERT INTO sources VALUES ('a.md', 'stale', x'')")
+    old.commit()
+    old.close()
+    index = NoteIndex(root, cache_dir=cache)
+    stats = index.refresh()
+    assert stats.parsed == 1
+    assert index.warnings == []
+    assert [h.entry.path for h in index.engine.search("kkaso").hits] == ["a.md"]
+    version = index.store.query("SELECT value FROM meta WHERE key='version'")[0][0]
+    assert version == STORE_VERSION
+    index.close()
