@@ -113,10 +113,15 @@ def _cover(piece: str, words: list[str], ending: bool) -> list[str]:
     return [quote(k) + ("*" if prefixes.get(k, 0) > 1 or k not in words else "") for k in keys]
 
 
-def needle_query(folded: str, words_with: Callable[[str], list[str]]) -> Needle:
+def needle_query(
+    folded: str,
+    words_with: Callable[[str], list[str]],
+    words_ending: Callable[[str], list[str] | None] = lambda _: None,
+) -> Needle:
     """The FTS5 expression for 'holds `folded` somewhere' (title, body or path).
 
-    `words_with(piece)` lists the vocabulary words that contain `piece` (3+ chars).
+    `words_with(piece)` lists the vocabulary words that contain `piece` (3+ chars);
+    `words_ending(piece)` those ending with a shorter piece (None: too many to list).
     """
     pieces = [(m.start(), m.end(), m[0]) for m in _PIECE.finditer(folded)]
     if not pieces:
@@ -144,9 +149,14 @@ def needle_query(folded: str, words_with: Callable[[str], list[str]]) -> Needle:
             if not alternatives:
                 return Needle(NOTHING, True)
             parts.append("(" + " OR ".join(alternatives) + ")")
-        elif sole:
+        elif sole and pieces[0][1] == len(folded):
             parts.append(quote(piece) + "*")  # a word start, as a 1-2 letter term means
             exact = False
+        elif sole or first:
+            # A short word followed by other text (`c++`): a word ending so.
+            ending = words_ending(piece)
+            if ending is not None:
+                parts.append("(" + " OR ".join(quote(w) for w in [piece, *ending]) + ")")
     if not parts:
         return Needle(None, False)
     return Needle(parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")", exact)

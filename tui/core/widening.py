@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui.core.entry import Entry
-from tui.core.fts_terms import NOTHING, needle_query, pinyin_spellings, spelling_query
+from tui.core.fts_terms import (
+    NOTHING,
+    Needle,
+    needle_query,
+    pinyin_spellings,
+    spelling_query,
+)
 from tui.core.sqlfilters import like_escape
 from tui.core.store import IndexStore, text_only
 from tui.core.term_plan import TermPlan
@@ -78,11 +84,18 @@ class Widener:
         or None when one has no word to look up (only a scan can find it)."""
         parts = []
         for needle in dict.fromkeys(needles):
-            expression = needle_query(needle, self.store.words_with).expression
+            expression = self._needle(needle).expression
             if expression is None:
                 return None
             parts.append(expression)
         return " OR ".join(parts) if parts else None
+
+    def _needle(self, needle: str) -> Needle:
+        return needle_query(needle, self.store.words_with, self.store.words_ending)
+
+    def _exact(self, needles: Sequence[str]) -> bool:
+        """Whether every entry the `_match` of `needles` finds surely holds one of them."""
+        return all(self._needle(n).exact for n in needles)
 
     def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
         """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms.
