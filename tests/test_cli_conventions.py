@@ -133,3 +133,26 @@ def test_table_status_reports_a_moved_file(monkeypatch: pytest.MonkeyPatch, tmp_
     assert status["pinyin"] == (
         False, f"not loaded: {tmp_path / 'pypinyin' / 'pinyin_dict.json'} missing or unreadable")
     assert status["OpenCC"][0] is False
+
+
+def test_a_table_that_did_not_load_is_a_search_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tui.search_cli import run_search
+
+    monkeypatch.setattr(textfold, "_package_dir", lambda name: tmp_path / name)
+    monkeypatch.setattr(textfold, "_TABLE_PROBLEMS", [])
+    textfold._ts_chars.cache_clear()
+    textfold._pinyin_tables.cache_clear()
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "a.md").write_text("# 開源 notes\n\nshengchanli\n", encoding="utf-8")
+    err = io.StringIO()
+    try:
+        run_search(["--dir", str(root), "--no-cache", "kaiyuan"], out=io.StringIO(), err=err)
+    finally:
+        textfold._ts_chars.cache_clear()
+        textfold._pinyin_tables.cache_clear()
+    warnings = err.getvalue()
+    assert f"{tmp_path / 'pypinyin' / 'pinyin_dict.json'}: not readable; searching without " \
+        "pinyin tables" in warnings

@@ -181,3 +181,10 @@ def test_named_pipe_is_skipped_without_blocking(tmp_path: Path) -> None:
     warnings: list[str] = []
     assert read_note_file(fifo, display_name="pipe.md", warnings=warnings) is None
     assert warnings and "pipe.md" in warnings[0]
+
+
+def test_chinese_with_spaces_between_words_is_still_gb18030() -> None:
+    """The Korean-spacing check only sends it to detection, which still reads Chinese."""
+    text = "今天 天气 很好 我们 去 公园 散步 然后 回家 写 笔记 整理 一下 这周 的 工作 内容\n" * 3
+    decoded = decode_bytes(text.encode("gb18030"))
+    assert (decoded.encoding, decoded.text, decoded.warnings) == ("gb18030", text, [])

@@ -119,3 +119,22 @@ def test_a_cache_of_an_older_format_is_rebuilt_without_a_word(tmp_path: Path) ->
     version = index.store.query("SELECT value FROM meta WHERE key='version'")[0][0]
     assert version == STORE_VERSION
     index.close()
+
+
+def test_a_short_word_followed_by_symbols_finds_only_entries_that_hold_it() -> None:
+    notes = [_note(i, f"Filler {i}", f"cats and cows number {i}") for i in range(30)]
+    notes += [_note(100, "Lang", "I write c++ daily"), _note(101, "Suffix", "see abc++ here"),
+              _note(102, "Apart", "c and ++ apart")]
+    engine = SearchEngine.from_entries(notes)
+    result = engine.search("c++", limit=0)
+    assert sorted(h.entry.title for h in result.hits) == ["Lang", "Suffix"]
+    assert result.total == 2
+
+
+def test_the_count_of_a_han_run_counts_only_entries_that_hold_the_run() -> None:
+    notes = [_note(i, f"Scattered {i}", "开源很好，源项不同，项目另说") for i in range(600)]
+    notes += [_note(100 + i, f"Run {i}", "我们的开源项目很好") for i in range(3)]
+    engine = SearchEngine.from_entries(notes)
+    result = engine.search("开源项目", limit=5)
+    assert result.total == 3
+    assert all(h.entry.title.startswith("Run") for h in result.hits)

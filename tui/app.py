@@ -42,6 +42,7 @@ from tui.core.query_history import HistoryCursor, QueryHistory, default_history_
 from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.state import load_state, save_state
 from tui.core.tagstore import TagStore
+from tui.core.textfold import table_problems
 from tui.core.textsafe import printable
 from tui.key_burst import KeyBurst, coalescing_driver
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
@@ -571,6 +572,7 @@ class NotesiftApp(ActionHandlers, App[int]):
             found.extend(self.index.warnings)
         if self.watcher is not None and self.watcher.notice:
             found.append(self.watcher.notice)
+        found.extend(table_problems())
         return found
 
     def _update_status(self) -> None:

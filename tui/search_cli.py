@@ -21,6 +21,7 @@ from tui.core.hit_format import display_path, hit_record, vimgrep_line
 from tui.core.index import NoteIndex
 from tui.core.query import MAX_QUERY_CHARS, QueryError, parse_query
 from tui.core.search import SORT_ORDERS, SearchHit
+from tui.core.textfold import table_problems
 from tui.core.textsafe import from_argv, json_safe, one_line, printable
 
 __all__ = ["configure_search", "run_search", "run_search_args", "use_color"]
@@ -178,7 +179,7 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
         else:
             index.quick_refresh()
         result = index.search(query_text, limit=max(0, args.limit), sort=args.sort)
-        warnings = problems + index.warnings
+        warnings = problems + index.warnings + table_problems()
     finally:
         index.close()
     if not args.quiet:

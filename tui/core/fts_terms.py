@@ -20,7 +20,7 @@ engine checks candidates against the folded text before it counts or shows them
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tui.core.textfold import HAN_CLASS, readings
@@ -113,10 +113,15 @@ def _cover(piece: str, words: list[str], ending: bool) -> list[str]:
     return [quote(k) + ("*" if prefixes.get(k, 0) > 1 or k not in words else "") for k in keys]
 
 
-def needle_query(folded: str, words_with: Callable[[str], list[str]]) -> Needle:
+def needle_query(
+    folded: str,
+    words_with: Callable[[str], list[str]],
+    words_ending: Callable[[str], list[str] | None] = lambda _: None,
+) -> Needle:
     """The FTS5 expression for 'holds `folded` somewhere' (title, body or path).
 
-    `words_with(piece)` lists the vocabulary words that contain `piece` (3+ chars).
+    `words_with(piece)` lists the vocabulary words that contain `piece` (3+ chars);
+    `words_ending(piece)` those ending with a shorter piece (None: too many to list).
     """
     pieces = [(m.start(), m.end(), m[0]) for m in _PIECE.finditer(folded)]
     if not pieces:
@@ -144,9 +149,14 @@ def needle_query(folded: str, words_with: Callable[[str], list[str]]) -> Needle:
             if not alternatives:
                 return Needle(NOTHING, True)
             parts.append("(" + " OR ".join(alternatives) + ")")
-        elif sole:
+        elif sole and pieces[0][1] == len(folded):
             parts.append(quote(piece) + "*")  # a word start, as a 1-2 letter term means
             exact = False
+        elif sole or first:
+            # A short word followed by other text (`c++`): a word ending so.
+            ending = words_ending(piece)
+            if ending is not None:
+                parts.append("(" + " OR ".join(quote(w) for w in [piece, *ending]) + ")")
     if not parts:
         return Needle(None, False)
     return Needle(parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")", exact)
@@ -157,25 +167,34 @@ def needle_query(folded: str, words_with: Callable[[str], list[str]]) -> Needle:
 
 @dataclass(slots=True)
 class HanVocabulary:
-    """The Han bigrams of the index, arranged for spelling pinyin as characters."""
+    """The Han bigrams of the index, arranged for spelling pinyin as characters.
 
-    following: Mapping[str, Collection[str]]  # char → chars that follow it somewhere
-    chars: Collection[str]  # every Han char in the index
+    Characters are grouped by the first letter of their (first) reading, which
+    every way of typing a character starts with: a spelling step looks at the
+    few characters that can come next, not at every one.
+    """
+
+    reading: Mapping[str, str]  # char → its first reading
+    starting: Mapping[str, list[str]]  # letter → chars whose reading starts with it
+    following: Mapping[tuple[str, str], list[str]]  # (char, letter) → chars after it
 
     @classmethod
     def of(cls, tokens: list[str]) -> HanVocabulary:
-        following: dict[str, set[str]] = {}
-        chars: set[str] = set()
+        reading: dict[str, str] = {}
+        starting: dict[str, list[str]] = {}
+        following: dict[tuple[str, str], list[str]] = {}
         for token in tokens:
-            chars.update(token)
-            if len(token) == 2:
-                following.setdefault(token[0], set()).add(token[1])
-        return cls(following, chars)
-
-
-def _first_reading(ch: str) -> str:
-    found = readings(ch)
-    return found[0] if found else ""
+            for ch in token:
+                if ch not in reading:
+                    found = readings(ch)
+                    reading[ch] = found[0] if found else ""
+                    if reading[ch]:
+                        starting.setdefault(reading[ch][0], []).append(ch)
+            if len(token) == 2 and reading[token[1]]:
+                following.setdefault((token[0], reading[token[1]][0]), []).append(token[1])
+        for chars in (*starting.values(), *following.values()):
+            chars.sort()
+        return cls(reading, starting, following)
 
 
 def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES) -> list[str]:
@@ -189,13 +208,8 @@ def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES)
     n = len(term)
     budget = [PINYIN_STEPS]
 
-    def steps(ch: str, at: int, initials: bool) -> list[tuple[int, bool]]:
-        reading = _first_reading(ch)
-        if not reading:
-            return []
-        out = []
-        if term[at] == reading[0]:
-            out.append((at + 1, True))  # as an initial
+    def steps(reading: str, at: int, initials: bool) -> list[tuple[int, bool]]:
+        out = [(at + 1, True)]  # as an initial (the reading starts with term[at])
         if not initials:
             if term.startswith(reading, at) and len(reading) > 1:
                 out.append((at + len(reading), False))
@@ -204,19 +218,16 @@ def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES)
         return out
 
     def walk(spelled: str, at: int, initials: bool) -> None:
-        if len(found) >= cap:
-            return
         if at == n:
             found.append(spelled)
             return
-        nexts = han.following.get(spelled[-1], ()) if spelled else han.chars
-        for ch in sorted(nexts):
-            if _first_reading(ch)[:1] != term[at]:
-                continue
+        nexts = (han.following.get((spelled[-1], term[at]), ()) if spelled
+                 else han.starting.get(term[at], ()))
+        for ch in nexts:
             budget[0] -= 1
             if budget[0] < 0:
                 return
-            for after, as_initial in steps(ch, at, initials):
+            for after, as_initial in steps(han.reading[ch], at, initials):
                 walk(spelled + ch, after, initials or as_initial)
                 if len(found) >= cap:
                     return

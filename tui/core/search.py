@@ -264,8 +264,9 @@ class SearchEngine(Widener, Presenter):
         for group in term_groups:
             check = check or any(p.needs_check for p in group)
             pure = all(p.long and not p.extra_rowids for p in group)
-            expression = self._match([n for p in group for n in (p.folded, *p.variants)])
-            if pure and expression is not None:
+            needles = [n for p in group for n in (p.folded, *p.variants)]
+            expression = self._match(needles)
+            if pure and expression is not None and self._exact(needles):
                 match_parts.append("(" + expression + ")")
                 continue
             ors: list[str] = []
@@ -326,8 +327,15 @@ class SearchEngine(Widener, Presenter):
         needles = [folded, *variants]
         if all(len(n) >= 3 for n in needles):
             expr = self._match(needles)
-            if expr is not None:
+            if expr is not None and self._exact(needles):
                 return "e.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", [expr]
+            if expr is not None:
+                # Words that hold the term's pieces, checked against the text itself
+                # (`foo.ba`, `c++`, a Han run of 3+): the count stays exact.
+                parts = [_contains_sql(n) for n in needles]
+                return ("(e.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?) AND ("
+                        + " OR ".join(sql for sql, _ in parts) + "))",
+                        [expr, *(p for _, more in parts for p in more)])
             # No word to look up (`-->`): a scan of the texts, stopped by a LIMIT.
             parts = [_contains_sql(n) for n in needles]
             return ("(" + " OR ".join(sql for sql, _ in parts) + ")",

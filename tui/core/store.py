@@ -56,6 +56,7 @@ from tui.core.textfold import fold
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
 STORE_VERSION = "9"
 ENTRY_CACHE_SIZE = 20_000
+ENDING_MAX = 400  # words ending with a short piece (`c` of `c++`) that a query lists
 ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB at 1M entries)
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
 VOCAB_INLINE_ROWS = 2000  # a batch this small adds its words itself; a larger one (a first
@@ -788,6 +789,21 @@ class IndexStore:
                     self._words_with.clear()
                 self._words_with[piece] = found
             return found
+
+    def words_ending(self, piece: str) -> list[str] | None:
+        """Vocabulary words ending with `piece` (any length), or None when there are
+        more than a query can list (then only a scan of the texts finds them)."""
+        key = "\x00" + piece
+        with self.read_lock:
+            if key not in self._words_with:
+                pattern = "*" + "".join(f"[{ch}]" if ch in "*?[]" else ch for ch in piece)
+                rows = self.reader.execute(
+                    f"SELECT word FROM vocab WHERE word GLOB ? LIMIT {ENDING_MAX + 1}",
+                    [pattern],
+                ).fetchall()
+                self._words_with[key] = [r[0] for r in rows]
+            found = self._words_with[key]
+        return None if len(found) > ENDING_MAX else found
 
     def han_vocabulary(self) -> HanVocabulary:
         """The Han bigrams of the index (cached until the next write), for pinyin."""

@@ -77,11 +77,26 @@ def _package_dir(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+# Tables search needed but could not read: shown as warnings, never a silent loss.
+_TABLE_PROBLEMS: list[str] = []
+
+
+def table_problems() -> list[str]:
+    """The pinyin / OpenCC tables that were needed and did not load (cheap: loads nothing)."""
+    return list(_TABLE_PROBLEMS)
+
+
+def _table_missing(name: str, where: Path | None, relative: str) -> None:
+    place = str(where / relative) if where is not None else f"the {name} package"
+    _TABLE_PROBLEMS.append(f"{place}: not readable; searching without {name} tables")
+
+
 @cache
 def _ts_chars() -> dict[str, str]:
     """Traditional → simplified, one char to one char (first OpenCC candidate)."""
     base = _package_dir("opencc")
     if base is None:
+        _table_missing("OpenCC", None, "")
         return {}
     mapping: dict[str, str] = {}
     try:
@@ -92,6 +107,7 @@ def _ts_chars() -> dict[str, str]:
                 if len(src) == 1 and len(first) == 1 and src != first:
                     mapping[src] = first
     except (OSError, UnicodeDecodeError):
+        _table_missing("OpenCC", base, "dictionary/TSCharacters.txt")
         return {}
     return mapping
 
@@ -289,7 +305,10 @@ def _pinyin_tables() -> _PinyinTables:
                 data = data.replace(c, _strip_tones(c))
             raw = json.loads(data)
         except (OSError, ValueError):
+            _table_missing("pinyin", base, "pinyin_dict.json")
             raw = {}
+    else:
+        _table_missing("pinyin", None, "")
     result: dict[str, tuple[str, ...]] = {}
     for key, value in raw.items():
         try:

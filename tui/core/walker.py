@@ -61,9 +61,11 @@ class IgnoreMatcher:
         self.warnings: list[str] = []
         self.files: dict[str, str] = {}  # ignore files read: relative path -> "mtime:size"
         self._specs: dict[str, pathspec.PathSpec | None] = {}
+        self._chains: dict[str, list[tuple[int, pathspec.PathSpec]]] = {}
 
     def reload(self) -> None:
         self._specs.clear()
+        self._chains.clear()
         self.files.clear()
 
     def _spec(self, rel_dir: str) -> pathspec.PathSpec | None:
@@ -87,16 +89,27 @@ class IgnoreMatcher:
         self._specs[rel_dir] = spec
         return spec
 
+    def _chain(self, rel_dir: str) -> list[tuple[int, pathspec.PathSpec]]:
+        """(prefix length, spec) of every folder from the root down to `rel_dir` with rules."""
+        chain = self._chains.get(rel_dir)
+        if chain is None:
+            parent, _, _ = rel_dir.rpartition("/")
+            chain = list(self._chain(parent)) if rel_dir else []
+            spec = self._spec(rel_dir)
+            if spec is not None:
+                chain.append((len(rel_dir) + 1 if rel_dir else 0, spec))
+            self._chains[rel_dir] = chain
+        return chain
+
     def ignores(self, rel: str, is_dir: bool) -> bool:
         """Whether `rel` itself is ignored (its folders are the caller's to check)."""
-        parts = rel.split("/")
+        chain = self._chain(rel.rpartition("/")[0])
+        if not chain:
+            return False
         verdict: bool | None = None
-        for depth in range(len(parts)):
-            spec = self._spec("/".join(parts[:depth]))
-            if spec is None:
-                continue
-            below = "/".join(parts[depth:]) + ("/" if is_dir else "")
-            include = spec.check_file(below).include
+        suffix = "/" if is_dir else ""
+        for cut, spec in chain:
+            include = spec.check_file(rel[cut:] + suffix).include
             if include is not None:
                 verdict = include
         return bool(verdict)
@@ -256,9 +269,9 @@ class _Walker:
             self.result.warnings.append(f"{rel}: cannot stat ({exc.strerror or exc})")
             return "skip"
         is_dir = stat.S_ISDIR(st.st_mode)
-        if self.rules.ignores(rel, is_dir):
-            return "skip"
         if not is_dir and (is_temp_file(name) or Path(name).suffix.lower() not in NOTE_SUFFIXES):
+            return "skip"  # cheap name checks before the ignore rules
+        if self.rules.ignores(rel, is_dir):
             return "skip"
         if not is_dir and is_sync_conflict(name):
             self.result.warnings.append(

@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui.core.entry import Entry
-from tui.core.fts_terms import NOTHING, needle_query, pinyin_spellings, spelling_query
+from tui.core.fts_terms import (
+    NOTHING,
+    Needle,
+    needle_query,
+    pinyin_spellings,
+    spelling_query,
+)
 from tui.core.sqlfilters import like_escape
 from tui.core.store import IndexStore, text_only
 from tui.core.term_plan import TermPlan
@@ -29,7 +35,6 @@ from tui.core.typos import Vocabulary
 
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
-PINYIN_CHECK_ROWS = 30
 PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
@@ -79,11 +84,18 @@ class Widener:
         or None when one has no word to look up (only a scan can find it)."""
         parts = []
         for needle in dict.fromkeys(needles):
-            expression = needle_query(needle, self.store.words_with).expression
+            expression = self._needle(needle).expression
             if expression is None:
                 return None
             parts.append(expression)
         return " OR ".join(parts) if parts else None
+
+    def _needle(self, needle: str) -> Needle:
+        return needle_query(needle, self.store.words_with, self.store.words_ending)
+
+    def _exact(self, needles: Sequence[str]) -> bool:
+        """Whether every entry the `_match` of `needles` finds surely holds one of them."""
+        return all(self._needle(n).exact for n in needles)
 
     def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
         """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms.
@@ -114,18 +126,7 @@ class Widener:
         if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
             plan.variants.extend(w for w, _ in self._vocab().near(needle))
         if pinyin_term_ok(needle):
-            # Pinyin is spelled as the Han strings of the index it may stand for; an
-            # entry counts when its folded text holds one (its bigrams alone may not).
-            spellings = pinyin_spellings(needle, self.store.han_vocabulary())
-            expression = spelling_query(spellings)
-            if expression is not None:
-                rowids = [r for (r,) in self.store.query(
-                    f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
-                    [text_only(expression)],
-                )]
-                for rowid, (title, body) in self.store.folded(rowids).items():
-                    if any(s in title or s in body for s in spellings):
-                        plan.extra_rowids.add(rowid)
+            plan.extra_rowids.update(self._pinyin_rows(needle))
             plan.pinyin = bool(plan.extra_rowids)
         spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
         if direct > 0 or len(plan.variants) > before[0] or spelled:
@@ -157,6 +158,33 @@ class Widener:
                     plan.extra_rowids.add(rowid)
                     plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
         return (len(plan.variants), len(plan.extra_rowids)) != before
+
+    def _pinyin_rows(self, needle: str) -> list[int]:
+        """Entries whose text holds a Han string pinyin `needle` may stand for.
+
+        Spelled against the Han bigrams of the index, found by those bigrams and
+        checked on the folded text (the bigrams alone may lie apart). While the
+        term grows, what a longer term finds is among what its start found (the
+        last syllable may be cut short), so the last answer is checked instead.
+        """
+        spellings = pinyin_spellings(needle, self.store.han_vocabulary())
+        generation = self.store.generation
+        prior = self._grown.get("pinyin")
+        if (prior is not None and prior.complete and prior.generation == generation
+                and needle.startswith(prior.needle)):
+            rowids, complete = [r for r, _ in prior.rows], True
+        else:
+            expression = spelling_query(spellings)
+            rowids = [] if expression is None else [r for (r,) in self.store.query(
+                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
+                [text_only(expression)],
+            )]
+            complete = len(rowids) < PINYIN_ROWS
+        found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
+                 if any(s in title or s in body for s in spellings)]
+        self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
+                                           complete)
+        return found
 
     def _grown_rows(
         self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str,

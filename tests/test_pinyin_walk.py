@@ -1,0 +1,78 @@
+"""Spelling pinyin as index characters: the grouped walk gives exactly the full scan's answers."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.core.fts_terms import PINYIN_SEQUENCES, PINYIN_STEPS, HanVocabulary, pinyin_spellings
+from tui.core.textfold import readings
+
+HAN = "生产力开源中文学习时间工具笔记搜索快速数据模型推理本地"
+
+
+def _first_reading(ch: str) -> str:
+    found = readings(ch)
+    return found[0] if found else ""
+
+
+def _reference(term: str, tokens: list[str], cap: int = PINYIN_SEQUENCES) -> list[str]:
+    """The walk as first written: scan every following char, keep those that fit."""
+    chars = {ch for token in tokens for ch in token}
+    following: dict[str, set[str]] = {}
+    for token in tokens:
+        if len(token) == 2:
+            following.setdefault(token[0], set()).add(token[1])
+    found: list[str] = []
+    n = len(term)
+    budget = [PINYIN_STEPS]
+
+    def steps(ch: str, at: int, initials: bool) -> list[tuple[int, bool]]:
+        reading = _first_reading(ch)
+        if not reading:
+            return []
+        out = []
+        if term[at] == reading[0]:
+            out.append((at + 1, True))
+        if not initials:
+            if term.startswith(reading, at) and len(reading) > 1:
+                out.append((at + len(reading), False))
+            elif at + len(reading) > n and reading.startswith(term[at:]) and n - at > 1:
+                out.append((n, False))
+        return out
+
+    def walk(spelled: str, at: int, initials: bool) -> None:
+        if len(found) >= cap:
+            return
+        if at == n:
+            found.append(spelled)
+            return
+        nexts = following.get(spelled[-1], ()) if spelled else chars
+        for ch in sorted(nexts):
+            if _first_reading(ch)[:1] != term[at]:
+                continue
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            for after, as_initial in steps(ch, at, initials):
+                walk(spelled + ch, after, initials or as_initial)
+                if len(found) >= cap:
+                    return
+
+    walk("", 0, False)
+    return list(dict.fromkeys(found))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(alphabet=HAN, min_size=1, max_size=2), min_size=1, max_size=40),
+    st.text(alphabet="shengchanlikaiyuzwxbjdmt", min_size=1, max_size=14),
+)
+def test_grouped_walk_finds_what_the_full_scan_found(tokens: list[str], term: str) -> None:
+    assert pinyin_spellings(term, HanVocabulary.of(tokens)) == _reference(term, tokens)
+
+
+def test_full_syllables_and_initials_both_spell_a_word() -> None:
+    han = HanVocabulary.of(["生产", "产力"])
+    assert "生产力" in pinyin_spellings("shengchanli", han)
+    assert "生产力" in pinyin_spellings("scl", han)
