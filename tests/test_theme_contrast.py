@@ -262,3 +262,13 @@ def test_highlighting_keeps_leading_blank_lines_and_odd_blocks_aligned() -> None
     coloured = [s for s in text.spans if s.start >= line_start and s.end <= line_start + 19
                 and "#" in str(s.style)]
     assert coloured
+
+
+def test_a_theme_whose_colours_cannot_be_read_draws_uncoloured_instead_of_crashing() -> None:
+    from textual.theme import Theme
+
+    from tui.core.palette import plain_palette
+
+    odd = Theme(name="odd", primary="#336699", variables={"block-cursor-background": "nonsense"})
+    assert palette_from_theme(odd) == plain_palette()
+    assert result_row(_hits()[0], palette=palette_from_theme(odd)).plain

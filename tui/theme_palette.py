@@ -13,7 +13,7 @@ from textual.app import App
 from textual.color import Color
 from textual.theme import Theme
 
-from tui.core.palette import Palette, ThemeColors, build_palette
+from tui.core.palette import Palette, ThemeColors, build_palette, plain_palette
 from tui.themes import match_color
 
 _cache: dict[tuple[str, int], Palette] = {}
@@ -112,7 +112,11 @@ def palette_from_theme(theme: Theme) -> Palette:
     key = (theme.name, id(theme))
     palette = _cache.get(key)
     if palette is None:
-        palette = _cache[key] = build_palette(theme_colors(theme))
+        try:
+            palette = build_palette(theme_colors(theme))
+        except Exception:  # a theme Textual accepted but we cannot read: draw uncoloured
+            palette = plain_palette()
+        _cache[key] = palette
     return palette
 
 

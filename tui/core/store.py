@@ -296,6 +296,8 @@ class IndexStore:
         self.lock = threading.RLock()  # the writer connection
         self.read_lock = threading.RLock()  # the reader connection (and the caches)
         self._entries: OrderedDict[int, Entry] = OrderedDict()
+        # Folded (title, text) of recently ranked entries: every keystroke re-reads them.
+        self._folded: OrderedDict[int, tuple[str, str]] = OrderedDict()
         self._vocabulary: list[str] | None = None
         self._words_with: dict[str, list[str]] = {}
         self._han: HanVocabulary | None = None
@@ -409,6 +411,7 @@ class IndexStore:
         with self.read_lock:
             self._data_version = version
             self._entries.clear()
+            self._folded.clear()
             self._vocabulary = None
             self._han = None
             self._words_with.clear()
@@ -761,8 +764,20 @@ class IndexStore:
         Folded from the payloads (the one stored copy of the text): folding is a
         `str.translate`, cheaper than storing and reading a second copy.
         """
-        found = self.entries(rowids)
-        return {rowid: folded_pair(entry) for rowid, entry in found.items()}
+        found: dict[int, tuple[str, str]] = {}
+        with self.read_lock:
+            missing = []
+            for rowid in rowids:
+                pair = self._folded.get(rowid)
+                if pair is None:
+                    missing.append(rowid)
+                else:
+                    found[rowid] = pair
+            for rowid, entry in self.entries(missing).items():
+                found[rowid] = self._folded[rowid] = folded_pair(entry)
+            while len(self._folded) > ENTRY_CACHE_SIZE:
+                self._folded.popitem(last=False)
+        return found
 
     def vocabulary(self) -> list[str]:
         """The ASCII words (4+ characters) of the index, for typo suggestions."""

@@ -180,8 +180,11 @@ class Widener:
                 [text_only(expression)],
             )]
             complete = len(rowids) < PINYIN_ROWS
-        found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
-                 if any(s in title or s in body for s in spellings)]
+        if all(len(s) <= 2 for s in spellings):
+            found = rowids  # one character or one bigram: the index alone is exact
+        else:
+            found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
+                     if any(s in title or s in body for s in spellings)]
         self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
                                            complete)
         return found
