@@ -166,7 +166,7 @@ def notesift_tool(root: Path, xdg: Path) -> Tool:
         "notesift",
         f"env {env} {binary} {shlex.quote(str(root))} --no-watch",
         (1, re.compile(r"^▊  (.*?)\s*▎$")),
-        re.compile(r"INSERT\s+\d[\d,]*/\d[\d,]*(?!.*indexing)"),
+        re.compile(r"INSERT\s+\d[\d,]*\+?/\d[\d,]*(?!.*indexing)"),
         "C-u",
     )
 
