@@ -36,7 +36,14 @@ from tui.core.safe_write import sweep_stale_temps
 from tui.core.search import SearchEngine, SearchResult, prepare_source
 from tui.core.store import STORE_VERSION, IndexStore, PreparedSource, cache_path_for, heal_notice
 from tui.core.tagstore import SIDECAR_REL, load_sidecar
-from tui.core.walker import IGNORE_FILE, IGNORE_FILES, WalkResult, walk_admits, walk_notes
+from tui.core.walker import (
+    GIT_EXCLUDE_FILE,
+    IGNORE_FILE,
+    IGNORE_FILES,
+    WalkResult,
+    walk_admits,
+    walk_notes,
+)
 from tui.core.x_archive import x_archive_sources
 
 PARALLEL_THRESHOLD = 64
@@ -410,7 +417,8 @@ class NoteIndex:
         names = IGNORE_FILES if self.respect_gitignore else (IGNORE_FILE,)
         found = {}
         for rel_dir in dirs:
-            for name in names:
+            extra = (GIT_EXCLUDE_FILE,) if self.respect_gitignore and not rel_dir else ()
+            for name in (*extra, *names):
                 rel = f"{rel_dir}/{name}" if rel_dir else name
                 signature = _signature([self.root / rel])
                 if signature is not None:
