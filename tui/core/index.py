@@ -466,7 +466,8 @@ class NoteIndex:
                 return False
         return True
 
-    def quick_refresh(self, progress: Progress | None = None) -> RefreshStats:
+    def quick_refresh(self, progress: Progress | None = None,
+                      on_wait: Callable[[], None] | None = None) -> RefreshStats:
         """`refresh()` without the walk when no folder changed since the last one.
 
         While every folder keeps its mtime, no note was added, removed or
@@ -484,7 +485,7 @@ class NoteIndex:
 
         with self.guard:
             quick = self.guarded(attempt, fallback=lambda: None)
-        return quick if quick is not None else self.refresh(progress)
+        return quick if quick is not None else self.refresh(progress, on_wait)
 
     def _resign(self, archives: set[str], progress: Progress | None) -> RefreshStats:
         started = time.perf_counter()
