@@ -172,15 +172,16 @@ class Widener:
         prior = self._grown.get("pinyin")
         if (prior is not None and prior.complete and prior.generation == generation
                 and needle.startswith(prior.needle)):
-            rowids, complete = [r for r, _ in prior.rows], True
+            rowids, complete, grown = [r for r, _ in prior.rows], True, True
         else:
+            grown = False
             expression = spelling_query(spellings)
             rowids = [] if expression is None else [r for (r,) in self.store.query(
                 f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
                 [text_only(expression)],
             )]
             complete = len(rowids) < PINYIN_ROWS
-        if all(len(s) <= 2 for s in spellings):
+        if not grown and all(len(s) <= 2 for s in spellings):
             found = rowids  # one character or one bigram: the index alone is exact
         else:
             found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
