@@ -489,6 +489,7 @@ class NoteIndex:
 
     def _resign(self, archives: set[str], progress: Progress | None) -> RefreshStats:
         started = time.perf_counter()
+        self._temp_warnings = sweep_stale_temps(self.root)  # every run, walked or not
         self.reload_sidecar()
         stored = self.store.signatures()
         refs: dict[str, SourceRef] = {}
