@@ -34,6 +34,7 @@ from tui.core.presenting import (
     Presenter,
     SearchHit,
     find_all,
+    looks_like_file_name,
     merge_spans,
     plain_hit,
 )
@@ -60,7 +61,8 @@ TITLE_HITS = 5000  # title hits of a broad one-term query that are ordered for t
 FILTER_SET_MAX = 20_000  # entries of field filters gathered into a set; above, checked per row
 BROAD_MATCHES = 500  # above this, ranking every match costs too much per keystroke
 COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost a scan
-PARTIAL_BELOW = 10  # strict hits under which partial matches are added
+NAMED_NOTES = 20  # note entries a file-name-like term adds to the candidates
+PARTIAL_PAGE = 50  # with no limit, strict hits under which partial matches are added
 COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
 PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner terms only fill
 RANK_ALL_CAP = 5000  # matches an unlimited search ranks by bm25; the rest follow in index order
@@ -227,15 +229,31 @@ class SearchEngine(Widener, Presenter):
         rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
         if total < EXPANSION_THRESHOLD and term_groups and self._expand(term_groups, total):
             rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
+        if sort == "score" and not other_groups and len(term_groups) == 1:
+            rows = self._with_named_note(term_groups[0], rows)
         capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)
 
         wanted = limit if limit > 0 else total_entries
+        page = limit if limit > 0 else PARTIAL_PAGE
         partial: list[tuple[int, float]] = []
-        long_groups = [g for g in term_groups if any(p.long for p in g)]
-        if len(long_groups) >= 2 and total < min(wanted, PARTIAL_BELOW) and sort == "score":
-            partial = self._partial(long_groups, other_groups, {r for r, _ in rows},
-                                    wanted - len(rows), total_entries)
+        served = [g for g in term_groups if not all(p.unservable for p in g)]
+        if len(served) < len(term_groups) and served and total < page and sort == "score":
+            # A flag or punctuation term (`-i`, `\\d`) no entry has with the others never
+            # empties the result: the other terms' matches follow as partial ones.
+            loose, _ = self._strict(served, other_groups, has_long, limit, sort)
+            strict_ids = {r for r, _ in rows}
+            partial = [(r, k) for r, k in loose if r not in strict_ids][: wanted - len(rows)]
+        long_groups = [g for g in served if any(p.long for p in g)]
+        if (len(long_groups) >= 2 and total + len(partial) < page
+                and sort == "score"):
+            # As many as the fine ranking reads whatever the limit: which partial
+            # matches come first must not depend on how many rows are asked for.
+            left = wanted - len(rows) - len(partial)
+            partial += self._partial(long_groups, other_groups,
+                                     {r for r, _ in rows} | {r for r, _ in partial},
+                                     max(left, FINE_RANK_COUNT) if limit > 0 else left,
+                                     total_entries)
 
         hits = self._present_all(rows, term_groups, sort, limit, partial=False)
         hits += self._present_all(partial, term_groups, sort, 0, partial=True)
@@ -249,6 +267,27 @@ class SearchEngine(Widener, Presenter):
             + [v for g in term_groups for p in g for v in p.variants],
             total_capped=capped,
         )
+
+    def _with_named_note(self, group: list[TermPlan], rows: list[tuple[int, float]]
+                         ) -> list[tuple[int, float]]:
+        """A file name or slug alone (`git-rebase-onto`, `issue-12.md`): the note entries
+        of files whose path holds it join the candidates, wherever the term's other
+        matches (links to the file, mostly) would have put them."""
+        names = [p.folded for p in group if looks_like_file_name(p.folded)]
+        if not names:
+            return rows
+        match = self._match(names)
+        if match is None:
+            return rows
+        # The word query is a superset (`issue-9` is `issue AND 9*`): paths are checked.
+        found = self.store.query(
+            "SELECT e.rowid, e.path_lower FROM fts CROSS JOIN entries e ON e.rowid = fts.rowid "
+            "WHERE fts MATCH ? AND e.kind = 'note' LIMIT ?",
+            ["{path} : (" + match + ")", NAMED_NOTES * 5],
+        )
+        have = {r for r, _ in rows}
+        named = [r for r, path in found if r not in have and any(n in path for n in names)]
+        return [(r, 0.0) for r in named[:NAMED_NOTES]] + rows
 
     def _conditions(
         self,
@@ -271,8 +310,9 @@ class SearchEngine(Widener, Presenter):
                 continue
             ors: list[str] = []
             for plan in group:
-                if len(plan.folded) == 1 and plan.term.mode == "exact":
-                    # `'x`: any x at all (a capped scan stops at the first rows it needs).
+                if plan.unservable or (len(plan.folded) == 1 and plan.term.mode == "exact"):
+                    # `'x`, `-i`, `\\d`: the literal anywhere; next to indexed terms it is
+                    # tested on their candidates only, alone a capped scan stops early.
                     sql, more = _contains_sql(plan.folded)
                 else:
                     sql, more = self._term_sql(plan.folded, plan.variants, has_long)
