@@ -66,6 +66,19 @@ def test_a_flag_no_note_has_never_empties_the_result() -> None:
     assert result.hits[0].partial
 
 
+def test_a_note_with_the_flag_but_not_the_tool_name_is_among_the_first() -> None:
+    notes = [
+        _e("tool", "Shell habits", "sqlite3 prints wide tables badly."),
+        _e("flag", "Wide output", "Type \\w wide to wrap long rows."),
+        *[_e(f"more{i}", f"Shell note {i}", f"sqlite3 tip number {i}") for i in range(12)],
+    ]
+    engine = SearchEngine.from_entries(notes)
+    result = engine.search("sqlite3 \\w wide")
+    assert _strict(result) == []
+    ids = _ids(result)
+    assert ids.index("flag") < ids.index("tool")
+
+
 def test_a_backslash_command_alone_is_a_literal_substring() -> None:
     engine = SearchEngine.from_entries(SHELL)
     assert _ids(engine.search("\\s")) == ["sqlite-meta"]  # `\schema`

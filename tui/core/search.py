@@ -236,27 +236,32 @@ class SearchEngine(Widener, Presenter):
 
         wanted = limit if limit > 0 else total_entries
         page = limit if limit > 0 else PARTIAL_PAGE
-        partial: list[tuple[int, float]] = []
+        loose: list[tuple[int, float]] = []
         served = [g for g in term_groups if not all(p.unservable for p in g)]
         if len(served) < len(term_groups) and served and total < page and sort == "score":
-            # A flag or punctuation term (`-i`, `\\d`) no entry has with the others never
-            # empties the result: the other terms' matches follow as partial ones.
-            loose, _ = self._strict(served, other_groups, has_long, limit, sort)
-            strict_ids = {r for r, _ in rows}
-            partial = [(r, k) for r, k in loose if r not in strict_ids][: wanted - len(rows)]
+            loose = self._without_flags(term_groups, served, other_groups, has_long, limit,
+                                        {r for r, _ in rows})
+        partial: list[tuple[int, float]] = []
         long_groups = [g for g in served if any(p.long for p in g)]
-        if (len(long_groups) >= 2 and total + len(partial) < page
+        if (len(long_groups) >= 2 and total + len(loose) < page
                 and sort == "score"):
             # As many as the fine ranking reads whatever the limit: which partial
             # matches come first must not depend on how many rows are asked for.
-            left = wanted - len(rows) - len(partial)
+            left = wanted - len(rows) - len(loose)
             partial += self._partial(long_groups, other_groups,
-                                     {r for r, _ in rows} | {r for r, _ in partial},
+                                     {r for r, _ in rows} | {r for r, _ in loose},
                                      max(left, FINE_RANK_COUNT) if limit > 0 else left,
                                      total_entries)
 
         hits = self._present_all(rows, term_groups, sort, limit, partial=False)
+        # Entries missing a flag or one other term are ranked like full matches (the
+        # terms they have, and where), then marked partial.
+        flagged = self._present_all(loose, term_groups, sort, 0, partial=False)
+        for hit in flagged:
+            hit.partial = True
+        hits += flagged
         hits += self._present_all(partial, term_groups, sort, 0, partial=True)
+        partial = loose + partial
         return SearchResult(
             hits=hits[:limit] if limit > 0 else hits,
             total=total + len(partial),
@@ -267,6 +272,31 @@ class SearchEngine(Widener, Presenter):
             + [v for g in term_groups for p in g for v in p.variants],
             total_capped=capped,
         )
+
+    def _without_flags(
+        self,
+        term_groups: list[list[TermPlan]],
+        served: list[list[TermPlan]],
+        other_groups: list[list[Term | FieldFilter]],
+        has_long: bool,
+        limit: int,
+        strict: set[int],
+    ) -> list[tuple[int, float]]:
+        """A flag or punctuation term (`-i`, `\\d`) never empties the result: entries with
+        every other term follow, and so do entries with the flag and all but one other
+        term (`psql \\x auto` finds the note on `\\x auto` that never says psql)."""
+        flags = [g for g in term_groups if g not in served]
+        found, _ = self._strict(served, other_groups, has_long, limit, "score")
+        if len(served) >= 2:
+            for left_out in range(len(served)):
+                kept = [g for i, g in enumerate(served) if i != left_out] + flags
+                more, _ = self._strict(kept, other_groups, has_long, limit, "score")
+                found += more
+        rows: dict[int, float] = {}
+        for rowid, rank in found:
+            if rowid not in strict and rowid not in rows:
+                rows[rowid] = rank
+        return list(rows.items())
 
     def _with_named_note(self, group: list[TermPlan], rows: list[tuple[int, float]]
                          ) -> list[tuple[int, float]]:
