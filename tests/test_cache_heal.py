@@ -248,6 +248,21 @@ def test_a_nested_gitignore_edited_in_place_walks_again(tmp_path: Path) -> None:
         index.close()
 
 
+def test_an_edited_git_exclude_walks_again(tmp_path: Path) -> None:
+    root = _notes(tmp_path / "notes", 3)
+    exclude = root / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(parents=True)
+    exclude.write_text("# nothing yet\n", encoding="utf-8")
+    index = _index(tmp_path, root)
+    try:
+        assert index.quick_refresh().sources == 3
+        exclude.write_text("n000.md\n", encoding="utf-8")
+        stats = index.quick_refresh()
+        assert stats.walked and stats.sources == 2
+    finally:
+        index.close()
+
+
 def test_rescan_flag_walks_the_tree(tmp_path: Path) -> None:
     """A note slipped in with its folder's mtime put back (a restore tool, a sync
     client) escapes the quick check; `--rescan` walks and finds it."""

@@ -123,6 +123,7 @@ def test_check_fails_loudly_when_a_table_did_not_load(monkeypatch: pytest.Monkey
 def test_table_status_reports_a_moved_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
                                            ) -> None:
     monkeypatch.setattr(textfold, "_package_dir", lambda name: tmp_path / name)
+    monkeypatch.setattr(textfold, "_TABLE_PROBLEMS", [])  # nothing leaks into later tests
     textfold._ts_chars.cache_clear()
     textfold._pinyin_tables.cache_clear()
     try:

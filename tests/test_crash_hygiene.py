@@ -197,3 +197,26 @@ def test_check_removes_stale_temps_and_names_the_ones_it_cannot(
     lines = [line for line in out.getvalue().splitlines() if "could not be removed" in line]
     assert len(lines) == 1 and str(stuck) in lines[0]
     assert not gone.exists()
+
+
+def test_a_run_that_skips_the_walk_still_removes_stale_temps(tmp_path: Path) -> None:
+    """`notesift search`/`tag` re-sign without walking when no folder changed."""
+    root = tmp_path / "notes"
+    (root / ".notesift").mkdir(parents=True)
+    (root / "a.md").write_text("# A\n")
+    cache = tmp_path / "cache"
+    index = NoteIndex(root, cache_dir=cache, jobs=1)
+    try:
+        index.refresh()  # the walk state the next run's quick path relies on
+    finally:
+        index.close()
+    stale = root / ".notesift" / ".tags.json.0000aaaa.notesift-tmp"
+    stale.write_text("{")  # a tag write killed mid-way: only .notesift/ changed
+    _age([stale], STALE_SECONDS * 2)
+    index = NoteIndex(root, cache_dir=cache, jobs=1)
+    try:
+        stats = index.quick_refresh()
+    finally:
+        index.close()
+    assert stats.walked is False
+    assert not stale.exists()

@@ -44,6 +44,10 @@ def test_too_many_terms_and_too_wide_an_or_group() -> None:
     )
     assert not parse_query(" | ".join(f"w{i}" for i in range(MAX_ALTERNATIVES))).refused
     assert not parse_query(" ".join(f"w{i}" for i in range(MAX_TERMS))).refused
+    two_groups = " ".join(" | ".join(f"w{g}{i}" for i in range(MAX_ALTERNATIVES)) for g in "ab")
+    assert parse_query(two_groups).errors[0].message == (
+        f"too many terms: {2 * MAX_ALTERNATIVES} (limit {MAX_TERMS})"
+    )
 
 
 @settings(max_examples=200, deadline=None)

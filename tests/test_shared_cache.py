@@ -182,3 +182,31 @@ def test_busy_is_not_damage_and_malformed_is() -> None:
     assert is_damage(sqlite3.OperationalError("no such table: entries"))
     assert is_damage(sqlite3.OperationalError("disk I/O error"))
     assert not is_damage(ValueError("x"))
+
+
+def test_a_one_shot_search_says_it_waits_for_a_build_in_progress(tmp_path: Path) -> None:
+    import subprocess
+
+    from tui_helpers import notesift_command, user_env
+
+    root = _notes(tmp_path / "notes", 3)
+    cache = cache_path_for(root.resolve(), tmp_path / "cache" / "notesift")
+    cache.parent.mkdir(parents=True)
+    ctx = multiprocessing.get_context("fork")
+    held, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_build_lock, args=(str(cache), held, release))
+    holder.start()
+    assert held.wait(30)
+    search = subprocess.Popen(
+        [notesift_command(), "search", "--dir", str(root), "older"], env=user_env(tmp_path),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert search.stderr is not None
+        assert "waiting for it" in search.stderr.readline()  # said before any result
+        release.set()
+        out, _ = search.communicate(timeout=120)
+    finally:
+        release.set()
+        holder.join(30)
+    assert search.returncode == 0 and out.count("\n") == 3

@@ -213,3 +213,12 @@ def test_syncthing_conflict_copies_are_skipped_with_a_warning(tmp_path: Path) ->
     assert len(result.warnings) == 1
     assert "plan.sync-conflict-20240501-101010-ABCDEFG.md" in result.warnings[0]
     assert "conflict" in result.warnings[0]
+
+
+def test_the_checkouts_own_excludes_count_as_gitignore(tmp_path: Path) -> None:
+    """`.git/info/exclude` (git's per-checkout ignore file) is read at the root, as rg does."""
+    _touch(tmp_path, "note.md", "local/scratch.md")
+    (tmp_path / ".git" / "info").mkdir(parents=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("local/\n", encoding="utf-8")
+    assert _rel(tmp_path, walk_notes(tmp_path).files) == ["note.md"]
+    assert len(walk_notes(tmp_path, respect_gitignore=False).files) == 2

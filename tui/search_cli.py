@@ -173,11 +173,16 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
         ignore_globs=config.ignore,
         respect_gitignore=config.respect_gitignore,
     )
+    def waiting() -> None:
+        if not args.quiet:
+            err.write("notesift: another notesift is indexing this folder; waiting for it\n")
+            err.flush()
+
     try:
         if args.rescan:
-            index.refresh()
+            index.refresh(on_wait=waiting)
         else:
-            index.quick_refresh()
+            index.quick_refresh(on_wait=waiting)
         result = index.search(query_text, limit=max(0, args.limit), sort=args.sort)
         warnings = problems + index.warnings + table_problems()
     finally:

@@ -86,7 +86,11 @@ def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> NoteIndex |
         return None
     index = NoteIndex(root, use_cache=not no_cache, ignore_globs=config.ignore,
                       respect_gitignore=config.respect_gitignore)
-    index.quick_refresh()
+    def waiting() -> None:
+        err.write("notesift: another notesift is indexing this folder; waiting for it\n")
+        err.flush()
+
+    index.quick_refresh(on_wait=waiting)
     for notice in index.notices:
         err.write(f"notesift: {printable(notice)}\n")
     return index

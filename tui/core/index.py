@@ -36,7 +36,14 @@ from tui.core.safe_write import sweep_stale_temps
 from tui.core.search import SearchEngine, SearchResult, prepare_source
 from tui.core.store import STORE_VERSION, IndexStore, PreparedSource, cache_path_for, heal_notice
 from tui.core.tagstore import SIDECAR_REL, load_sidecar
-from tui.core.walker import IGNORE_FILE, IGNORE_FILES, WalkResult, walk_admits, walk_notes
+from tui.core.walker import (
+    GIT_EXCLUDE_FILE,
+    IGNORE_FILE,
+    IGNORE_FILES,
+    WalkResult,
+    walk_admits,
+    walk_notes,
+)
 from tui.core.x_archive import x_archive_sources
 
 PARALLEL_THRESHOLD = 64
@@ -410,7 +417,8 @@ class NoteIndex:
         names = IGNORE_FILES if self.respect_gitignore else (IGNORE_FILE,)
         found = {}
         for rel_dir in dirs:
-            for name in names:
+            extra = (GIT_EXCLUDE_FILE,) if self.respect_gitignore and not rel_dir else ()
+            for name in (*extra, *names):
                 rel = f"{rel_dir}/{name}" if rel_dir else name
                 signature = _signature([self.root / rel])
                 if signature is not None:
@@ -458,7 +466,8 @@ class NoteIndex:
                 return False
         return True
 
-    def quick_refresh(self, progress: Progress | None = None) -> RefreshStats:
+    def quick_refresh(self, progress: Progress | None = None,
+                      on_wait: Callable[[], None] | None = None) -> RefreshStats:
         """`refresh()` without the walk when no folder changed since the last one.
 
         While every folder keeps its mtime, no note was added, removed or
@@ -476,10 +485,11 @@ class NoteIndex:
 
         with self.guard:
             quick = self.guarded(attempt, fallback=lambda: None)
-        return quick if quick is not None else self.refresh(progress)
+        return quick if quick is not None else self.refresh(progress, on_wait)
 
     def _resign(self, archives: set[str], progress: Progress | None) -> RefreshStats:
         started = time.perf_counter()
+        self._temp_warnings = sweep_stale_temps(self.root)  # every run, walked or not
         self.reload_sidecar()
         stored = self.store.signatures()
         refs: dict[str, SourceRef] = {}

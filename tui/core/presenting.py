@@ -16,11 +16,24 @@ from tui.core.entry import Entry
 from tui.core.fuzzy import boundary_bonus, fuzzy_match
 from tui.core.store import IndexStore
 from tui.core.term_plan import TermPlan
-from tui.core.textfold import PinyinText, find_pinyin, fold
+from tui.core.textfold import PinyinText, find_pinyin, fold, pinyin_text
 
 FINE_RANK_COUNT = 80
 SNIPPET_WIDTH = 160
+# What a term found in one place is worth: a title far more than a heading, a heading
+# more than a line of text, a label (`作者:`) or a list of links least.
+TITLE_CREDIT = 40.0
+LINE_CREDIT = {"heading": 28.0, "text": 20.0, "label": 12.0, "link": 14.0}
+LINE_PREFERENCE = {"text": 0, "heading": 1, "label": 2, "link": 3}
+PINYIN_TITLE_CREDIT = 18.0  # the title spelled in pinyin or with homophones: below a word as typed
+INITIALS_CREDIT = 30.0  # `tpz` → TogglePaneZoom: below the word itself in a title
+FILE_NAME_CREDIT = 60.0  # a file name or slug that is the note's own name
+SAME_NAME_CREDIT = 90.0  # ... all of it (`issue-99`, `notes.md`)
 _WORD_CHAR = re.compile(r"\w")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<?https?://[^\s>)]+>?|\[\[[^\]]*\]\]")
+_NOT_PROSE = re.compile(r"[\W\d_]+")
+_SLUG_CHARS = frozenset("-_./")
+_NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".org", ".rst", ".mdx")
 _LABEL_LINE = re.compile(
     r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
 )
@@ -65,7 +78,9 @@ class Presenter:
             fine = rows[:limit]
         rest = [] if sort != "score" else rows[FINE_RANK_COUNT:]
         hits = self._hits_for(fine, term_groups, partial)
-        if sort == "score" and term_groups:
+        # Partial matches keep their rarest-terms-first (bm25) order: a title hit on a
+        # common word must not pass a body hit on the rare word the query is about.
+        if sort == "score" and term_groups and not partial:
             order = {id(h): i for i, h in enumerate(hits)}
             boost = self._boost
             hits.sort(key=lambda h: (-round(h.score, 3), -boost.get(h.entry.id, 0.0), order[id(h)]))
@@ -111,55 +126,75 @@ class Presenter:
         group_needles = [
             [n for p in group for n in (p.folded, *p.variants) if n] for group in term_groups
         ]
+        exact = {p.folded for g in term_groups for p in g}
+        line_starts = [0]
+        pos = body_f.find("\n")
+        while pos >= 0:
+            line_starts.append(pos + 1)
+            pos = body_f.find("\n", pos + 1)
+        kinds: dict[int, str] = {}
+
+        def kind_of(line: int) -> str:
+            if line not in kinds:
+                start = line_starts[line]
+                end = body_f.find("\n", start)
+                kinds[line] = line_kind(body_f[start : end if end >= 0 else len(body_f)])
+            return kinds[line]
+
         score = relevance
         title_spans: list[tuple[int, int]] = []
-        for group, alts in zip(term_groups, group_needles, strict=True):
+        line_groups: dict[int, set[int]] = {}
+        boundary_lines: set[int] = set()
+        for g, (group, alts) in enumerate(zip(term_groups, group_needles, strict=True)):
             best = 0.0
             for alt in alts:
+                # A typo's or a homophone's word counts less than the word as typed.
+                weight = 1.0 if alt in exact else 0.7
                 pos = title_f.find(alt)
                 if pos >= 0:
                     title_spans.extend(find_all(title_f, alt))
-                    best = max(best, 40.0 + boundary_bonus(entry.title, pos) * 1.5
-                               + (15.0 if pos == 0 else 0.0))
-                elif alt in body_f:
-                    best = max(best, 20.0)
+                    best = max(best, weight * (TITLE_CREDIT + boundary_bonus(entry.title, pos)
+                                               * 1.5 + (15.0 if pos == 0 else 0.0)))
+                for start, _ in find_all(body_f, alt, limit=64):
+                    line = _line_of(line_starts, start)
+                    line_groups.setdefault(line, set()).add(g)
+                    if start == 0 or not _WORD_CHAR.match(body_f[start - 1]):
+                        boundary_lines.add(line)
+                    best = max(best, weight * LINE_CREDIT[kind_of(line)])
+            best = max(best, file_name_credit(entry, [p.folded for p in group],
+                                              alone=len(term_groups) == 1))
             if best == 0.0:
                 for plan in group:
-                    if plan.extra_rowids and rowid in plan.extra_rowids:
+                    if rowid in plan.initials_rowids:
+                        best = max(best, INITIALS_CREDIT)
+                    elif plan.extra_rowids and rowid in plan.extra_rowids:
                         fm = fuzzy_match(plan.folded, title_f, entry.title)
-                        if fm is not None:
+                        title_py = (pinyin_text(entry.title) if plan.pinyin else None)
+                        if title_py is not None and find_pinyin(plan.pinyin_key, title_py):
+                            # `naofu`, or 脑府 for 脑腐: the title's own words, as spoken.
+                            best = max(best, PINYIN_TITLE_CREDIT)
+                        elif fm is not None:
                             title_spans.extend((p, p + 1) for p in fm[1])
                             best = max(best, 12.0)
                         else:
                             best = max(best, 10.0)
             score += best
         score -= min(12.0, 2.0 * math.log2(1 + len(body_f) / 120))
-        line_starts = [0]
-        pos = body_f.find("\n")
-        while pos >= 0:
-            line_starts.append(pos + 1)
-            pos = body_f.find("\n", pos + 1)
-        line_groups: dict[int, set[int]] = {}
-        boundary_lines: set[int] = set()
-        for g, alts in enumerate(group_needles):
-            for alt in alts:
-                for start, _ in find_all(body_f, alt, limit=64):
-                    line = _line_of(line_starts, start)
-                    line_groups.setdefault(line, set()).add(g)
-                    if start == 0 or not _WORD_CHAR.match(body_f[start - 1]):
-                        boundary_lines.add(line)
         pinyin_spans: list[tuple[int, int]] = []
         if not line_groups and any(p.pinyin for g in term_groups for p in g):
             pt = self._pinyin_view(rowid, entry, with_title=False)
             for plan in (p for g in term_groups for p in g if p.pinyin):
                 if pt is not None:
-                    pinyin_spans.extend(find_pinyin(plan.folded, pt))
+                    pinyin_spans.extend(find_pinyin(plan.pinyin_key, pt))
             for start, _ in pinyin_spans[:1]:
                 line_groups[_line_of(line_starts, start)] = {0}
         best_index = 0
         if line_groups:
+            # The line with most terms; among those, text before headings before labels
+            # and link lists (a tweet's snippet is its text, not its `作者:` line).
             best_index = min(line_groups,
-                             key=lambda ln: (-len(line_groups[ln]), ln not in boundary_lines, ln))
+                             key=lambda ln: (-len(line_groups[ln]), LINE_PREFERENCE[kind_of(ln)],
+                                             ln not in boundary_lines, ln))
             score += 12.0 * (len(line_groups[best_index]) - 1)
             if best_index in boundary_lines:
                 score += 4.0
@@ -168,7 +203,7 @@ class Presenter:
         end = len(body_f) if end < 0 else end
         lines_match_file = entry.end_line - entry.line == len(line_starts) - 1
         match_line = entry.line + best_index if lines_match_file else entry.line
-        if line_groups:
+        if line_groups and not (entry.kind == "tweet" and kind_of(best_index) == "label"):
             snippet, spans = _snippet(entry.text[start:end], body_f[start:end], needles,
                                       [(s - start, e - start) for s, e in pinyin_spans])
         else:
@@ -176,6 +211,51 @@ class Presenter:
         return SearchHit(entry=entry, score=score, match_line=match_line,
                          title_spans=merge_spans(title_spans), snippet=snippet,
                          snippet_spans=spans)
+
+
+def line_kind(line: str) -> str:
+    """`heading`, `label` (`作者: …`), `link` (mostly a link or a list of links) or `text`."""
+    stripped = line.strip()
+    if stripped.startswith("#") and stripped.lstrip("#")[:1] in (" ", ""):
+        return "heading"
+    links = _LINK.findall(stripped)
+    if links or "://" in stripped:
+        rest = _NOT_PROSE.sub("", _LINK.sub("", stripped))
+        linked = sum(len(_NOT_PROSE.sub("", text)) for text in links)
+        if len(rest) <= max(4, linked // 2):
+            return "link"
+    if _LABEL_LINE.match(line):
+        return "label"
+    return "text"
+
+
+def looks_like_file_name(term: str) -> bool:
+    """A term with `-`, `_`, `.` or `/` inside (`git-rebase-onto`, `notes_2023`, `a.md`)."""
+    return len(term) >= 3 and any(ch in _SLUG_CHARS for ch in term.strip("-_./"))
+
+
+def file_name_credit(entry: Entry, terms: list[str], *, alone: bool) -> float:
+    """A term that names the entry's file: its note entry first, its sections next.
+
+    A slug-like term counts wherever it is in the query; a plain word only when it
+    is the whole query (`git` in `git bisect` is not asking for git.md).
+    """
+    path = entry.path.lower()
+    name = path.rsplit("/", 1)[-1]
+    stem = next((name[: -len(s)] for s in _NOTE_SUFFIXES if name.endswith(s)), name)
+    best = 0.0
+    for term in terms:
+        bare = next((term[: -len(s)] for s in _NOTE_SUFFIXES if term.endswith(s)), term)
+        slug = looks_like_file_name(term)
+        if not (slug or alone):
+            continue
+        if bare and (bare == stem or path.endswith("/" + term) or path == term):
+            best = max(best, SAME_NAME_CREDIT)
+        elif slug and bare in path:
+            best = max(best, FILE_NAME_CREDIT)
+    if best and entry.kind != "note":
+        best /= 3
+    return best
 
 
 def plain_hit(entry: Entry) -> SearchHit:

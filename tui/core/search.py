@@ -34,6 +34,7 @@ from tui.core.presenting import (
     Presenter,
     SearchHit,
     find_all,
+    looks_like_file_name,
     merge_spans,
     plain_hit,
 )
@@ -60,7 +61,8 @@ TITLE_HITS = 5000  # title hits of a broad one-term query that are ordered for t
 FILTER_SET_MAX = 20_000  # entries of field filters gathered into a set; above, checked per row
 BROAD_MATCHES = 500  # above this, ranking every match costs too much per keystroke
 COUNT_CAP = 2000  # counts stop here ("2000+"): exact counts of broad terms cost a scan
-PARTIAL_BELOW = 10  # strict hits under which partial matches are added
+NAMED_NOTES = 20  # note entries a file-name-like term adds to the candidates
+PARTIAL_PAGE = 50  # with no limit, strict hits under which partial matches are added
 COMMON_SHARE = 0.05  # terms in more entries than this share add little to a partial
 PARTIAL_RANKED = 1000  # entries that partial matching ranks by bm25; commoner terms only fill
 RANK_ALL_CAP = 5000  # matches an unlimited search ranks by bm25; the rest follow in index order
@@ -227,18 +229,39 @@ class SearchEngine(Widener, Presenter):
         rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
         if total < EXPANSION_THRESHOLD and term_groups and self._expand(term_groups, total):
             rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
+        if sort == "score" and not other_groups and len(term_groups) == 1:
+            rows = self._with_named_note(term_groups[0], rows)
         capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)
 
         wanted = limit if limit > 0 else total_entries
+        page = limit if limit > 0 else PARTIAL_PAGE
+        loose: list[tuple[int, float]] = []
+        served = [g for g in term_groups if not all(p.unservable for p in g)]
+        if len(served) < len(term_groups) and served and total < page and sort == "score":
+            loose = self._without_flags(term_groups, served, other_groups, has_long, limit,
+                                        {r for r, _ in rows})
         partial: list[tuple[int, float]] = []
-        long_groups = [g for g in term_groups if any(p.long for p in g)]
-        if len(long_groups) >= 2 and total < min(wanted, PARTIAL_BELOW) and sort == "score":
-            partial = self._partial(long_groups, other_groups, {r for r, _ in rows},
-                                    wanted - len(rows), total_entries)
+        long_groups = [g for g in served if any(p.long for p in g)]
+        if (len(long_groups) >= 2 and total + len(loose) < page
+                and sort == "score"):
+            # As many as the fine ranking reads whatever the limit: which partial
+            # matches come first must not depend on how many rows are asked for.
+            left = wanted - len(rows) - len(loose)
+            partial += self._partial(long_groups, other_groups,
+                                     {r for r, _ in rows} | {r for r, _ in loose},
+                                     max(left, FINE_RANK_COUNT) if limit > 0 else left,
+                                     total_entries)
 
         hits = self._present_all(rows, term_groups, sort, limit, partial=False)
+        # Entries missing a flag or one other term are ranked like full matches (the
+        # terms they have, and where), then marked partial.
+        flagged = self._present_all(loose, term_groups, sort, 0, partial=False)
+        for hit in flagged:
+            hit.partial = True
+        hits += flagged
         hits += self._present_all(partial, term_groups, sort, 0, partial=True)
+        partial = loose + partial
         return SearchResult(
             hits=hits[:limit] if limit > 0 else hits,
             total=total + len(partial),
@@ -249,6 +272,52 @@ class SearchEngine(Widener, Presenter):
             + [v for g in term_groups for p in g for v in p.variants],
             total_capped=capped,
         )
+
+    def _without_flags(
+        self,
+        term_groups: list[list[TermPlan]],
+        served: list[list[TermPlan]],
+        other_groups: list[list[Term | FieldFilter]],
+        has_long: bool,
+        limit: int,
+        strict: set[int],
+    ) -> list[tuple[int, float]]:
+        """A flag or punctuation term (`-i`, `\\d`) never empties the result: entries with
+        every other term follow, and so do entries with the flag and all but one other
+        term (`psql \\x auto` finds the note on `\\x auto` that never says psql)."""
+        flags = [g for g in term_groups if g not in served]
+        found, _ = self._strict(served, other_groups, has_long, limit, "score")
+        if len(served) >= 2:
+            for left_out in range(len(served)):
+                kept = [g for i, g in enumerate(served) if i != left_out] + flags
+                more, _ = self._strict(kept, other_groups, has_long, limit, "score")
+                found += more
+        rows: dict[int, float] = {}
+        for rowid, rank in found:
+            if rowid not in strict and rowid not in rows:
+                rows[rowid] = rank
+        return list(rows.items())
+
+    def _with_named_note(self, group: list[TermPlan], rows: list[tuple[int, float]]
+                         ) -> list[tuple[int, float]]:
+        """A file name or slug alone (`git-rebase-onto`, `issue-12.md`): the note entries
+        of files whose path holds it join the candidates, wherever the term's other
+        matches (links to the file, mostly) would have put them."""
+        names = [p.folded for p in group if looks_like_file_name(p.folded)]
+        if not names:
+            return rows
+        match = self._match(names)
+        if match is None:
+            return rows
+        # The word query is a superset (`issue-9` is `issue AND 9*`): paths are checked.
+        found = self.store.query(
+            "SELECT e.rowid, e.path_lower FROM fts CROSS JOIN entries e ON e.rowid = fts.rowid "
+            "WHERE fts MATCH ? AND e.kind = 'note' LIMIT ?",
+            ["{path} : (" + match + ")", NAMED_NOTES * 5],
+        )
+        have = {r for r, _ in rows}
+        named = [r for r, path in found if r not in have and any(n in path for n in names)]
+        return [(r, 0.0) for r in named[:NAMED_NOTES]] + rows
 
     def _conditions(
         self,
@@ -271,8 +340,9 @@ class SearchEngine(Widener, Presenter):
                 continue
             ors: list[str] = []
             for plan in group:
-                if len(plan.folded) == 1 and plan.term.mode == "exact":
-                    # `'x`: any x at all (a capped scan stops at the first rows it needs).
+                if plan.unservable or (len(plan.folded) == 1 and plan.term.mode == "exact"):
+                    # `'x`, `-i`, `\\d`: the literal anywhere; next to indexed terms it is
+                    # tested on their candidates only, alone a capped scan stops early.
                     sql, more = _contains_sql(plan.folded)
                 else:
                     sql, more = self._term_sql(plan.folded, plan.variants, has_long)

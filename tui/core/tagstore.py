@@ -47,7 +47,7 @@ SIDECAR_NAME = "tags.json"
 SIDECAR_REL = f"{SIDECAR_DIR}/{SIDECAR_NAME}"
 MAX_TAG_LEN = 100
 UNDO_DEPTH = 50
-MAX_ATTEMPTS = 5  # re-reads when the file changed before we could write
+MAX_ATTEMPTS = 20  # re-reads when the file changed before we could write (an editor saving)
 _FORBIDDEN = set(",[]{}\"'`\\")
 
 
@@ -330,7 +330,9 @@ class TagStore:
         Only notesift writers are kept out by the lock; an editor saving between
         our read and our write is caught (see `safe_write`) and its save kept.
         """
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                time.sleep(0.002 * attempt)  # let a burst of saves settle
             try:
                 snap = _snapshot(real)
             except OSError as exc:

@@ -2,7 +2,8 @@
 
 fzf has no typo tolerance; Obsidian's Omnisearch does, and users miss it. We keep
 the set of ASCII words (4+ letters) seen in the notes and let rapidfuzz's C
-implementation of Levenshtein distance pick the close ones, allowing one edit for
+implementation of edit distance pick the close ones (a dropped, added, changed or
+swapped letter is one edit), allowing one edit for
 words of 5–7 letters and two for longer ones.
 """
 
@@ -12,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
 _CHUNK = 4_000_000
@@ -44,7 +45,7 @@ class Vocabulary:
         found = process.extract(
             term,
             self.words,
-            scorer=Levenshtein.distance,
+            scorer=OSA.distance,
             score_cutoff=edits,
             limit=limit + 1,
         )

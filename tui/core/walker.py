@@ -22,6 +22,7 @@ NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 IGNORE_FILE = ".notesiftignore"
 GITIGNORE_FILE = ".gitignore"
 IGNORE_FILES = (GITIGNORE_FILE, IGNORE_FILE)  # later wins: .notesiftignore can re-include
+GIT_EXCLUDE_FILE = ".git/info/exclude"  # read at the root, like .gitignore (rg and fd do)
 
 # Files editors write next to the real one while saving.
 _TEMP_PATTERNS = ("*~", "*.swp", "*.swx", "4913", "*___jb_*___", ".#*")
@@ -44,12 +45,13 @@ class WalkResult:
 class IgnoreMatcher:
     """gitignore semantics (via `pathspec`) for the walk and the watcher alike.
 
-    Rules come from the config's `ignore` globs (lowest precedence), then every
-    folder's `.gitignore` (unless `respect_gitignore` is off, as `rg --no-ignore-vcs`)
-    and `.notesiftignore`, each relative to its own folder; a deeper file overrides
-    a shallower one and a later line an earlier one, `!x` re-includes, and nothing
-    inside an ignored folder can be re-included (git's rule: the walk never enters
-    it). Ignore files are read lazily, once per folder; `reload()` forgets them.
+    Rules come from the config's `ignore` globs (lowest precedence), then the root's
+    `.git/info/exclude` and every folder's `.gitignore` (unless `respect_gitignore`
+    is off, as `rg --no-ignore-vcs`) and `.notesiftignore`, each relative to its own
+    folder; a deeper file overrides a shallower one and a later line an earlier one,
+    `!x` re-includes, and nothing inside an ignored folder can be re-included (git's
+    rule: the walk never enters it). Ignore files are read lazily, once per folder;
+    `reload()` forgets them.
     """
 
     def __init__(
@@ -73,7 +75,10 @@ class IgnoreMatcher:
         if rel_dir in self._specs:
             return self._specs[rel_dir]
         lines: list[str] = list(self.globs) if not rel_dir else []
-        for name in self.names:
+        names = self.names
+        if not rel_dir and GITIGNORE_FILE in names:
+            names = (GIT_EXCLUDE_FILE, *names)  # the checkout's own excludes, lowest first
+        for name in names:
             path = self.root / rel_dir / name
             rel = f"{rel_dir}/{name}" if rel_dir else name
             try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from tui.core.entry import Entry
 from tui.core.fts_terms import (
     NOTHING,
+    HanVocabulary,
     Needle,
     needle_query,
     pinyin_spellings,
@@ -28,10 +29,14 @@ from tui.core.textfold import (
     PinyinText,
     han_runs,
     has_han,
+    is_han,
     pinyin_term_ok,
     pinyin_text,
+    readings,
 )
 from tui.core.typos import Vocabulary
+
+_TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
@@ -43,6 +48,9 @@ PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
 # thousands of characters in. Only the first PINYIN_SCAN characters are looked at.
 PINYIN_HAN_CHARS = 2000
 PINYIN_SCAN = 50_000
+INITIALS_MAX = 6  # longer runs of letters are words, not abbreviations
+HOMOPHONES = 40  # Han strings of the index tried as homophones of one term
+HOMOPHONE_CHARS = 4  # a slip is within a word; longer runs are phrases, left to n-grams
 PINYIN_VIEW_CHARS = 2_000_000  # Han characters of all kept views together (memory)
 
 
@@ -107,29 +115,64 @@ class Widener:
         changed = False
         for group in term_groups:
             for plan in group:
-                if plan.term.mode != "fuzzy" or plan.term.case_sensitive or not plan.long:
+                if plan.term.mode != "fuzzy" or plan.term.case_sensitive:
+                    continue
+                han_word = len(plan.folded) == 2 and all(map(is_han, plan.folded))
+                if not (plan.long or han_word):
                     continue
                 if strict_total == 0 or len(term_groups) == 1:
-                    direct = self.store.query(
-                        "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
-                        [self._match([plan.folded]) or NOTHING, EXPANSION_THRESHOLD],
-                    )[0][0]
+                    direct = self._direct_count(plan.folded)
                 else:
                     direct = EXPANSION_THRESHOLD
                 if direct < EXPANSION_THRESHOLD:
                     changed |= self._widen(plan, direct)
         return changed
 
+    def _direct_count(self, needle: str) -> int:
+        """Entries holding `needle` as typed, up to EXPANSION_THRESHOLD."""
+        return self._capped_matches(needle, EXPANSION_THRESHOLD)[0]
+
+    def _widen_homophones(self, plan: TermPlan) -> None:
+        """Han text also finds what sounds the same (生产利 → 生产力, 泄露 → 泄漏).
+
+        The most common input-method slip is the right pinyin with the wrong
+        character: Han strings of the index read like the term (any reading of a
+        polyphonic character) are looked up like the term itself.
+        """
+        spellings = [h for h in homophones(plan.folded, self.store.han_vocabulary())
+                     if h != plan.folded]
+        expression = spelling_query(spellings)
+        if expression is None:
+            return
+        rowids = [r for (r,) in self.store.query(
+            f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
+            [text_only(expression)],
+        )]
+        for rowid, (title, body) in self.store.folded(rowids).items():
+            if any(h in title or h in body for h in spellings):
+                plan.extra_rowids.add(rowid)
+                plan.pinyin = True
+        if plan.pinyin:
+            plan.pinyin_spelling = "".join(readings(ch)[0] if readings(ch) else ch
+                                           for ch in spellings[0])
+
     def _widen(self, plan: TermPlan, direct: int) -> bool:
         needle = plan.folded
         before = (len(plan.variants), len(plan.extra_rowids))
         if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
             plan.variants.extend(w for w, _ in self._vocab().near(needle))
+        if len(needle) <= HOMOPHONE_CHARS and all(map(is_han, needle)):
+            self._widen_homophones(plan)
+            if not plan.long:
+                return (len(plan.variants), len(plan.extra_rowids)) != before
+        if (len(needle) <= INITIALS_MAX and needle.isascii() and needle.isalpha()):
+            self._widen_initials(plan)
         if pinyin_term_ok(needle):
-            plan.extra_rowids.update(self._pinyin_rows(needle))
-            plan.pinyin = bool(plan.extra_rowids)
+            found = set(self._pinyin_rows(needle))
+            plan.extra_rowids |= found
+            plan.pinyin = bool(found)
         spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
-        if direct > 0 or len(plan.variants) > before[0] or spelled:
+        if direct > 0 or len(plan.variants) > before[0] or spelled or plan.initials_rowids:
             # Found as typed, as a typo of a real word, or as spelled-out pinyin:
             # no need to guess abbreviations.
             return (len(plan.variants), len(plan.extra_rowids)) != before
@@ -172,15 +215,16 @@ class Widener:
         prior = self._grown.get("pinyin")
         if (prior is not None and prior.complete and prior.generation == generation
                 and needle.startswith(prior.needle)):
-            rowids, complete = [r for r, _ in prior.rows], True
+            rowids, complete, grown = [r for r, _ in prior.rows], True, True
         else:
+            grown = False
             expression = spelling_query(spellings)
             rowids = [] if expression is None else [r for (r,) in self.store.query(
                 f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
                 [text_only(expression)],
             )]
             complete = len(rowids) < PINYIN_ROWS
-        if all(len(s) <= 2 for s in spellings):
+        if not grown and all(len(s) <= 2 for s in spellings):
             found = rowids  # one character or one bigram: the index alone is exact
         else:
             found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
@@ -188,6 +232,22 @@ class Widener:
         self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
                                            complete)
         return found
+
+    def _widen_initials(self, plan: TermPlan) -> None:
+        """Key bindings whose action's words start with the term's letters (`tpz` →
+        TogglePaneZoom, `acp` → ActivateCommandPalette), even when the letters also
+        occur as typed somewhere: a binding is what such a term asks for."""
+        needle = plan.folded
+        pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
+        rows = self.store.query(
+            "SELECT rowid FROM entries WHERE kind = 'key' AND title_f LIKE ? ESCAPE '\\' "
+            f"LIMIT {EXPANSION_ROWS}", [pattern],
+        )
+        found = self.store.entries([r for (r,) in rows])
+        for rowid, entry in found.items():
+            if initials_match(needle, entry.title):
+                plan.initials_rowids.add(rowid)
+        plan.extra_rowids |= plan.initials_rowids
 
     def _grown_rows(
         self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str,
@@ -274,3 +334,37 @@ def pinyin_scope(text: str) -> str:
         if seen >= PINYIN_HAN_CHARS:
             return text[: end - (seen - PINYIN_HAN_CHARS)]
     return text[:PINYIN_SCAN]
+
+
+def initials_match(needle: str, title: str) -> bool:
+    """Whether `needle` is the initials of consecutive words of `title` (camelCase,
+    `snake_case`, `kebab-case` and spaces all split words), or of words in order."""
+    initials = "".join(w[0] for w in _TITLE_WORD.findall(title)).lower()
+    return needle in initials or _in_order(needle, initials)
+
+
+def homophones(term: str, han: HanVocabulary, cap: int = HOMOPHONES) -> list[str]:
+    """Han strings of the index whose characters read like those of `term`, one by one
+    (any reading of either counts: 露 is lu or lou, so 泄露 finds 泄漏)."""
+    wanted = [set(readings(ch)) for ch in term]
+    if not all(wanted):
+        return []
+    letters = [sorted({r[0] for r in w}) for w in wanted]
+    found: list[str] = []
+
+    def walk(spelled: str) -> None:
+        if len(found) >= cap:
+            return
+        at = len(spelled)
+        if at == len(term):
+            found.append(spelled)
+            return
+        for letter in letters[at]:
+            pool = (han.following.get((spelled[-1], letter), ()) if spelled
+                    else han.starting.get(letter, ()))
+            for ch in pool:
+                if not wanted[at].isdisjoint(readings(ch)):
+                    walk(spelled + ch)
+
+    walk("")
+    return found
