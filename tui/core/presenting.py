@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tui.core.entry import Entry
@@ -141,6 +141,13 @@ class Presenter:
                 kinds[line] = line_kind(body_f[start : end if end >= 0 else len(body_f)])
             return kinds[line]
 
+        def heading(line: int) -> bool:
+            start = line_starts[line]
+            if body_f[start : start + 8].lstrip()[:1] != "#":
+                return False  # most lines: no need to find where they end
+            end = body_f.find("\n", start)
+            return _is_heading(body_f[start : end if end >= 0 else len(body_f)].strip())
+
         score = relevance
         title_spans: list[tuple[int, int]] = []
         line_groups: dict[int, set[int]] = {}
@@ -155,12 +162,15 @@ class Presenter:
                     title_spans.extend(find_all(title_f, alt))
                     best = max(best, weight * (TITLE_CREDIT + boundary_bonus(entry.title, pos)
                                                * 1.5 + (15.0 if pos == 0 else 0.0)))
+                found_on: list[int] = []
                 for start, _ in find_all(body_f, alt, limit=64):
                     line = _line_of(line_starts, start)
+                    found_on.append(line)
                     line_groups.setdefault(line, set()).add(g)
                     if start == 0 or not _WORD_CHAR.match(body_f[start - 1]):
                         boundary_lines.add(line)
-                    best = max(best, weight * LINE_CREDIT[kind_of(line)])
+                if found_on:
+                    best = max(best, weight * _best_line_credit(found_on, kind_of, heading))
             best = max(best, file_name_credit(entry, [p.folded for p in group],
                                               alone=len(term_groups) == 1))
             if best == 0.0:
@@ -192,9 +202,16 @@ class Presenter:
         if line_groups:
             # The line with most terms; among those, text before headings before labels
             # and link lists (a tweet's snippet is its text, not its `作者:` line).
-            best_index = min(line_groups,
-                             key=lambda ln: (-len(line_groups[ln]), LINE_PREFERENCE[kind_of(ln)],
-                                             ln not in boundary_lines, ln))
+            most = max(map(len, line_groups.values()))
+            candidates = sorted((ln for ln in line_groups if len(line_groups[ln]) == most),
+                                key=lambda ln: (ln not in boundary_lines, ln))
+            # The first line of text, else the most telling kind (classifying every line
+            # of a common word's 64 places would cost more than the rest of the hit).
+            best_index = next((ln for ln in candidates[:8] if kind_of(ln) == "text"), None)
+            if best_index is None:
+                best_index = min(candidates[:8],
+                                 key=lambda ln: (LINE_PREFERENCE[kind_of(ln)],
+                                                 candidates.index(ln)))
             score += 12.0 * (len(line_groups[best_index]) - 1)
             if best_index in boundary_lines:
                 score += 4.0
@@ -213,10 +230,29 @@ class Presenter:
                          snippet_spans=spans)
 
 
+def _best_line_credit(lines: list[int], kind_of: Callable[[int], str],
+                      heading: Callable[[int], bool]) -> float:
+    """The credit of the best kind of line a term is on; a heading is told by its `#`
+    alone, and lines are classified only until one of text is found."""
+    if any(map(heading, lines)):
+        return LINE_CREDIT["heading"]
+    best = 0.0
+    for line in list(dict.fromkeys(lines))[:8]:
+        kind = kind_of(line)
+        best = max(best, LINE_CREDIT[kind])
+        if kind == "text":
+            break
+    return best
+
+
+def _is_heading(stripped: str) -> bool:
+    return stripped.startswith("#") and stripped.lstrip("#")[:1] in (" ", "")
+
+
 def line_kind(line: str) -> str:
     """`heading`, `label` (`作者: …`), `link` (mostly a link or a list of links) or `text`."""
     stripped = line.strip()
-    if stripped.startswith("#") and stripped.lstrip("#")[:1] in (" ", ""):
+    if _is_heading(stripped):
         return "heading"
     links = _LINK.findall(stripped)
     if links or "://" in stripped:
@@ -241,6 +277,8 @@ def file_name_credit(entry: Entry, terms: list[str], *, alone: bool) -> float:
     is the whole query (`git` in `git bisect` is not asking for git.md).
     """
     path = entry.path.lower()
+    if not any(t in path for t in terms):
+        return 0.0  # nearly always: the cheap test first
     name = path.rsplit("/", 1)[-1]
     stem = next((name[: -len(s)] for s in _NOTE_SUFFIXES if name.endswith(s)), name)
     best = 0.0

@@ -245,13 +245,11 @@ class SearchEngine(Widener, Presenter):
         long_groups = [g for g in served if any(p.long for p in g)]
         if (len(long_groups) >= 2 and total + len(loose) < page
                 and sort == "score"):
-            # As many as the fine ranking reads whatever the limit: which partial
-            # matches come first must not depend on how many rows are asked for.
-            left = wanted - len(rows) - len(loose)
+            # Read in bm25 order and never re-sorted, so the first of them are the
+            # same whatever the limit.
             partial += self._partial(long_groups, other_groups,
                                      {r for r, _ in rows} | {r for r, _ in loose},
-                                     max(left, FINE_RANK_COUNT) if limit > 0 else left,
-                                     total_entries)
+                                     wanted - len(rows) - len(loose), total_entries)
 
         hits = self._present_all(rows, term_groups, sort, limit, partial=False)
         # Entries missing a flag or one other term are ranked like full matches (the
@@ -260,7 +258,8 @@ class SearchEngine(Widener, Presenter):
         for hit in flagged:
             hit.partial = True
         hits += flagged
-        hits += self._present_all(partial, term_groups, sort, 0, partial=True)
+        shown = partial if limit <= 0 else partial[: max(0, limit - len(hits))]
+        hits += self._present_all(shown, term_groups, sort, 0, partial=True)
         partial = loose + partial
         return SearchResult(
             hits=hits[:limit] if limit > 0 else hits,
