@@ -281,3 +281,24 @@ def test_partial_matches_fill_a_page_that_full_matches_leave_short() -> None:
     assert any(h.partial and h.entry.id.startswith("granite") for h in result.hits)
     # A page already full of full matches gets no partial ones.
     assert engine.search("granite basalt", limit=10).partial_count == 0
+
+
+# -- pinyin spelled out in whole syllables is found before its letters as initials ------
+
+def test_a_spelled_out_pinyin_word_is_found_in_a_large_han_vocabulary() -> None:
+    from tui.core.fts_terms import HanVocabulary, pinyin_spellings
+    from tui.core.textfold import readings
+
+    # Many characters for every letter of `zhangji` read as initials (z-h-a-n-g-j-i),
+    # each able to follow any other: reading the letters as initials first used up
+    # the search budget before 掌机 was tried.
+    pool = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    by_letter: dict[str, list[str]] = {}
+    for ch in pool:
+        found = readings(ch)
+        if found and len(by_letter.setdefault(found[0][0], [])) < 30:
+            by_letter[found[0][0]].append(ch)
+    chars = [ch for letter in "zhangji" for ch in by_letter.get(letter, [])] + ["掌", "机"]
+    tokens = [a + b for a in chars for b in chars]
+    spellings = pinyin_spellings("zhangji", HanVocabulary.of(tokens))
+    assert "掌机" in spellings

@@ -208,8 +208,11 @@ def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES)
     n = len(term)
     budget = [PINYIN_STEPS]
 
+    syllables_only = [True]
+
     def steps(reading: str, at: int, initials: bool) -> list[tuple[int, bool]]:
-        out = [(at + 1, True)]  # as an initial (the reading starts with term[at])
+        # as an initial (the reading starts with term[at])
+        out = [] if syllables_only[0] else [(at + 1, True)]
         if not initials:
             if term.startswith(reading, at) and len(reading) > 1:
                 out.append((at + len(reading), False))
@@ -232,7 +235,13 @@ def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES)
                 if len(found) >= cap:
                     return
 
+    # Whole syllables first: a spelled-out word (`zhangji` → 掌机) is found before the
+    # budget goes on reading its letters as initials (z-h-a-n-g-j-i), which rarely mean
+    # anything; initials are tried when no spelling in syllables exists.
     walk("", 0, False)
+    if not found:
+        syllables_only[0] = False
+        walk("", 0, False)
     return list(dict.fromkeys(found))
 
 
