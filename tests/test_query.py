@@ -342,6 +342,8 @@ def test_render_is_canonical() -> None:
         "| | a",
         "' | a",
         "!'#ai",
+        "'$$",
+        "'a$$",
     ],
 )
 def test_tricky_round_trips(text: str) -> None:

@@ -491,7 +491,8 @@ def _term_candidates(t: Term) -> list[str]:
     text = t.text
     forms = {
         "fuzzy": [text],
-        "exact": [f"'{text}"],
+        # A trailing `$` would read as a suffix anchor: `'a$$` keeps it literal.
+        "exact": [f"'{text}", f"'{text}$"],
         "word": [f"'{text}'"],
         "prefix": [f"^{text}"],
         "suffix": [f"{text}$"],
