@@ -15,12 +15,16 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from tui import __version__
 from tui.core.config import load_config, resolve_notes_dir
 from tui.core.hit_format import hit_record
 from tui.core.textsafe import one_line, printable
 from tui.search_cli import EXIT_ERROR, EXIT_FOUND, SEARCH_EXAMPLES, configure_search, run_search
+
+if TYPE_CHECKING:
+    from tui.app import AppSettings
 
 __all__ = ["SUBCOMMANDS", "build_parser", "hit_record", "main", "run_search"]
 
@@ -208,30 +212,40 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Start the TUI; returns the exit status."""
+def app_settings(args: argparse.Namespace, **extra: Any) -> AppSettings | None:
+    """The TUI's settings from the shared options (browser and picker); None if no notes dir."""
     # Textual paints on a fixed grid of 1/FPS; at its default 60 a keystroke waits up to
     # 17 ms per frame (echo, list, preview). Frames are only drawn when something changed.
     os.environ.setdefault("TEXTUAL_FPS", "240")
-    from tui.app import AppSettings, make_app
+    from tui.app import AppSettings
     from tui.core.keymap_file import keymap_choice
 
     config, problems = load_config()
     root = resolve_notes_dir(args.dir, config)
     if not root.is_dir():
         sys.stderr.write(f"notesift: {printable(str(root))}: not a directory\n")
-        return EXIT_ERROR
+        return None
     keymap_file, preset = keymap_choice(args.keymap)
-    settings = AppSettings(
+    return AppSettings(
         root=root,
         config=config,
         problems=problems,
         keymap_file=keymap_file,
         keymap_preset=preset,
         theme=args.theme,
-        watch=not args.no_watch,
+        watch=not getattr(args, "no_watch", False),
         use_cache=not args.no_cache,
+        **extra,
     )
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Start the TUI; returns the exit status."""
+    from tui.app import make_app
+
+    settings = app_settings(args)
+    if settings is None:
+        return EXIT_ERROR
     code = make_app(settings).run()
     return code if isinstance(code, int) else 0
 

@@ -17,7 +17,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.config import load_config, resolve_notes_dir
 from tui.core.hit_format import display_path, hit_record, path_line, vimgrep_line
 from tui.core.presenting import SearchHit
 from tui.core.textsafe import json_safe, printable
@@ -97,20 +96,13 @@ def _terminal_io() -> Iterator[TextIO]:
 
 def run_pick_args(args: argparse.Namespace) -> int:
     """Run the TUI as a picker; print the choice; exit 0, 1 or 130."""
-    from tui.app import AppSettings, PickOptions, make_app
-    from tui.core.keymap_file import keymap_choice
+    from tui.app import PickOptions, make_app
+    from tui.cli import app_settings
 
-    config, problems = load_config()
-    root = resolve_notes_dir(args.dir, config)
-    if not root.is_dir():
-        sys.stderr.write(f"notesift: {printable(str(root))}: not a directory\n")
+    settings = app_settings(args, pick=PickOptions(multi=args.multi), initial_query=args.query)
+    if settings is None:
         return EXIT_ERROR
-    keymap_file, preset = keymap_choice(args.keymap)
-    settings = AppSettings(
-        root=root, config=config, problems=problems, keymap_file=keymap_file,
-        keymap_preset=preset, theme=args.theme, use_cache=not args.no_cache,
-        pick=PickOptions(multi=args.multi), initial_query=args.query,
-    )
+    root = settings.root
     with _terminal_io() as answer:
         app = make_app(settings)
         code = app.run()
