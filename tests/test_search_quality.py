@@ -302,3 +302,29 @@ def test_a_spelled_out_pinyin_word_is_found_in_a_large_han_vocabulary() -> None:
     tokens = [a + b for a in chars for b in chars]
     spellings = pinyin_spellings("zhangji", HanVocabulary.of(tokens))
     assert "掌机" in spellings
+
+
+# -- a paste of unknown words widens only the first few ---------------------------------
+
+def test_a_paste_of_unknown_words_widens_only_its_first_few_terms(monkeypatch) -> None:
+    """A slip sits in a word or two; a pasted run of unknown words must not cost a
+    typo and pinyin look-up per word (16 of them took most of a second at 100k)."""
+    from tui.core import widening
+
+    engine = SearchEngine.from_entries([
+        _e("okapi", "Okapi sightings", "The okapi lives in the rainforest."),
+        _e("zebra", "Zebra stripes", "Stripes confuse flies."),
+    ])
+    widened: list[str] = []
+    real = SearchEngine._widen
+
+    def spy(self: SearchEngine, plan: object, direct: int) -> bool:
+        widened.append(plan.folded)  # type: ignore[attr-defined]
+        return real(self, plan, direct)
+
+    monkeypatch.setattr(SearchEngine, "_widen", spy)
+    words = ["rainforrest", "qwzxv", "plmokn", "ijnuhb", "ygvtfc", "rdxesz", "wqazxs"]
+    result = engine.search(" ".join(words))
+    assert widened == words[: widening.WIDENED_TERMS]
+    # The typo in the first word is still forgiven: the okapi note is found.
+    assert "okapi" in _ids(result)

@@ -52,6 +52,9 @@ INITIALS_MAX = 6  # longer runs of letters are words, not abbreviations
 HOMOPHONES = 40  # Han strings of the index tried as homophones of one term
 HOMOPHONE_CHARS = 4  # a slip is within a word; longer runs are phrases, left to n-grams
 PINYIN_VIEW_CHARS = 2_000_000  # Han characters of all kept views together (memory)
+# Terms widened in one query: a slip is in a word or two, while a pasted paragraph of
+# unknown words would cost tens of ms of typo and pinyin look-ups per word.
+WIDENED_TERMS = 4
 
 
 @dataclass(slots=True)
@@ -106,17 +109,20 @@ class Widener:
         return all(self._needle(n).exact for n in needles)
 
     def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
-        """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms.
+        """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms (the first few).
 
         Only terms that match (almost) nothing by themselves are widened: a
         query whose terms all exist but rarely meet is answered by partial
         matches instead, which costs far less.
         """
         changed = False
+        widened = 0
         for group in term_groups:
             for plan in group:
                 if plan.term.mode != "fuzzy" or plan.term.case_sensitive:
                     continue
+                if widened == WIDENED_TERMS:
+                    return changed
                 han_word = len(plan.folded) == 2 and all(map(is_han, plan.folded))
                 if not (plan.long or han_word):
                     continue
@@ -125,6 +131,7 @@ class Widener:
                 else:
                     direct = EXPANSION_THRESHOLD
                 if direct < EXPANSION_THRESHOLD:
+                    widened += 1
                     changed |= self._widen(plan, direct)
         return changed
 
