@@ -328,3 +328,16 @@ def test_a_paste_of_unknown_words_widens_only_its_first_few_terms(monkeypatch) -
     assert widened == words[: widening.WIDENED_TERMS]
     # The typo in the first word is still forgiven: the okapi note is found.
     assert "okapi" in _ids(result)
+
+
+def test_one_punctuation_character_alone_is_read_like_a_lone_letter() -> None:
+    """`@` or `#` typed first starts a filter or a word: like a lone letter it finds
+    titles starting with it, not a scan of every text for a character that may be rare;
+    quoted (`'@`) it is meant, and found anywhere."""
+    engine = SearchEngine.from_entries([
+        _e("handle", "@okapi fan club", "Members only."),
+        _e("mail", "Contact", "Write to keeper@example.org about the okapi."),
+    ])
+    assert _ids(engine.search("@")) == ["handle"]
+    assert set(_ids(engine.search("'@"))) == {"handle", "mail"}
+    assert set(_ids(engine.search("okapi @"))) == {"handle", "mail"}  # waits, as a letter
