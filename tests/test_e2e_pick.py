@@ -6,20 +6,14 @@ import shlex
 from pathlib import Path
 
 import pytest
-from tui_helpers import notesift_command
+from tui_helpers import notesift_command, striped_notes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture
 def notes(tmp_path: Path) -> Path:
-    root = tmp_path / "notes"
-    root.mkdir()
-    (root / "okapi.md").write_text(
-        "# Okapi facts\n\nThe okapi has striped legs.\nIt lives in the Ituri forest.\n",
-        encoding="utf-8")
-    (root / "zebra.md").write_text("# Zebra\n\nAlso striped, all over.\n", encoding="utf-8")
-    return root
+    return striped_notes(tmp_path)
 
 
 def _pick_command(notes: Path, out: Path, *args: str) -> str:

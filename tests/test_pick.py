@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tui_helpers import app_settings, ready, type_text
+from tui_helpers import app_settings, ready, striped_notes, type_text
 
 from tui.app import PICK_CANCELLED, PICK_CHOSEN, PICK_NOTHING, PickOptions, make_app
 from tui.core.entry import Entry
@@ -16,13 +16,7 @@ from tui.pick_cli import format_picked
 
 @pytest.fixture
 def notes(tmp_path: Path) -> Path:
-    root = tmp_path / "notes"
-    root.mkdir()
-    (root / "okapi.md").write_text(
-        "# Okapi facts\n\nThe okapi has striped legs.\nIt lives in the Ituri forest.\n",
-        encoding="utf-8")
-    (root / "zebra.md").write_text("# Zebra\n\nAlso striped, all over.\n", encoding="utf-8")
-    return root
+    return striped_notes(tmp_path)
 
 
 def _app(notes: Path, tmp_path: Path, multi: bool = False, query: str = ""):  # type: ignore[no-untyped-def]

@@ -105,3 +105,14 @@ class Terminal:
 
     def close(self) -> None:
         self.run("kill-server")
+
+
+def striped_notes(tmp_path: Path) -> Path:
+    """Two small notes (okapi at line 1, zebra) the picker tests choose between."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "okapi.md").write_text(
+        "# Okapi facts\n\nThe okapi has striped legs.\nIt lives in the Ituri forest.\n",
+        encoding="utf-8")
+    (root / "zebra.md").write_text("# Zebra\n\nAlso striped, all over.\n", encoding="utf-8")
+    return root
