@@ -2,7 +2,7 @@
 
 The index must cost in proportion to the change, not the tree: after a cold
 build, rewrite a given share of the note files (appending a line, so sizes and
-mtimes change) and time `NoteIndex.refresh()` again, then `update_path()` file
+mtimes change) and time `SearchableIndex.refresh()` again, then `update_path()` file
 by file as the watcher would.
 
     python -m bench.incremental ROOT [--share 0.01] [--cache DIR]
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tui.core.index import NoteIndex
+from tui.core.search.searchable import SearchableIndex
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     cache = args.cache or Path(tempfile.mkdtemp(prefix="nsinc-"))
 
-    index = NoteIndex(args.root, cache_dir=cache)
+    index = SearchableIndex(args.root, cache_dir=cache)
     started = time.perf_counter()
     first = index.refresh()
     print(f"first refresh: {first.parsed} parsed, {first.reused} reused, "

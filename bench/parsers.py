@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tui.core.decoding import decode_bytes
-from tui.core.entry import Entry
-from tui.core.frontmatter import _YamlParser, parse_front_matter
-from tui.core.walker import walk_notes
+from tui.core.ingest.entry import Entry
+from tui.core.ingest.frontmatter import _YamlParser, parse_front_matter
+from tui.core.ingest.walker import walk_notes
+from tui.core.text.decoding import decode_bytes
 from tui.render import _token_spans, preview_text
 from tui.theme_palette import palette_from_theme
 from tui.themes import SHIPPED_THEMES_DIR, load_theme_file

@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tui.core.index import NoteIndex
-from tui.core.query import MAX_ALTERNATIVES, MAX_QUERY_CHARS, MAX_TERMS, parse_query
+from tui.core.search.query import MAX_ALTERNATIVES, MAX_QUERY_CHARS, MAX_TERMS, parse_query
+from tui.core.search.searchable import SearchableIndex
 
 HOSTILE = "ab |!^$'\"#@:"
 
@@ -85,7 +85,7 @@ def over_limits() -> dict[str, str]:
     }
 
 
-def _time(index: NoteIndex, text: str, runs: int) -> tuple[float, int, bool]:
+def _time(index: SearchableIndex, text: str, runs: int) -> tuple[float, int, bool]:
     times = []
     total, refused = 0, False
     for _ in range(runs):
@@ -103,7 +103,7 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=None)
     args = parser.parse_args()
     cache = args.cache_dir or Path(tempfile.gettempdir()) / "notesift-bench-limits-cache"
-    index = NoteIndex(args.root, cache_dir=cache)
+    index = SearchableIndex(args.root, cache_dir=cache)
     started = time.perf_counter()
     index.refresh()
     print(f"index ready in {time.perf_counter() - started:.1f} s; "

@@ -48,7 +48,7 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _pinyin(word: str, initials: bool) -> str:
-    from tui.core.textfold import readings
+    from tui.core.text.fold import readings
 
     parts = [readings(ch)[0] if readings(ch) else "" for ch in word]
     return "".join(p[:1] if initials else p for p in parts)
@@ -129,11 +129,11 @@ def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 def phase_cold(root: Path, cache_dir: Path, jobs: int) -> dict[str, Any]:
     """Index from an empty cache dir; the cache it writes serves the warm phases."""
-    from tui.core.index import NoteIndex
+    from tui.core.search.searchable import SearchableIndex
 
     shutil.rmtree(cache_dir, ignore_errors=True)
     t0 = time.perf_counter()
-    index = NoteIndex(root, cache_dir=cache_dir, jobs=jobs)
+    index = SearchableIndex(root, cache_dir=cache_dir, jobs=jobs)
     stats = index.refresh()
     t1 = time.perf_counter()
     engine = index.engine
@@ -214,8 +214,8 @@ def _entry_count(engine: Any) -> int:
 
 def phase_warm(root: Path, cache_dir: Path, queries_path: Path) -> dict[str, Any]:
     """Warm start from the cache, then every keystroke of every query, timed in-process."""
-    from tui.core.index import NoteIndex
-    from tui.core.textfold import fold
+    from tui.core.search.searchable import SearchableIndex
+    from tui.core.text.fold import fold
 
     queries = json.loads(queries_path.read_text(encoding="utf-8"))
     # As after any earlier session: the index file is in the OS page cache. (A 1M
@@ -228,7 +228,7 @@ def phase_warm(root: Path, cache_dir: Path, queries_path: Path) -> dict[str, Any
     prewarm_s = time.perf_counter() - t_pre
     base_rss = _rss_mb()
     t0 = time.perf_counter()
-    index = NoteIndex(root, cache_dir=cache_dir)
+    index = SearchableIndex(root, cache_dir=cache_dir)
     t1 = time.perf_counter()
     stats = index.refresh()
     t2 = time.perf_counter()
@@ -301,10 +301,10 @@ def phase_profile(root: Path, cache_dir: Path, queries_path: Path, category: str
     import io
     import pstats
 
-    from tui.core.index import NoteIndex
+    from tui.core.search.searchable import SearchableIndex
 
     queries = json.loads(queries_path.read_text(encoding="utf-8"))
-    index = NoteIndex(root, cache_dir=cache_dir)
+    index = SearchableIndex(root, cache_dir=cache_dir)
     index.refresh()
     engine = index.engine
     engine.search("notes", limit=SEARCH_LIMIT)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import TMUX, Terminal
 
-from tui.core.index import NoteIndex
+from tui.core.search.searchable import SearchableIndex
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_NOTES = PROJECT_ROOT / "examples" / "notes"
@@ -60,12 +60,12 @@ def terminal_for(tmp_path: Path) -> Iterator[Callable[[str], Terminal]]:
 
 
 @pytest.fixture
-def index_factory() -> Iterator[Callable[..., NoteIndex]]:
+def index_factory() -> Iterator[Callable[..., SearchableIndex]]:
     """Build and refresh uncached indexes of a root; all closed after the test."""
-    opened: list[NoteIndex] = []
+    opened: list[SearchableIndex] = []
 
-    def build(root: Path, **options: object) -> NoteIndex:
-        index = NoteIndex(root, use_cache=False, jobs=1, **options)  # type: ignore[arg-type]
+    def build(root: Path, **options: object) -> SearchableIndex:
+        index = SearchableIndex(root, use_cache=False, jobs=1, **options)  # type: ignore[arg-type]
         index.refresh()
         opened.append(index)
         return index

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.search import SearchEngine, SearchResult
+from tui.core.search.engine import SearchEngine, SearchResult
 
 
 def search_and_sql(

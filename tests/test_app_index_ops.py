@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from tui_helpers import app_settings, ready
 
-import tui.core.index as index_module
+import tui.core.index.note_index as index_module
 from tui.app import NotesiftApp, make_app
-from tui.core.actions import ActionCall
-from tui.core.cachefile import file_identity
+from tui.core.index.cachefile import file_identity
+from tui.core.keys.actions import ActionCall
+from tui.core.search.searchable import SearchableIndex
 
 pytestmark = pytest.mark.asyncio
 WAIT_S = 30.0
@@ -210,7 +211,7 @@ async def test_an_app_without_a_watcher_follows_what_another_process_indexed(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         (root / "other.md").write_text("# Written elsewhere\n\nby another\n", encoding="utf-8")
-        other = index_module.NoteIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+        other = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
         other.update_path(root / "other.md")
         other.close()
         await _until(pilot, lambda: "Written elsewhere" in _titles(app), "the app followed")

@@ -17,8 +17,8 @@ from tui_helpers import settle as _settle
 from tui_helpers import type_text as _type
 
 from tui.app import NotesiftApp, make_app
-from tui.core.actions import ActionCall
-from tui.core.keys import LEADER
+from tui.core.keys.actions import ActionCall
+from tui.core.keys.notation import LEADER
 
 pytestmark = pytest.mark.asyncio
 

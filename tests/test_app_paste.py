@@ -9,7 +9,7 @@ from textual import events
 from tui_helpers import ready, settle
 
 from tui.app import AppSettings, NotesiftApp, make_app
-from tui.core.query import MAX_QUERY_CHARS
+from tui.core.search.query import MAX_QUERY_CHARS
 from tui.key_burst import KeyBurst, coalesce
 
 PASTE = 30_000

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from tui_helpers import notesift_command, user_env
 
-from tui.core.index import NoteIndex
-from tui.core.store import cache_path_for
+from tui.core.index.store import cache_path_for
+from tui.core.search.searchable import SearchableIndex
 
 
 def _notes(root: Path, count: int = 200) -> Path:
@@ -87,8 +87,8 @@ def test_tag_commands_heal_the_cache_too(env_dirs: Path, command: list[str]) -> 
     assert sum("damaged" in line for line in result.stderr.splitlines()) <= 1
 
 
-def _index(tmp_path: Path, root: Path) -> NoteIndex:
-    return NoteIndex(root, cache_dir=tmp_path / "c", jobs=1)
+def _index(tmp_path: Path, root: Path) -> SearchableIndex:
+    return SearchableIndex(root, cache_dir=tmp_path / "c", jobs=1)
 
 
 def test_not_a_database_is_replaced_with_a_notice(tmp_path: Path) -> None:
@@ -170,7 +170,8 @@ def test_search_imports_no_ui_code(tmp_path: Path) -> None:
         "from tui.cli import main\n"
         f"code = main(['search', '--dir', {str(root)!r}, '-q', 'orchards'])\n"
         "unneeded = ('textual', 'rich', 'watchdog', 'pyperclip', 'tui.app', 'tui.keys_cli', "
-        "'tui.core.keymap_file', 'tui.core.note_parser', 'concurrent.futures.process')\n"
+        "'tui.core.keys.keymap_file', 'tui.core.ingest.note_parser', "
+        "'concurrent.futures.process')\n"
         "loaded = sorted(m for m in sys.modules if m.startswith(unneeded))\n"
         "print('LOADED', loaded, code)\n"
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import store
-from tui.core.store import cache_path_for
+from tui.core.index import store
+from tui.core.index.store import cache_path_for
 from tui.search_cli import run_search
 
 

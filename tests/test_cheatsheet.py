@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.cheatsheet import cheatsheet_rows, filter_rows, render_sheet
-from tui.core.key_rows import extract_key_rows
-from tui.core.keymap import Keymap
-from tui.core.keymap_file import load_keymap
+from tui.core.ingest.key_rows import extract_key_rows
+from tui.core.keys.cheatsheet import cheatsheet_rows, filter_rows, render_sheet
+from tui.core.keys.keymap import Keymap
+from tui.core.keys.keymap_file import load_keymap
 
 USER_KEYMAP = """
 leader = { key = "Space", mods = "CTRL", timeout_ms = 1500 }

@@ -12,7 +12,7 @@ import pytest
 from tui import keys_cli
 from tui.cli import SUBCOMMANDS, build_parser, main
 from tui.completions import completion_script
-from tui.core import textfold
+from tui.core.text import fold as textfold
 
 
 def test_top_level_help_lists_every_subcommand_with_examples(

@@ -52,14 +52,14 @@ def test_respect_gitignore_defaults_on_and_can_be_turned_off(tmp_path: Path) -> 
 
 
 def test_an_index_with_respect_gitignore_off_lists_gitignored_notes(tmp_path: Path) -> None:
-    from tui.core.index import NoteIndex
+    from tui.core.search.searchable import SearchableIndex
 
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "out.md").write_text("# Built page\n", encoding="utf-8")
     (tmp_path / ".gitignore").write_text("build/\n", encoding="utf-8")
-    on = NoteIndex(tmp_path, use_cache=False)
+    on = SearchableIndex(tmp_path, use_cache=False)
     on.refresh()
-    off = NoteIndex(tmp_path, use_cache=False, respect_gitignore=False)
+    off = SearchableIndex(tmp_path, use_cache=False, respect_gitignore=False)
     off.refresh()
     assert on.engine.search("built page").hits == []
     assert [h.entry.path for h in off.engine.search("built page").hits] == ["build/out.md"]

@@ -11,7 +11,7 @@ from tui.core.copying import (
     find_urls,
     join_marked,
 )
-from tui.core.entry import Entry
+from tui.core.ingest.entry import Entry
 
 
 def _entry(text: str, kind: str = "section", **meta: object) -> Entry:

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from tui.core import safe_write
-from tui.core.fm_tags import edit_tags
-from tui.core.index import NoteIndex
-from tui.core.note_parser import parse_note
+from tui.core.ingest.note_parser import parse_note
 from tui.core.safe_write import STALE_SECONDS, is_our_temp, sweep_stale_temps
+from tui.core.search.searchable import SearchableIndex
 from tui.core.state import save_state
-from tui.core.tagstore import TagStore, dump_sidecar, parse_sidecar
+from tui.core.tags.fm_tags import edit_tags
+from tui.core.tags.tagstore import TagStore, dump_sidecar, parse_sidecar
 from tui.keys_cli import run_check
 
 FORK = multiprocessing.get_context("fork")
@@ -87,7 +87,7 @@ def test_sigkill_at_random_points_leaves_old_or_new_and_the_next_run_cleans(
         temps = _temps(root)
         left_behind += len(temps)
         _age(temps, STALE_SECONDS + 5)  # a minute later…
-        index = NoteIndex(root, use_cache=False, jobs=1)  # …the next run
+        index = SearchableIndex(root, use_cache=False, jobs=1)  # …the next run
         try:
             index.refresh()
         finally:
@@ -135,7 +135,7 @@ def test_a_temp_that_cannot_be_removed_is_reported_by_the_next_run(
         real_unlink(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(safe_write.os, "unlink", refuse)
-    index = NoteIndex(tmp_path, use_cache=False, jobs=1)
+    index = SearchableIndex(tmp_path, use_cache=False, jobs=1)
     try:
         index.refresh()
         found = [w for w in index.warnings if stuck.name in w]
@@ -205,7 +205,7 @@ def test_a_run_that_skips_the_walk_still_removes_stale_temps(tmp_path: Path) -> 
     (root / ".notesift").mkdir(parents=True)
     (root / "a.md").write_text("# A\n")
     cache = tmp_path / "cache"
-    index = NoteIndex(root, cache_dir=cache, jobs=1)
+    index = SearchableIndex(root, cache_dir=cache, jobs=1)
     try:
         index.refresh()  # the walk state the next run's quick path relies on
     finally:
@@ -213,7 +213,7 @@ def test_a_run_that_skips_the_walk_still_removes_stale_temps(tmp_path: Path) -> 
     stale = root / ".notesift" / ".tags.json.0000aaaa.notesift-tmp"
     stale.write_text("{")  # a tag write killed mid-way: only .notesift/ changed
     _age([stale], STALE_SECONDS * 2)
-    index = NoteIndex(root, cache_dir=cache, jobs=1)
+    index = SearchableIndex(root, cache_dir=cache, jobs=1)
     try:
         stats = index.quick_refresh()
     finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.decoding import decode_bytes, read_note_file
+from tui.core.text.decoding import decode_bytes, read_note_file
 
 CHINESE = "推理引擎的笔记：今天整理了内存和算力的问题。\n第二行写点别的内容。\n"
 

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.entry import Entry
-from tui.core.filters import (
+from tui.core.ingest.entry import Entry
+from tui.core.search.filters import (
     describe_filters,
     entry_passes_fields,
     filter_matches,
     group_field_match,
 )
-from tui.core.query import FieldFilter, parse_query
+from tui.core.search.query import FieldFilter, parse_query
 
 
 def entry(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.frontmatter import parse_front_matter
+from tui.core.ingest.frontmatter import parse_front_matter
 
 HUGO = """---
 title: '周记 #3'
@@ -204,7 +204,7 @@ def test_recursive_alias_is_refused() -> None:
 
 def test_tag_editor_keeps_working_on_yaml_only_a_real_parser_reads() -> None:
     """Multi-line scalars and author lists around the tags line are left byte for byte."""
-    from tui.core.fm_tags import NotEditable, edit_tags
+    from tui.core.tags.fm_tags import NotEditable, edit_tags
 
     text = (
         "---\r\ntitle: Pair\r\n  notes here\r\nauthors:\r\n  - name: Ada\r\n    url: x\r\n"

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core.decoding import decode_bytes, looks_binary
-from tui.core.entry import split_lines
-from tui.core.note_parser import parse_note
+from tui.core.ingest.entry import split_lines
+from tui.core.ingest.note_parser import parse_note
+from tui.core.text.decoding import decode_bytes, looks_binary
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.fuzzy import fuzzy_match
+from tui.core.search.fuzzy import fuzzy_match
 
 
 def _score(pattern: str, text: str) -> int:

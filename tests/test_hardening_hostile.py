@@ -21,8 +21,8 @@ from tui_helpers import app_settings, ready, settle, type_text
 from tui.app import make_app
 from tui.cli import run_search
 from tui.core.copying import clean_copy_text, entry_copy_text, join_marked
-from tui.core.index import NoteIndex
-from tui.core.search import SearchHit
+from tui.core.search.engine import SearchHit
+from tui.core.search.searchable import SearchableIndex
 from tui.render import preview_text, result_row
 
 ESC_CLEAR = "\x1b[2J"
@@ -62,7 +62,7 @@ def hostile_root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def hits(hostile_root: Path) -> Iterator[list[SearchHit]]:
-    index = NoteIndex(hostile_root, use_cache=False, jobs=1)
+    index = SearchableIndex(hostile_root, use_cache=False, jobs=1)
     index.refresh()
     try:
         found = index.engine.search("okapi", limit=0).hits

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-import tui.core.decoding as decoding
-from tui.core.decoding import DEFAULT_MAX_BYTES
+import tui.core.text.decoding as decoding
 from tui.core.editor import editor_argv
-from tui.core.entry import Entry
-from tui.core.index import NoteIndex
-from tui.core.search import SNIPPET_WIDTH
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SNIPPET_WIDTH
+from tui.core.search.searchable import SearchableIndex
+from tui.core.text.decoding import DEFAULT_MAX_BYTES
 from tui.render import preview_text, result_row
 
 
@@ -31,19 +31,21 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_index(root: Path, index_factory: Callable[..., NoteIndex]) -> Callable[..., NoteIndex]:
+def make_index(
+    root: Path, index_factory: Callable[..., SearchableIndex]
+) -> Callable[..., SearchableIndex]:
     return lambda path=root: index_factory(path)
 
 
-def _paths(index: NoteIndex, query: str) -> set[str]:
+def _paths(index: SearchableIndex, query: str) -> set[str]:
     return {hit.entry.path for hit in index.engine.search(query).hits}
 
 
-def _warnings_about(index: NoteIndex, name: str) -> list[str]:
+def _warnings_about(index: SearchableIndex, name: str) -> list[str]:
     return [w for w in index.warnings if name in w]
 
 
-def _one_warning(index: NoteIndex, name: str) -> str:
+def _one_warning(index: SearchableIndex, name: str) -> str:
     """The single warning about `name` (repeats of the same text are tolerated here;
     see test_decode_warnings_are_reported_once for the duplication bug)."""
     distinct = set(_warnings_about(index, name))
@@ -51,7 +53,7 @@ def _one_warning(index: NoteIndex, name: str) -> str:
     return distinct.pop()
 
 
-def _entries_of(index: NoteIndex, name: str) -> list[Entry]:
+def _entries_of(index: SearchableIndex, name: str) -> list[Entry]:
     return [e for e in index.entries if e.path == name]
 
 
@@ -406,7 +408,7 @@ def test_file_vanishing_between_walk_and_read(
             path.unlink()
         return real_read(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("tui.core.index.read_note_file", vanish_then_read)
+    monkeypatch.setattr("tui.core.index.note_index.read_note_file", vanish_then_read)
     index = make_index()
     assert _paths(index, "wallaby") == {"stays.md"}
     warned = _warnings_about(index, "gone.md")
@@ -451,8 +453,8 @@ def test_hidden_and_git_directories_are_ignored(root: Path, make_index) -> None:
 
 
 def test_text_after_a_nul_in_any_entry_is_searchable() -> None:
-    from tui.core.entry import Entry
-    from tui.core.search import SearchEngine
+    from tui.core.ingest.entry import Entry
+    from tui.core.search.engine import SearchEngine
 
     entry = Entry("x", "section", "Nul", "n.md", 1, 1, "aardvark x\x00y beaver")
     engine = SearchEngine.from_entries([entry])

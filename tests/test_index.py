@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tui.core.index import NoteIndex
+from tui.core.search.searchable import SearchableIndex
 
 
-def _snapshot(index: NoteIndex) -> list[tuple[str, str]]:
+def _snapshot(index: SearchableIndex) -> list[tuple[str, str]]:
     return sorted((e.id, e.text) for e in index.entries)
 
 
@@ -18,7 +18,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def test_example_notes_index_every_kind(example_notes: Path) -> None:
-    index = NoteIndex(example_notes, use_cache=False)
+    index = SearchableIndex(example_notes, use_cache=False)
     index.refresh()
     kinds = {e.kind for e in index.entries}
     assert kinds == {"note", "section", "tweet", "key"}
@@ -28,12 +28,12 @@ def test_example_notes_index_every_kind(example_notes: Path) -> None:
 
 def test_second_run_on_unchanged_tree_parses_nothing(example_notes: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    first = NoteIndex(example_notes, cache_dir=cache)
+    first = SearchableIndex(example_notes, cache_dir=cache)
     cold = first.refresh()
     assert cold.parsed == cold.sources > 0
     before = _snapshot(first)
     first.close()
-    second = NoteIndex(example_notes, cache_dir=cache)
+    second = SearchableIndex(example_notes, cache_dir=cache)
     warm = second.refresh()
     assert warm.parsed == 0
     assert warm.reused == warm.sources
@@ -42,17 +42,17 @@ def test_second_run_on_unchanged_tree_parses_nothing(example_notes: Path, tmp_pa
 
 def test_only_changed_files_are_reparsed(example_notes: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    NoteIndex(example_notes, cache_dir=cache).refresh()
+    SearchableIndex(example_notes, cache_dir=cache).refresh()
     note = example_notes / "topics" / "fresh.md"
     _write(note, "# Fresh topic\n\nquokka migration patterns\n")
-    stats = NoteIndex(example_notes, cache_dir=cache).refresh()
+    stats = SearchableIndex(example_notes, cache_dir=cache).refresh()
     assert stats.parsed == 1
 
 
 def test_update_path_adds_changes_and_removes(tmp_path: Path) -> None:
     root = tmp_path / "notes"
     _write(root / "a.md", "# Alpha\n\nfirst body\n")
-    index = NoteIndex(root, use_cache=False)
+    index = SearchableIndex(root, use_cache=False)
     index.refresh()
     new = root / "b.md"
     _write(new, "# Beta\n\nwombat facts\n")
@@ -72,14 +72,14 @@ def test_updates_match_a_fresh_index_of_the_disk(tmp_path: Path) -> None:
     root = tmp_path / "notes"
     for n in range(5):
         _write(root / f"n{n}.md", f"# Note {n}\n\nbody {n}\n")
-    index = NoteIndex(root, use_cache=False)
+    index = SearchableIndex(root, use_cache=False)
     index.refresh()
     _write(root / "n1.md", "# Note one, rewritten\n\nnew words\n")
     (root / "n2.md").unlink()
     _write(root / "sub" / "n9.md", "# Nine\n\nnested\n")
     for name in ("n1.md", "n2.md", "sub/n9.md"):
         index.update_path(root / name)
-    fresh = NoteIndex(root, use_cache=False)
+    fresh = SearchableIndex(root, use_cache=False)
     fresh.refresh()
     assert _snapshot(index) == _snapshot(fresh)
 
@@ -88,7 +88,7 @@ def test_unreadable_and_binary_files_become_warnings(tmp_path: Path) -> None:
     root = tmp_path / "notes"
     _write(root / "good.md", "# Good\n\nreadable text\n")
     (root / "blob.md").write_bytes(b"\x00\x01\x02binary")
-    index = NoteIndex(root, use_cache=False)
+    index = SearchableIndex(root, use_cache=False)
     index.refresh()
     assert [e.path for e in index.entries] == ["good.md"]
     assert any("blob.md" in w for w in index.warnings)
@@ -99,8 +99,8 @@ def test_cached_warnings_survive_a_warm_start(tmp_path: Path) -> None:
     _write(root / "good.md", "# Good\n")
     (root / "blob.md").write_bytes(b"\x00binary")
     cache = tmp_path / "cache"
-    NoteIndex(root, cache_dir=cache).refresh()
-    warm = NoteIndex(root, cache_dir=cache)
+    SearchableIndex(root, cache_dir=cache).refresh()
+    warm = SearchableIndex(root, cache_dir=cache)
     warm.refresh()
     assert any("blob.md" in w for w in warm.warnings)
 
@@ -109,21 +109,21 @@ def test_a_corrupt_cache_is_ignored_not_fatal(tmp_path: Path) -> None:
     root = tmp_path / "notes"
     _write(root / "a.md", "# Alpha\n")
     cache = tmp_path / "cache"
-    index = NoteIndex(root, cache_dir=cache)
+    index = SearchableIndex(root, cache_dir=cache)
     index.refresh()
     index.close()
     for db in cache.glob("*.sqlite"):
         db.write_bytes(b"this is not a database" * 100)
-    again = NoteIndex(root, cache_dir=cache)
+    again = SearchableIndex(root, cache_dir=cache)
     again.refresh()
     assert [e.title for e in again.entries if e.kind == "note"] == ["Alpha"]
 
 
 def test_parallel_and_serial_parsing_agree(example_notes: Path) -> None:
-    serial = NoteIndex(example_notes, use_cache=False, jobs=1)
+    serial = SearchableIndex(example_notes, use_cache=False, jobs=1)
     serial.refresh()
-    parallel = NoteIndex(example_notes, use_cache=False, jobs=2)
-    import tui.core.index as index_module
+    parallel = SearchableIndex(example_notes, use_cache=False, jobs=2)
+    import tui.core.index.note_index as index_module
 
     threshold = index_module.PARALLEL_THRESHOLD
     index_module.PARALLEL_THRESHOLD = 1

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.index import NoteIndex
+from tui.core.search.searchable import SearchableIndex
 
 WORD = "zanzibar"
 CONFIG_GLOBS = ("private",)
@@ -32,11 +32,11 @@ def _write(path: Path, text: str) -> None:
     os.utime(path, ns=(_clock[0], _clock[0]))
 
 
-def _snapshot(index: NoteIndex) -> list[tuple[str, str, str]]:
+def _snapshot(index: SearchableIndex) -> list[tuple[str, str, str]]:
     return sorted((e.id, e.path, e.text) for e in index.entries)
 
 
-def _paths_with(index: NoteIndex, word: str) -> set[str]:
+def _paths_with(index: SearchableIndex, word: str) -> set[str]:
     return {hit.entry.path for hit in index.engine.search(word).hits}
 
 
@@ -50,11 +50,15 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_index(root: Path, index_factory: Callable[..., NoteIndex]) -> Callable[[], NoteIndex]:
+def make_index(
+    root: Path, index_factory: Callable[..., SearchableIndex]
+) -> Callable[[], SearchableIndex]:
     return lambda: index_factory(root, ignore_globs=CONFIG_GLOBS)
 
 
-def _assert_matches_fresh(index: NoteIndex, make_index: Callable[[], NoteIndex]) -> None:
+def _assert_matches_fresh(
+    index: SearchableIndex, make_index: Callable[[], SearchableIndex]
+) -> None:
     assert _snapshot(index) == _snapshot(make_index()), "updates drifted from a full refresh"
 
 
@@ -83,7 +87,7 @@ SKIPPED = {
 @pytest.mark.parametrize("existed", [False, True], ids=["created", "modified"])
 @pytest.mark.parametrize("rel", SKIPPED.values(), ids=SKIPPED.keys())
 def test_update_path_never_indexes_what_the_walk_skips(
-    root: Path, make_index: Callable[[], NoteIndex], rel: str, existed: bool
+    root: Path, make_index: Callable[[], SearchableIndex], rel: str, existed: bool
 ) -> None:
     path = root / rel
     if existed:
@@ -96,7 +100,7 @@ def test_update_path_never_indexes_what_the_walk_skips(
 
 
 def test_a_symlink_leading_out_of_the_root_is_not_indexed_by_an_update(
-    root: Path, tmp_path: Path, make_index: Callable[[], NoteIndex]
+    root: Path, tmp_path: Path, make_index: Callable[[], SearchableIndex]
 ) -> None:
     secret = tmp_path / "elsewhere" / "secret.md"
     _write(secret, f"# Secret\n\n{WORD} outside the notes folder\n")
@@ -108,7 +112,7 @@ def test_a_symlink_leading_out_of_the_root_is_not_indexed_by_an_update(
 
 
 def test_notes_inside_a_new_tweet_archive_are_left_to_the_archive(
-    root: Path, make_index: Callable[[], NoteIndex]
+    root: Path, make_index: Callable[[], SearchableIndex]
 ) -> None:
     index = make_index()
     _write(root / "export" / "data" / "tweets.js", "window.YTD.tweets.part0 = []\n")
@@ -119,7 +123,7 @@ def test_notes_inside_a_new_tweet_archive_are_left_to_the_archive(
 
 
 def test_a_note_that_becomes_ignored_disappears_after_the_ignore_file_update(
-    root: Path, make_index: Callable[[], NoteIndex]
+    root: Path, make_index: Callable[[], SearchableIndex]
 ) -> None:
     _write(root / "journal" / "day.md", f"# Day\n\n{WORD} in the journal\n")
     index = make_index()
@@ -141,7 +145,7 @@ def test_a_note_that_becomes_ignored_disappears_after_the_ignore_file_update(
 
 
 def test_a_note_that_becomes_ignored_disappears_on_the_next_refresh(
-    root: Path, make_index: Callable[[], NoteIndex]
+    root: Path, make_index: Callable[[], SearchableIndex]
 ) -> None:
     _write(root / "journal" / "day.md", f"# Day\n\n{WORD} in the journal\n")
     index = make_index()
@@ -162,7 +166,7 @@ RULE_SETS = [IGNORE_TEXT, IGNORE_TEXT + "journal/\n", "sub/\n", ""]
 
 @pytest.mark.parametrize("seed", range(6))
 def test_any_sequence_of_updates_matches_a_fresh_index(
-    root: Path, make_index: Callable[[], NoteIndex], seed: int
+    root: Path, make_index: Callable[[], SearchableIndex], seed: int
 ) -> None:
     rng = random.Random(seed)
     index = make_index()
@@ -201,7 +205,7 @@ def _edit_in_place(path: Path, text: str) -> None:
 
 @pytest.mark.parametrize("edited", ["a.md", "sub/linked.md"])
 def test_editing_one_hard_link_updates_every_indexed_name(
-    root: Path, make_index: Callable[[], NoteIndex], edited: str
+    root: Path, make_index: Callable[[], SearchableIndex], edited: str
 ) -> None:
     _link(root / "a.md", root / "sub" / "linked.md")
     index = make_index()
@@ -214,7 +218,7 @@ def test_editing_one_hard_link_updates_every_indexed_name(
 
 
 def test_hard_links_in_ignored_places_stay_out(
-    root: Path, make_index: Callable[[], NoteIndex]
+    root: Path, make_index: Callable[[], SearchableIndex]
 ) -> None:
     _link(root / "a.md", root / "drafts" / "a-copy.md")
     _link(root / "a.md", root / "sub" / "third.md")
@@ -226,7 +230,7 @@ def test_hard_links_in_ignored_places_stay_out(
 
 
 def test_a_save_that_replaces_the_file_breaks_the_link_and_both_stay_right(
-    root: Path, make_index: Callable[[], NoteIndex]
+    root: Path, make_index: Callable[[], SearchableIndex]
 ) -> None:
     _link(root / "a.md", root / "sub" / "linked.md")
     index = make_index()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.inline_tags import find_inline_tags
+from tui.core.ingest.inline_tags import find_inline_tags
 
 
 def test_tags_in_order_without_duplicates() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.entry import split_lines
-from tui.core.key_rows import camel_words, extract_key_rows
+from tui.core.ingest.entry import split_lines
+from tui.core.ingest.key_rows import camel_words, extract_key_rows
 
 
 def _keys(text: str, rel: str = "notebook.txt"):

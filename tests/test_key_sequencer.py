@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.actions import ActionCall
-from tui.core.keymap import KeyBinding, Keymap, KeySequencer, KeyTable
-from tui.core.keymap_file import load_keymap
-from tui.core.keys import LEADER, parse_vim_keys
+from tui.core.keys.actions import ActionCall
+from tui.core.keys.keymap import KeyBinding, Keymap, KeySequencer, KeyTable
+from tui.core.keys.keymap_file import load_keymap
+from tui.core.keys.notation import LEADER, parse_vim_keys
 
 
 class FakeClock:

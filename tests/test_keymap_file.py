@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.actions import ActionCall
 from tui.core.config import config_dir
-from tui.core.keymap import Keymap
-from tui.core.keymap_file import (
+from tui.core.keys.actions import ActionCall
+from tui.core.keys.keymap import Keymap
+from tui.core.keys.keymap_file import (
     is_warning,
     keymap_choice,
     keymap_sources,
@@ -18,7 +18,7 @@ from tui.core.keymap_file import (
     shipped_keymaps_dir,
     validate_keymap,
 )
-from tui.core.keys import LEADER, parse_vim_keys
+from tui.core.keys.notation import LEADER, parse_vim_keys
 
 
 def write(tmp_path: Path, text: str, name: str = "keymap.toml") -> Path:

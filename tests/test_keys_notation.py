@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.keys import (
+from tui.core.keys.notation import (
     LEADER,
     KeyNotationError,
     chord_from_event,

@@ -11,8 +11,8 @@ from tui_helpers import ready as _ready
 from tui_helpers import settle as _settle
 
 from tui.app import NotesiftApp, make_app
-from tui.core.nomatch import Relaxed, no_match_lines, without_filters
-from tui.core.query import parse_query
+from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
+from tui.core.search.query import parse_query
 
 
 def _lines(text: str, relaxed: Relaxed | None = None) -> list[str]:

@@ -10,7 +10,7 @@ from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
 
 from tui.app import make_app
-from tui.core.note_order import filename_date, natural_key, order_notes
+from tui.core.search.note_order import filename_date, natural_key, order_notes
 
 
 def test_dates_in_file_names() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.entry import Entry, ParsedFile, split_lines
-from tui.core.note_parser import parse_note
+from tui.core.ingest.entry import Entry, ParsedFile, split_lines
+from tui.core.ingest.note_parser import parse_note
 
 BLOG = """---
 title: '周记 #2'

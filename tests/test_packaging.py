@@ -18,7 +18,7 @@ import pytest
 
 import tui
 from tui.core.config import read_toml
-from tui.core.keymap_file import load_keymap
+from tui.core.keys.keymap_file import load_keymap
 from tui.core.resources import shipped_keymaps_dir, shipped_themes_dir
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ import pytest
 from tui_helpers import app_settings, ready, striped_notes, type_text
 
 from tui.app import PICK_CANCELLED, PICK_CHOSEN, PICK_NOTHING, PickOptions, make_app
-from tui.core.entry import Entry
-from tui.core.search import SearchHit
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchHit
 from tui.pick_cli import format_picked
 
 

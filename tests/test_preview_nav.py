@@ -11,8 +11,8 @@ from tui_helpers import settle as _settle
 from tui_helpers import type_text as _type
 
 from tui.app import NotesiftApp, make_app
-from tui.core.cheatsheet import cheatsheet_rows
-from tui.core.keymap_file import load_keymap
+from tui.core.keys.cheatsheet import cheatsheet_rows
+from tui.core.keys.keymap_file import load_keymap
 
 
 def _long_note(root: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.progress import BuildProgress
+from tui.core.index.progress import BuildProgress
 
 
 class Clock:

@@ -14,10 +14,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tui.core.entry import Entry, ParsedFile, split_lines
-from tui.core.note_parser import parse_note
-from tui.core.query import parse_query, render_query
-from tui.core.tagstore import TagStore
+from tui.core.ingest.entry import Entry, ParsedFile, split_lines
+from tui.core.ingest.note_parser import parse_note
+from tui.core.search.query import parse_query, render_query
+from tui.core.tags.tagstore import TagStore
 
 _SETTINGS = settings(max_examples=200, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])

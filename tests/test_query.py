@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tui.core.query import FieldFilter, Query, Term, parse_query, render_query
+from tui.core.search.query import FieldFilter, Query, Term, parse_query, render_query
 
 
 def items(text: str) -> list[list[Term | FieldFilter]]:

@@ -9,7 +9,7 @@ import pytest
 from tui_helpers import app_settings, ready, settle, type_text
 
 from tui.app import make_app
-from tui.core.query_history import HistoryCursor, QueryHistory
+from tui.core.search.query_history import HistoryCursor, QueryHistory
 
 
 def test_history_keeps_newest_last_without_repeats_and_is_bounded(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.entry import Entry
-from tui.core.query import MAX_ALTERNATIVES, MAX_QUERY_CHARS, MAX_TERMS, parse_query
-from tui.core.search import SearchEngine
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchEngine
+from tui.core.search.query import MAX_ALTERNATIVES, MAX_QUERY_CHARS, MAX_TERMS, parse_query
 
 HOSTILE = "ab |!^$'\"#@:"
 

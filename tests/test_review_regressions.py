@@ -10,10 +10,10 @@ import pytest
 from tui_helpers import app_settings, ready
 
 from tui.app import make_app
-from tui.core.entry import Entry
-from tui.core.index import NoteIndex
-from tui.core.search import SearchEngine
-from tui.core.store import IndexStore, cache_path_for
+from tui.core.index.store import IndexStore, cache_path_for
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchEngine
+from tui.core.search.searchable import SearchableIndex
 
 
 def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) 
             handle.write(b"# Bad name\n\nhello too\n")
     except OSError:
         pytest.skip("this filesystem refuses non-UTF-8 names")
-    index = NoteIndex(root, cache_dir=tmp_path / "cache")
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache")
     index.refresh()
     assert [h.entry.path for h in index.engine.search("hello").hits] == ["good.md"]
     assert any("not valid UTF-8" in w for w in index.warnings)
@@ -46,7 +46,7 @@ async def test_markup_like_titles_do_not_break_the_panels(tmp_path: Path) -> Non
 
 
 def test_rowids_are_never_reused_so_cached_entries_cannot_go_stale(tmp_path: Path) -> None:
-    from tui.core.search import prepare_source
+    from tui.core.search.engine import prepare_source
 
     store = IndexStore(tmp_path / "db.sqlite")
     first = Entry("a", "note", "Old A", "a.md", 1, 1, "old")

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate_tree
-from tui.core.index import NoteIndex
+from tui.core.search.searchable import SearchableIndex
 
 pytestmark = pytest.mark.slow
 
 
-def _stored(index: NoteIndex) -> list[tuple[str, str, str, int]]:
+def _stored(index: SearchableIndex) -> list[tuple[str, str, str, int]]:
     rows = index.store.query("SELECT eid, path, kind, line FROM entries")
     return sorted((str(e), str(p), str(k), int(n)) for e, p, k, n in rows)
 
@@ -25,7 +25,7 @@ def _stored(index: NoteIndex) -> list[tuple[str, str, str, int]]:
 def test_one_percent_of_files_changed_reparses_only_those(tmp_path: Path) -> None:
     root = tmp_path / "notes"
     generate_tree(root, entries=10_000, seed=7)
-    index = NoteIndex(root, cache_dir=tmp_path / "cache")
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache")
     cold = index.refresh()
     assert cold.parsed == cold.sources > 150
     next_rowid = int(index.store.query("SELECT value FROM meta WHERE key='next_rowid'")[0][0])
@@ -50,7 +50,7 @@ def test_one_percent_of_files_changed_reparses_only_those(tmp_path: Path) -> Non
         hits = index.engine.search(f"zzscale{n}x").hits
         assert hits and hits[0].entry.path in changed_keys
 
-    fresh = NoteIndex(root, cache_dir=tmp_path / "fresh-cache")
+    fresh = SearchableIndex(root, cache_dir=tmp_path / "fresh-cache")
     fresh.refresh()
     assert _stored(index) == _stored(fresh)
     index.close()

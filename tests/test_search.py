@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui.core.entry import Entry
-from tui.core.search import SearchEngine
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchEngine
 
 
 def _entry(

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.entry import Entry
-from tui.core.search import BROAD_MATCHES, COUNT_CAP, SearchEngine, prepare_source
-from tui.core.store import IndexStore
+from tui.core.index.store import IndexStore
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import BROAD_MATCHES, COUNT_CAP, SearchEngine, prepare_source
 
 
 def _corpus() -> list[Entry]:
@@ -146,7 +146,7 @@ def test_a_term_in_most_entries_weighs_next_to_nothing_past_the_count_cap(
 ) -> None:
     """Counts stop at IDF_COUNT_CAP; a term far more common than that is estimated from
     where its first matches lie, so its weight stays near FTS5's (next to nothing)."""
-    from tui.core import search
+    from tui.core.search import engine as search
 
     filler = [
         Entry(id=f"f{i}", kind="section", title=f"Entry {i:03}", path=f"f/{i:03}.md", line=1,

@@ -11,9 +11,9 @@ import random
 import pytest
 from search_helpers import search_and_sql
 
-from tui.core.entry import Entry
-from tui.core.search import SearchEngine, prepare_source
-from tui.core.widening import PINYIN_ROWS
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchEngine, prepare_source
+from tui.core.search.widening import PINYIN_ROWS
 
 WORDS = ["向量检索", "量子退火", "想象力", "相关性", "梯度裁剪", "光子芯片", "广州", "生产力"]
 TITLES = ["Toggle pane zoom", "Vector index tuning", "Grand unified notes", "Xiang's list",

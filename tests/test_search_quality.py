@@ -6,9 +6,9 @@ the query would notice.
 
 from __future__ import annotations
 
-from tui.core.entry import Entry
-from tui.core.presenting import line_kind
-from tui.core.search import SearchEngine, SearchResult
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchEngine, SearchResult
+from tui.core.search.presenting import line_kind
 
 
 def _e(eid: str, title: str, text: str = "", *, kind: str = "note", path: str = "",
@@ -286,8 +286,8 @@ def test_partial_matches_fill_a_page_that_full_matches_leave_short() -> None:
 # -- pinyin spelled out in whole syllables is found before its letters as initials ------
 
 def test_a_spelled_out_pinyin_word_is_found_in_a_large_han_vocabulary() -> None:
-    from tui.core.fts_terms import HanVocabulary, pinyin_spellings
-    from tui.core.textfold import readings
+    from tui.core.index.fts_terms import HanVocabulary, pinyin_spellings
+    from tui.core.text.fold import readings
 
     # Many characters for every letter of `zhangji` read as initials (z-h-a-n-g-j-i),
     # each able to follow any other: reading the letters as initials first used up
@@ -309,7 +309,7 @@ def test_a_spelled_out_pinyin_word_is_found_in_a_large_han_vocabulary() -> None:
 def test_a_paste_of_unknown_words_widens_only_its_first_few_terms(monkeypatch) -> None:
     """A slip sits in a word or two; a pasted run of unknown words must not cost a
     typo and pinyin look-up per word (16 of them took most of a second at 100k)."""
-    from tui.core import widening
+    from tui.core.search import widening
 
     engine = SearchEngine.from_entries([
         _e("okapi", "Okapi sightings", "The okapi lives in the rainforest."),

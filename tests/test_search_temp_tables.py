@@ -12,9 +12,9 @@ import threading
 
 import pytest
 
-from tui.core.entry import Entry
-from tui.core.search import SearchEngine
-from tui.core.store import ROWID_TABLES, IndexStore
+from tui.core.index.store import ROWID_TABLES, IndexStore
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchEngine
 
 SHORT_WORDS = ["ab", "cd", "ef", "gh", "ij", "kl", "mn", "op"]
 HAN_WORDS = ["开源", "软件", "数据", "搜索", "北京", "中文", "上海"]
@@ -113,7 +113,7 @@ def test_a_table_lost_anyway_is_rebuilt(caplog: pytest.LogCaptureFixture) -> Non
         "SELECT name FROM temp.sqlite_master WHERE type='table' AND name LIKE 'rowids_%'"
     ):
         engine.store.reader.execute(f"DROP TABLE temp.{name}")
-    with caplog.at_level(logging.WARNING, logger="tui.core.search"):
+    with caplog.at_level(logging.WARNING, logger="tui.core.search.engine"):
         assert _ids(engine, query) == {"e0", "e2"}
     assert any("lost a temp table" in r.getMessage() for r in caplog.records)
 

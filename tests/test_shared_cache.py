@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.cachefile import BuildLock, is_damage, write_transaction
-from tui.core.index import NoteIndex, parse_source
-from tui.core.store import cache_path_for
+from tui.core.index.cachefile import BuildLock, is_damage, write_transaction
+from tui.core.index.note_index import parse_source
+from tui.core.index.store import cache_path_for
+from tui.core.search.searchable import SearchableIndex
 
 
 def _notes(root: Path, count: int = 20) -> Path:
@@ -37,7 +38,7 @@ def _duplicates(cache: Path, root: Path) -> list[tuple[str, int, int]]:
 
 
 def _fresh_ids(root: Path) -> list[str]:
-    fresh = NoteIndex(root, use_cache=False, jobs=1)
+    fresh = SearchableIndex(root, use_cache=False, jobs=1)
     fresh.refresh()
     try:
         return sorted(e.id for e in fresh.entries)
@@ -47,7 +48,7 @@ def _fresh_ids(root: Path) -> list[str]:
 
 def _updater(root: str, cache: str, names: list[str], go: object) -> None:
     """A process that, like a TUI's watcher, stores each new note once it appears."""
-    index = NoteIndex(Path(root), cache_dir=Path(cache), jobs=1)
+    index = SearchableIndex(Path(root), cache_dir=Path(cache), jobs=1)
     index.refresh()
     go.wait()  # type: ignore[attr-defined]
     for name in names:
@@ -74,7 +75,7 @@ def test_processes_storing_the_same_new_notes_list_each_once(tmp_path: Path) -> 
         worker.join(60)
         assert worker.exitcode == 0
     assert _duplicates(cache, root) == []
-    shared = NoteIndex(root, cache_dir=cache, jobs=1)
+    shared = SearchableIndex(root, cache_dir=cache, jobs=1)
     try:
         assert sorted(e.id for e in shared.entries) == _fresh_ids(root)
     finally:
@@ -85,8 +86,8 @@ def test_a_parse_another_process_already_stored_is_not_stored_again(tmp_path: Pa
     """The interleaving behind the duplicates, made deterministic: both processes
     compared signatures before either wrote, then both write."""
     root, cache = _notes(tmp_path / "notes", 3), tmp_path / "cache"
-    first = NoteIndex(root, cache_dir=cache, jobs=1)
-    second = NoteIndex(root, cache_dir=cache, jobs=1)
+    first = SearchableIndex(root, cache_dir=cache, jobs=1)
+    second = SearchableIndex(root, cache_dir=cache, jobs=1)
     first.refresh()
     second.refresh()
     note = root / "late.md"
@@ -110,8 +111,8 @@ def test_a_parse_another_process_already_stored_is_not_stored_again(tmp_path: Pa
 
 def test_a_second_process_follows_what_the_first_wrote(tmp_path: Path) -> None:
     root, cache = _notes(tmp_path / "notes", 3), tmp_path / "cache"
-    writer = NoteIndex(root, cache_dir=cache, jobs=1)
-    reader = NoteIndex(root, cache_dir=cache, jobs=1)
+    writer = SearchableIndex(root, cache_dir=cache, jobs=1)
+    reader = SearchableIndex(root, cache_dir=cache, jobs=1)
     writer.refresh()
     try:
         assert reader.store.changed_elsewhere() is True  # the writer's first build
@@ -153,7 +154,7 @@ def _hold_build_lock(cache: str, held: object, release: object) -> None:
 
 def test_a_refresh_waits_for_another_process_building_the_same_cache(tmp_path: Path) -> None:
     root, cache = _notes(tmp_path / "notes", 3), tmp_path / "cache"
-    index = NoteIndex(root, cache_dir=cache, jobs=1)
+    index = SearchableIndex(root, cache_dir=cache, jobs=1)
     ctx = multiprocessing.get_context("fork")
     held, release = ctx.Event(), ctx.Event()
     holder = ctx.Process(target=_hold_build_lock,

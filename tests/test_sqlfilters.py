@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from search_helpers import search_and_sql
 
-from tui.core import search as search_module
-from tui.core.entry import Entry
-from tui.core.filters import entry_passes_fields
-from tui.core.query import parse_query
-from tui.core.search import SearchEngine, prepare_source
+from tui.core.ingest.entry import Entry
+from tui.core.search import engine as search_module
+from tui.core.search.engine import SearchEngine, prepare_source
+from tui.core.search.filters import entry_passes_fields
+from tui.core.search.query import parse_query
 
 AUTHORS = ["@alice", "@Alice_B", "bob", "carol_ai", None]
 DATES = ["2023-12-31", "2024-04-17", "2024-06-02T10:00:00Z", None]

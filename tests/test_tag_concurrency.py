@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from tui.core import safe_write
-from tui.core.decoding import decode_bytes
-from tui.core.frontmatter import parse_front_matter
-from tui.core.note_parser import parse_note
-from tui.core.tagstore import TagStore
+from tui.core.ingest.frontmatter import parse_front_matter
+from tui.core.ingest.note_parser import parse_note
+from tui.core.tags.tagstore import TagStore
+from tui.core.text.decoding import decode_bytes
 
 NOTES = 5
 TAGGERS = 12

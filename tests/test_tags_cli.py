@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.cli import run_search
-from tui.core.index import NoteIndex
+from tui.core.search.searchable import SearchableIndex
 from tui.tags_cli import run_tag, run_tags
 
 POST = "blog/2025-03-08-weekly-2.md"
@@ -23,7 +23,7 @@ def _run(func: Callable[..., int], *argv: str) -> tuple[int, str, str]:
 
 
 def _first_tweet_id(root: Path, rel: str) -> str:
-    index = NoteIndex(root, use_cache=False)
+    index = SearchableIndex(root, use_cache=False)
     try:
         index.refresh()
         return next(e.id for e in index.store.entries_of_path(rel) if e.kind == "tweet")

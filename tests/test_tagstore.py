@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import safe_write, tagstore
-from tui.core.decoding import decode_bytes
-from tui.core.entry import Entry
-from tui.core.note_parser import parse_note
-from tui.core.tagstore import (
+from tui.core import safe_write
+from tui.core.ingest.entry import Entry
+from tui.core.ingest.note_parser import parse_note
+from tui.core.tags import tagstore
+from tui.core.tags.tagstore import (
     SIDECAR_REL,
     TagError,
     TagStore,
@@ -23,6 +23,7 @@ from tui.core.tagstore import (
     load_sidecar,
     normalize_tag,
 )
+from tui.core.text.decoding import decode_bytes
 
 
 def _entries(root: Path, rel: str) -> list[Entry]:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.core import textfold
-from tui.core.textfold import (
+from tui.core.text import fold as textfold
+from tui.core.text.fold import (
     cjk_bigram_overlap,
     cjk_bigrams,
     display_width,

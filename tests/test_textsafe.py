@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.core.textsafe import one_line, printable
+from tui.core.text.sanitize import one_line, printable
 
 
 def test_escape_sequences_become_visible_symbols() -> None:

@@ -18,9 +18,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color
 
-from tui.core.entry import Entry
+from tui.core.ingest.entry import Entry
 from tui.core.palette import AA, AAA, Palette, contrast
-from tui.core.search import SearchHit
+from tui.core.search.engine import SearchHit
 from tui.render import preview_text, result_row
 from tui.theme_palette import palette_from_theme, reading_surfaces, theme_colors
 from tui.themes import SHIPPED_THEMES_DIR, load_theme_file

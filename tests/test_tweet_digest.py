@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.entry import split_lines
-from tui.core.tweet_digest import extract_digest_tweets, normalize_date, parse_count
+from tui.core.ingest.entry import split_lines
+from tui.core.ingest.tweet_digest import extract_digest_tweets, normalize_date, parse_count
 
 DIGEST = """\
 # Someone's tweets 2024

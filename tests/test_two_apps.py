@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import notesift_command, user_env
 
-from tui.core.index import NoteIndex
+from tui.core.search.searchable import SearchableIndex
 
 pytestmark = pytest.mark.slow
 DRIVER = Path(__file__).with_name("shared_app_driver.py")
@@ -58,7 +58,7 @@ def test_two_apps_and_a_cli_tag_end_identical_without_duplicates(tmp_path: Path)
                                  "--add", "fruit"], env=env, capture_output=True, text=True,
                                 timeout=120)
         assert tagged.returncode == 0, tagged.stderr
-        fresh = NoteIndex(root, use_cache=False, jobs=1)
+        fresh = SearchableIndex(root, use_cache=False, jobs=1)
         fresh.refresh()
         expected = sorted(e.id for e in fresh.entries)
         fresh.close()

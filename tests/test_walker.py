@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.walker import is_note_file, walk_notes
+from tui.core.ingest.walker import is_note_file, walk_notes
 
 
 def _touch(root: Path, *names: str) -> None:
@@ -195,7 +195,7 @@ def test_nothing_inside_an_ignored_folder_comes_back(tmp_path: Path) -> None:
 
 
 def test_walk_admits_agrees_with_the_walk(tmp_path: Path) -> None:
-    from tui.core.walker import walk_admits
+    from tui.core.ingest.walker import walk_admits
 
     _touch(tmp_path, "drafts/x.md", "drafts/sub/x.md", "build/out.md", "keep.md", "a.md")
     (tmp_path / ".notesiftignore").write_text("drafts/*.md\n*.md\n!keep.md\n!drafts/**\n",

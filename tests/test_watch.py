@@ -21,8 +21,8 @@ import pytest
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from tui.core.index import NoteIndex
-from tui.core.watch import LIMIT_NOTICE, ChangeBatch, NotesWatcher
+from tui.core.index.watch import LIMIT_NOTICE, ChangeBatch, NotesWatcher
+from tui.core.search.searchable import SearchableIndex
 
 QUIET_MS = 300  # generous, so a loaded CI box still sees one batch per save
 WAIT_S = 3.0
@@ -406,12 +406,12 @@ def test_stop_is_idempotent(root: Path) -> None:
 # -- end to end with the index -------------------------------------------------------------
 
 
-def _entries(index: NoteIndex) -> list[tuple[str, str]]:
+def _entries(index: SearchableIndex) -> list[tuple[str, str]]:
     return sorted((e.id, e.text) for e in index.entries)
 
 
 def test_applying_batches_keeps_the_index_equal_to_a_fresh_scan(root: Path, start_watcher) -> None:
-    index = NoteIndex(root, use_cache=False, jobs=1)
+    index = SearchableIndex(root, use_cache=False, jobs=1)
     index.refresh()
     _, rec = start_watcher(root)
     note = root / "note.md"
@@ -435,7 +435,7 @@ def test_applying_batches_keeps_the_index_equal_to_a_fresh_scan(root: Path, star
             else:
                 for path in batch.paths:
                     index.update_path(path)
-        fresh = NoteIndex(root, use_cache=False, jobs=1)
+        fresh = SearchableIndex(root, use_cache=False, jobs=1)
         fresh.refresh()
         assert _entries(index) == _entries(fresh)
 

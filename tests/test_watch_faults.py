@@ -1,7 +1,7 @@
 """Watcher faults (issue 6): a real watcher feeding a real index must end up right.
 
 Each test drives a real `NotesWatcher` on a temporary notes tree and applies every
-batch to a `NoteIndex` the way the app does: `refresh()` on `rescan`, otherwise
+batch to a `SearchableIndex` the way the app does: `refresh()` on `rescan`, otherwise
 `update_path` for each path. Once things settle, the index must hold exactly what
 a fresh index of the disk holds, and the watcher must still be alive.
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.index import NoteIndex
-from tui.core.watch import ChangeBatch, NotesWatcher
+from tui.core.index.watch import ChangeBatch, NotesWatcher
+from tui.core.search.searchable import SearchableIndex
 
 QUIET_MS = 150
 SETTLE_S = 5.0  # how long the index may take to catch up with the disk
@@ -32,13 +32,13 @@ QUIET_CHECK_S = 3 * QUIET_MS / 1000  # after a match: would a late batch undo it
 Snapshot = list[tuple[str, str]]
 
 
-def snapshot(index: NoteIndex) -> Snapshot:
+def snapshot(index: SearchableIndex) -> Snapshot:
     return sorted((entry.id, entry.text) for entry in index.entries)
 
 
 def disk_snapshot(root: Path) -> Snapshot:
     """What a fresh index of the disk holds right now."""
-    fresh = NoteIndex(root, use_cache=False)
+    fresh = SearchableIndex(root, use_cache=False)
     try:
         fresh.refresh()
         return snapshot(fresh)
@@ -46,7 +46,7 @@ def disk_snapshot(root: Path) -> Snapshot:
         fresh.close()
 
 
-def paths_of(index: NoteIndex) -> set[str]:
+def paths_of(index: SearchableIndex) -> set[str]:
     return {entry.path for entry in index.entries}
 
 
@@ -55,7 +55,7 @@ class Synced:
 
     def __init__(self, root: Path, **options: object) -> None:
         self.root = root
-        self.index = NoteIndex(root, use_cache=False)
+        self.index = SearchableIndex(root, use_cache=False)
         self.index.refresh()
         self.batches: list[ChangeBatch] = []
         self._queue: queue.Queue[ChangeBatch] = queue.Queue()

@@ -16,8 +16,8 @@ from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
 
 from tui.app import NotesiftApp, make_app
-from tui.core.actions import ActionCall
-from tui.core.keys import LEADER
+from tui.core.keys.actions import ActionCall
+from tui.core.keys.notation import LEADER
 
 pytestmark = pytest.mark.asyncio
 

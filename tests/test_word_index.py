@@ -6,10 +6,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tui.core.entry import Entry
-from tui.core.index import BATCH_SOURCES, NoteIndex
-from tui.core.search import SearchEngine
-from tui.core.store import STORE_VERSION, cache_path_for
+from tui.core.index.note_index import BATCH_SOURCES
+from tui.core.index.store import STORE_VERSION, cache_path_for
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchEngine
+from tui.core.search.searchable import SearchableIndex
 
 
 def _note(i: int, title: str, text: str) -> Entry:
@@ -37,7 +38,7 @@ def test_a_piece_inside_a_word_is_found_after_a_first_build_of_many_files(
     root = tmp_path / "notes"
     root.mkdir()
     _tree(root, BATCH_SOURCES * 2)  # many batches: the vocabulary is filled at the end
-    index = NoteIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
     index.refresh()
     assert [h.entry.path for h in index.engine.search("kkaso").hits] == ["sorting.md"]
     assert [h.entry.path for h in index.engine.search("rtalg").hits] == []  # not across words
@@ -83,7 +84,7 @@ def test_every_text_is_stored_once(tmp_path: Path) -> None:
     sentence = "Zymurgical quibbles outlast every marmoset parade in Ulaanbaatar"
     (root / "a.md").write_text(f"# A\n\n{sentence}\n\n## Part two\n\n{sentence} again\n",
                                encoding="utf-8")
-    index = NoteIndex(root, cache_dir=tmp_path / "cache")
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache")
     index.refresh()
     assert len(index.engine.search("marmoset").hits) == 2  # the note's section and its part
     path = index.store.path
@@ -111,7 +112,7 @@ def test_a_cache_of_an_older_format_is_rebuilt_without_a_word(tmp_path: Path) ->
     old.execute("INSERT INTO sources VALUES ('a.md', 'stale', x'')")
     old.commit()
     old.close()
-    index = NoteIndex(root, cache_dir=cache)
+    index = SearchableIndex(root, cache_dir=cache)
     stats = index.refresh()
     assert stats.parsed == 1
     assert index.warnings == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tui.core.entry import split_lines
-from tui.core.x_archive import is_x_archive, parse_x_archive, x_archive_sources
+from tui.core.ingest.entry import split_lines
+from tui.core.ingest.x_archive import is_x_archive, parse_x_archive, x_archive_sources
 
 
 def _item(id_str: str, text: str, wrapped: bool = True) -> dict[str, object]:

@@ -26,24 +26,24 @@ from textual.widgets import Input, OptionList
 
 from tui.app_actions import ActionHandlers
 from tui.commands import ActionCommands, ThemeCommands, system_commands
-from tui.core.actions import ActionCall
 from tui.core.config import Config
-from tui.core.filters import describe_filters
 from tui.core.frecency import Frecency
-from tui.core.index import NoteIndex
-from tui.core.keymap import Keymap, KeySequencer
-from tui.core.keymap_file import keymap_sources, load_keymap
-from tui.core.keys import chord_from_event, display_sequence
-from tui.core.nomatch import Relaxed, no_match_lines, without_filters
-from tui.core.note_order import order_notes
-from tui.core.progress import BuildProgress
-from tui.core.query import parse_query
-from tui.core.query_history import HistoryCursor, QueryHistory, default_history_path
-from tui.core.search import SearchEngine, SearchHit, SearchResult, plain_hit
+from tui.core.index.progress import BuildProgress
+from tui.core.keys.actions import ActionCall
+from tui.core.keys.keymap import Keymap, KeySequencer
+from tui.core.keys.keymap_file import keymap_sources, load_keymap
+from tui.core.keys.notation import chord_from_event, display_sequence
+from tui.core.search.engine import SearchEngine, SearchHit, SearchResult, plain_hit
+from tui.core.search.filters import describe_filters
+from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
+from tui.core.search.note_order import order_notes
+from tui.core.search.query import parse_query
+from tui.core.search.query_history import HistoryCursor, QueryHistory, default_history_path
+from tui.core.search.searchable import SearchableIndex
 from tui.core.state import load_state, save_state
-from tui.core.tagstore import TagStore
-from tui.core.textfold import table_problems
-from tui.core.textsafe import printable
+from tui.core.tags.tagstore import TagStore
+from tui.core.text.fold import table_problems
+from tui.core.text.sanitize import printable
 from tui.key_burst import KeyBurst, coalescing_driver
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
@@ -54,7 +54,7 @@ from tui.widgets.status import StatusInfo, StatusLine
 from tui.widgets.which_key import WhichKey
 
 if TYPE_CHECKING:
-    from tui.core.watch import ChangeBatch, NotesWatcher
+    from tui.core.index.watch import ChangeBatch, NotesWatcher
 
 WHICH_KEY_DELAY = 0.35
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
@@ -107,7 +107,7 @@ class NotesiftApp(ActionHandlers, App[int]):
     def __init__(self, settings: AppSettings) -> None:
         super().__init__()
         self.settings = settings
-        self.index: NoteIndex | None = None
+        self.index: SearchableIndex | None = None
         self.tagstore: TagStore | None = None
         self.app_clipboard = ""  # the last copied text, whichever way it left the app
         state_file = settings.state_file
@@ -233,7 +233,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         The list is painted from whatever the cache holds before the walk; the
         watcher starts before the walk, so a note written meanwhile is not missed.
         """
-        index = NoteIndex(
+        index = SearchableIndex(
             self.settings.root,
             cache_dir=self.settings.cache_dir,
             use_cache=self.settings.use_cache,
@@ -249,7 +249,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._refresh_index(index, rebuild=False)
         self.call_from_thread(self._index_ready, index)
 
-    def _refresh_index(self, index: NoteIndex, *, rebuild: bool) -> None:
+    def _refresh_index(self, index: SearchableIndex, *, rebuild: bool) -> None:
         """Runs on the index worker: a refresh (or rebuild) with progress shown."""
 
         def waiting() -> None:
@@ -272,15 +272,15 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.status_info.activity = text
         self._update_status()
 
-    def _index_opened(self, index: NoteIndex) -> None:
+    def _index_opened(self, index: SearchableIndex) -> None:
         """What a previous run stored is searchable at once, before the refresh."""
         self.index = index
         self.tagstore = TagStore(index.root)
         self._announce_notices()
         self.request_search()
 
-    def _start_watcher(self, index: NoteIndex) -> None:
-        from tui.core.watch import NotesWatcher  # watchdog: after the first paint
+    def _start_watcher(self, index: SearchableIndex) -> None:
+        from tui.core.index.watch import NotesWatcher  # watchdog: after the first paint
 
         if self.watcher is not None:
             self.watcher.stop()
@@ -307,7 +307,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         with contextlib.suppress(RuntimeError):
             self.call_from_thread(show)
 
-    def _index_ready(self, index: NoteIndex) -> None:
+    def _index_ready(self, index: SearchableIndex) -> None:
         self.index = index
         self.status_info.activity = ""
         self.indexed = True
@@ -384,7 +384,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.run_worker(partial(self._refresh_job, index, rebuild), thread=True,
                         group="index", exit_on_error=False)
 
-    def _refresh_job(self, index: NoteIndex, rebuild: bool) -> None:
+    def _refresh_job(self, index: SearchableIndex, rebuild: bool) -> None:
         self._refresh_index(index, rebuild=rebuild)
         with contextlib.suppress(RuntimeError):
             self.call_from_thread(self._index_ready, index)
@@ -508,7 +508,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         """The empty query: recently opened or copied entries, then notes, newest first.
 
         Newest by front-matter date, then a date in the file name, then the path in
-        natural order (`tui.core.note_order`): a fresh clone's equal mtimes say nothing.
+        natural order (`tui.core.search.note_order`): a fresh clone's equal mtimes say nothing.
         """
         if sort == "score":
             result = engine.search("kind:note", limit=1, sort="path")

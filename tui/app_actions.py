@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 
-from tui.core.actions import ActionCall
 from tui.core.browser import browser_argv, is_openable
 from tui.core.clipboard import copy_text
 from tui.core.copying import entry_copy_text, join_marked
 from tui.core.editor import editor_argv_many, editor_command, quickfix_text
-from tui.core.entry import Entry
-from tui.core.query_history import HistoryCursor
-from tui.core.tagstore import TagChange
+from tui.core.ingest.entry import Entry
+from tui.core.keys.actions import ActionCall
+from tui.core.search.query_history import HistoryCursor
+from tui.core.tags.tagstore import TagChange
 from tui.screens.picker import PickerScreen
 from tui.screens.tag_prompt import TagPromptScreen
 from tui.screens.warnings import WarningsScreen
@@ -372,7 +372,7 @@ class ActionHandlers(_Base):
 
     def _pick_current(self) -> None:
         """Enter in `notesift pick`: the marked entries (with --multi), else the current one."""
-        from tui.core.search import plain_hit
+        from tui.core.search.engine import plain_hit
 
         pick = self.settings.pick
         current = self.results.current
@@ -524,7 +524,7 @@ class ActionHandlers(_Base):
             self.say(f"no key table named {name!r}", severity="warning")
             return
         table = self.keymap.key_tables[name]
-        from tui.core.keymap import PendingOption
+        from tui.core.keys.keymap import PendingOption
 
         self.which_key.show_options(
             (f"table:{name}",),

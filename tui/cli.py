@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from tui import __version__
 from tui.core.config import load_config, resolve_notes_dir
-from tui.core.hit_format import hit_record
-from tui.core.textsafe import one_line, printable
+from tui.core.search.hit_format import hit_record
+from tui.core.text.sanitize import one_line, printable
 from tui.search_cli import EXIT_ERROR, EXIT_FOUND, SEARCH_EXAMPLES, configure_search, run_search
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def app_settings(args: argparse.Namespace, **extra: Any) -> AppSettings | None:
     # 17 ms per frame (echo, list, preview). Frames are only drawn when something changed.
     os.environ.setdefault("TEXTUAL_FPS", "240")
     from tui.app import AppSettings
-    from tui.core.keymap_file import keymap_choice
+    from tui.core.keys.keymap_file import keymap_choice
 
     config, problems = load_config()
     root = resolve_notes_dir(args.dir, config)

@@ -15,8 +15,8 @@ from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from tui.core.actions import ACTIONS, COPY_FIELDS, SORT_FIELDS, ActionCall
-from tui.core.keys import display_sequence
+from tui.core.keys.actions import ACTIONS, COPY_FIELDS, SORT_FIELDS, ActionCall
+from tui.core.keys.notation import display_sequence
 
 if TYPE_CHECKING:
     from tui.app import NotesiftApp

@@ -60,7 +60,7 @@ def _value_words(action: argparse.Action) -> tuple[str, ...]:
     if action.choices:
         return tuple(str(c) for c in action.choices)
     if action.dest == "keymap":
-        from tui.core.keymap_file import preset_names
+        from tui.core.keys.keymap_file import preset_names
 
         return tuple(preset_names())
     if action.dest == "theme":

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.actions import suggest
-from tui.core.cheatsheet import FORMATS, cheatsheet_rows, render_sheet
 from tui.core.config import Config, config_dir, load_config, resolve_notes_dir
-from tui.core.keymap_file import (
+from tui.core.keys.actions import suggest
+from tui.core.keys.cheatsheet import FORMATS, cheatsheet_rows, render_sheet
+from tui.core.keys.keymap_file import (
     is_warning,
     keymap_choice,
     keymap_sources,
@@ -205,9 +205,9 @@ def _exists(path: Path) -> str:
 def _print_paths(out: TextIO, config: Config, config_path: Path | None,
                  keymap_files: Sequence[Path]) -> None:
     """Every file and directory notesift reads or writes, as it would use them now."""
+    from tui.core.index.store import default_cache_dir
     from tui.core.resources import shipped_themes_dir
     from tui.core.state import state_dir
-    from tui.core.store import default_cache_dir
 
     config_file = config.source or config_path or config_dir() / "config.toml"
     used = "" if config.source else "; defaults used"
@@ -224,7 +224,7 @@ def _print_paths(out: TextIO, config: Config, config_path: Path | None,
 
 def _check_tables(out: TextIO) -> list[str]:
     """Print whether pinyin and OpenCC loaded; a table that did not load is an error."""
-    from tui.core.textfold import table_status
+    from tui.core.text.fold import table_status
 
     errors = []
     for name, (loaded, detail) in table_status().items():

@@ -17,9 +17,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.hit_format import display_path, hit_record, path_line, vimgrep_line
-from tui.core.presenting import SearchHit
-from tui.core.textsafe import json_safe, printable
+from tui.core.search.hit_format import display_path, hit_record, path_line, vimgrep_line
+from tui.core.search.presenting import SearchHit
+from tui.core.text.sanitize import json_safe, printable
 
 __all__ = ["PICK_EXAMPLES", "configure_pick", "format_picked", "run_pick_args"]
 

@@ -18,11 +18,11 @@ from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Span, Text
 
-from tui.core.entry import Entry
+from tui.core.ingest.entry import Entry
 from tui.core.palette import Palette, plain_palette, readable
-from tui.core.search import SearchHit, find_all, merge_spans
-from tui.core.textfold import fold
-from tui.core.textsafe import one_line, printable
+from tui.core.search.engine import SearchHit, find_all, merge_spans
+from tui.core.text.fold import fold
+from tui.core.text.sanitize import one_line, printable
 
 BADGES = {"note": "N", "section": "§", "tweet": "T", "key": "K"}
 MAX_LINE_CHARS = 2000

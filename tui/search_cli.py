@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.core.config import load_config, resolve_notes_dir
-from tui.core.hit_format import display_path, hit_record, vimgrep_line
-from tui.core.index import NoteIndex
-from tui.core.query import MAX_QUERY_CHARS, QueryError, parse_query
-from tui.core.search import SORT_ORDERS, SearchHit
-from tui.core.textfold import table_problems
-from tui.core.textsafe import from_argv, json_safe, one_line, printable
+from tui.core.search.engine import SORT_ORDERS, SearchHit
+from tui.core.search.hit_format import display_path, hit_record, vimgrep_line
+from tui.core.search.query import MAX_QUERY_CHARS, QueryError, parse_query
+from tui.core.search.searchable import SearchableIndex
+from tui.core.text.fold import table_problems
+from tui.core.text.sanitize import from_argv, json_safe, one_line, printable
 
 __all__ = ["configure_search", "run_search", "run_search_args", "use_color"]
 
@@ -167,7 +167,7 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     if refused.refused:  # past the query limits: no index, no SQL
         _report_query_errors(refused.errors, query_text, args.verbose, err)
         return EXIT_ERROR
-    index = NoteIndex(
+    index = SearchableIndex(
         root,
         use_cache=not args.no_cache,
         ignore_globs=config.ignore,

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.core.config import load_config, resolve_notes_dir
-from tui.core.entry import Entry
-from tui.core.index import NoteIndex
-from tui.core.tagstore import TagError, TagStore, load_sidecar, normalize_tag
-from tui.core.textsafe import from_argv, json_safe, printable
+from tui.core.ingest.entry import Entry
+from tui.core.search.searchable import SearchableIndex
+from tui.core.tags.tagstore import TagError, TagStore, load_sidecar, normalize_tag
+from tui.core.text.sanitize import from_argv, json_safe, printable
 
 __all__ = [
     "configure_tag",
@@ -78,13 +78,13 @@ def configure_tags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="ignore the persistent index")
 
 
-def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> NoteIndex | None:
+def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> SearchableIndex | None:
     config, _ = load_config()
     root = resolve_notes_dir(dir_arg, config)
     if not root.is_dir():
         err.write(f"notesift: {printable(str(root))}: not a directory\n")
         return None
-    index = NoteIndex(root, use_cache=not no_cache, ignore_globs=config.ignore,
+    index = SearchableIndex(root, use_cache=not no_cache, ignore_globs=config.ignore,
                       respect_gitignore=config.respect_gitignore)
     def waiting() -> None:
         err.write("notesift: another notesift is indexing this folder; waiting for it\n")

@@ -1,5 +1,7 @@
-"""notesift's pure core: parsing, index, search and query language.
+"""notesift's pure core, in the pipeline's stages: text → ingest → index → search.
 
-Nothing under this package may import Textual or Rich; `tests/test_core_boundary.py`
-enforces it so the engine stays usable from scripts and testable without a terminal.
+`tags` writes through ingest's readers; `keys` (the app's keymap) stands alone;
+flat modules here are small services. docs/architecture.md draws the flow.
+Nothing under this package may import Textual or Rich, and layers import only
+downwards; `tests/test_core_boundary.py` enforces both.
 """

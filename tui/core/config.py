@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core.text.toml_position import toml_error_position
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 KNOWN_KEYS = ("notes_dir", "theme", "editor", "ignore", "watch", "respect_gitignore")
 
 
@@ -41,16 +42,6 @@ def config_dir() -> Path:
     """`$XDG_CONFIG_HOME/notesift`, else `~/.config/notesift`."""
     base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
     return Path(base) / "notesift"
-
-
-def toml_error_position(exc: Exception) -> tuple[int | None, int | None, str]:
-    """(line, column, message) of a TOML syntax error; tomllib puts the position in text."""
-    text = str(exc)
-    match = _TOML_POSITION.search(text)
-    message = _TOML_POSITION.sub("", text).strip()
-    if match is None:
-        return None, None, message
-    return int(match.group(1)), int(match.group(2)), message
 
 
 def toml_error_message(path: Path, exc: Exception) -> str:

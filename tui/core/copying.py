@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .entry import Entry
+from tui.core.ingest.entry import Entry
 
 COPY_FIELDS = ("entry", "title", "url", "path", "code")
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .state import load_state, save_state, state_dir
+from tui.core.state import load_state, save_state, state_dir
 
 MAX_IDS = 1000
 SAMPLES = 10  # timestamps kept per id

@@ -8,9 +8,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
-from tui.core.cheatsheet import cheatsheet_rows, filter_rows
-from tui.core.keymap import Keymap
-from tui.core.textsafe import one_line
+from tui.core.keys.cheatsheet import cheatsheet_rows, filter_rows
+from tui.core.keys.keymap import Keymap
+from tui.core.text.sanitize import one_line
 
 
 class CheatSheetScreen(ModalScreen[None]):

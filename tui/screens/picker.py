@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.textsafe import one_line, printable
+from tui.core.text.sanitize import one_line, printable
 
 
 class PickerScreen(ModalScreen[int | None]):

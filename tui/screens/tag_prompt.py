@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
-from tui.core.textsafe import one_line
+from tui.core.text.sanitize import one_line
 
 
 class TagPromptScreen(ModalScreen[str | None]):

@@ -24,9 +24,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.entry import Entry
-from tui.core.search import SearchHit
-from tui.core.textsafe import printable
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchHit
+from tui.core.text.sanitize import printable
 from tui.render import result_row
 from tui.theme_palette import palette_of
 

@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.core.textsafe import one_line
+from tui.core.text.sanitize import one_line
 
 
 class SidePanel(Vertical):

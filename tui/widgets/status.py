@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.core.textsafe import one_line
+from tui.core.text.sanitize import one_line
 from tui.theme_palette import palette_of
 
 

@@ -6,8 +6,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.core.keymap import PendingOption
-from tui.core.keys import display_chord, display_sequence
+from tui.core.keys.keymap import PendingOption
+from tui.core.keys.notation import display_chord, display_sequence
 from tui.theme_palette import palette_of
 
 ARROW = " ➜ "

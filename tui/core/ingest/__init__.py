@@ -1,0 +1,1 @@
+"""From disk to entries: walk the root, decode, parse notes into entries."""

@@ -1,0 +1,1 @@
+"""The app's keymap: notation, bindings, keymap files, actions and the cheat sheet."""

@@ -1,0 +1,843 @@
+"""Keymap files: shipped defaults, an optional preset, then the user's own file.
+
+A keymap is never a reason to refuse to start: every broken entry is dropped
+with a `file:line:col: message` and the rest loads. tomllib gives no positions
+for values, so `_Locator` finds them by scanning the file text (the N-th
+`[[keys]]` header, the N-th inline table of an array, then the field inside),
+which lets `notesift check` point at the misspelt action, not just the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.core.config import config_dir, read_toml
+from tui.core.keys.actions import ActionCall, make_action, suggest
+from tui.core.keys.keymap import (
+    DEFAULT_TIMEOUT_MS,
+    MODES,
+    SCOPES,
+    KeyBinding,
+    Keymap,
+    KeyTable,
+)
+from tui.core.keys.notation import (
+    LEADER,
+    KeyNotationError,
+    display_sequence,
+    parse_textual_key,
+    parse_vim_keys,
+    parse_wezterm_key,
+)
+from tui.core.resources import shipped_keymaps_dir
+
+__all__ = [
+    "DEFAULT_FILE",
+    "keymap_choice",
+    "keymap_sources",
+    "load_keymap",
+    "preset_names",
+    "shipped_keymaps_dir",
+    "user_keymap_path",
+    "validate_keymap",
+]
+
+DEFAULT_FILE = "default.toml"
+TOP_KEYS = ("preset", "leader", "timeout_ms", "keys", "key_tables", "groups")
+BINDING_KEYS = ("key", "keys", "mods", "action", "mode", "desc")
+LEADER_KEYS = ("key", "mods", "keys", "timeout_ms", "timeout_milliseconds")
+WARNING = "warning: "
+
+
+def user_keymap_path() -> Path:
+    """`config_dir()/keymap.toml`, laid over the defaults when no `--keymap` is given."""
+    return config_dir() / "keymap.toml"
+
+
+def preset_names(shipped_dir: Path | None = None) -> list[str]:
+    """Preset names (`vim`, `emacs`): every shipped keymap file except the defaults."""
+    directory = shipped_dir or shipped_keymaps_dir()
+    try:
+        return sorted(p.stem for p in directory.glob("*.toml") if p.name != DEFAULT_FILE)
+    except OSError:
+        return []
+
+
+def keymap_choice(
+    value: str | None, *, shipped_dir: Path | None = None
+) -> tuple[Path | None, str | None]:
+    """What `--keymap VALUE` means: (user_file, preset) for `load_keymap`.
+
+    An existing file wins; otherwise a bare word is a preset name (so `vmi` gets
+    a did-you-mean), and anything path-like is a file (reported as not found).
+    """
+    if not value:
+        return None, None
+    path = Path(value).expanduser()
+    if path.is_file():
+        return path, None
+    if value in preset_names(shipped_dir) or ("/" not in value and not value.endswith(".toml")):
+        return None, value
+    return path, None
+
+
+def keymap_sources(
+    user_file: Path | None = None,
+    preset: str | None = None,
+    *,
+    shipped_dir: Path | None = None,
+) -> list[Path]:
+    """Files that make up the keymap, to watch for changes (the user file even if missing)."""
+    shipped = shipped_dir or shipped_keymaps_dir()
+    if user_file is None and preset is None:
+        user_file = user_keymap_path()
+    sources = [shipped / DEFAULT_FILE]
+    chosen = preset
+    if chosen is None and user_file is not None:
+        table, _ = read_toml(user_file)
+        chosen = table.get("preset") if isinstance(table.get("preset"), str) else None
+    if chosen and chosen in preset_names(shipped):
+        sources.append(shipped / f"{chosen}.toml")
+    if user_file is not None:
+        sources.append(user_file)
+    return sources
+
+
+# --- finding positions in the file text ------------------------------------------------
+
+_SEGMENT = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*""")
+_HEADER = re.compile(r"[ \t]*(\[\[?)(.*?)(\]\]?)[ \t]*(?:#.*)?$")
+
+Span = tuple[int, int]
+
+
+def _dotted(text: str) -> str:
+    """`key_tables."yank"` → `key_tables.yank`, so headers compare by meaning."""
+    parts, pos = [], 0
+    while pos <= len(text):
+        match = _SEGMENT.match(text, pos)
+        if not match:
+            return text.strip()
+        parts.append(next(g for g in match.groups() if g is not None))
+        pos = match.end()
+        if pos >= len(text) or text[pos] != ".":
+            break
+        pos += 1
+    return ".".join(parts)
+
+
+class _Locator:
+    """Offsets of TOML tables and values in a file's text, for `file:line:col`."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.headers: list[tuple[int, bool, str]] = []  # offset, is_array, dotted name
+        self._scan_headers()
+
+    def where(self, offset: int | None) -> str:
+        """`file:line:col` (1-based) for an offset; the file's start when unknown."""
+        if offset is None:
+            return f"{self.path}:1:1"
+        line = bisect.bisect_right(self.line_starts, offset)
+        return f"{self.path}:{line}:{offset - self.line_starts[line - 1] + 1}"
+
+    def _skip_string(self, i: int) -> int:
+        text, quote = self.text, self.text[i]
+        if text.startswith(quote * 3, i):
+            end = text.find(quote * 3, i + 3)
+            return len(text) if end < 0 else end + 3
+        j = i + 1
+        while j < len(text) and text[j] not in (quote, "\n"):
+            j += 2 if quote == '"' and text[j] == "\\" else 1
+        return j + 1
+
+    def _scan_headers(self) -> None:
+        text, i, depth = self.text, 0, 0
+        while i < len(text):
+            ch = text[i]
+            if ch == "#":
+                end = text.find("\n", i)
+                i = len(text) if end < 0 else end
+                continue
+            if ch in "\"'":
+                i = self._skip_string(i)
+                continue
+            line_start = text.rfind("\n", 0, i) + 1
+            if ch == "[" and depth == 0 and not text[line_start:i].strip():
+                line_end = text.find("\n", i)
+                line_end = len(text) if line_end < 0 else line_end
+                match = _HEADER.match(text, line_start, line_end)
+                if match and len(match.group(1)) == len(match.group(3)):
+                    self.headers.append(
+                        (line_start, match.group(1) == "[[", _dotted(match.group(2)))
+                    )
+                    i = line_end
+                    continue
+            if ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+            i += 1
+
+    def _span_from(self, index: int) -> Span:
+        start = self.headers[index][0]
+        end = self.headers[index + 1][0] if index + 1 < len(self.headers) else len(self.text)
+        return start, end
+
+    def top(self) -> Span:
+        """Before the first header: top-level keys."""
+        return 0, self.headers[0][0] if self.headers else len(self.text)
+
+    def section(self, name: str) -> Span | None:
+        """The `[name]` table."""
+        for index, (_, is_array, dotted) in enumerate(self.headers):
+            if dotted == name and not is_array:
+                return self._span_from(index)
+        return None
+
+    def array_tables(self, name: str) -> list[Span]:
+        """Each `[[name]]` table, in order."""
+        return [
+            self._span_from(index)
+            for index, (_, is_array, dotted) in enumerate(self.headers)
+            if dotted == name and is_array
+        ]
+
+    def field(self, span: Span | None, name: str) -> int | None:
+        """Offset of the value of `name = …` inside `span`."""
+        match = self._field_match(span, name)
+        return match.end() if match else None
+
+    def field_name(self, span: Span | None, name: str) -> int | None:
+        """Offset of the key `name` itself inside `span` (for unknown keys)."""
+        match = self._field_match(span, name)
+        return match.start(1) if match else None
+
+    def _field_match(self, span: Span | None, name: str) -> re.Match[str] | None:
+        if span is None:
+            return None
+        quoted = re.escape(name)
+        pattern = re.compile(
+            rf"""(?:^|(?<=[{{,]))[ \t]*((?:{quoted}|"{quoted}"|'{quoted}'))[ \t]*=[ \t]*""",
+            re.MULTILINE,
+        )
+        return pattern.search(self.text, span[0], span[1])
+
+    def value_span(self, span: Span | None, name: str) -> Span | None:
+        """From the value of `name = …` to the end of `span`."""
+        start = self.field(span, name)
+        return (start, span[1]) if start is not None and span is not None else None
+
+    def string(self, span: Span | None, value: str) -> int | None:
+        """Offset of the opening quote of the string `value` (or its bare text) in `span`."""
+        start, end = span if span is not None else (0, len(self.text))
+        for needle in (f'"{value}"', f"'{value}'", value):
+            found = self.text.find(needle, start, end)
+            if found >= 0:
+                return found
+        return None
+
+    def array_items(self, span: Span | None, name: str) -> list[Span]:
+        """The inline tables `{ … }` directly inside the array `name = [ … ]` in `span`."""
+        start = self.field(span, name)
+        if start is None or start >= len(self.text) or self.text[start] != "[":
+            return []
+        items: list[Span] = []
+        stack: list[str] = []
+        i = start
+        while i < len(self.text):
+            ch = self.text[i]
+            if ch == "#":
+                end = self.text.find("\n", i)
+                i = len(self.text) if end < 0 else end
+                continue
+            if ch in "\"'":
+                i = self._skip_string(i)
+                continue
+            if ch in "[{":
+                if ch == "{" and stack == ["["]:
+                    items.append((i, i))
+                stack.append(ch)
+            elif ch in "]}":
+                if stack:
+                    stack.pop()
+                if ch == "}" and stack == ["["] and items:
+                    items[-1] = (items[-1][0], i + 1)
+                if not stack:
+                    break
+            i += 1
+        return items
+
+
+# --- reading one file -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Layer:
+    """What one keymap file contributes, before it is laid over the previous ones."""
+
+    path: Path
+    bindings: list[KeyBinding] = field(default_factory=list)
+    leader: str | None = None
+    leader_timeout_ms: int | None = None
+    timeout_ms: int | None = None
+    key_tables: dict[str, list[KeyBinding]] = field(default_factory=dict)
+    groups: dict[tuple[str, ...], str] = field(default_factory=dict)
+    preset: str | None = None
+    preset_at: str = ""
+    problems: list[str] = field(default_factory=list)
+    exists: bool = True
+
+
+class _Reader:
+    """Turns one parsed TOML table into a `_Layer`, reporting with positions."""
+
+    def __init__(self, path: Path, table: dict[str, Any], text: str) -> None:
+        self.loc = _Locator(path, text)
+        self.table = table
+        self.layer = _Layer(path)
+
+    def problem(self, offset: int | None, message: str) -> None:
+        self.layer.problems.append(f"{self.loc.where(offset)}: {message}")
+
+    def read(self) -> _Layer:
+        top = self.loc.top()
+        for key in self.table:
+            if key not in TOP_KEYS:
+                offset = self.loc.field_name(top, key) or self._header_offset(key)
+                hint = suggest(key, TOP_KEYS)
+                self.problem(offset, f"unknown setting {key!r}{hint}")
+        self._read_preset(top)
+        self._read_timeout(top)
+        self._read_leader(top)
+        self._read_keys(top)
+        self._read_tables()
+        self._read_groups(top)
+        return self.layer
+
+    def _header_offset(self, name: str) -> int | None:
+        for offset, _, dotted in self.loc.headers:
+            if dotted == name or dotted.startswith(name + "."):
+                return offset
+        return None
+
+    # -- top-level settings ----------------------------------------------------------------
+
+    def _read_preset(self, top: Span) -> None:
+        value = self.table.get("preset")
+        if value is None:
+            return
+        offset = self.loc.field(top, "preset")
+        if not isinstance(value, str):
+            self.problem(offset, 'preset must be a name such as "vim" or "emacs"')
+            return
+        self.layer.preset = value
+        self.layer.preset_at = self.loc.where(offset)
+
+    def _read_timeout(self, top: Span) -> None:
+        if "timeout_ms" not in self.table:
+            return
+        value = self._positive_int(self.table["timeout_ms"], self.loc.field(top, "timeout_ms"))
+        if value is not None:
+            self.layer.timeout_ms = value
+
+    def _positive_int(self, value: object, offset: int | None) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problem(
+                offset, f"timeout must be a positive number of milliseconds, not {value!r}"
+            )
+            return None
+        return value
+
+    def _read_leader(self, top: Span) -> None:
+        value = self.table.get("leader")
+        if value is None:
+            return
+        span = self.loc.section("leader") or self.loc.value_span(top, "leader")
+        value_at = self.loc.field(top, "leader") or (span[0] if span else None)
+        if isinstance(value, str):
+            entry: Mapping[str, Any] = {"keys": value}
+        elif isinstance(value, Mapping):
+            entry = value
+        else:
+            self.problem(value_at, 'leader must be { key = "a", mods = "ALT" } or "<M-a>"')
+            return
+        for key in entry:
+            if key not in LEADER_KEYS:
+                hint = suggest(key, LEADER_KEYS)
+                self.problem(
+                    self.loc.field_name(span, key), f"unknown leader setting {key!r}{hint}"
+                )
+        sequences = self._sequences(entry, span if isinstance(value, Mapping) else None, value_at)
+        if not sequences:
+            return
+        if len(sequences) > 1 or len(sequences[0]) != 1 or sequences[0][0] == LEADER:
+            self.problem(value_at, "the leader must be a single key chord such as <M-a>")
+            return
+        self.layer.leader = sequences[0][0]
+        for name in ("timeout_ms", "timeout_milliseconds"):
+            if name in entry:
+                timeout = self._positive_int(entry[name], self.loc.field(span, name))
+                if timeout is not None:
+                    self.layer.leader_timeout_ms = timeout
+
+    # -- key notation -------------------------------------------------------------------
+
+    def _sequences(
+        self, entry: Mapping[str, Any], span: Span | None, fallback: int | None
+    ) -> list[tuple[str, ...]]:
+        """Every key sequence an entry names (`keys` may list several), problems reported."""
+        has_key, has_keys = "key" in entry, "keys" in entry
+        if has_key and has_keys:
+            self.problem(self.loc.field_name(span, "keys") or fallback, "use either key or keys")
+            return []
+        if not has_key and not has_keys:
+            self.problem(fallback, 'binding needs keys = "…" (neovim notation) or key = "…"')
+            return []
+        if has_key:
+            return self._wezterm_sequence(entry, span, fallback)
+        raw = entry["keys"]
+        value_at = self.loc.field(span, "keys")
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or not all(isinstance(item, str) for item in items):
+            self.problem(value_at or fallback, 'keys must be a string like "gg" or a list of them')
+            return []
+        sequences = []
+        for item in items:
+            try:
+                sequences.append(parse_vim_keys(item))
+            except KeyNotationError as exc:
+                quote = self._string_at(span, value_at, item)
+                offset = quote + 1 + exc.column if quote is not None else value_at or fallback
+                self.problem(offset, str(exc))
+        return sequences
+
+    def _string_at(self, span: Span | None, start: int | None, value: str) -> int | None:
+        if start is None or span is None:
+            return self.loc.string(span, value) if span is not None else None
+        return self.loc.string((start, span[1]), value)
+
+    def _wezterm_sequence(
+        self, entry: Mapping[str, Any], span: Span | None, fallback: int | None
+    ) -> list[tuple[str, ...]]:
+        key, mods = entry["key"], entry.get("mods", "")
+        key_at = self.loc.field(span, "key")
+        if not isinstance(key, str) or not key:
+            self.problem(key_at or fallback, "key must be a non-empty string")
+            return []
+        if not isinstance(mods, str):
+            self.problem(self.loc.field(span, "mods") or fallback, 'mods must be like "CTRL|SHIFT"')
+            return []
+        try:
+            if "mods" not in entry and len(key) > 1 and "+" in key:
+                return [(parse_textual_key(key),)]  # Textual style: "ctrl+q"
+            if "mods" not in entry and len(key) > 2 and key.startswith("<") and key.endswith(">"):
+                return [parse_vim_keys(key)]
+            return [parse_wezterm_key(key, mods)]
+        except KeyNotationError as exc:
+            at = self.loc.field(span, "mods") if exc.field == "mods" else key_at
+            offset = at + 1 + exc.column if at is not None else fallback
+            self.problem(offset, str(exc))
+            return []
+
+    # -- bindings -----------------------------------------------------------------------
+
+    def _read_keys(self, top: Span) -> None:
+        raw = self.table.get("keys")
+        if raw is None:
+            return
+        if not isinstance(raw, list):
+            self.problem(self.loc.field(top, "keys"), "keys must be a list of [[keys]] tables")
+            return
+        spans = self.loc.array_tables("keys") or self.loc.array_items(top, "keys")
+        seen: dict[tuple[tuple[str, ...], str], str] = {}
+        for index, entry in enumerate(raw):
+            span = spans[index] if index < len(spans) else None
+            for binding in self._binding(entry, span, allow_mode=True):
+                self._note_duplicate(seen, binding, "")
+                self.layer.bindings.append(binding)
+
+    def _note_duplicate(
+        self, seen: dict[tuple[tuple[str, ...], str], str], binding: KeyBinding, where: str
+    ) -> None:
+        key = (binding.keys, binding.mode)
+        if key in seen:
+            scope = where or f"{binding.mode} mode"
+            self.layer.problems.append(
+                f"{binding.source}: {WARNING}{display_sequence(binding.keys)} is bound twice "
+                f"in {scope} in this file (first at {seen[key]}); the later one wins"
+            )
+        seen[key] = binding.source
+
+    def _binding(self, entry: object, span: Span | None, *, allow_mode: bool) -> list[KeyBinding]:
+        start = span[0] if span else None
+        if not isinstance(entry, Mapping):
+            self.problem(start, "each binding must be a table with keys and action")
+            return []
+        for key in entry:
+            if key not in BINDING_KEYS:
+                hint = suggest(key, BINDING_KEYS)
+                self.problem(
+                    self.loc.field_name(span, key) or start, f"unknown field {key!r}{hint}"
+                )
+        sequences = self._sequences(entry, span, start)
+        action = self._action(entry, span, start)
+        modes = self._modes(entry, span, start) if allow_mode else ["all"]
+        if not allow_mode and "mode" in entry:
+            self.problem(self.loc.field(span, "mode"), "key table bindings have no mode")
+        desc = entry.get("desc", "")
+        if not isinstance(desc, str):
+            self.problem(self.loc.field(span, "desc") or start, "desc must be a string")
+            desc = ""
+        if action is None or not sequences or not modes:
+            return []
+        keys_at = self.loc.field(span, "keys") or self.loc.field(span, "key") or start
+        source = self.loc.where(keys_at)
+        return [
+            KeyBinding(keys, action, mode, desc, source) for mode in modes for keys in sequences
+        ]
+
+    def _action(
+        self, entry: Mapping[str, Any], span: Span | None, start: int | None
+    ) -> ActionCall | None:
+        if "action" not in entry:
+            self.problem(start, 'binding needs an action, e.g. action = "quit"')
+            return None
+        value = entry["action"]
+        value_at = self.loc.field(span, "action")
+        call, messages = make_action(value)
+        for message in messages:
+            self.problem(self._action_offset(value, message, span, value_at) or start, message)
+        return call
+
+    def _action_offset(
+        self, value: object, message: str, span: Span | None, value_at: int | None
+    ) -> int | None:
+        """Point at the action name, or at the argument the message is about."""
+        if value_at is None or span is None or not isinstance(value, Mapping):
+            return value_at
+        inside = (value_at, span[1])
+        if message.startswith("unknown action") and isinstance(value.get("name"), str):
+            return self.loc.string(inside, value["name"]) or value_at
+        for key in value:
+            if key != "name" and (f"'{key}'" in message or f".{key} " in message):
+                offset = self.loc.field(inside, key) if f".{key} " in message else None
+                return offset or self.loc.field_name(inside, key) or value_at
+        return value_at
+
+    def _modes(self, entry: Mapping[str, Any], span: Span | None, start: int | None) -> list[str]:
+        raw = entry.get("mode", "all")
+        items = raw if isinstance(raw, list) else [raw]
+        at = self.loc.field(span, "mode")
+        modes = []
+        for item in items:
+            if isinstance(item, str) and item in SCOPES:
+                modes.append(item)
+                continue
+            offset = self._string_at(span, at, item) if isinstance(item, str) else None
+            hint = suggest(item, SCOPES) if isinstance(item, str) else ""
+            self.problem(
+                offset or at or start, f"mode {item!r} is not one of {' | '.join(SCOPES)}{hint}"
+            )
+        return modes
+
+    # -- key tables and groups -----------------------------------------------------------
+
+    def _read_tables(self) -> None:
+        raw = self.table.get("key_tables")
+        if raw is None:
+            return
+        top_span = self.loc.section("key_tables")
+        if not isinstance(raw, Mapping):
+            self.problem(self._header_offset("key_tables"), "key_tables must be a table of tables")
+            return
+        for name, value in raw.items():
+            section = self.loc.section(f"key_tables.{name}")
+            if isinstance(value, list):
+                entries = value
+                spans = self.loc.array_tables(f"key_tables.{name}") or self.loc.array_items(
+                    top_span, name
+                )
+            elif isinstance(value, Mapping):
+                entries = value.get("keys", [])
+                for key in value:
+                    if key != "keys":
+                        self.problem(
+                            self.loc.field_name(section, key) or self._header_offset("key_tables"),
+                            f"unknown key table setting {key!r} (only keys = [ … ])",
+                        )
+                spans = self.loc.array_items(section, "keys")
+            else:
+                entries, spans = [], []
+                self.problem(
+                    self._header_offset("key_tables"), f"key table {name!r} must be a table"
+                )
+            if not isinstance(entries, list):
+                self.problem(self.loc.field(section, "keys"), "a key table's keys must be a list")
+                continue
+            bindings: list[KeyBinding] = []
+            seen: dict[tuple[tuple[str, ...], str], str] = {}
+            for index, entry in enumerate(entries):
+                span = spans[index] if index < len(spans) else section
+                for binding in self._binding(entry, span, allow_mode=False):
+                    self._note_duplicate(seen, binding, f"key table {name!r}")
+                    bindings.append(binding)
+            self.layer.key_tables[name] = bindings
+
+    def _read_groups(self, top: Span) -> None:
+        raw = self.table.get("groups")
+        if raw is None:
+            return
+        span = self.loc.section("groups") or self.loc.value_span(top, "groups")
+        if not isinstance(raw, Mapping):
+            self.problem(span[0] if span else None, 'groups must be a table like "y" = "copy"')
+            return
+        for keys, label in raw.items():
+            at = self.loc.string(span, keys)
+            try:
+                chords = parse_vim_keys(keys)
+            except KeyNotationError as exc:
+                self.problem(at + 1 + exc.column if at is not None else None, str(exc))
+                continue
+            if not isinstance(label, str):
+                self.problem(at, f"the group label for {keys!r} must be a string")
+                continue
+            self.layer.groups[chords] = label
+
+
+def _read_layer(path: Path) -> _Layer:
+    """One keymap file; a missing file is an empty layer (with `exists` False)."""
+    table, problems = read_toml(path)
+    if problems:
+        return _Layer(path, problems=problems)
+    if not table and not path.exists():
+        return _Layer(path, exists=False)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return _Reader(path, table, text).read()
+
+
+# --- laying files over each other ---------------------------------------------------------
+
+
+def _lay_bindings(base: list[KeyBinding], layer: Iterable[KeyBinding]) -> list[KeyBinding]:
+    """Later bindings for the same keys and mode replace earlier ones, in place."""
+    merged = list(base)
+    where = {(b.keys, b.mode): i for i, b in enumerate(merged)}
+    for binding in layer:
+        slot = where.get((binding.keys, binding.mode))
+        if slot is None:
+            where[(binding.keys, binding.mode)] = len(merged)
+            merged.append(binding)
+        else:
+            merged[slot] = binding
+    return merged
+
+
+def _apply(keymap: Keymap, layer: _Layer) -> None:
+    keymap.bindings = _lay_bindings(keymap.bindings, layer.bindings)
+    if layer.leader is not None:
+        keymap.leader = layer.leader
+    if layer.leader_timeout_ms is not None:
+        keymap.leader_timeout_ms = layer.leader_timeout_ms
+    if layer.timeout_ms is not None:
+        keymap.timeout_ms = layer.timeout_ms
+    for name, bindings in layer.key_tables.items():
+        table = keymap.key_tables.setdefault(name, KeyTable(name))
+        table.bindings = _lay_bindings(table.bindings, bindings)
+    keymap.groups.update(layer.groups)
+
+
+def _fallback_layer() -> _Layer:
+    """Enough keys to use and quit the app when the shipped defaults are unreadable."""
+    layer = _Layer(Path("<built-in>"))
+    for keys, name, mode in (
+        ("<C-q>", "quit", "all"),
+        ("<M-x>", "command_palette", "all"),
+        ("<Down>", "next", "all"),
+        ("<Up>", "prev", "all"),
+        ("<CR>", "open_in_editor", "all"),
+        ("<Esc>", "normal_mode", "insert"),
+        ("j", "next", "normal"),
+        ("k", "prev", "normal"),
+        ("/", "focus_search", "normal"),
+        ("q", "quit", "normal"),
+    ):
+        layer.bindings.append(KeyBinding(parse_vim_keys(keys), ActionCall(name), mode))
+    return layer
+
+
+def _check_references(keymap: Keymap) -> list[str]:
+    """Problems only visible once files are merged: tables that do not exist, a missing leader."""
+    problems = []
+    names = list(keymap.key_tables)
+    every = [*keymap.bindings, *(b for t in keymap.key_tables.values() for b in t.bindings)]
+    for binding in every:
+        if binding.action.name == "activate_key_table":
+            name = binding.action.arg("name")
+            if name not in keymap.key_tables:
+                problems.append(
+                    f"{binding.source or 'keymap'}: no key table named {name!r}"
+                    f"{suggest(str(name), names)}"
+                )
+        if binding.keys[0] == LEADER and keymap.leader is None and binding.action.name != "none":
+            problems.append(
+                f"{binding.source or 'keymap'}: {display_sequence(binding.keys)} uses <leader> "
+                'but no leader key is set (leader = { key = "a", mods = "ALT" })'
+            )
+    return problems
+
+
+def load_keymap(
+    user_file: Path | None = None,
+    preset: str | None = None,
+    *,
+    shipped_dir: Path | None = None,
+) -> tuple[Keymap, list[str]]:
+    """Defaults, then a preset, then the user's file; never raises.
+
+    With neither argument the user file is `config_dir()/keymap.toml` (missing is
+    fine) and its `preset = "…"` picks the preset. With `preset` given (from
+    `--keymap vim`) only an explicitly passed `user_file` is read.
+    """
+    try:
+        return _load(user_file, preset, shipped_dir or shipped_keymaps_dir())
+    except Exception as exc:  # a keymap must never stop the app
+        keymap = Keymap()
+        _apply(keymap, _fallback_layer())
+        where = user_file or shipped_dir or shipped_keymaps_dir()
+        return keymap, [f"{where}:1:1: keymap not loaded ({exc!r}); using built-in keys"]
+
+
+def _load(user_file: Path | None, preset: str | None, shipped: Path) -> tuple[Keymap, list[str]]:
+    problems: list[str] = []
+    default = _read_layer(shipped / DEFAULT_FILE)
+    problems.extend(default.problems)
+    if not default.exists or not default.bindings:
+        state = "missing" if not default.exists else "has no bindings"
+        problems.append(
+            f"{shipped / DEFAULT_FILE}:1:1: default keymap {state}; built-in keys used"
+        )
+        default = _fallback_layer()
+    explicit = user_file is not None
+    if user_file is None and preset is None:
+        user_file = user_keymap_path()
+    user = _read_layer(user_file) if user_file is not None else None
+    if user is not None and not user.exists and explicit and user_file != user_keymap_path():
+        problems.append(f"{user_file}:1:1: keymap file not found")
+    layers = [default]
+    chosen = preset
+    chosen_at = f"{preset}:1:1" if preset else ""
+    if chosen is None and user is not None and user.preset is not None:
+        chosen, chosen_at = user.preset, user.preset_at
+    if chosen:
+        names = preset_names(shipped)
+        if chosen in names:
+            layer = _read_layer(shipped / f"{chosen}.toml")
+            layer.preset = None  # presets do not chain
+            layers.append(layer)
+        else:
+            problems.append(
+                f"{chosen_at}: unknown keymap preset {chosen!r}{suggest(chosen, names)}"
+                f" (presets: {', '.join(names) or 'none'})"
+            )
+    if user is not None:
+        layers.append(user)
+    keymap = Keymap(timeout_ms=DEFAULT_TIMEOUT_MS)
+    for layer in layers:
+        if layer is not default:
+            problems.extend(layer.problems)
+        _apply(keymap, layer)
+    problems.extend(_check_references(keymap))
+    return keymap, problems
+
+
+# --- warnings about a whole keymap ---------------------------------------------------------
+
+
+def _where(binding: KeyBinding) -> str:
+    return binding.source or "keymap:1:1"
+
+
+def _describe(binding: KeyBinding) -> str:
+    return f"{display_sequence(binding.keys)} ({binding.action.label})"
+
+
+def _overlaps(bindings: list[KeyBinding], scope: str, timeout_ms: int) -> list[tuple[Any, str]]:
+    by_keys = {b.keys: b for b in bindings}
+    found = []
+    for longer in bindings:
+        for cut in range(1, len(longer.keys)):
+            shorter = by_keys.get(longer.keys[:cut])
+            if shorter is None:
+                continue
+            both_all = scope.endswith(" mode") and shorter.mode == longer.mode == "all"
+            pair_scope = "all modes" if both_all else scope
+            found.append(
+                (
+                    (shorter.keys, longer.keys, shorter.source, longer.source),
+                    f"{_where(shorter)}: {WARNING}{_describe(shorter)} is also the start of "
+                    f"{_describe(longer)} at {_where(longer)} in {pair_scope}: "
+                    f"{display_sequence(shorter.keys)} waits {timeout_ms} ms before it runs",
+                )
+            )
+    return found
+
+
+def validate_keymap(keymap: Keymap) -> list[str]:
+    """Warnings a keymap loads fine with but a user would trip over.
+
+    Duplicate bindings for the same keys in one mode, a key that is both a binding
+    and the prefix of a longer one (it waits for the timeout before running), and
+    bindings hidden behind the leader key.
+    """
+    warnings: list[str] = []
+    seen: dict[tuple[tuple[str, ...], str], KeyBinding] = {}
+    for binding in keymap.bindings:
+        key = (binding.keys, binding.mode)
+        if key in seen and binding.action.name != "none":
+            warnings.append(
+                f"{_where(binding)}: {WARNING}{_describe(binding)} duplicates "
+                f"{_describe(seen[key])} at {_where(seen[key])} in {binding.mode} mode"
+            )
+        seen[key] = binding
+    reported: set[Any] = set()
+    for mode in MODES:
+        active = keymap.for_mode(mode)
+        for ident, message in _overlaps(active, f"{mode} mode", keymap.timeout_ms):
+            if ident not in reported:
+                reported.add(ident)
+                warnings.append(message)
+        if keymap.leader is None:
+            continue
+        uses_leader = any(b.keys[0] == LEADER for b in active)
+        for binding in active:
+            if uses_leader and binding.keys[0] == keymap.leader:
+                ident = ("leader", binding.keys, binding.source)
+                if ident not in reported:
+                    reported.add(ident)
+                    warnings.append(
+                        f"{_where(binding)}: {WARNING}{_describe(binding)} never runs: "
+                        f"{display_sequence((keymap.leader,))} is the leader key"
+                    )
+    for name, table in keymap.key_tables.items():
+        active = [b for b in table.bindings if b.action.name != "none"]
+        for ident, message in _overlaps(active, f"key table {name!r}", keymap.timeout_ms):
+            if ident not in reported:
+                reported.add(ident)
+                warnings.append(message)
+    return warnings
+
+
+def is_warning(problem: str) -> bool:
+    """Problems that do not stop `notesift check` from passing."""
+    return f": {WARNING}" in problem

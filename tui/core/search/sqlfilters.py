@@ -1,0 +1,81 @@
+"""Field filters as SQL over the `entries` table, so SQLite narrows before Python.
+
+Each translation must agree exactly with `filters.filter_matches` (the reference,
+used on entries in memory); `tests/test_sqlfilters.py` checks the two against
+each other on real entries. An entry without the data (no date, no likes) fails a
+filter and so passes its negation, hence `NOT coalesce(…, 0)`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tui.core.search.query import FieldFilter
+
+_COMPARE = {"eq": "=", "ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
+
+
+def like_escape(text: str) -> str:
+    """Escape LIKE wildcards; pair with `ESCAPE '\\'`."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fnmatch_to_glob(pattern: str) -> str:
+    """fnmatch's `[!x]` is SQLite GLOB's `[^x]`; the rest is the same."""
+    return pattern.replace("[!", "[^")
+
+
+AuthorNames = Callable[[], Sequence[str]]
+
+
+def filter_sql(f: FieldFilter, authors: AuthorNames | None = None) -> tuple[str, list[Any]]:
+    """A boolean SQL expression over `e.` columns, and its parameters.
+
+    `authors` lists the distinct handles in the index: an `@x` filter then becomes
+    a lookup of the names containing `x` on the author index, not a scan of every entry.
+    """
+    sql, params = _positive_sql(f, authors)
+    if f.negated:
+        return f"NOT coalesce(({sql}), 0)", params
+    return sql, params  # NULL (no data) is already false in WHERE and in OR
+
+
+def _positive_sql(f: FieldFilter, authors: AuthorNames | None) -> tuple[str, list[Any]]:
+    value = f.value
+    if f.field == "kind":
+        return "e.kind = ?", [value]
+    if f.field == "tag":
+        want = like_escape(str(value))
+        return (
+            "(e.tags LIKE ? ESCAPE '\\' OR e.tags LIKE ? ESCAPE '\\')",
+            [f"%|{want}|%", f"%|{want}/%"],
+        )
+    if f.field == "author":
+        if authors is not None:
+            names = [name for name in authors() if str(value) in name]
+            return "e.author IN (SELECT value FROM json_each(?))", [json.dumps(names)]
+        return "instr(e.author, ?) > 0", [str(value)]
+    if f.field == "path":
+        pattern = str(value)
+        column = "e.path_lower" if pattern == pattern.lower() else "e.path"
+        if f.op == "glob":
+            return f"{column} GLOB ?", [_fnmatch_to_glob(pattern)]
+        return f"instr({column}, ?) > 0", [pattern]
+    if f.field == "title":
+        return "instr(e.title_cf, ?) > 0", [str(value).casefold()]
+    if f.field == "date":
+        if f.op == "range":
+            low, high = str(f.low), str(f.high)
+            return (
+                "(substr(e.date, 1, ?) >= ? AND substr(e.date, 1, ?) <= ?)",
+                [len(low), low, len(high), high],
+            )
+        want = str(value)
+        op = "=" if f.op == "prefix" else _COMPARE.get(f.op, "=")
+        return f"substr(e.date, 1, ?) {op} ?", [len(want), want]
+    column = f"e.{f.field}"
+    if f.op == "range":
+        return f"({column} BETWEEN ? AND ?)", [int(f.low or 0), int(f.high or 0)]
+    return f"{column} {_COMPARE.get(f.op, '=')} ?", [value]

@@ -1,0 +1,377 @@
+"""Widening a term that finds (almost) nothing: typos, pinyin, title abbreviations, CJK n-grams.
+
+Only terms that match little by themselves are widened, so the alternatives fill
+in below direct hits. What they read is kept between keystrokes: while a term
+only grows, the last answer, filtered, is the new one.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tui.core.index.fts_terms import (
+    NOTHING,
+    HanVocabulary,
+    Needle,
+    needle_query,
+    pinyin_spellings,
+    spelling_query,
+)
+from tui.core.index.store import IndexStore, text_only
+from tui.core.ingest.entry import Entry
+from tui.core.search.sqlfilters import like_escape
+from tui.core.search.term_plan import TermPlan
+from tui.core.search.typos import Vocabulary
+from tui.core.text.fold import (
+    PinyinText,
+    han_runs,
+    has_han,
+    is_han,
+    pinyin_term_ok,
+    pinyin_text,
+    readings,
+)
+
+_TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
+
+EXPANSION_THRESHOLD = 30
+EXPANSION_ROWS = 2000
+PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
+PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
+PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
+# Pinyin finds the first PINYIN_HAN_CHARS Han characters of an entry's text (after the
+# title), wherever they are: a digest's tweet puts its Chinese after the English,
+# thousands of characters in. Only the first PINYIN_SCAN characters are looked at.
+PINYIN_HAN_CHARS = 2000
+PINYIN_SCAN = 50_000
+INITIALS_MAX = 6  # longer runs of letters are words, not abbreviations
+HOMOPHONES = 40  # Han strings of the index tried as homophones of one term
+HOMOPHONE_CHARS = 4  # a slip is within a word; longer runs are phrases, left to n-grams
+PINYIN_VIEW_CHARS = 2_000_000  # Han characters of all kept views together (memory)
+# Terms widened in one query: a slip is in a word or two, while a pasted paragraph of
+# unknown words would cost tens of ms of typo and pinyin look-ups per word.
+WIDENED_TERMS = 4
+
+
+@dataclass(slots=True)
+class _GrownRows:
+    """The last expansion lookup of one kind; while the needle only grows, its rows
+    hold every answer, so the next keystroke filters them instead of asking SQLite."""
+
+    needle: str
+    generation: int
+    rows: list[tuple[int, str]]
+    complete: bool
+
+
+def _in_order(needle: str, text: str) -> bool:
+    """Whether the characters of `needle` appear in `text` in order (LIKE '%a%b%')."""
+    at = 0
+    for ch in needle:
+        at = text.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+class Widener:
+    """Alternatives for scarce terms; mixed into `SearchEngine`."""
+
+    store: IndexStore
+    _vocabulary: tuple[int, Vocabulary] | None
+    _grown: dict[str, _GrownRows]
+    _pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None]
+    _pinyin_views_lock: threading.Lock
+    _pinyin_view_chars: int
+    _frequencies: dict[tuple[int, str, int], tuple[int, int]]
+
+    def _match(self, needles: Sequence[str]) -> str | None:
+        """The `fts` MATCH for 'holds any of `needles`' (substrings of folded text),
+        or None when one has no word to look up (only a scan can find it)."""
+        parts = []
+        for needle in dict.fromkeys(needles):
+            expression = self._needle(needle).expression
+            if expression is None:
+                return None
+            parts.append(expression)
+        return " OR ".join(parts) if parts else None
+
+    def _needle(self, needle: str) -> Needle:
+        return needle_query(needle, self.store.words_with, self.store.words_ending)
+
+    def _exact(self, needles: Sequence[str]) -> bool:
+        """Whether every entry the `_match` of `needles` finds surely holds one of them."""
+        return all(self._needle(n).exact for n in needles)
+
+    def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
+        """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms (the first few).
+
+        Only terms that match (almost) nothing by themselves are widened: a
+        query whose terms all exist but rarely meet is answered by partial
+        matches instead, which costs far less.
+        """
+        changed = False
+        widened = 0
+        for group in term_groups:
+            for plan in group:
+                if plan.term.mode != "fuzzy" or plan.term.case_sensitive:
+                    continue
+                if widened == WIDENED_TERMS:
+                    return changed
+                han_word = len(plan.folded) == 2 and all(map(is_han, plan.folded))
+                if not (plan.long or han_word):
+                    continue
+                if strict_total == 0 or len(term_groups) == 1:
+                    direct = self._direct_count(plan.folded)
+                else:
+                    direct = EXPANSION_THRESHOLD
+                if direct < EXPANSION_THRESHOLD:
+                    widened += 1
+                    changed |= self._widen(plan, direct)
+        return changed
+
+    def _direct_count(self, needle: str) -> int:
+        """Entries holding `needle` as typed, up to EXPANSION_THRESHOLD."""
+        return self._capped_matches(needle, EXPANSION_THRESHOLD)[0]
+
+    def _widen_homophones(self, plan: TermPlan) -> None:
+        """Han text also finds what sounds the same (生产利 → 生产力, 泄露 → 泄漏).
+
+        The most common input-method slip is the right pinyin with the wrong
+        character: Han strings of the index read like the term (any reading of a
+        polyphonic character) are looked up like the term itself.
+        """
+        spellings = [h for h in homophones(plan.folded, self.store.han_vocabulary())
+                     if h != plan.folded]
+        expression = spelling_query(spellings)
+        if expression is None:
+            return
+        rowids = [r for (r,) in self.store.query(
+            f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
+            [text_only(expression)],
+        )]
+        for rowid, (title, body) in self.store.folded(rowids).items():
+            if any(h in title or h in body for h in spellings):
+                plan.extra_rowids.add(rowid)
+                plan.pinyin = True
+        if plan.pinyin:
+            plan.pinyin_spelling = "".join(readings(ch)[0] if readings(ch) else ch
+                                           for ch in spellings[0])
+
+    def _widen(self, plan: TermPlan, direct: int) -> bool:
+        needle = plan.folded
+        before = (len(plan.variants), len(plan.extra_rowids))
+        if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
+            plan.variants.extend(w for w, _ in self._vocab().near(needle))
+        if len(needle) <= HOMOPHONE_CHARS and all(map(is_han, needle)):
+            self._widen_homophones(plan)
+            if not plan.long:
+                return (len(plan.variants), len(plan.extra_rowids)) != before
+        if (len(needle) <= INITIALS_MAX and needle.isascii() and needle.isalpha()):
+            self._widen_initials(plan)
+        if pinyin_term_ok(needle):
+            found = set(self._pinyin_rows(needle))
+            plan.extra_rowids |= found
+            plan.pinyin = bool(found)
+        spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
+        if direct > 0 or len(plan.variants) > before[0] or spelled or plan.initials_rowids:
+            # Found as typed, as a typo of a real word, or as spelled-out pinyin:
+            # no need to guess abbreviations.
+            return (len(plan.variants), len(plan.extra_rowids)) != before
+        pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
+        rows = self._grown_rows(
+            "title", needle, lambda title: _in_order(needle, title),
+            # The covering title index is a third of the table: a faster scan.
+            "SELECT rowid, title_f FROM entries INDEXED BY entries_title "
+            "WHERE title_f LIKE ? ESCAPE '\\'", pattern,
+        )
+        widest = max(3 * len(needle), len(needle) + 12)
+        subsequence = re.compile("".join(f"{re.escape(ch)}.*?" for ch in needle[:-1])
+                                 + re.escape(needle[-1]), re.S)
+        for rowid, title in rows:
+            m = subsequence.search(title)
+            if m and m.end() - m.start() <= widest:
+                plan.extra_rowids.add(rowid)
+        if has_han(needle) and len(needle) >= 4:
+            grams = {needle[i : i + 3] for i in range(len(needle) - 2)}
+            rowids = [r for (r,) in self.store.query(
+                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {EXPANSION_ROWS}",
+                [self._match(sorted(grams)) or NOTHING],
+            )]
+            for rowid, (_, body) in self.store.folded(rowids).items():
+                if sum(g in body for g in grams) / len(grams) >= 0.5:
+                    plan.extra_rowids.add(rowid)
+                    plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
+        return (len(plan.variants), len(plan.extra_rowids)) != before
+
+    def _pinyin_rows(self, needle: str) -> list[int]:
+        """Entries whose text holds a Han string pinyin `needle` may stand for.
+
+        Spelled against the Han bigrams of the index, found by those bigrams and
+        checked on the folded text (the bigrams alone may lie apart). While the
+        term grows, what a longer term finds is among what its start found (the
+        last syllable may be cut short), so the last answer is checked instead.
+        """
+        spellings = pinyin_spellings(needle, self.store.han_vocabulary())
+        generation = self.store.generation
+        prior = self._grown.get("pinyin")
+        if (prior is not None and prior.complete and prior.generation == generation
+                and needle.startswith(prior.needle)):
+            rowids, complete, grown = [r for r, _ in prior.rows], True, True
+        else:
+            grown = False
+            expression = spelling_query(spellings)
+            rowids = [] if expression is None else [r for (r,) in self.store.query(
+                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
+                [text_only(expression)],
+            )]
+            complete = len(rowids) < PINYIN_ROWS
+        if not grown and all(len(s) <= 2 for s in spellings):
+            found = rowids  # one character or one bigram: the index alone is exact
+        else:
+            found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
+                     if any(s in title or s in body for s in spellings)]
+        self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
+                                           complete)
+        return found
+
+    def _widen_initials(self, plan: TermPlan) -> None:
+        """Key bindings whose action's words start with the term's letters (`tpz` →
+        TogglePaneZoom, `acp` → ActivateCommandPalette), even when the letters also
+        occur as typed somewhere: a binding is what such a term asks for."""
+        needle = plan.folded
+        pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
+        rows = self.store.query(
+            "SELECT rowid FROM entries WHERE kind = 'key' AND title_f LIKE ? ESCAPE '\\' "
+            f"LIMIT {EXPANSION_ROWS}", [pattern],
+        )
+        found = self.store.entries([r for (r,) in rows])
+        for rowid, entry in found.items():
+            if initials_match(needle, entry.title):
+                plan.initials_rowids.add(rowid)
+        plan.extra_rowids |= plan.initials_rowids
+
+    def _grown_rows(
+        self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str,
+        cap: int = EXPANSION_ROWS,
+    ) -> list[tuple[int, str]]:
+        """`sql` (rowid, text) rows for `needle`, narrowed from the last keystroke's when it can.
+
+        `keep(text)` must mean exactly what `sql` matches, so a complete earlier
+        answer for a prefix of `needle`, filtered, is the answer.
+        """
+        generation = self.store.generation
+        prior = self._grown.get(kind)
+        if (prior is not None and prior.complete and prior.generation == generation
+                and needle.startswith(prior.needle)):
+            rows = [(rowid, text) for rowid, text in prior.rows if keep(text)]
+        else:
+            rows = [(r, t) for r, t in self.store.query(f"{sql} LIMIT {cap}", [param])]
+        self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < cap)
+        return rows
+
+    def _entries_with(self, needle: str, cap: int) -> int:
+        """How many entries hold `needle` (up to `cap`)."""
+        return self._capped_matches(needle, cap)[0]
+
+    def _capped_matches(self, needle: str, cap: int) -> tuple[int, int]:
+        """Entries holding `needle`, read up to `cap`, and the last rowid read; kept while
+        the index is unchanged, since the same words are counted at every keystroke."""
+        key = (self.store.generation, needle, cap)
+        found = self._frequencies.get(key)
+        if found is None:
+            count, last = self.store.query(
+                "SELECT count(*), max(r) FROM "
+                f"(SELECT rowid AS r FROM fts WHERE fts MATCH ? LIMIT {cap})",
+                [self._match([needle]) or NOTHING],
+            )[0]
+            found = (int(count), int(last or 0))
+            if len(self._frequencies) > 1000:
+                self._frequencies.clear()
+            self._frequencies[key] = found
+        return found
+
+    def _pinyin_view(self, rowid: int, entry: Entry, *, with_title: bool) -> PinyinText | None:
+        """The pinyin of what the pinyin index holds for an entry, kept for later keystrokes.
+
+        With the title: the indexed text (title, then the start of the body), for
+        checking a hit. Without: the start of the body alone, whose offsets are
+        the body's, for highlighting.
+        """
+        key = (rowid, with_title)
+        # The next keystroke's search may run on another thread while this one ends:
+        # the lookup, the reorder and the eviction happen together or not at all.
+        with self._pinyin_views_lock:
+            if key in self._pinyin_views:
+                self._pinyin_views.move_to_end(key)
+                return self._pinyin_views[key]
+        scope = pinyin_scope(entry.text)
+        view = pinyin_text(f"{entry.title}\n{scope}" if with_title else scope)
+        with self._pinyin_views_lock:
+            if key not in self._pinyin_views:
+                self._pinyin_views[key] = view
+                self._pinyin_view_chars += _size(view)
+            while self._pinyin_views and (len(self._pinyin_views) > PINYIN_VIEWS
+                                          or self._pinyin_view_chars > PINYIN_VIEW_CHARS):
+                _, old = self._pinyin_views.popitem(last=False)
+                self._pinyin_view_chars -= _size(old)
+        return view
+
+    def _vocab(self) -> Vocabulary:
+        generation = self.store.generation
+        if self._vocabulary is None or self._vocabulary[0] != generation:
+            self._vocabulary = (generation, Vocabulary(self.store.vocabulary()))
+        return self._vocabulary[1]
+
+
+def _size(view: PinyinText | None) -> int:
+    return 0 if view is None else len(view.joined)
+
+
+def pinyin_scope(text: str) -> str:
+    """The start of `text` whose Han characters the pinyin index holds (offsets kept)."""
+    seen = 0
+    for start, end in han_runs(text[:PINYIN_SCAN]):
+        seen += end - start
+        if seen >= PINYIN_HAN_CHARS:
+            return text[: end - (seen - PINYIN_HAN_CHARS)]
+    return text[:PINYIN_SCAN]
+
+
+def initials_match(needle: str, title: str) -> bool:
+    """Whether `needle` is the initials of consecutive words of `title` (camelCase,
+    `snake_case`, `kebab-case` and spaces all split words), or of words in order."""
+    initials = "".join(w[0] for w in _TITLE_WORD.findall(title)).lower()
+    return needle in initials or _in_order(needle, initials)
+
+
+def homophones(term: str, han: HanVocabulary, cap: int = HOMOPHONES) -> list[str]:
+    """Han strings of the index whose characters read like those of `term`, one by one
+    (any reading of either counts: 露 is lu or lou, so 泄露 finds 泄漏)."""
+    wanted = [set(readings(ch)) for ch in term]
+    if not all(wanted):
+        return []
+    letters = [sorted({r[0] for r in w}) for w in wanted]
+    found: list[str] = []
+
+    def walk(spelled: str) -> None:
+        if len(found) >= cap:
+            return
+        at = len(spelled)
+        if at == len(term):
+            found.append(spelled)
+            return
+        for letter in letters[at]:
+            pool = (han.following.get((spelled[-1], letter), ()) if spelled
+                    else han.starting.get(letter, ()))
+            for ch in pool:
+                if not wanted[at].isdisjoint(readings(ch)):
+                    walk(spelled + ch)
+
+    walk("")
+    return found

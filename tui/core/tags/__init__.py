@@ -1,0 +1,1 @@
+"""Writing tags into notes and the sidecar without damaging anything."""

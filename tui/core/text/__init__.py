@@ -1,0 +1,1 @@
+"""Text primitives: decoding bytes, folding for search, making text safe to show."""
