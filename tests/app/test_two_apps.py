@@ -16,7 +16,7 @@ from tui_helpers import notesift_command, user_env
 from tui.core.search.searchable import SearchableIndex
 
 pytestmark = pytest.mark.slow
-DRIVER = Path(__file__).with_name("shared_app_driver.py")
+DRIVER = Path(__file__).parents[1] / "shared_app_driver.py"
 WAIT_S = 60.0
 
 

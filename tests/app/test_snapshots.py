@@ -14,7 +14,7 @@ from tui_helpers import settle as _settle
 
 from tui.app import AppSettings, make_app
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "notes"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "notes"
 
 
 def _app(tmp_path: Path):  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """Property tests: the parser's coverage contract and tag edits undone byte for byte.
 
 The query round trip (`parse_query(render_query(q)) == q`, never raising) is
-already a property test in tests/test_query.py; this file adds what was missing:
+already a property test in tests/unit/search/test_query.py; this file adds what was missing:
 arbitrary text and generated markdown-ish documents through `parse_note`, and
 tag add + undo on generated front-matter notes.
 """
@@ -98,7 +98,7 @@ def test_markdownish_documents_are_covered(text: str, name: str) -> None:
 
 
 # -- the query language -------------------------------------------------------
-# tests/test_query.py holds the round trip on 1500 examples; here only arbitrary
+# tests/unit/search/test_query.py holds the round trip on 1500 examples; here only arbitrary
 # whitespace-joined unicode words (incl. control characters), which it samples less.
 
 

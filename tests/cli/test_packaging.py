@@ -21,7 +21,7 @@ from tui.core.config import read_toml
 from tui.core.keys.keymap_file import load_keymap
 from tui.core.resources import shipped_keymaps_dir, shipped_themes_dir
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 KEYMAPS = sorted(p.name for p in (PROJECT / "keymaps").glob("*.toml"))
 THEMES = sorted(p.name for p in (PROJECT / "themes").glob("*.toml"))
 

@@ -1,6 +1,6 @@
 """Snapshots of the key helpers: the which-key popup and the cheat-sheet screen.
 
-Pinned like tests/test_snapshots.py: no watcher, a fixed theme, no cursor blink,
+Pinned like tests/app/test_snapshots.py: no watcher, a fixed theme, no cursor blink,
 user directories in tmp_path, and every worker finished before the picture.
 """
 
@@ -15,7 +15,7 @@ from tui_helpers import settle as _settle
 
 from tui.app import AppSettings, make_app
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "notes"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "notes"
 
 
 def _app(tmp_path: Path, keymap_file: Path | None = None):  # type: ignore[no-untyped-def]

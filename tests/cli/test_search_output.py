@@ -131,7 +131,7 @@ def _search_under_pty(notes: Path, env: dict[str, str], *extra: str) -> bytes:
     main_fd, child_fd = pty.openpty()
     command = [sys.executable, "-m", "tui", "search", "--dir", str(notes), *extra, "zooms"]
     process = subprocess.Popen(command, stdout=child_fd, stderr=subprocess.DEVNULL,
-                               env=env, cwd=Path(__file__).resolve().parents[1])
+                               env=env, cwd=Path(__file__).resolve().parents[2])
     os.close(child_fd)
     chunks = []
     while True:
