@@ -7,21 +7,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from example_files import PROJECT_ROOT, copy_example_notes
 from tui_helpers import TMUX, Terminal
 
 from tui.core.search.searchable import SearchableIndex
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE_NOTES = PROJECT_ROOT / "examples" / "notes"
 SHARED_SAMPLE_NOTES = PROJECT_ROOT.parent / "shared" / "sample-notes"
 
 
 @pytest.fixture
 def example_notes(tmp_path: Path) -> Path:
-    """A writable copy of the bundled example notes."""
-    dest = tmp_path / "notes"
-    shutil.copytree(EXAMPLE_NOTES, dest)
-    return dest
+    """A writable copy of the bundled example notes (the tracked files only)."""
+    return copy_example_notes(tmp_path / "notes")
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from tui.app import AppSettings, NotesiftApp
+from tui.app import AppSettings, NotesiftApp, make_app
 
 TMUX = shutil.which("tmux")
 
@@ -45,6 +46,30 @@ async def ready(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def
             raise AssertionError("index never became ready")
         await pilot.pause(0.05)
     await settle(pilot, app)
+
+
+async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until `condition` holds; a generous limit only catches a hang."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} never happened")
+        await pilot.pause(0.02)
+
+
+def snapshot_app(root: Path, tmp_path: Path, **kw: object) -> NotesiftApp:
+    """An app pinned for layout snapshots: no watcher, one theme, user files in `tmp_path`."""
+    return make_app(app_settings(root, tmp_path, theme="notesift-dark", **kw))
+
+
+async def still(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Ready for a picture: first results in, no cursor blink, every worker finished."""
+    app = pilot.app
+    app.search_input.cursor_blink = False
+    await ready(pilot, app)
+    await pilot.pause()
+    await settle(pilot, app)
+    await pilot.pause()
 
 
 async def type_text(pilot, app: NotesiftApp, text: str) -> None:  # type: ignore[no-untyped-def]

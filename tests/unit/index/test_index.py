@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
+from tui.core.index.store import IndexStore
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import prepare_source
 from tui.core.search.searchable import SearchableIndex
 
 
@@ -132,3 +137,31 @@ def test_parallel_and_serial_parsing_agree(example_notes: Path) -> None:
     finally:
         index_module.PARALLEL_THRESHOLD = threshold
     assert _snapshot(serial) == _snapshot(parallel)
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "good.md").write_text("# Good\n\nhello there\n", encoding="utf-8")
+    try:
+        with open(os.path.join(os.fsencode(root), b"\xffbad.md"), "wb") as handle:
+            handle.write(b"# Bad name\n\nhello too\n")
+    except OSError:
+        pytest.skip("this filesystem refuses non-UTF-8 names")
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache")
+    index.refresh()
+    assert [h.entry.path for h in index.engine.search("hello").hits] == ["good.md"]
+    assert any("not valid UTF-8" in w for w in index.warnings)
+
+
+def test_rowids_are_never_reused_so_cached_entries_cannot_go_stale(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path / "db.sqlite")
+    first = Entry("a", "note", "Old A", "a.md", 1, 1, "old")
+    store.replace_sources({"a.md": prepare_source("1", [first], [])}, [])
+    (rowid,) = [r for (r,) in store.query("SELECT rowid FROM entries")]
+    assert store.entries([rowid])[rowid].title == "Old A"
+    second = Entry("b", "note", "New B", "b.md", 1, 1, "new")
+    store.replace_sources({"b.md": prepare_source("1", [second], [])}, ["a.md"])
+    rows = store.query("SELECT rowid FROM entries")
+    assert rows and rows[0][0] != rowid
+    assert store.entries([rowid]) == {}

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from fake_clock import FakeClock
+
 from tui.core.index.progress import BuildProgress
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_progress_counts_and_estimates_the_time_left() -> None:
-    clock = Clock()
+    clock = FakeClock()
     progress = BuildProgress(clock=clock)
     progress.start()
     assert progress.text() == "indexing: looking for notes…"
@@ -30,7 +24,7 @@ def test_progress_counts_and_estimates_the_time_left() -> None:
 
 
 def test_long_builds_are_estimated_in_minutes() -> None:
-    clock = Clock()
+    clock = FakeClock()
     progress = BuildProgress(clock=clock)
     progress.start()
     clock.now += 30
@@ -39,7 +33,7 @@ def test_long_builds_are_estimated_in_minutes() -> None:
 
 
 def test_waiting_for_another_process_says_so() -> None:
-    progress = BuildProgress(clock=Clock())
+    progress = BuildProgress(clock=FakeClock())
     progress.start()
     progress.waiting = True
     assert "another notesift" in progress.text()

@@ -16,7 +16,7 @@ import pytest
 
 from tui.core.index.cachefile import BuildLock, is_damage, write_transaction
 from tui.core.index.note_index import parse_source
-from tui.core.index.store import cache_path_for
+from tui.core.index.store import IndexStore, cache_path_for
 from tui.core.search.searchable import SearchableIndex
 
 
@@ -211,3 +211,21 @@ def test_a_one_shot_search_says_it_waits_for_a_build_in_progress(tmp_path: Path)
         release.set()
         holder.join(30)
     assert search.returncode == 0 and out.count("\n") == 3
+
+
+def test_a_locked_cache_is_left_alone(tmp_path: Path) -> None:
+    """Another process holding the write lock: a new one opens and reads (WAL), never deletes."""
+    path = cache_path_for(tmp_path / "notes", tmp_path / "cache")
+    holder = IndexStore(path)
+    lock = sqlite3.connect(path, timeout=0)
+    lock.execute("BEGIN EXCLUSIVE")
+    try:
+        other = IndexStore(path)  # a warm open writes nothing, so it need not wait
+        assert other.path == path and other.problem is None
+        assert other.count() == 0
+        other.close()
+    finally:
+        lock.rollback()
+        lock.close()
+    assert path.exists(), "the other process's database was not deleted"
+    holder.close()

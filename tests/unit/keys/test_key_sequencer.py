@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from fake_clock import FakeClock
 
 from tui.core.keys.actions import ActionCall
 from tui.core.keys.keymap import KeyBinding, Keymap, KeySequencer, KeyTable
 from tui.core.keys.keymap_file import load_keymap
 from tui.core.keys.notation import LEADER, parse_vim_keys
-
-
-class FakeClock:
-    """Seconds that only move when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, ms: int) -> None:
-        self.now += ms / 1000
 
 
 def bind(keys: str, name: str, mode: str = "normal", desc: str = "", **args: object) -> KeyBinding:
@@ -81,9 +69,9 @@ def test_gg_waits_for_the_second_g(keymap: Keymap, clock: FakeClock) -> None:
 def test_key_that_is_also_a_prefix_fires_on_timeout(keymap: Keymap, clock: FakeClock) -> None:
     seq = normal(keymap, clock)
     assert seq.feed("z").pending
-    clock.advance(900)
+    clock.advance(0.9)
     assert seq.poll() is None  # still inside timeout_ms
-    clock.advance(200)
+    clock.advance(0.2)
     outcome = seq.poll()
     assert outcome is not None and names(outcome) == ["zoom_preview"]
     assert seq.pending == ()
@@ -112,7 +100,7 @@ def test_insert_mode_replays_j_when_it_did_not_start_jk(keymap: Keymap, clock: F
 def test_insert_mode_j_alone_is_typed_after_the_timeout(keymap: Keymap, clock: FakeClock) -> None:
     seq = KeySequencer(keymap, clock)
     seq.feed("j")
-    clock.advance(1001)
+    clock.advance(1.001)
     outcome = seq.poll()
     assert outcome is not None and outcome.replay == ("j",) and not outcome.actions
 
@@ -140,9 +128,9 @@ def test_leader_works_from_the_prompt_too(keymap: Keymap, clock: FakeClock) -> N
 def test_leader_times_out_and_does_nothing(keymap: Keymap, clock: FakeClock) -> None:
     seq = normal(keymap, clock)
     seq.feed("alt+a")
-    clock.advance(1200)
+    clock.advance(1.2)
     assert seq.poll() is None  # the leader has its own, longer timeout
-    clock.advance(400)
+    clock.advance(0.4)
     outcome = seq.poll()
     assert outcome is not None and not outcome.actions and not outcome.replay
     assert seq.pending == ()
@@ -172,7 +160,7 @@ def test_key_table_times_out(keymap: Keymap, clock: FakeClock) -> None:
     seq.activate_table("yank", one_shot=False, timeout_ms=500)
     assert names(seq.feed("l")) == ["copy"]
     assert seq.active_table == "yank"  # not one-shot: still active
-    clock.advance(600)
+    clock.advance(0.6)
     assert seq.active_table is None
     assert seq.feed("l").passthrough
 
@@ -186,7 +174,7 @@ def test_escape_cancels_a_pending_sequence(keymap: Keymap, clock: FakeClock) -> 
     seq.feed("g")
     outcome = seq.feed("escape")
     assert not outcome.actions and not outcome.passthrough and seq.pending == ()
-    clock.advance(5000)
+    clock.advance(5)
     assert seq.poll() is None
 
 

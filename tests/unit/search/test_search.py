@@ -218,3 +218,15 @@ def test_pinyin_finds_chinese_after_a_long_english_text() -> None:
     hit = result.hits[0]
     assert [hit.snippet[a:b] for a, b in hit.snippet_spans] == ["开源"]
     assert _ids(engine, "kyl") == ["late"]  # initials of 开源了
+
+
+def test_a_nul_in_the_query_is_harmless() -> None:
+    engine = SearchEngine.from_entries([Entry("x", "note", "Title", "t.md", 1, 1, "a\x00b text")])
+    result = engine.search("a\x00b")
+    assert result.errors == []
+
+
+def test_text_after_a_nul_in_any_entry_is_searchable() -> None:
+    entry = Entry("x", "section", "Nul", "n.md", 1, 1, "aardvark x\x00y beaver")
+    engine = SearchEngine.from_entries([entry])
+    assert [h.entry.id for h in engine.search("beaver").hits] == ["x"]

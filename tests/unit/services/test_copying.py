@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
+from hostile_text import BIDI, raw_controls, write_hostile_notes
 
 from tui.core.copying import (
     clean_copy_text,
@@ -12,6 +16,8 @@ from tui.core.copying import (
     join_marked,
 )
 from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchHit
+from tui.core.search.searchable import SearchableIndex
 
 
 def _entry(text: str, kind: str = "section", **meta: object) -> Entry:
@@ -81,3 +87,31 @@ def test_join_marked_separates_with_one_blank_line() -> None:
 def test_unknown_field_is_an_error() -> None:
     with pytest.raises(ValueError):
         entry_copy_text(_entry("x"), "nope")
+
+
+@pytest.fixture
+def hits(tmp_path: Path, index_factory: Callable[..., SearchableIndex]) -> list[SearchHit]:
+    """Every entry of a note full of escapes, markup and bidi controls (and a plain one)."""
+    root = write_hostile_notes(tmp_path / "notes")
+    return index_factory(root).engine.search("okapi", limit=0).hits
+
+
+def test_copied_text_has_no_control_characters(hits: list[SearchHit]) -> None:
+    for hit in hits:
+        for field in ("entry", "title", "url", "path", "code"):
+            for text in entry_copy_text(hit.entry, field):
+                assert raw_controls(text) - BIDI == set(), field
+                assert "\r" not in text
+    evil = next(h for h in hits if h.entry.path == "evil.md" and h.entry.kind == "note")
+    copied = entry_copy_text(evil.entry, "entry")[0]
+    assert "[link=https://evil]l[/link]" in copied  # text is kept, only controls go
+    assert "]52;c;ZXZpbA==" in copied and "\x1b" not in copied and "\x07" not in copied
+    urls = entry_copy_text(evil.entry, "url")
+    assert all("\x1b" not in url for url in urls)
+    marked = join_marked(entry_copy_text(h.entry, "entry")[0] for h in hits)
+    assert raw_controls(marked) - BIDI == set()
+
+
+def test_clean_copy_text_drops_every_c0_c1_control() -> None:
+    text = "a\x1b[2Jb\x07c\x9bd\x7fe\rf\r\ng\th\x00i"
+    assert clean_copy_text(text) == "a[2Jbcdef\ng\thi"
