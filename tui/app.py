@@ -36,7 +36,7 @@ from tui.core.keys.notation import chord_from_event, display_sequence
 from tui.core.search.engine import SearchEngine, SearchHit, SearchResult, plain_hit
 from tui.core.search.filters import describe_filters
 from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
-from tui.core.search.note_order import order_notes
+from tui.core.search.note_order import newest_notes
 from tui.core.search.query import parse_query
 from tui.core.search.query_history import HistoryCursor, QueryHistory, default_history_path
 from tui.core.search.searchable import SearchableIndex
@@ -507,13 +507,13 @@ class NotesiftApp(ActionHandlers, App[int]):
     ) -> SearchResult:
         """The empty query: recently opened or copied entries, then notes, newest first.
 
-        Newest by front-matter date, then a date in the file name, then the path in
-        natural order (`tui.core.search.note_order`): a fresh clone's equal mtimes say nothing.
+        Newest by the file's day, then the front-matter date, a date in the file name,
+        the path in natural order (`tui.core.search.note_order`): a fresh clone's
+        equal mtimes fall through to what the notes say.
         """
         if sort == "score":
             result = engine.search("kind:note", limit=1, sort="path")
-            rows = engine.store.query("SELECT rowid, path, date FROM entries WHERE kind='note'")
-            ordered = [int(r) for r in order_notes(rows)[:limit]]  # type: ignore[call-overload]
+            ordered = newest_notes(engine.store, limit)
             found = engine.store.entries(ordered)
             result.hits = [plain_hit(found[r]) for r in ordered if r in found]
         else:

@@ -1,4 +1,4 @@
-"""The empty query's order when every file has the same mtime (a fresh clone)."""
+"""The empty query's order: the file's day first, then what the notes say (a fresh clone)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
 
 from tui.app import make_app
-from tui.core.search.note_order import filename_date, natural_key, order_notes
+from tui.core.search.note_order import filename_date, mtime_day, natural_key, order_notes
 
 
 def test_dates_in_file_names() -> None:
@@ -28,16 +28,40 @@ def test_natural_order_of_numbers_in_paths() -> None:
     ]
 
 
+CLONED = 1_700_000_000 * 10**9  # one mtime for every file, as after a clone
+DAY_NS = 86_400 * 10**9
+
+
 def test_front_matter_date_then_file_name_date_then_natural_path() -> None:
     rows = [
-        ("n10", "notes/issue-10.md", None),
-        ("n9", "notes/issue-9.md", None),
-        ("old-fm", "b.md", "2023-01-05"),
-        ("new-fm", "a.md", "2025-02-02T10:00:00+08:00"),
-        ("named", "2024-06-30-retro.md", None),
-        ("named-old", "2019-01-01-start.md", ""),
+        ("n10", "notes/issue-10.md", None, CLONED),
+        ("n9", "notes/issue-9.md", None, CLONED),
+        ("old-fm", "b.md", "2023-01-05", CLONED),
+        ("new-fm", "a.md", "2025-02-02T10:00:00+08:00", CLONED),
+        ("named", "2024-06-30-retro.md", None, CLONED),
+        ("named-old", "2019-01-01-start.md", "", CLONED),
     ]
     assert order_notes(rows) == ["new-fm", "old-fm", "named", "named-old", "n9", "n10"]
+
+
+def test_the_day_a_file_was_modified_comes_first() -> None:
+    rows = [
+        ("dated", "a.md", "2025-02-02", CLONED),
+        ("edited-today", "issue-10.md", None, CLONED + 3 * DAY_NS),
+        ("edited-yesterday", "issue-9.md", None, CLONED + 2 * DAY_NS),
+        ("unknown", "zz.md", "2030-01-01", None),
+    ]
+    assert order_notes(rows) == ["edited-today", "edited-yesterday", "dated", "unknown"]
+
+
+def test_times_within_one_day_fall_through_to_the_notes_dates() -> None:
+    noon = CLONED - CLONED % DAY_NS + DAY_NS // 2  # clear of midnight in any time zone ±11 h
+    rows = [
+        ("later-that-day", "b.md", "2020-01-01", noon + 3_600 * 10**9),
+        ("newer-front-matter", "a.md", "2024-01-01", noon - 3_600 * 10**9),
+    ]
+    assert mtime_day(rows[0][3]) == mtime_day(rows[1][3])
+    assert order_notes(rows) == ["newer-front-matter", "later-that-day"]
 
 
 @pytest.mark.asyncio
@@ -61,4 +85,25 @@ async def test_empty_query_orders_notes_with_equal_mtimes(tmp_path: Path) -> Non
         assert [h.entry.path for h in app.results.hits] == [
             "dated.md", "older.md", "2024-05-01-standup.md",
             "issue-9.md", "issue-10.md", "issue-100.md",
+        ]
+
+
+@pytest.mark.asyncio
+async def test_empty_query_puts_recently_modified_files_first(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    files = {
+        "issue-9.md": ("# Issue nine\n", 1_700_000_000),
+        "dated.md": ("---\ntitle: Dated\ndate: 2025-01-15\n---\nbody\n", 1_700_000_000),
+        "edited-last-week.md": ("# Last week\n", 1_700_000_000 + 5 * 86_400),
+        "edited-today.md": ("# Today\n", 1_700_000_000 + 12 * 86_400),
+    }
+    for name, (text, mtime) in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+        os.utime(root / name, (mtime, mtime))
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        assert [h.entry.path for h in app.results.hits] == [
+            "edited-today.md", "edited-last-week.md", "dated.md", "issue-9.md",
         ]

@@ -1,21 +1,43 @@
-"""The empty query's order of notes when file times say nothing (a fresh `git clone`).
+"""The empty query's order of notes: newest first, by the best date each note has.
 
-Newest first by the front-matter date, then by a date in the file name
+The file's modification time decides first, compared by calendar day (local
+time): a note edited today comes before one edited last week, and a fresh
+`git clone`, where every file has the clone's mtime, falls through to what the
+notes themselves say: the front-matter date, then a date in the file name
 (`2024-03-08-weekly.md`, `notes_20240308.txt`), then the path in natural order,
-so `issue-9` comes before `issue-10`. A pure sort key over `(id, path, date)`
-rows: the store's SQL only has to hand over those three columns.
+so `issue-9` comes before `issue-10`. `order_notes` is a pure sort over
+`(id, path, date, mtime_ns)` rows; `newest_notes` reads them from the store.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
-from collections.abc import Hashable, Iterable
+import threading
+import weakref
+from collections.abc import Hashable, Iterable, Sequence
 from pathlib import PurePosixPath
+from typing import Any, Protocol, cast
 
 _FILE_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])(?:\2(0[1-9]|[12]\d|3[01]))?(?!\d)"
 )
 _DIGITS = re.compile(r"(\d+)")
+# A note's entry and its source share the path; a source's signature starts with
+# its mtime in nanoseconds (`mtime_ns:size`, see the index's `sources` table).
+NOTE_ROWS_SQL = (
+    "SELECT e.rowid, e.path, e.date,"
+    " CAST(substr(s.signature, 1, instr(s.signature, ':') - 1) AS INTEGER)"
+    " FROM entries e LEFT JOIN sources s ON s.key = e.path WHERE e.kind = 'note'"
+)
+
+
+class RowSource(Protocol):
+    """What `newest_notes` needs of the index store."""
+
+    generation: int
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
 
 def filename_date(path: str) -> str:
@@ -33,18 +55,50 @@ def natural_key(path: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in pieces if p)
 
 
+def mtime_day(mtime_ns: object) -> int:
+    """The local calendar day of a modification time (a day number), 0 when unknown."""
+    if not isinstance(mtime_ns, int) or mtime_ns <= 0:
+        return 0
+    try:
+        return datetime.date.fromtimestamp(mtime_ns / 1e9).toordinal()
+    except (OverflowError, OSError, ValueError):
+        return 0
+
+
 def _front_matter_date(value: object) -> str:
     return value.strip()[:19] if isinstance(value, str) else ""
 
 
-def order_notes(rows: Iterable[tuple[Hashable, str, object]]) -> list[Hashable]:
-    """Ids of `(id, path, front-matter date)` rows in the empty query's order.
+def order_notes(rows: Iterable[tuple[Hashable, str, object, object]]) -> list[Hashable]:
+    """Ids of `(id, path, front-matter date, mtime_ns)` rows in the empty query's order.
 
-    Three stable passes, least significant first: natural path (ascending), date in
-    the file name (newest first), front-matter date (newest first); undated rows
-    stay after dated ones at each level.
+    Four stable passes, least significant first: natural path (ascending), date in
+    the file name, front-matter date, the mtime's day (each newest first); rows
+    without a date stay after dated ones at each level.
     """
     items = sorted(rows, key=lambda r: natural_key(r[1]))
     items.sort(key=lambda r: filename_date(r[1]), reverse=True)
     items.sort(key=lambda r: _front_matter_date(r[2]), reverse=True)
+    items.sort(key=lambda r: mtime_day(r[3]), reverse=True)
     return [r[0] for r in items]
+
+
+_cache_lock = threading.Lock()
+_cached: tuple[weakref.ref[Any], int, list[int]] | None = None
+
+
+def newest_notes(store: RowSource, limit: int) -> list[int]:
+    """Rowids of the first `limit` notes in the empty query's order.
+
+    The order is kept until the store changes: clearing the prompt (every new
+    query starts from it) costs no sort of every note in a large tree.
+    """
+    global _cached
+    generation = store.generation
+    with _cache_lock:
+        if _cached is not None and _cached[0]() is store and _cached[1] == generation:
+            return _cached[2][:limit]
+    ordered = [cast(int, r) for r in order_notes(store.query(NOTE_ROWS_SQL))]
+    with _cache_lock:
+        _cached = (weakref.ref(store), generation, ordered)
+    return ordered[:limit]
