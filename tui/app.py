@@ -57,6 +57,9 @@ if TYPE_CHECKING:
     from tui.core.index.watch import ChangeBatch, NotesWatcher
 
 WHICH_KEY_DELAY = 0.35
+# An entry this short is previewed in the same frame as the list (one paint, not two);
+# a longer one after the list has painted, so building it never holds the list back.
+PREVIEW_SAME_FRAME_CHARS = 20_000
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
 SHARED_POLL_S = 0.5  # how often other processes' writes and the root are checked
 # Exit statuses of `notesift pick`, as fzf's: a choice, nothing to choose, cancelled.
@@ -135,6 +138,9 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._search_busy = False
         self._search_again = False
         self._search_deferred = False
+        # The index's warnings as last read on a worker thread: reading them takes the
+        # store's lock, which a running search holds, and the UI thread must never wait.
+        self._index_warnings: list[str] = []
         self._keymap_mtimes = self._stat_keymaps()
         self._which_key_timer: object | None = None
         self.which_key_delay = WHICH_KEY_DELAY
@@ -248,6 +254,8 @@ class NotesiftApp(ActionHandlers, App[int]):
             self.call_from_thread(self._start_watcher, index)
         self._refresh_index(index, rebuild=False)
         self.call_from_thread(self._index_ready, index)
+        # What the first Han, accented, typo or pinyin keystroke would build mid-search.
+        index.guarded(lambda: index.engine.warm_up(), fallback=lambda: None)
 
     def _refresh_index(self, index: SearchableIndex, *, rebuild: bool) -> None:
         """Runs on the index worker: a refresh (or rebuild) with progress shown."""
@@ -351,6 +359,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         present = index.root_present()
         replaced = index.follow_cache_file()
         changed = index.guarded(lambda: index.store.changed_elsewhere(), fallback=lambda: True)
+        self._index_warnings = index.warnings
         with contextlib.suppress(RuntimeError):
             self.call_from_thread(self._after_shared_check, present, replaced or changed,
                                   replaced)
@@ -477,6 +486,7 @@ class NotesiftApp(ActionHandlers, App[int]):
             else:
                 result = index.guarded(
                     lambda: self.recent_result(index.engine, sort, limit, recent))
+            self._index_warnings = index.warnings
         finally:
             with contextlib.suppress(RuntimeError):  # the app may be shutting down
                 self.call_from_thread(self._search_finished, seq, query, result, help_lines)
@@ -538,6 +548,9 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.results.pending_select = None
         self.result = result
         self.results.show_hits(result.hits, keep_id=keep)
+        current = self.results.current
+        if current is None or len(current.entry.text) <= PREVIEW_SAME_FRAME_CHARS:
+            self._show_preview()
         self.results.more_available = result.total > len(result.hits)
         self.status_info.matches = result.total
         self.status_info.capped = result.total_capped
@@ -569,7 +582,7 @@ class NotesiftApp(ActionHandlers, App[int]):
     def warnings(self) -> list[str]:
         found = list(self.problems) + list(self.keymap_problems)
         if self.index is not None:
-            found.extend(self.index.warnings)
+            found.extend(self._index_warnings)
         if self.watcher is not None and self.watcher.notice:
             found.append(self.watcher.notice)
         found.extend(table_problems())
