@@ -65,6 +65,12 @@ def _run_tags(args: argparse.Namespace) -> int:
     return run_tags_args(args)
 
 
+def _run_reindex(args: argparse.Namespace) -> int:
+    from tui.reindex_cli import run_reindex_args
+
+    return run_reindex_args(args)
+
+
 def _run_keys(args: argparse.Namespace) -> int:
     from tui.keys_cli import run_keys_args
 
@@ -97,6 +103,7 @@ SUMMARIES = {
     "pick": "choose entries in the browser; print them (like fzf)",
     "tag": "add or remove tags by entry id",
     "tags": "list tags with counts",
+    "reindex": "rebuild the index cache from scratch, with progress",
     "keys": "print the key bindings as a cheat sheet",
     "check": "validate settings; show the files in use",
     "completions": "print a shell completion script (bash, zsh, fish)",
@@ -114,7 +121,7 @@ def _subcommands(only: str | None = None) -> tuple[Subcommand, ...]:
     """Every subcommand, or just `only` (a one-shot `search` loads nothing else)."""
     if only == "search":
         return (_search_subcommand(),)
-    from tui import keys_cli, pick_cli, tags_cli
+    from tui import keys_cli, pick_cli, reindex_cli, tags_cli
     from tui.completions import COMPLETIONS_EXAMPLES
 
     commands = (
@@ -128,6 +135,8 @@ def _subcommands(only: str | None = None) -> tuple[Subcommand, ...]:
                    tags_cli.TAG_EXAMPLES, tags_cli.configure_tag, _run_tag),
         Subcommand("tags", SUMMARIES["tags"], tags_cli.TAGS_DESCRIPTION,
                    tags_cli.TAGS_EXAMPLES, tags_cli.configure_tags, _run_tags),
+        Subcommand("reindex", SUMMARIES["reindex"], reindex_cli.REINDEX_DESCRIPTION,
+                   reindex_cli.REINDEX_EXAMPLES, reindex_cli.configure_reindex, _run_reindex),
         Subcommand("keys", SUMMARIES["keys"], keys_cli.KEYS_DESCRIPTION,
                    keys_cli.KEYS_EXAMPLES, keys_cli.configure_keys, _run_keys),
         Subcommand("check", SUMMARIES["check"],

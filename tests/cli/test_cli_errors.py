@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui import cli, keys_cli, search_cli, tags_cli
+from tui import cli, keys_cli, reindex_cli, search_cli, tags_cli
 
 HOSTILE = "ab |!^$'\"#@:"
 
@@ -93,6 +93,7 @@ SUBCOMMAND_ENTRY = {
     "tags": (tags_cli, "run_tags_args", ["tags"]),
     "keys": (keys_cli, "run_keys_args", ["keys"]),
     "check": (keys_cli, "run_check_args", ["check"]),
+    "reindex": (reindex_cli, "run_reindex_args", ["reindex"]),
     "tui": (cli, "run_app", []),
 }
 
