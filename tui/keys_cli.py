@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ from tui.core.keys.keymap_file import (
     validate_keymap,
 )
 from tui.core.safe_write import sweep_stale_temps
+from tui.core.text.toml_position import TomlLocator
 
 __all__ = [
     "configure_check",
@@ -122,15 +122,11 @@ def _setting_position(path: Path | None, key: str) -> str:
     if path is None:
         return "config:1:1"
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return f"{path}:1:1"
-    pattern = re.compile(rf"""^\s*(?:{key}|"{key}"|'{key}')\s*=\s*""")
-    for number, line in enumerate(lines, 1):
-        match = pattern.match(line)
-        if match:
-            return f"{path}:{number}:{match.end() + 1}"
-    return f"{path}:1:1"
+    locator = TomlLocator(path, text)
+    return locator.where(locator.key_path([key], value=True))
 
 
 def _check_themes(config: Config, config_path: Path | None) -> tuple[list[str], list[str], int]:

@@ -21,6 +21,7 @@ from textual.theme import Theme
 
 from tui.core.config import config_dir, read_toml
 from tui.core.resources import shipped_themes_dir
+from tui.core.text.toml_position import TomlLocator
 
 DEFAULT_THEME = "notesift-dark"
 MATCH_VARIABLE = "notesift-match"
@@ -44,7 +45,6 @@ COLOR_KEYS = (
     "success",
 )
 _OPACITY = re.compile(r"^(?P<color>.+?)\s+(?P<percent>\d+(?:\.\d+)?)%$")
-_KEY_SEGMENT = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*""")
 _known_variables: frozenset[str] | None = None
 
 
@@ -57,62 +57,12 @@ def _textual_variables() -> frozenset[str]:
     return _known_variables
 
 
-def _parse_key_path(text: str) -> tuple[list[str], int, int] | None:
-    """Split a dotted TOML key at the start of `text`: (segments, key column, end offset)."""
-    segments: list[str] = []
-    pos = 0
-    start = -1
-    while True:
-        match = _KEY_SEGMENT.match(text, pos)
-        if not match:
-            return None
-        if start < 0:
-            start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
-        segments.append(next(g for g in match.groups() if g is not None))
-        pos = match.end()
-        if pos < len(text) and text[pos] == ".":
-            pos += 1
-            continue
-        return segments, start, pos
-
-
-def _locate(text: str, path: Sequence[str], *, value: bool) -> tuple[int, int] | None:
-    """1-based (line, column) of the key `path` (or of its value) in TOML `text`."""
-    wanted = list(path)
-    table: list[str] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip()
-        if stripped.startswith("["):
-            parsed = _parse_key_path(stripped.lstrip("[").lstrip())
-            if parsed:
-                table = parsed[0]
-                if table == wanted:
-                    return lineno, len(line) - len(stripped) + 1
-            continue
-        parsed = _parse_key_path(line)
-        if not parsed or parsed[2] >= len(line) or line[parsed[2]] != "=":
-            continue
-        segments, key_col, end = parsed
-        if table + segments == wanted:
-            if not value:
-                return lineno, key_col + 1
-            after = end + 1
-            return lineno, after + len(line[after:]) - len(line[after:].lstrip()) + 1
-    return None
-
-
-def _position(text: str, path: Sequence[str], raw: object, *, value: bool) -> tuple[int, int]:
-    """Where to point a problem: the key's line, else the value's text, else 1:1."""
-    found = _locate(text, path, value=value)
-    if found:
-        return found
-    if isinstance(raw, str):
-        for needle in (f'"{raw}"', f"'{raw}'", path[-1]):
-            offset = text.find(needle)
-            if offset >= 0:
-                line = text.count("\n", 0, offset) + 1
-                return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return 1, 1
+def _position(locator: TomlLocator, path: Sequence[str], raw: object, *, value: bool) -> int:
+    """Where to point a problem: the key's line, else the value's text, else the file's start."""
+    found = locator.key_path(path, value=value)
+    if found is None and isinstance(raw, str):
+        found = locator.first_of((f'"{raw}"', f"'{raw}'", path[-1]))
+    return found or 0
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -164,6 +114,7 @@ def load_theme_file(path: Path) -> tuple[Theme | None, list[str]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):  # pragma: no cover - read_toml just read it
         text = ""
+    locator = TomlLocator(path, text)
     errors: list[tuple[int, int, str]] = []
     warnings: list[tuple[int, int, str]] = []
 
@@ -175,7 +126,7 @@ def load_theme_file(path: Path) -> tuple[Theme | None, list[str]]:
         *,
         value: bool,
     ) -> None:
-        line, col = _position(text, key_path, raw, value=value)
+        line, col = locator.line_col(_position(locator, key_path, raw, value=value))
         into.append((line, col, f"{path}:{line}:{col}: {message}"))
 
     def in_file_order(*groups: list[tuple[int, int, str]]) -> list[str]:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.core.text.toml_position import toml_error_position
+from tui.core.text.toml_position import TomlLocator, toml_error_position
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,18 +65,6 @@ def read_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
         return {}, [toml_error_message(path, exc)]
 
 
-def key_position(text: str, key: str) -> tuple[int, int]:
-    """1-based (line, column) of `key = …` in TOML text; (1, 1) when not found."""
-    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE)
-    match = pattern.search(text)
-    if match is None:
-        return 1, 1
-    line = text.count("\n", 0, match.start()) + 1
-    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-    indent = len(match.group(0)) - len(match.group(0).lstrip())
-    return line, column + indent
-
-
 def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     """Read the config file, collecting every problem instead of stopping at the first."""
     path = path or config_dir() / "config.toml"
@@ -88,8 +75,10 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     except (OSError, UnicodeDecodeError):
         text = ""
 
+    locator = TomlLocator(path, text)
+
     def problem(key: str, message: str) -> None:
-        line, column = key_position(text, key)
+        line, column = locator.line_col(locator.key_path([key], value=False) or 0)
         problems.append(f"{path}:{line}:{column}: {message}")
 
     for key, value in table.items():

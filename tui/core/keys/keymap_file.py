@@ -2,15 +2,13 @@
 
 A keymap is never a reason to refuse to start: every broken entry is dropped
 with a `file:line:col: message` and the rest loads. tomllib gives no positions
-for values, so `_Locator` finds them by scanning the file text (the N-th
+for values, so `TomlLocator` finds them by scanning the file text (the N-th
 `[[keys]]` header, the N-th inline table of an array, then the field inside),
 which lets `notesift check` point at the misspelt action, not just the file.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +33,7 @@ from tui.core.keys.notation import (
     parse_wezterm_key,
 )
 from tui.core.resources import shipped_keymaps_dir
+from tui.core.text.toml_position import Span, TomlLocator
 
 __all__ = [
     "DEFAULT_FILE",
@@ -108,174 +107,6 @@ def keymap_sources(
     return sources
 
 
-# --- finding positions in the file text ------------------------------------------------
-
-_SEGMENT = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*""")
-_HEADER = re.compile(r"[ \t]*(\[\[?)(.*?)(\]\]?)[ \t]*(?:#.*)?$")
-
-Span = tuple[int, int]
-
-
-def _dotted(text: str) -> str:
-    """`key_tables."yank"` → `key_tables.yank`, so headers compare by meaning."""
-    parts, pos = [], 0
-    while pos <= len(text):
-        match = _SEGMENT.match(text, pos)
-        if not match:
-            return text.strip()
-        parts.append(next(g for g in match.groups() if g is not None))
-        pos = match.end()
-        if pos >= len(text) or text[pos] != ".":
-            break
-        pos += 1
-    return ".".join(parts)
-
-
-class _Locator:
-    """Offsets of TOML tables and values in a file's text, for `file:line:col`."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.text = text
-        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
-        self.headers: list[tuple[int, bool, str]] = []  # offset, is_array, dotted name
-        self._scan_headers()
-
-    def where(self, offset: int | None) -> str:
-        """`file:line:col` (1-based) for an offset; the file's start when unknown."""
-        if offset is None:
-            return f"{self.path}:1:1"
-        line = bisect.bisect_right(self.line_starts, offset)
-        return f"{self.path}:{line}:{offset - self.line_starts[line - 1] + 1}"
-
-    def _skip_string(self, i: int) -> int:
-        text, quote = self.text, self.text[i]
-        if text.startswith(quote * 3, i):
-            end = text.find(quote * 3, i + 3)
-            return len(text) if end < 0 else end + 3
-        j = i + 1
-        while j < len(text) and text[j] not in (quote, "\n"):
-            j += 2 if quote == '"' and text[j] == "\\" else 1
-        return j + 1
-
-    def _scan_headers(self) -> None:
-        text, i, depth = self.text, 0, 0
-        while i < len(text):
-            ch = text[i]
-            if ch == "#":
-                end = text.find("\n", i)
-                i = len(text) if end < 0 else end
-                continue
-            if ch in "\"'":
-                i = self._skip_string(i)
-                continue
-            line_start = text.rfind("\n", 0, i) + 1
-            if ch == "[" and depth == 0 and not text[line_start:i].strip():
-                line_end = text.find("\n", i)
-                line_end = len(text) if line_end < 0 else line_end
-                match = _HEADER.match(text, line_start, line_end)
-                if match and len(match.group(1)) == len(match.group(3)):
-                    self.headers.append(
-                        (line_start, match.group(1) == "[[", _dotted(match.group(2)))
-                    )
-                    i = line_end
-                    continue
-            if ch in "[{":
-                depth += 1
-            elif ch in "]}":
-                depth = max(0, depth - 1)
-            i += 1
-
-    def _span_from(self, index: int) -> Span:
-        start = self.headers[index][0]
-        end = self.headers[index + 1][0] if index + 1 < len(self.headers) else len(self.text)
-        return start, end
-
-    def top(self) -> Span:
-        """Before the first header: top-level keys."""
-        return 0, self.headers[0][0] if self.headers else len(self.text)
-
-    def section(self, name: str) -> Span | None:
-        """The `[name]` table."""
-        for index, (_, is_array, dotted) in enumerate(self.headers):
-            if dotted == name and not is_array:
-                return self._span_from(index)
-        return None
-
-    def array_tables(self, name: str) -> list[Span]:
-        """Each `[[name]]` table, in order."""
-        return [
-            self._span_from(index)
-            for index, (_, is_array, dotted) in enumerate(self.headers)
-            if dotted == name and is_array
-        ]
-
-    def field(self, span: Span | None, name: str) -> int | None:
-        """Offset of the value of `name = …` inside `span`."""
-        match = self._field_match(span, name)
-        return match.end() if match else None
-
-    def field_name(self, span: Span | None, name: str) -> int | None:
-        """Offset of the key `name` itself inside `span` (for unknown keys)."""
-        match = self._field_match(span, name)
-        return match.start(1) if match else None
-
-    def _field_match(self, span: Span | None, name: str) -> re.Match[str] | None:
-        if span is None:
-            return None
-        quoted = re.escape(name)
-        pattern = re.compile(
-            rf"""(?:^|(?<=[{{,]))[ \t]*((?:{quoted}|"{quoted}"|'{quoted}'))[ \t]*=[ \t]*""",
-            re.MULTILINE,
-        )
-        return pattern.search(self.text, span[0], span[1])
-
-    def value_span(self, span: Span | None, name: str) -> Span | None:
-        """From the value of `name = …` to the end of `span`."""
-        start = self.field(span, name)
-        return (start, span[1]) if start is not None and span is not None else None
-
-    def string(self, span: Span | None, value: str) -> int | None:
-        """Offset of the opening quote of the string `value` (or its bare text) in `span`."""
-        start, end = span if span is not None else (0, len(self.text))
-        for needle in (f'"{value}"', f"'{value}'", value):
-            found = self.text.find(needle, start, end)
-            if found >= 0:
-                return found
-        return None
-
-    def array_items(self, span: Span | None, name: str) -> list[Span]:
-        """The inline tables `{ … }` directly inside the array `name = [ … ]` in `span`."""
-        start = self.field(span, name)
-        if start is None or start >= len(self.text) or self.text[start] != "[":
-            return []
-        items: list[Span] = []
-        stack: list[str] = []
-        i = start
-        while i < len(self.text):
-            ch = self.text[i]
-            if ch == "#":
-                end = self.text.find("\n", i)
-                i = len(self.text) if end < 0 else end
-                continue
-            if ch in "\"'":
-                i = self._skip_string(i)
-                continue
-            if ch in "[{":
-                if ch == "{" and stack == ["["]:
-                    items.append((i, i))
-                stack.append(ch)
-            elif ch in "]}":
-                if stack:
-                    stack.pop()
-                if ch == "}" and stack == ["["] and items:
-                    items[-1] = (items[-1][0], i + 1)
-                if not stack:
-                    break
-            i += 1
-        return items
-
-
 # --- reading one file -------------------------------------------------------------------
 
 
@@ -300,7 +131,7 @@ class _Reader:
     """Turns one parsed TOML table into a `_Layer`, reporting with positions."""
 
     def __init__(self, path: Path, table: dict[str, Any], text: str) -> None:
-        self.loc = _Locator(path, text)
+        self.loc = TomlLocator(path, text)
         self.table = table
         self.layer = _Layer(path)
 
@@ -323,7 +154,7 @@ class _Reader:
         return self.layer
 
     def _header_offset(self, name: str) -> int | None:
-        for offset, _, dotted in self.loc.headers:
+        for offset, dotted in self.loc.header_names():
             if dotted == name or dotted.startswith(name + "."):
                 return offset
         return None
