@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.core.config import Config, config_dir, load_config, resolve_notes_dir
-from tui.core.keys.actions import suggest
 from tui.core.keys.cheatsheet import FORMATS, cheatsheet_rows, render_sheet
 from tui.core.keys.keymap_file import (
     is_warning,
@@ -26,6 +25,7 @@ from tui.core.keys.keymap_file import (
     validate_keymap,
 )
 from tui.core.safe_write import sweep_stale_temps
+from tui.core.text.suggest import did_you_mean
 from tui.core.text.toml_position import TomlLocator
 
 __all__ = [
@@ -142,7 +142,7 @@ def _check_themes(config: Config, config_path: Path | None) -> tuple[list[str], 
     if config.theme and config.theme not in names:
         errors.append(
             f"{_setting_position(config_path, 'theme')}: unknown theme {config.theme!r}"
-            f"{suggest(config.theme, names)} (themes: {', '.join(sorted(names))})"
+            f"{did_you_mean(config.theme, names)} (themes: {', '.join(sorted(names))})"
         )
     return errors, warnings, len(themes)
 

@@ -7,7 +7,6 @@ variable only surfaces later as a stylesheet crash. Every problem becomes a
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from textual.theme import Theme
 
 from tui.core.config import config_dir, read_toml
 from tui.core.resources import shipped_themes_dir
+from tui.core.text.suggest import closest
 from tui.core.text.toml_position import TomlLocator
 
 DEFAULT_THEME = "notesift-dark"
@@ -66,9 +66,9 @@ def _position(locator: TomlLocator, path: Sequence[str], raw: object, *, value: 
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`; did you mean 'x'?` for a near miss, else nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    """`; did you mean 'x'?` for a near miss (after a parenthesis), else nothing."""
+    match = closest(word, choices)
+    return f"; did you mean {match!r}?" if match is not None else ""
 
 
 def _colour_problem(value: object, *, allow_opacity: bool) -> str | None:

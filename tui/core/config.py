@@ -6,13 +6,13 @@ file, line and column, and the defaults are used for whatever could not be read.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core.text.suggest import did_you_mean
 from tui.core.text.toml_position import TomlLocator, toml_error_position
 
 if sys.version_info >= (3, 11):
@@ -83,9 +83,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
 
     for key, value in table.items():
         if key not in KNOWN_KEYS:
-            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-            known = ", ".join(KNOWN_KEYS)
-            hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {known})"
+            hint = did_you_mean(key, KNOWN_KEYS) or f" (known: {', '.join(KNOWN_KEYS)})"
             problem(key, f"unknown setting {key!r}{hint}")
         elif key in ("notes_dir", "theme", "editor"):
             if isinstance(value, str):

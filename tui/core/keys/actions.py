@@ -8,10 +8,11 @@ silently doing nothing.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from tui.core.text.suggest import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +144,6 @@ _SPECS = (
 ACTIONS: Mapping[str, ActionSpec] = {spec.name: spec for spec in _SPECS}
 
 
-def suggest(name: str, choices: list[str] | tuple[str, ...]) -> str:
-    """` (did you mean 'quit'?)` or an empty string."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def make_action(value: object) -> tuple[ActionCall | None, list[str]]:
     """Validate an action against the registry.
 
@@ -173,7 +168,7 @@ def make_action(value: object) -> tuple[ActionCall | None, list[str]]:
         return None, [f"action must be a name or a table, not {type(value).__name__}"]
     spec = ACTIONS.get(name)
     if spec is None:
-        return None, [f"unknown action {name!r}{suggest(name, list(ACTIONS))}"]
+        return None, [f"unknown action {name!r}{did_you_mean(name, list(ACTIONS))}"]
     problems: list[str] = []
     args: list[tuple[str, Any]] = []
     known = {p.name: p for p in spec.params}
@@ -182,13 +177,13 @@ def make_action(value: object) -> tuple[ActionCall | None, list[str]]:
     for key, arg in raw_args.items():
         param = known.get(key)
         if param is None:
-            problems.append(f"action {name!r} has no argument {key!r}{suggest(key, list(known))}")
+            problems.append(f"action {name!r} has no argument {key!r}{did_you_mean(key, known)}")
             continue
         if (param.kind is int and isinstance(arg, bool)) or not isinstance(arg, param.kind):
             problems.append(f"{name}.{key} must be {param.kind.__name__}, got {arg!r}")
             continue
         if param.choices and arg not in param.choices:
-            hint = suggest(str(arg), param.choices)
+            hint = did_you_mean(str(arg), param.choices)
             problems.append(f"{name}.{key} must be one of {', '.join(param.choices)}{hint}")
             continue
         args.append((key, arg))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.config import config_dir, read_toml
-from tui.core.keys.actions import ActionCall, make_action, suggest
+from tui.core.keys.actions import ActionCall, make_action
 from tui.core.keys.keymap import (
     DEFAULT_TIMEOUT_MS,
     MODES,
@@ -33,6 +33,7 @@ from tui.core.keys.notation import (
     parse_wezterm_key,
 )
 from tui.core.resources import shipped_keymaps_dir
+from tui.core.text.suggest import did_you_mean
 from tui.core.text.toml_position import Span, TomlLocator
 
 __all__ = [
@@ -143,7 +144,7 @@ class _Reader:
         for key in self.table:
             if key not in TOP_KEYS:
                 offset = self.loc.field_name(top, key) or self._header_offset(key)
-                hint = suggest(key, TOP_KEYS)
+                hint = did_you_mean(key, TOP_KEYS)
                 self.problem(offset, f"unknown setting {key!r}{hint}")
         self._read_preset(top)
         self._read_timeout(top)
@@ -202,7 +203,7 @@ class _Reader:
             return
         for key in entry:
             if key not in LEADER_KEYS:
-                hint = suggest(key, LEADER_KEYS)
+                hint = did_you_mean(key, LEADER_KEYS)
                 self.problem(
                     self.loc.field_name(span, key), f"unknown leader setting {key!r}{hint}"
                 )
@@ -314,7 +315,7 @@ class _Reader:
             return []
         for key in entry:
             if key not in BINDING_KEYS:
-                hint = suggest(key, BINDING_KEYS)
+                hint = did_you_mean(key, BINDING_KEYS)
                 self.problem(
                     self.loc.field_name(span, key) or start, f"unknown field {key!r}{hint}"
                 )
@@ -373,7 +374,7 @@ class _Reader:
                 modes.append(item)
                 continue
             offset = self._string_at(span, at, item) if isinstance(item, str) else None
-            hint = suggest(item, SCOPES) if isinstance(item, str) else ""
+            hint = did_you_mean(item, SCOPES) if isinstance(item, str) else ""
             self.problem(
                 offset or at or start, f"mode {item!r} is not one of {' | '.join(SCOPES)}{hint}"
             )
@@ -518,7 +519,7 @@ def _check_references(keymap: Keymap) -> list[str]:
             if name not in keymap.key_tables:
                 problems.append(
                     f"{binding.source or 'keymap'}: no key table named {name!r}"
-                    f"{suggest(str(name), names)}"
+                    f"{did_you_mean(str(name), names)}"
                 )
         if binding.keys[0] == LEADER and keymap.leader is None and binding.action.name != "none":
             problems.append(
@@ -578,7 +579,7 @@ def _load(user_file: Path | None, preset: str | None, shipped: Path) -> tuple[Ke
             layers.append(layer)
         else:
             problems.append(
-                f"{chosen_at}: unknown keymap preset {chosen!r}{suggest(chosen, names)}"
+                f"{chosen_at}: unknown keymap preset {chosen!r}{did_you_mean(chosen, names)}"
                 f" (presets: {', '.join(names) or 'none'})"
             )
     if user is not None:

@@ -8,9 +8,10 @@ upper-case letter (`alt+F`, `G`), because that is what a terminal sends.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+
+from tui.core.text.suggest import closest, did_you_mean
 
 LEADER = "<leader>"
 
@@ -125,16 +126,13 @@ KEY_NAMES: tuple[str, ...] = (
 
 def _unknown_key(name: str) -> str:
     """`unknown key name 'Hom' (did you mean 'Home'?)`: the suggestion is case-blind."""
-    lowered = {k.lower(): k for k in (*_SPECIAL, *KEY_NAMES)}
-    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
-    hint = f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+    hint = did_you_mean(name, (*_SPECIAL, *KEY_NAMES), ignore_case=True)
     return f"unknown key name {name!r}{hint}"
 
 
 def _unknown_mod(name: str, spellings: tuple[str, ...]) -> str:
-    lowered = {k.lower(): k for k in spellings}
-    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)
-    hint = f"did you mean {lowered[close[0]]!r}? " if close else ""
+    match = closest(name, spellings, cutoff=0.5, ignore_case=True)
+    hint = f"did you mean {match!r}? " if match is not None else ""
     return f"unknown modifier {name!r} ({hint}use {', '.join(spellings)})"
 
 

@@ -22,13 +22,13 @@ plain term (URLs, `key:value` text), and a leading `'` turns a field into text t
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Literal, Union
 
 from tui.core.ingest.entry import ENTRY_KINDS
+from tui.core.text.suggest import closest
 
 TermMode = Literal["fuzzy", "exact", "word", "prefix", "suffix", "equal"]
 FilterOp = Literal["eq", "nested", "substring", "glob", "prefix", "ge", "gt", "le", "lt", "range"]
@@ -337,8 +337,8 @@ def _parse_kind(value: str) -> str:
     expected = "kind: expects note, section, tweet or key"
     if not value:
         raise _BadValue(f"{expected} — got nothing")
-    close = difflib.get_close_matches(kind, ENTRY_KINDS, n=1, cutoff=0.5)
-    hint = f" (did you mean kind:{close[0]}?)" if close else ""
+    close = closest(kind, ENTRY_KINDS, cutoff=0.5)
+    hint = f" (did you mean kind:{close}?)" if close else ""
     raise _BadValue(f"{expected} — got {value!r}{hint}")
 
 
