@@ -1,20 +1,17 @@
-"""Field filters evaluated against entries."""
+"""Field filters: what each one keeps, in the engine and in the tests' Python reference."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from filter_oracle import entry_passes_fields, filter_matches, group_field_match
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.ingest.entry import Entry
-from tui.core.search.filters import (
-    describe_filters,
-    entry_passes_fields,
-    filter_matches,
-    group_field_match,
-)
+from tui.core.search.engine import SearchEngine
+from tui.core.search.filters import describe_filters
 from tui.core.search.query import FieldFilter, parse_query
 
 
@@ -32,17 +29,19 @@ def entry(
         path=path,
         line=1,
         end_line=1,
-        text="",
+        text="body",
         tags=tags,
         meta=meta,
     )
 
 
 def passes(query: str, e: Entry) -> bool:
-    """Whether `e` survives every filter of `query` (all groups must be filter-only)."""
+    """Whether the engine keeps `e` for `query` (filter-only groups); the reference agrees."""
     q = parse_query(query)
     assert q.errors == [] and q.filters, q
-    return entry_passes_fields(q, e)
+    kept = [h.entry.id for h in SearchEngine.from_entries([e]).search(query, limit=0).hits]
+    assert entry_passes_fields(q, e) == (kept == [e.id]), (query, e)
+    return kept == [e.id]
 
 
 def test_kind() -> None:

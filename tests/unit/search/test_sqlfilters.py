@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from filter_oracle import entry_passes_fields
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from search_helpers import search_and_sql
@@ -12,7 +13,6 @@ from search_helpers import search_and_sql
 from tui.core.ingest.entry import Entry
 from tui.core.search import engine as search_module
 from tui.core.search.engine import SearchEngine, prepare_source
-from tui.core.search.filters import entry_passes_fields
 from tui.core.search.query import parse_query
 
 AUTHORS = ["@alice", "@Alice_B", "bob", "carol_ai", None]
