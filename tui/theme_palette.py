@@ -102,7 +102,6 @@ def theme_colors(theme: Theme) -> ThemeColors:
         success=get("success").hex6,
         match=resolve(match_color(theme), background, foreground).hex6,
         cursor_background=cursor.hex6,
-        cursor_foreground=get("block-cursor-foreground", cursor).hex6,
         row_backgrounds=tuple(dict.fromkeys(bg.hex6 for bg, _ in surfaces["rows"])),
     )
 

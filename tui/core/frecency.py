@@ -80,10 +80,6 @@ class Frecency:
         if save:
             self.save()
 
-    def forget(self, entry_id: str) -> None:
-        if self._items.pop(entry_id, None) is not None:
-            self.save()
-
     def _prune(self, now: float) -> None:
         keep = self.top(self.max_ids, now)
         self._items = {k: self._items[k] for k in keep}

@@ -91,7 +91,6 @@ class ThemeColors:
     success: str
     match: str
     cursor_background: str
-    cursor_foreground: str
     # Every background a results row may sit on (list, focused list, cursor row, ...).
     row_backgrounds: tuple[str, ...] = ()
 
@@ -139,7 +138,6 @@ class Palette:
     tweet: str = ""
     code_background: str = ""
     match_line_background: str = ""
-    preview_background: str = ""
     preview_muted: str = ""
     preview_match: str = ""
     key: str = ""
@@ -148,10 +146,6 @@ class Palette:
     warning: str = ""
     panel_marked: str = ""
     syntax_style: str = "default"
-    # The backgrounds each area was checked against (for the contrast test and callers).
-    row_backgrounds: tuple[str, ...] = ()
-    preview_backgrounds: tuple[str, ...] = ()
-    panel_backgrounds: tuple[str, ...] = ()
 
     def badge(self, kind: str) -> str:
         return self.badges.get(kind, self.badges.get("note", "bold"))
@@ -203,7 +197,6 @@ def build_palette(colors: ThemeColors) -> Palette:
         tweet=f"bold {on(preview, colors.secondary)}",
         code_background=code_bg,
         match_line_background=match_bg,
-        preview_background=colors.background,
         preview_muted=on(preview, muted_seed),
         preview_match=f"bold underline {on(preview, colors.match)}",
         key=f"bold {on(panel, colors.accent)}",
@@ -212,9 +205,6 @@ def build_palette(colors: ThemeColors) -> Palette:
         warning=f"bold {on(panel, colors.warning)}",
         panel_marked=f"bold {on(panel, colors.secondary)}",
         syntax_style=syntax_style_for(colors.name, colors.dark),
-        row_backgrounds=tuple(rows),
-        preview_backgrounds=preview,
-        panel_backgrounds=panel,
     )
 
 

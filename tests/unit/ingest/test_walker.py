@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.ingest.walker import is_note_file, walk_notes
+from tui.core.ingest.walker import walk_notes
 
 
 def _touch(root: Path, *names: str) -> None:
@@ -125,17 +125,6 @@ def test_missing_root_does_not_raise(tmp_path: Path) -> None:
     result = walk_notes(tmp_path / "nope")
     assert result.files == []
     assert result.warnings
-
-
-def test_is_note_file_for_the_watcher(tmp_path: Path) -> None:
-    assert is_note_file(tmp_path / "a" / "Note.MD")
-    assert is_note_file("x/y.txt")
-    assert not is_note_file("x/.y.md")
-    assert not is_note_file("x/y.md.swp")
-    assert not is_note_file("x/.#y.md")
-    assert not is_note_file("x/y.pdf")
-    assert not is_note_file(tmp_path / ".git" / "x.md", root=tmp_path)
-    assert is_note_file(tmp_path / "sub" / "x.md", root=tmp_path)
 
 
 def test_example_notes_are_found(example_notes: Path) -> None:

@@ -137,27 +137,6 @@ def is_temp_file(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in _TEMP_PATTERNS)
 
 
-def is_note_file(path: Path | str, root: Path | None = None) -> bool:
-    """Whether the watcher should care about `path` (by name alone; no I/O).
-
-    With `root`, a path inside a hidden directory of the root is rejected too.
-    """
-    p = Path(path)
-    name = p.name
-    if not name or name.startswith(".") or is_temp_file(name):
-        return False
-    if p.suffix.lower() not in NOTE_SUFFIXES:
-        return False
-    if root is not None:
-        try:
-            rel = p.relative_to(root)
-        except ValueError:
-            return False
-        if any(part.startswith(".") for part in rel.parts):
-            return False
-    return True
-
-
 def _is_archive(directory: Path) -> bool:
     """An official X/Twitter archive keeps its tweets in data/tweets*.js."""
     data = directory / "data"

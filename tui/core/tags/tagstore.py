@@ -222,10 +222,6 @@ class TagStore:
         finally:
             self.end_batch()
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def undo(self) -> TagChange | None:
         """Restore every file of the last step; None when there is nothing to undo.
 
