@@ -1,7 +1,7 @@
 """Field filters as SQL over the `entries` table, so SQLite narrows before Python.
 
-Each translation must agree exactly with `filters.filter_matches` (the reference,
-used on entries in memory); `tests/unit/search/test_sqlfilters.py` checks the two against
+Each translation must agree exactly with `filter_matches` in `tests/filter_oracle.py`
+(the reference, in Python); `tests/unit/search/test_sqlfilters.py` checks the two against
 each other on real entries. An entry without the data (no date, no likes) fails a
 filter and so passes its negation, hence `NOT coalesce(…, 0)`.
 """
