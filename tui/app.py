@@ -60,6 +60,9 @@ WHICH_KEY_DELAY = 0.35
 # An entry this short is previewed in the same frame as the list (one paint, not two);
 # a longer one after the list has painted, so building it never holds the list back.
 PREVIEW_SAME_FRAME_CHARS = 20_000
+# A first answer (no typo/pinyin alternatives yet) is painted when the full search
+# has not answered this long after it: a fast full answer costs one paint, not two.
+FIRST_ANSWER_WAIT_S = 0.03
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
 SHARED_POLL_S = 0.5  # how often other processes' writes and the root are checked
 # Exit statuses of `notesift pick`, as fzf's: a choice, nothing to choose, cancelled.
@@ -138,6 +141,8 @@ class NotesiftApp(ActionHandlers, App[int]):
         self._search_busy = False
         self._search_again = False
         self._search_deferred = False
+        self.first_answer_wait = FIRST_ANSWER_WAIT_S
+        self._first_answer: tuple[int, str, SearchResult] | None = None
         # The index's warnings as last read on a worker thread: reading them takes the
         # store's lock, which a running search holds, and the UI thread must never wait.
         self._index_warnings: list[str] = []
@@ -479,7 +484,14 @@ class NotesiftApp(ActionHandlers, App[int]):
             if index is None or seq != self._search_seq:
                 return
             if query.strip():
-                result = index.search(query, limit=limit, sort=sort, boost=boost)
+                result = index.search(query, limit=limit, sort=sort, boost=boost, widen=False)
+                if result.narrowed and seq == self._search_seq:
+                    # Rare terms: alternatives (typos, pinyin) are looked up next. What is
+                    # found as typed may be shown meanwhile; a newer key skips the rest.
+                    if result.hits:  # posted, not awaited: the full search goes on now
+                        self.post_message(events.Callback(
+                            partial(self._first_answer_found, seq, query, result)))
+                    result = index.search(query, limit=limit, sort=sort, boost=boost)
                 if not result.hits and seq == self._search_seq:
                     help_lines = index.guarded(lambda: self.no_match_help(index.engine, query),
                                                fallback=list)
@@ -490,6 +502,21 @@ class NotesiftApp(ActionHandlers, App[int]):
         finally:
             with contextlib.suppress(RuntimeError):  # the app may be shutting down
                 self.call_from_thread(self._search_finished, seq, query, result, help_lines)
+
+    def _first_answer_found(self, seq: int, query: str, result: SearchResult) -> None:
+        """A first answer while the full search goes on: painted if that takes a while."""
+        if seq != self._search_seq:
+            return
+        self._first_answer = (seq, query, result)
+        if self.first_answer_wait <= 0:
+            self._show_first_answer()
+        else:
+            self.set_timer(self.first_answer_wait, self._show_first_answer)
+
+    def _show_first_answer(self) -> None:
+        pending, self._first_answer = self._first_answer, None
+        if pending is not None and pending[0] == self._search_seq:
+            self._show_result(*pending, first=True)
 
     def no_match_help(self, engine: SearchEngine, query: str) -> list[str]:
         """What the empty list says; asks once more without the filters (worker thread)."""
@@ -506,6 +533,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self, seq: int, query: str, result: SearchResult | None, help_lines: list[str]
     ) -> None:
         self._search_busy = False
+        self._first_answer = None
         if result is not None:
             self.results.empty_lines = help_lines
             self._show_result(seq, query, result)
@@ -538,7 +566,9 @@ class NotesiftApp(ActionHandlers, App[int]):
         result.total = len(result.hits)
         return result
 
-    def _show_result(self, seq: int, query: str, result: SearchResult) -> None:
+    def _show_result(self, seq: int, query: str, result: SearchResult, *, first: bool = False
+                     ) -> None:
+        """Put a search's hits on screen; `first`: a first answer, the full one follows."""
         if seq != self._search_seq:
             return
         current = self.results.current
@@ -554,6 +584,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         self.results.more_available = result.total > len(result.hits)
         self.status_info.matches = result.total
         self.status_info.capped = result.total_capped
+        self.status_info.refining = first
         self.status_info.total = result.searched
         self.status_info.filters = describe_filters(parse_query(query))
         self.status_info.message = "; ".join(e.message for e in result.errors)

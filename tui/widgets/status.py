@@ -29,6 +29,7 @@ class StatusInfo:
     warnings_key: str = ""
     activity: str = ""  # indexing progress: kept apart from `message`, which searches reset
     alert: str = ""  # a lasting problem the user must know (the notes folder is gone)
+    refining: bool = False  # the hits are a first answer; the full search is still running
 
 
 class StatusLine(Static):
@@ -43,7 +44,8 @@ class StatusLine(Static):
         palette = palette_of(self.app)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f" {info.mode.upper()} ", style="bold reverse")
-        line.append(f"  {info.matches}{'+' if info.capped else ''}/{info.total}")
+        refining = "…" if info.refining else ""
+        line.append(f"  {info.matches}{'+' if info.capped else ''}{refining}/{info.total}")
         if info.marked:
             line.append(f"  ● {info.marked} marked", style=palette.panel_marked)
         if info.filters:

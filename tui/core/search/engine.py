@@ -87,6 +87,9 @@ class SearchResult:
     partial_count: int = 0
     terms: list[str] = field(default_factory=list)
     total_capped: bool = False  # `total` is a lower bound (COUNT_CAP reached)
+    # Asked with `widen=False`, and typo/pinyin/abbreviation alternatives might have
+    # been added: a first answer, which a full search may change.
+    narrowed: bool = False
 
 
 def _any_of(conditions: list[str]) -> str:
@@ -190,11 +193,16 @@ class SearchEngine(Widener, Presenter):
         limit: int = 50,
         sort: str = "score",
         boost: Mapping[str, float] | None = None,
+        widen: bool = True,
     ) -> SearchResult:
-        """Run `query`; `limit` 0 means every match; `boost` (frecency) breaks ties."""
+        """Run `query`; `limit` 0 means every match; `boost` (frecency) breaks ties.
+
+        `widen=False` skips looking up alternatives for rare terms (typos, pinyin,
+        abbreviations): a fast first answer, marked `narrowed` when they might matter.
+        """
         try:
             with self.store.holding_rowid_tables():
-                return self._search(query, limit=limit, sort=sort, boost=boost)
+                return self._search(query, limit=limit, sort=sort, boost=boost, widen=widen)
         except sqlite3.OperationalError as error:
             if "fts5:" in str(error):
                 # A word the tokenizer splits where the vocabulary did not: find nothing
@@ -208,7 +216,7 @@ class SearchEngine(Widener, Presenter):
             log.warning("search %r lost a temp table (%s); retrying once", query, error)
             self.store.forget_rowid_tables()
         with self.store.holding_rowid_tables():
-            return self._search(query, limit=limit, sort=sort, boost=boost)
+            return self._search(query, limit=limit, sort=sort, boost=boost, widen=widen)
 
     def _search(
         self,
@@ -217,6 +225,7 @@ class SearchEngine(Widener, Presenter):
         limit: int,
         sort: str,
         boost: Mapping[str, float] | None,
+        widen: bool = True,
     ) -> SearchResult:
         self._boost = boost or {}
         parsed = parse_query(query) if isinstance(query, str) else query
@@ -240,7 +249,10 @@ class SearchEngine(Widener, Presenter):
         has_long = any(p.long for g in term_groups for p in g)
 
         rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
-        if total < EXPANSION_THRESHOLD and term_groups and self._expand(term_groups, total):
+        narrowed = (not widen and total < EXPANSION_THRESHOLD
+                    and self._widenable(term_groups))
+        if (widen and total < EXPANSION_THRESHOLD and term_groups
+                and self._expand(term_groups, total)):
             rows, total = self._strict(term_groups, other_groups, has_long, limit, sort)
         if sort == "score" and not other_groups and len(term_groups) == 1:
             rows = self._with_named_note(term_groups[0], rows)
@@ -283,6 +295,7 @@ class SearchEngine(Widener, Presenter):
             terms=[p.folded for g in term_groups for p in g]
             + [v for g in term_groups for p in g for v in p.variants],
             total_capped=capped,
+            narrowed=narrowed,
         )
 
     def _without_flags(

@@ -108,6 +108,15 @@ class Widener:
         """Whether every entry the `_match` of `needles` finds surely holds one of them."""
         return all(self._needle(n).exact for n in needles)
 
+    @staticmethod
+    def _widenable(term_groups: list[list[TermPlan]]) -> bool:
+        """Whether `_expand` would look up alternatives for any term (no SQL asked)."""
+        return any(
+            plan.term.mode == "fuzzy" and not plan.term.case_sensitive
+            and (plan.long or (len(plan.folded) == 2 and all(map(is_han, plan.folded))))
+            for group in term_groups for plan in group
+        )
+
     def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
         """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms (the first few).
 
