@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -63,6 +64,9 @@ PREVIEW_SAME_FRAME_CHARS = 20_000
 # A first answer (no typo/pinyin alternatives yet) is painted when the full search
 # has not answered this long after it: a fast full answer costs one paint, not two.
 FIRST_ANSWER_WAIT_S = 0.03
+# Textual reads keys and writes frames on threads of its own; while a search worker
+# runs Python, each hand-over waited up to the GIL's default 5 ms switch interval.
+UI_SWITCH_INTERVAL_S = 0.001
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
 SHARED_POLL_S = 0.5  # how often other processes' writes and the root are checked
 # Exit statuses of `notesift pick`, as fzf's: a choice, nothing to choose, cancelled.
@@ -183,6 +187,7 @@ class NotesiftApp(ActionHandlers, App[int]):
         yield self.which_key
 
     def on_mount(self) -> None:
+        sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
         themes, theme_problems = discover_themes()
         register_themes(self, themes)
         self.own_themes = [t.name for t in themes]

@@ -79,6 +79,21 @@ def result_row(
     overrides its match colour. Each line is cut to `width` cells (with an ellipsis)
     so a row never wraps.
     """
+    row, detail = result_row_lines(hit, marked, match_style, width, palette=palette)
+    row.append("\n")
+    row.append_text(detail)
+    return row
+
+
+def result_row_lines(
+    hit: SearchHit,
+    marked: bool = False,
+    match_style: str | None = None,
+    width: int = 0,
+    *,
+    palette: Palette | None = None,
+) -> tuple[Text, Text]:
+    """`result_row`'s two lines apart (the list paints them as two strips, unsplit)."""
     colours = palette or _PLAIN
     match = match_style or colours.match
     entry = hit.entry
@@ -109,9 +124,7 @@ def result_row(
     if width > 0:
         row.truncate(width, overflow="ellipsis")
         detail.truncate(width, overflow="ellipsis")
-    row.append("\n")
-    row.append_text(detail)
-    return row
+    return row, detail
 
 
 def _term_spans(folded_line: str, terms: Sequence[str]) -> list[tuple[int, int]]:

@@ -27,7 +27,7 @@ from textual.widget import Widget
 from tui.core.ingest.entry import Entry
 from tui.core.search.engine import SearchHit
 from tui.core.text.sanitize import printable
-from tui.render import result_row
+from tui.render import result_row_lines
 from tui.theme_palette import palette_of
 
 RESULT_ROWS = 100  # asked of the engine per keystroke; more when the cursor nears the end
@@ -184,15 +184,11 @@ class ResultsList(ScrollView, can_focus=True):
             self._strips.move_to_end(key)
             return cached
         self.rows_rendered += 1
-        text = result_row(hit, marked, self.match_style, max(0, width - 1),
-                          palette=palette_of(self.app))
+        lines = result_row_lines(hit, marked, self.match_style, max(0, width - 1),
+                                 palette=palette_of(self.app))
         base = self._cursor_style() if cursor else self._base_style()
-        lines = text.split("\n", allow_blank=True)
-        strips = [
-            _strip(lines[part] if part < len(lines) else Text(), self.app.console, base, width)
-            for part in range(ROW_LINES)
-        ]
-        built = (strips[0], strips[1])
+        console = self.app.console
+        built = (_strip(lines[0], console, base, width), _strip(lines[1], console, base, width))
         self._strips[key] = built
         if len(self._strips) > CACHE_ROWS:
             self._strips.popitem(last=False)
