@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,3 +78,27 @@ def test_full_syllables_and_initials_both_spell_a_word() -> None:
     han = HanVocabulary.of(["生产", "产力"])
     assert "生产力" in pinyin_spellings("shengchanli", han)
     assert "生产力" in pinyin_spellings("scl", han)
+
+
+def test_the_han_vocabulary_is_kept_beside_the_cache_and_follows_new_bigrams(
+    tmp_path: Path,
+) -> None:
+    from tui.core.search.searchable import SearchableIndex
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "a.md").write_text("# 笔记\n\n生产力工具\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = SearchableIndex(root, cache_dir=cache, jobs=1)
+    first.refresh()
+    assert "生产力" in pinyin_spellings("shengchanli", first.store.han_vocabulary())
+    first.close()
+    (kept,) = cache.glob("index-*.han-*.marshal")
+    second = SearchableIndex(root, cache_dir=cache, jobs=1)
+    assert second.store.han_vocabulary() == first.store.han_vocabulary()
+    (root / "b.md").write_text("# 开源\n\n搜索引擎\n", encoding="utf-8")
+    second.refresh()
+    assert "搜索" in pinyin_spellings("sousuo", second.store.han_vocabulary())
+    second.close()
+    assert not kept.exists()  # replaced by the grown table's file
+    assert len(list(cache.glob("index-*.han-*.marshal"))) == 1

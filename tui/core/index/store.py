@@ -52,6 +52,7 @@ from tui.core.index.fts_terms import (
 )
 from tui.core.ingest.entry import Entry
 from tui.core.text.fold import fold
+from tui.core.text.table_cache import cached_table
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
 STORE_VERSION = "9"
@@ -821,12 +822,26 @@ class IndexStore:
         return None if len(found) > ENDING_MAX else found
 
     def han_vocabulary(self) -> HanVocabulary:
-        """The Han bigrams of the index (cached until the next write), for pinyin."""
+        """The Han bigrams of the index (cached until the next write), for pinyin.
+
+        Also kept in a file beside the cache for the next process (a one-shot
+        search of an unknown word spent most of its time building it), under
+        the cache file's identity and the number of bigrams: the table only grows.
+        """
         with self.read_lock:
             if self._han is None:
-                self._han = HanVocabulary.of(
-                    [r[0] for r in self.reader.execute("SELECT token FROM han")]
-                )
+                def build() -> tuple[object, ...]:
+                    return HanVocabulary.of(
+                        [r[0] for r in self.reader.execute("SELECT token FROM han")]
+                    ).plain()
+
+                if self.path is None:
+                    self._han = HanVocabulary.from_plain(build())
+                else:
+                    count = self.reader.execute("SELECT count(*) FROM han").fetchone()[0]
+                    self._han = HanVocabulary.from_plain(cached_table(
+                        f"{self.path.name}.han", [], build, folder=self.path.parent,
+                        stamp=f"{self.identity}:{count}"))
             return self._han
 
     def count(self) -> int:

@@ -31,6 +31,8 @@ from functools import cache, cached_property
 from itertools import accumulate
 from pathlib import Path
 
+from tui.core.text.table_cache import cached_table
+
 __all__ = [
     "PinyinText",
     "cjk_bigram_overlap",
@@ -145,9 +147,21 @@ def _keep_case_table() -> dict[int, str]:
     return table
 
 
+def _ts_file() -> Path | None:
+    base = _package_dir("opencc")
+    return base / "dictionary" / "TSCharacters.txt" if base is not None else None
+
+
 @cache
 def _fold_table() -> dict[int, str]:
-    """Everything `fold` does; width chars go straight to their lowercase ASCII."""
+    """Everything `fold` does; width chars go straight to their lowercase ASCII.
+
+    Kept on disk between processes (`table_cache`): the case scan alone is ~0.1 s.
+    """
+    return cached_table("fold", [_ts_file()], _build_fold_table, keep=lambda _: bool(_ts_chars()))
+
+
+def _build_fold_table() -> dict[int, str]:
     case = _case_map()
     table: dict[int, str] = {ord(k): v for k, v in _ts_chars().items()}
     table.update(case)
@@ -278,23 +292,44 @@ def _strip_tones(reading: str) -> str:
 
 
 class _PinyinTables:
-    """Per-char readings, plus `str.translate` tables for whole-run conversion."""
+    """Per-char readings, plus `str.translate` tables for whole-run conversion.
 
-    __slots__ = ("full", "initial", "length", "readings")
+    The translate tables are built on first use: a search that only needs a
+    few characters' readings (pinyin widening, homophones) never builds them.
+    """
 
     def __init__(self, readings: dict[str, tuple[str, ...]]) -> None:
         self.readings = readings
-        self.full: dict[int, str] = {ord(ch): r[0] for ch, r in readings.items()}
-        self.initial: dict[int, str] = {ord(ch): r[0][0] for ch, r in readings.items()}
-        # Length of each first reading as a control char; "|" (a run break) is 1.
-        self.length: dict[int, str] = {cp: chr(len(r)) for cp, r in self.full.items()}
-        self.length[ord("|")] = "\x01"
+
+    @cached_property
+    def full(self) -> dict[int, str]:
+        return {ord(ch): r[0] for ch, r in self.readings.items()}
+
+    @cached_property
+    def initial(self) -> dict[int, str]:
+        return {ord(ch): r[0][0] for ch, r in self.readings.items()}
+
+    @cached_property
+    def length(self) -> dict[int, str]:
+        """Length of each first reading as a control char; "|" (a run break) is 1."""
+        table = {cp: chr(len(r)) for cp, r in self.full.items()}
+        table[ord("|")] = "\x01"
+        return table
 
 
 @cache
 def _pinyin_tables() -> _PinyinTables:
-    """Toneless readings from pypinyin's JSON, read directly (empty if missing)."""
+    """Toneless readings from pypinyin's JSON, read directly (empty if missing).
+
+    Kept on disk between processes (`table_cache`): parsing the JSON costs ~0.2 s.
+    """
     base = _package_dir("pypinyin")
+    sources = [base / "pinyin_dict.json" if base is not None else None, _ts_file()]
+    return _PinyinTables(cached_table("pinyin", sources, lambda: _build_readings(base),
+                                      keep=bool))
+
+
+def _build_readings(base: Path | None) -> dict[str, tuple[str, ...]]:
     raw: dict[str, str] = {}
     if base is not None:
         try:
@@ -325,7 +360,7 @@ def _pinyin_tables() -> _PinyinTables:
     for trad, simp in _ts_chars().items():
         if trad not in result and simp in result:
             result[trad] = result[simp]
-    return _PinyinTables(result)
+    return result
 
 
 def readings(ch: str) -> tuple[str, ...]:
