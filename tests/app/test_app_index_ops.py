@@ -172,7 +172,7 @@ async def test_reindex_rebuilds_the_cache_from_scratch(tmp_path: Path) -> None:
         await _until(pilot, lambda: any("12/12" in a for a in activity), "rebuild progress")
         await _until(pilot, lambda: app.status_info.activity == "", "the rebuild ended")
         assert file_identity(app.index.cache_path) != before
-        assert len(app.results.hits) == 12
+        await _until(pilot, lambda: len(app.results.hits) == 12, "the rebuilt list")
         assert app.keymap.keys_for("reindex"), "reindex has a default key"
 
 
