@@ -10,7 +10,6 @@ from tui.core.text import fold as textfold
 from tui.core.text.fold import (
     cjk_bigram_overlap,
     cjk_bigrams,
-    display_width,
     find_pinyin,
     fold,
     fold_keep_case,
@@ -146,14 +145,6 @@ def test_cjk_bigrams_and_partial_overlap() -> None:
     assert cjk_bigram_overlap("显存优化", fold("如何显存优化")) == 1.0
     assert cjk_bigram_overlap("显", text) == 1.0
     assert cjk_bigram_overlap("vram", text) == 0.0
-
-
-def test_display_width() -> None:
-    assert display_width("abc") == 3
-    assert display_width("ab生产") == 6
-    assert display_width("Ａ") == 2
-    assert display_width("e\u0301") == 1
-    assert display_width("a\u200bb") == 2
 
 
 # ----------------------------------------------------------------- pinyin

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from tui.core.text.fold import display_width
+from tui.core.text.width import display_width
 
 MAX_SECTION_LINES = 60
 

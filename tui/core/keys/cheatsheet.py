@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,6 +17,7 @@ from rapidfuzz import fuzz
 from tui.core.keys.actions import ACTIONS, ActionCall
 from tui.core.keys.keymap import SCOPES, KeyBinding, Keymap
 from tui.core.keys.notation import display_sequence, terminal_support
+from tui.core.text.width import display_width
 
 __all__ = ["SheetRow", "cheatsheet_rows", "filter_rows", "render_sheet"]
 
@@ -120,11 +120,6 @@ def filter_rows(rows: list[SheetRow], query: str) -> list[SheetRow]:
 # --- rendering ---------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    """Terminal columns: CJK descriptions take two per character."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _cells(row: SheetRow) -> tuple[str, str, str, str]:
     return row.key, row.scope, row.action, row.note
 
@@ -148,10 +143,10 @@ def _markdown(rows: list[SheetRow]) -> str:
 
 def _text(rows: list[SheetRow]) -> str:
     table = [HEADER, *(_cells(row) for row in rows)]
-    widths = [max(_width(r[i]) for r in table) for i in range(len(HEADER) - 1)]
+    widths = [max(display_width(r[i]) for r in table) for i in range(len(HEADER) - 1)]
     lines = []
     for cells in table:
-        parts = [cells[i] + " " * (widths[i] - _width(cells[i]) + 2) for i in range(3)]
+        parts = [cells[i] + " " * (widths[i] - display_width(cells[i]) + 2) for i in range(3)]
         lines.append(("".join(parts) + cells[3]).rstrip())
     return "\n".join(lines) + "\n"
 

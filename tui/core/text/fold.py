@@ -37,7 +37,6 @@ __all__ = [
     "PinyinText",
     "cjk_bigram_overlap",
     "cjk_bigrams",
-    "display_width",
     "find_pinyin",
     "fold",
     "fold_keep_case",
@@ -57,7 +56,6 @@ HAN_CLASS = (  # a regex character class body, shared by every module that spots
 )
 _HAN_RE = re.compile(f"[{HAN_CLASS}]")
 _HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
-_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 # Codepoint ranges scanned for case mappings. Skipping the big CJK / Hangul / PUA
@@ -268,18 +266,6 @@ def cjk_bigram_overlap(term: str, folded_text: str) -> float:
             return 0.0
         return sum(ch in folded_text for ch in chars) / len(chars)
     return sum(g in folded_text for g in grams) / len(grams)
-
-
-def display_width(s: str) -> int:
-    """Terminal cells: East Asian wide/full-width count 2, combining marks 0."""
-    if s.isascii():
-        return len(s)
-    width = 0
-    for ch in s:
-        if unicodedata.combining(ch) or ch in _ZERO_WIDTH:
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
 
 
 # --------------------------------------------------------------------------- pinyin
