@@ -16,14 +16,8 @@ from typing import TextIO
 
 from tui.core.config import Config, config_dir, load_config, resolve_notes_dir
 from tui.core.keys.cheatsheet import FORMATS, cheatsheet_rows, render_sheet
-from tui.core.keys.keymap_file import (
-    is_warning,
-    keymap_choice,
-    keymap_sources,
-    load_keymap,
-    preset_names,
-    validate_keymap,
-)
+from tui.core.keys.keymap_check import is_warning, validate_keymap
+from tui.core.keys.keymap_file import keymap_choice, keymap_sources, load_keymap, preset_names
 from tui.core.safe_write import sweep_stale_temps
 from tui.core.text.suggest import did_you_mean
 from tui.core.text.toml_position import TomlLocator

@@ -9,14 +9,13 @@ import pytest
 from tui.core.config import config_dir
 from tui.core.keys.actions import ActionCall
 from tui.core.keys.keymap import Keymap
+from tui.core.keys.keymap_check import is_warning, validate_keymap
 from tui.core.keys.keymap_file import (
-    is_warning,
     keymap_choice,
     keymap_sources,
     load_keymap,
     preset_names,
     shipped_keymaps_dir,
-    validate_keymap,
 )
 from tui.core.keys.notation import LEADER, parse_vim_keys
 
