@@ -14,7 +14,7 @@ import pytest
 from tui.core import safe_write
 from tui.core.ingest.entry import Entry
 from tui.core.ingest.note_parser import parse_note
-from tui.core.tags import tagstore
+from tui.core.tags import file_rewrite
 from tui.core.tags.tagstore import (
     SIDECAR_REL,
     TagError,
@@ -378,7 +378,7 @@ def test_an_editor_save_during_the_swap_is_kept_and_tagged(
             os.replace(tmp, b)
         return safe_write.exchange(a, b)
 
-    monkeypatch.setattr(tagstore, "exchange", editor_then_exchange)
+    monkeypatch.setattr(file_rewrite, "exchange", editor_then_exchange)
     change = TagStore(tmp_path).add(_note(tmp_path, "n.md"), "x")
     assert change.ok, change.message
     assert note.read_bytes() == b"---\ntags: [a, x]\n---\nbody\nline typed in the editor\n"
@@ -400,7 +400,7 @@ def test_two_editor_saves_within_the_swap_are_both_kept(
         os.replace(tmp, b)
         return safe_write.exchange(a, b)
 
-    monkeypatch.setattr(tagstore, "exchange", editor_then_exchange)
+    monkeypatch.setattr(file_rewrite, "exchange", editor_then_exchange)
     change = TagStore(tmp_path).add(_note(tmp_path, "n.md"), "x")
     assert not change.ok and change.refused and "n.md" in change.message
     assert note.read_bytes() == b"---\ntags: [a]\n---\nbody\nsave 1\n"
@@ -413,14 +413,15 @@ def test_two_editor_saves_within_the_swap_are_both_kept(
 def test_without_exchange_a_file_that_keeps_changing_is_left_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tagstore, "exchange", lambda a, b: False)
+    monkeypatch.setattr(file_rewrite, "exchange", lambda a, b: False)
     note = tmp_path / "n.md"
     note.write_bytes(b"---\ntags: [a]\n---\nbody\n")
     store = TagStore(tmp_path)
     store.after_read = lambda path: path.write_bytes(path.read_bytes() + b"more\n")
     change = store.add(_note(tmp_path, "n.md"), "x")
     assert not change.ok and change.refused and "n.md" in change.message
-    assert note.read_bytes() == b"---\ntags: [a]\n---\nbody\n" + b"more\n" * tagstore.MAX_ATTEMPTS
+    saves = b"more\n" * file_rewrite.MAX_ATTEMPTS
+    assert note.read_bytes() == b"---\ntags: [a]\n---\nbody\n" + saves
     assert sorted(p.name for p in tmp_path.iterdir()) == [".notesift", "n.md"]
     assert not [p for p in tmp_path.rglob("*") if safe_write.is_our_temp(p.name)]
     assert store.undo() is None
@@ -429,7 +430,7 @@ def test_without_exchange_a_file_that_keeps_changing_is_left_alone(
 def test_without_exchange_an_edit_between_read_and_write_is_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tagstore, "exchange", lambda a, b: False)
+    monkeypatch.setattr(file_rewrite, "exchange", lambda a, b: False)
     note = tmp_path / "n.md"
     note.write_bytes(b"---\ntags: [a]\n---\nbody\n")
     store = TagStore(tmp_path)

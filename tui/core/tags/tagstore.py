@@ -6,24 +6,17 @@ tweets, key rows, plain files, archives, notes with malformed front matter) is
 tagged in a sidecar, `.notesift/tags.json` in the notes root, keyed by entry id.
 Inline `#tags` are read but never rewritten.
 
-Every write happens under the notes root's writer lock (shared by every
-notesift process), re-reads the file inside it, applies the edit to what is
-there and swaps the result in atomically (temp file in `.notesift/`, fsync,
-exchange or rename; a symlink's target is replaced so the link stays a link,
-and only when it lies inside the root). It keeps the file mode, and an editor
-save that lands meanwhile is kept and the edit re-applied to it (see
-`safe_write`), so neither a tag reported as written nor an edit is lost.
+Every write goes through `file_rewrite`: under the notes root's writer lock,
+re-read, edited and swapped in atomically, an editor's save that lands meanwhile
+kept and the edit re-applied to it, so neither a tag reported as written nor an
+edit is lost. This module decides what to write where, and keeps the undo steps.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import json
 import os
-import stat
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -36,30 +29,18 @@ from tui.core.ingest.sidecar import (
     parse_sidecar,
     sidecar_path,
 )
-from tui.core.safe_write import (
-    WriteRefused,
-    checked_target,
-    exchange,
-    fsync_dir,
-    root_lock,
-    state_dir,
-    write_temp,
-)
+from tui.core.safe_write import rel_name
+from tui.core.tags.file_rewrite import Refused, Transform, digest, rewrite_file
 from tui.core.tags.fm_tags import NotEditable, edit_tags, parse_exact
 from tui.core.text.decoding import decode_bytes
 
 MAX_TAG_LEN = 100
 UNDO_DEPTH = 50
-MAX_ATTEMPTS = 20  # re-reads when the file changed before we could write (an editor saving)
 _FORBIDDEN = set(",[]{}\"'`\\")
 
 
 class TagError(ValueError):
     """A tag that cannot be stored (blank, contains spaces or quotes)."""
-
-
-class _Refused(Exception):
-    """A write that must not happen; the message is for the user."""
 
 
 def normalize_tag(tag: str) -> str:
@@ -122,22 +103,6 @@ class TagChange:
 
 
 @dataclass(slots=True)
-class _Snapshot:
-    data: bytes | None
-    mtime_ns: int = 0
-    size: int = 0
-    digest: str = ""
-    mode: int = 0o644
-
-    def same_as(self, other: _Snapshot) -> bool:
-        return (self.data is None) == (other.data is None) and (
-            self.mtime_ns,
-            self.size,
-            self.digest,
-        ) == (other.mtime_ns, other.size, other.digest)
-
-
-@dataclass(slots=True)
 class _Write:
     before: bytes | None
     after_digest: str | None
@@ -147,22 +112,6 @@ class _Write:
 class _Step:
     writes: dict[Path, _Write] = field(default_factory=dict)
     label: str = ""
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _snapshot(path: Path) -> _Snapshot:
-    try:
-        with path.open("rb") as handle:
-            st = os.fstat(handle.fileno())
-            data = handle.read()
-    except FileNotFoundError:
-        return _Snapshot(None)
-    if not stat.S_ISREG(st.st_mode):
-        raise _Refused(f"{path.name}: not a regular file")
-    return _Snapshot(data, st.st_mtime_ns, st.st_size, _digest(data), stat.S_IMODE(st.st_mode))
 
 
 def _decode_exact(data: bytes) -> tuple[bytes, str, str]:
@@ -235,162 +184,33 @@ class TagStore:
         for path, write in reversed(list(step.writes.items())):
 
             def back(data: bytes | None, write: _Write = write, path: Path = path) -> bytes | None:
-                now = _digest(data) if data is not None else None
+                now = digest(data) if data is not None else None
                 if now != write.after_digest:
-                    raise _Refused(f"{self._rel(path)} changed since the tag edit; not undone")
+                    name = rel_name(self.root, path)
+                    raise Refused(f"{name} changed since the tag edit; not undone")
                 return write.before
 
             try:
                 self._rewrite(path, back, record=False)
-                restored.append(self._rel(path))
-            except _Refused as exc:
+                restored.append(rel_name(self.root, path))
+            except Refused as exc:
                 problems.append(str(exc))
         if problems:
             return TagChange(False, "; ".join(problems), tuple(restored), refused=True)
         return TagChange(True, f"Undid tag change ({', '.join(restored)})", tuple(restored))
 
-    # -- low-level file writing -----------------------------------------
-    def _rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
-
-    def _rewrite(
-        self,
-        path: Path,
-        transform: Callable[[bytes | None], bytes | None],
-        record: bool = True,
-    ) -> bool:
-        """Read, transform and atomically write `path` under the root's lock; True if it changed.
-
-        Refused (`_Refused`, naming the file) when `path` or `.notesift` leads out
-        of the root, when the lock cannot be had, or the file cannot be written.
-        """
-        try:
-            real = checked_target(self.root, path)
-            with root_lock(self.root):
-                written = self._write_locked(path, real, transform)
-        except WriteRefused as exc:
-            raise _Refused(str(exc)) from None
-        except OSError as exc:
-            raise _Refused(f"{self._rel(path)}: cannot write ({exc.strerror or exc})") from None
+    # -- writing, recorded for undo -------------------------------------
+    def _rewrite(self, path: Path, transform: Transform, record: bool = True) -> bool:
+        """Rewrite `path` safely (see `file_rewrite`); True if it changed, recorded for undo."""
+        written = rewrite_file(self.root, path, transform, after_read=self.after_read)
         if written is None:
             return False
-        before, new = written
+        real, before, new = written
         if record and self._batch is not None:
             previous = self._batch.writes.get(real)
             first = previous.before if previous is not None else before
-            self._batch.writes[real] = _Write(first, _digest(new) if new is not None else None)
+            self._batch.writes[real] = _Write(first, digest(new) if new is not None else None)
         return True
-
-    def _write_locked(
-        self, path: Path, real: Path, transform: Callable[[bytes | None], bytes | None]
-    ) -> tuple[bytes | None, bytes | None] | None:
-        """(content we built on, content written), or None when nothing needed writing.
-
-        Only notesift writers are kept out by the lock; an editor saving between
-        our read and our write is caught (see `safe_write`) and its save kept.
-        """
-        for attempt in range(MAX_ATTEMPTS):
-            if attempt:
-                time.sleep(0.002 * attempt)  # let a burst of saves settle
-            try:
-                snap = _snapshot(real)
-            except OSError as exc:
-                raise _Refused(f"{self._rel(path)}: cannot read ({exc.strerror or exc})") from None
-            if self.after_read is not None:
-                self.after_read(real)
-            new = transform(snap.data)
-            if new == snap.data:
-                return None
-            written = self._put(real, snap, new)
-            if written is not None:
-                return written
-        raise _Refused(f"{self._rel(path)} keeps changing on disk; tag not written")
-
-    def _put(
-        self, real: Path, snap: _Snapshot, new: bytes | None
-    ) -> tuple[bytes | None, bytes | None] | None:
-        """Write `new` over `real` if it still holds `snap`; None to re-read and retry."""
-        if new is None:
-            if not _snapshot(real).same_as(snap):
-                return None
-            real.unlink()
-            fsync_dir(real.parent)
-            return snap.data, None
-        directory = state_dir(self.root)
-        try:
-            if snap.data is None:
-                return self._create(real, directory, snap, new)
-            return self._swap(real, directory, snap, new)
-        except OSError as exc:
-            if exc.errno != errno.EXDEV or directory == real.parent:
-                raise
-        # `.notesift/` is on another file system than this note: work beside it.
-        if snap.data is None:
-            return self._create(real, real.parent, snap, new)
-        return self._swap(real, real.parent, snap, new)
-
-    def _create(
-        self, real: Path, directory: Path, snap: _Snapshot, new: bytes
-    ) -> tuple[bytes | None, bytes | None] | None:
-        """Put a new file at `real`, unless one appeared meanwhile (then None)."""
-        tmp = write_temp(directory, real.name, new, snap.mode)
-        try:
-            try:
-                os.link(tmp, real)  # fails if someone created it meanwhile
-            except FileExistsError:
-                return None
-            except OSError as exc:
-                if exc.errno == errno.EXDEV:
-                    raise
-                if os.path.lexists(real):  # no hard links here: check, then rename
-                    return None
-                os.replace(tmp, real)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        fsync_dir(real.parent)
-        return None, new
-
-    def _swap(
-        self, real: Path, directory: Path, snap: _Snapshot, new: bytes
-    ) -> tuple[bytes | None, bytes | None] | None:
-        """Exchange `new` in if `real` still holds what we read; None to re-read and retry.
-
-        An editor that saved between our check and our exchange gets its save
-        put straight back (one more exchange, microseconds later), then we retry.
-        """
-        tmp = write_temp(directory, real.name, new, snap.mode)
-        try:
-            if not _snapshot(real).same_as(snap):
-                return None
-            if not exchange(tmp, real):
-                os.replace(tmp, real)  # no exchange here: the check above is all we have
-                fsync_dir(real.parent)
-                return snap.data, new
-            fsync_dir(real.parent)
-            if tmp.read_bytes() == snap.data:
-                return snap.data, new
-            self._give_back(real, tmp, directory, new)
-            return None
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-    def _give_back(self, real: Path, tmp: Path, directory: Path, ours: bytes) -> None:
-        """Put the save our exchange displaced (now at `tmp`) back in place."""
-        exchange(tmp, real)
-        fsync_dir(real.parent)
-        if tmp.read_bytes() != ours:
-            # Yet another save landed within microseconds: keep it, never drop it.
-            kept = directory / f"{real.name}.{time.time_ns()}.notesift-conflict"
-            os.replace(tmp, kept)
-            raise _Refused(
-                f"{self._rel(real)} was saved twice while the tag was written; tag not "
-                f"written, the other save is kept as {self._rel(kept)}"
-            )
 
     # -- where an entry's tags live -------------------------------------
     def _note_file(self, entry: Entry) -> Path | None:
@@ -457,7 +277,7 @@ class TagStore:
                         results.append(self._add_one(entry, tag))
                     else:
                         results.append(self._remove_one(entry, tag))
-                except (_Refused, NotEditable) as exc:
+                except (Refused, NotEditable) as exc:
                     results.append(TagChange(False, str(exc), entries=(entry.id,), refused=True))
         return _combine(results, tag, adding)
 
@@ -509,10 +329,10 @@ class TagStore:
 
 def _front_matter_edit(
     add: str | None = None, remove: str | None = None
-) -> Callable[[bytes | None], bytes | None]:
+) -> Transform:
     def transform(data: bytes | None) -> bytes | None:
         if data is None:
-            raise _Refused("the note vanished before the tag was written")
+            raise Refused("the note vanished before the tag was written")
         bom, text, encoding = _decode_exact(data)
         new_text = edit_tags(text, add=add, remove=remove)
         if new_text == text:
@@ -527,12 +347,12 @@ def _front_matter_edit(
 
 def _sidecar_edit(
     entry_id: str, add: str | None = None, remove: str | None = None
-) -> Callable[[bytes | None], bytes | None]:
+) -> Transform:
     def transform(data: bytes | None) -> bytes | None:
         try:
             current = parse_sidecar(data) if data is not None else {}
         except (ValueError, UnicodeDecodeError) as exc:
-            raise _Refused(f"{SIDECAR_REL} is damaged ({exc}); fix or remove it first") from None
+            raise Refused(f"{SIDECAR_REL} is damaged ({exc}); fix or remove it first") from None
         tags = current.get(entry_id, [])
         if add is not None:
             tags = [*tags, add]
