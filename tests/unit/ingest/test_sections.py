@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tui.core.ingest.entry import split_lines
-from tui.core.ingest.sections import Section, markdown_sections, plaintext_sections, split_long
+from tui.core.ingest.plain_sections import plaintext_sections
+from tui.core.ingest.sections import Section, markdown_sections, split_long
 
 MARKDOWN = """# Project notes
 

@@ -17,12 +17,12 @@ from tui.core.ingest.entry import Entry, ParsedFile, split_lines
 from tui.core.ingest.frontmatter import FrontMatter, parse_front_matter
 from tui.core.ingest.inline_tags import find_inline_tags
 from tui.core.ingest.key_rows import extract_key_rows
+from tui.core.ingest.plain_sections import plaintext_sections
 from tui.core.ingest.sections import (
     MAX_SECTION_LINES,
     Section,
     count_atx_headings,
     markdown_sections,
-    plaintext_sections,
     split_long,
 )
 from tui.core.ingest.tweet_digest import extract_digest_tweets

@@ -1,17 +1,13 @@
 """Split a note into sections, so a search hit can jump to the right heading.
 
-Markdown has real headings (ATX `#` and setext underlines). Plain text exports
-do not, so `plaintext_sections` guesses heading-like lines: short lines that do
-not end a sentence, standing alone between blank lines or introducing a
-paragraph; title-cased lines in dense article exports; short `Name:` speaker
-lines; and article titles ending in `[Link]`. `split_long` then keeps every
-section small enough (60 lines) to preview and to rank meaningfully.
+Markdown has real headings (ATX `#` and setext underlines); plain text exports
+do not, so `plain_sections` guesses them. `split_long` then keeps every section
+small enough (60 lines) to preview and to rank meaningfully.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -23,21 +19,12 @@ _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _ATX_CLOSE_RE = re.compile(r"(?:^|[ \t]+)#+$")
 _SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LIST_RE = re.compile(
+# A list item's marker (a heading never starts with one); shared with `plain_sections`.
+LIST_ITEM = re.compile(
     r"^\s*(?:[-*+•·‣▪●◦○■□►▸→✓✔✅❌]\s|\d{1,3}[.)、．]\s?|[a-zA-Z][.)]\s|[(（]\d+[)）])"
 )
-_RULE_RE = re.compile(r"^\s*([-=*_~#+.·—─━])\1{2,}\s*$")
-_CODEISH_RE = re.compile(
-    r"[{};=<>`\\|]|\(\)|->|=>|::|//|^\s*(?:import|from|def|class|return|if|for|while|"
-    r"let|const|var|fn|pub|func|#include|\$|>>>)\b"
-)
-_SENTENCE_END = tuple(".。,，;；、…!！")
-_PREV_END = tuple(".。!！?？:：;；…\"”’')）]】>")
-_CONNECTORS = frozenset(
-    {"of", "for", "and", "or", "the", "to", "in", "on", "with", "a", "an", "at", "by"}
-    | {"from", "vs", "via", "into", "as", "about"}
-)
-_LINK_SUFFIX = "[Link]"
+# A line ending in one of these finishes a sentence: not a heading, a good place to cut.
+SENTENCE_END = tuple(".。,，;；、…!！")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +44,7 @@ class Section:
 
 
 
-def _lines_in(ranges: Sequence[tuple[int, int]]) -> frozenset[int]:
+def lines_in(ranges: Sequence[tuple[int, int]]) -> frozenset[int]:
     """Every line number the (inclusive) ranges cover: one set lookup per line, where
     testing each range per line costs lines x ranges (a digest has thousands of both)."""
     return frozenset(n for start, end in ranges for n in range(start, end + 1))
@@ -78,7 +65,7 @@ def _trim_blank_end(lines: Sequence[str], line: int, end: int) -> int:
     return end
 
 
-def _build(
+def build_sections(
     lines: Sequence[str], heads: list[tuple[int, int, str]], last_line: int | None = None
 ) -> list[Section]:
     """Turn (line, level, title) heading marks into sections with heading paths."""
@@ -136,7 +123,7 @@ def markdown_sections(
     list item) is a thematic break, not a setext underline.
     """
     fenced = find_fenced_lines(lines, start_line)
-    skipped = _lines_in(skip_ranges)
+    skipped = lines_in(skip_ranges)
     heads: list[tuple[int, int, str]] = []
     number = start_line
     while number <= len(lines):
@@ -155,7 +142,7 @@ def markdown_sections(
             if (
                 under
                 and prev_blank
-                and not _LIST_RE.match(line)
+                and not LIST_ITEM.match(line)
                 and not line.lstrip().startswith((">", "|"))
                 and len(line) - len(line.lstrip()) < 4
                 and (number + 1) not in skipped
@@ -165,7 +152,7 @@ def markdown_sections(
                 number += 2
                 continue
         number += 1
-    return _build(lines, heads)
+    return build_sections(lines, heads)
 
 
 def count_atx_headings(lines: Sequence[str]) -> int:
@@ -187,177 +174,6 @@ def count_atx_headings(lines: Sequence[str]) -> int:
     return count
 
 
-# --- plain text --------------------------------------------------------------
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z][A-Za-z'’.-]*", text)
-
-
-def _has_cjk(text: str) -> bool:
-    return any(unicodedata.east_asian_width(ch) in "WF" and ch.isalpha() for ch in text)
-
-
-def _title_cased(text: str) -> bool:
-    """Most significant words capitalised, as in `Monte Carlo Methods`."""
-    words = _words(text)
-    if not words or not words[0][0].isupper():
-        return False
-    significant = [w for w in words if w.lower() not in _CONNECTORS]
-    if not significant:
-        return False
-    capped = sum(1 for w in significant if w[0].isupper())
-    return capped / len(significant) >= 0.75
-
-
-def _headingish(line: str, max_width: int = 40) -> bool:
-    """Shape test shared by every plain-text rule: short, not prose, list or code."""
-    if not line.strip() or line[0].isspace():
-        return False
-    text = line.strip()
-    if display_width(text) > max_width:
-        return False
-    if not any(ch.isalpha() for ch in text):
-        return False
-    if text.endswith(_SENTENCE_END) or _LIST_RE.match(text) or _RULE_RE.match(text):
-        return False
-    if "://" in text or text.startswith(("www.", "(", "[", "（", "【")):
-        return False
-    if text.count("(") != text.count(")") or text.count("（") != text.count("）"):
-        return False
-    if _CODEISH_RE.search(text) or text.endswith(("(", "[", ",")):
-        return False
-    if not _has_cjk(text):
-        first_alpha = next(ch for ch in text if ch.isalpha())
-        if not first_alpha.isupper():
-            return False
-        # Identifiers such as image names (`screenshot_sqlite_ide`).
-        if " " not in text and ("_" in text or text.islower()):
-            return False
-    return True
-
-
-def _speaker(text: str) -> bool:
-    """`David Friedberg:` / `主持人：` — a short label ending in a colon."""
-    if not text.endswith((":", "：")):
-        return False
-    label = text[:-1].strip()
-    if not label or display_width(label) > 24:
-        return False
-    if _has_cjk(label):
-        return True
-    words = label.split()
-    return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words if w[0].isalpha())
-
-
-def _prev_allows(lines: Sequence[str], index: int, first: int) -> bool:
-    """A heading can only follow a blank line, a finished sentence or a short line."""
-    if index <= first:
-        return True
-    prev = lines[index - 1].rstrip()
-    if not prev.strip():
-        return True
-    if prev.endswith(_PREV_END) or prev.endswith(_LINK_SUFFIX):
-        return True
-    last_word = prev.split()[-1].lower() if prev.split() else ""
-    return (
-        display_width(prev.strip()) <= 45
-        and not prev.endswith((",", "，", "-", "—"))
-        and last_word not in _CONNECTORS
-    )
-
-
-def _is_long(line: str) -> bool:
-    return display_width(line.strip()) >= 45
-
-
-def _plain_heading(lines: Sequence[str], index: int, first: int) -> tuple[int, str] | None:
-    """If lines[index] starts a heading, return (lines used, title)."""
-    line = lines[index]
-    text = line.strip()
-    total = len(lines)
-    nxt = lines[index + 1] if index + 1 < total else ""
-    prev_blank = index <= first or not lines[index - 1].strip()
-
-    if text.endswith(_LINK_SUFFIX) and display_width(text) <= 120 and not line[0].isspace():
-        return 1, text[: -len(_LINK_SUFFIX)].strip(" -–—")
-    if not _prev_allows(lines, index, first):
-        return None
-    if _speaker(text) and not line[0].isspace() and nxt.strip():
-        return 1, text[:-1].strip()
-    if not _headingish(line):
-        return None
-    if text.endswith((":", "：")) and not _speaker(text):
-        return None
-    # Standalone line between blank lines (notebook style).
-    if prev_blank and not nxt.strip():
-        return 1, text
-    if not nxt.strip() or nxt[0].isspace():
-        return None
-    cjk = _has_cjk(text)
-    if not cjk and (not _title_cased(text) or ": " in text):
-        # `Best Performing Asset: Credit` is the start of a list item.
-        return None
-    if _is_long(nxt):
-        return 1, text
-    # A heading wrapped onto two lines: `Main Limitations of` / `REINFORCE`.
-    after = lines[index + 2] if index + 2 < total else ""
-    last_word = text.split()[-1].lower()
-    if not cjk and _headingish(nxt) and _is_long(after) and last_word in _CONNECTORS:
-        return 2, f"{text} {nxt.strip()}"
-    return None
-
-
-def plaintext_sections(
-    lines: Sequence[str],
-    start_line: int = 1,
-    skip_ranges: Sequence[tuple[int, int]] = (),
-) -> list[Section]:
-    """Guess sections in a plain-text note from heading-like lines.
-
-    Article titles (lines ending in `[Link]`, wrapped titles included) are level
-    1 and the guessed headings below them level 2, so an export of many
-    articles gets breadcrumbs like `Article › Subheading`.
-    """
-    heads: list[tuple[int, int, str]] = []
-    skipped = _lines_in(skip_ranges)
-    seen_article = False
-    index = start_line - 1
-    first = index
-    while index < len(lines):
-        number = index + 1
-        if number in skipped or not lines[index].strip():
-            index += 1
-            continue
-        found = _plain_heading(lines, index, first)
-        if found is None:
-            index += 1
-            continue
-        used, title = found
-        text = lines[index].strip()
-        if text.endswith(_LINK_SUFFIX):
-            seen_article = True
-            start = number
-            # The title may have wrapped: take the previous line along when it
-            # does not finish a sentence and is not itself a heading.
-            prev = lines[index - 1].strip() if index > first else ""
-            if (
-                prev
-                and not prev.endswith(_PREV_END)
-                and not prev.endswith(_LINK_SUFFIX)
-                and display_width(prev) <= 80
-                and (not heads or heads[-1][0] < number - 1)
-                and (number - 1) not in skipped
-            ):
-                start = number - 1
-                title = f"{prev} {title}".strip()
-            heads.append((start, 1, title or text))
-        else:
-            heads.append((number, 2 if seen_article else 1, title))
-        index += used
-    return _build(lines, heads)
-
-
 # --- splitting -----------------------------------------------------------------
 
 
@@ -368,7 +184,7 @@ def _cut_point(lines: Sequence[str], start: int, limit: int) -> int:
         if not lines[number - 1].strip():
             return number
     for number in range(limit, floor - 1, -1):
-        if lines[number - 1].rstrip().endswith((*_SENTENCE_END, "\\]", ")")):
+        if lines[number - 1].rstrip().endswith((*SENTENCE_END, "\\]", ")")):
             return number
     return limit
 
