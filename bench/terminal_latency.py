@@ -267,7 +267,8 @@ def render(results: list[dict[str, Any]], settle: float) -> str:
         "",
         f"{time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores (shared by 8 agents) · "
         f"tmux {WIDTH}×{HEIGHT}, one control-mode client polling `capture-pane` · "
-        f"settled = unchanged for {settle:.1f} s · fzf {_fzf_version()} fed `rg -n ''` lines",
+        f"settled = unchanged for {settle:.1f} s · fzf {_fzf_version()} fed `rg -n ''` lines · "
+        f"notesift at {_commit()}",
         "",
         "A keystroke is painted at the first poll whose screen equals the screen it settles "
         "on; its echo at the first poll whose prompt shows the typed text. Each key is typed "
@@ -307,6 +308,15 @@ def render(results: list[dict[str, Any]], settle: float) -> str:
 
 def _ok(flag: bool) -> str:
     return "✅" if flag else "❌"
+
+
+def _commit() -> str:
+    """The measured code's commit (`NOTESIFT_COMMIT` for a copy outside git)."""
+    if os.environ.get("NOTESIFT_COMMIT"):
+        return os.environ["NOTESIFT_COMMIT"]
+    found = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return found or "?"
 
 
 def _fzf_version() -> str:

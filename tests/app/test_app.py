@@ -13,6 +13,7 @@ from tui_helpers import settle as _settle
 from tui_helpers import type_text as _type
 
 from tui.app import NotesiftApp, make_app
+from tui.widgets.results import RESULT_ROWS
 
 pytestmark = pytest.mark.asyncio
 
@@ -250,7 +251,7 @@ async def test_more_results_load_when_the_cursor_reaches_the_end(tmp_path: Path)
         await _ready(pilot, app)
         app.search_input.value = "kind:note"
         await _settle(pilot, app)
-        assert len(app.results.hits) == 100 and app.result.total == 260
+        assert len(app.results.hits) == RESULT_ROWS and app.result.total == 260
         await pilot.press("escape", "G")
         await _settle(pilot, app)
         assert len(app.results.hits) == 260, "reaching the end asks for the rest"
