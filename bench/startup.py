@@ -56,10 +56,10 @@ def child(root: Path, cache: Path, out: Path) -> None:
             self.call_after_refresh(lambda: marks.setdefault("frame", time.monotonic()))
 
     app = Measured(AppSettings(root=root, cache_dir=cache, watch=False))
-    original = app._show_result
+    original = app.search.show_result
 
-    def show(seq: int, query: str, result: Any) -> None:
-        original(seq, query, result)
+    def show(seq: int, query: str, result: Any, **kw: Any) -> None:
+        original(seq, query, result, **kw)
         name = "rows" if result.hits else "paint"
 
         def painted() -> None:
@@ -68,7 +68,7 @@ def child(root: Path, cache: Path, out: Path) -> None:
 
         app.call_after_refresh(painted)
 
-    app._show_result = show  # type: ignore[method-assign]
+    app.search.show_result = show  # type: ignore[method-assign]
 
     async def drive() -> None:
         async with app.run_test(size=(120, 40)) as pilot:

@@ -58,10 +58,10 @@ async def measure(root: Path, cache: Path, queries: list[str]) -> list[float]:
             await asyncio.sleep(0.3)
             for ch in query:
                 key = "space" if ch == " " else ch
-                before = app._search_seq
+                before = app.search.seq
                 started = time.perf_counter()
                 app.post_message(events.Key(key, ch))
-                while app._search_seq == before or app.shown_seq < app._search_seq:
+                while app.search.seq == before or app.search.shown_seq < app.search.seq:
                     await asyncio.sleep(0.0005)
                 shown = time.perf_counter()
                 while not PAINTS or PAINTS[-1] < shown:

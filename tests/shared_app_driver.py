@@ -19,7 +19,7 @@ from tui.app import AppSettings, make_app
 async def run(root: Path, report: Path, stop: Path) -> None:
     app = make_app(AppSettings(root=root, watch=True))
     async with app.run_test(size=(120, 40)) as pilot:
-        app.result_limit = 10_000
+        app.search.result_limit = 10_000
         while not stop.exists():
             await pilot.pause(0.2)
             index = app.index

@@ -15,6 +15,7 @@ from tui_helpers import app_settings, ready
 
 import tui.core.index.note_index as index_module
 from tui.app import NotesiftApp, make_app
+from tui.app_index import IndexLifecycle
 from tui.core.index.cachefile import file_identity
 from tui.core.keys.actions import ActionCall
 from tui.core.search.searchable import SearchableIndex
@@ -116,11 +117,10 @@ async def test_watch_state_says_starting_until_the_watcher_runs(
     app = make_app(app_settings(root, tmp_path, watch=True))
     assert app.status_info.watch == "off"  # nothing computed yet
     started = threading.Event()
-    monkeypatch.setattr(NotesiftApp, "_start_watcher",
+    monkeypatch.setattr(IndexLifecycle, "start_watcher",
                         lambda self, index: started.set())
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(pilot, started.is_set, "the app tried to start the watcher")
-        app._update_status()
         assert app.status_info.watch == "starting"
     off = make_app(app_settings(root, tmp_path, watch=False))
     async with off.run_test(size=(120, 40)) as pilot:
@@ -161,13 +161,13 @@ async def test_reindex_rebuilds_the_cache_from_scratch(tmp_path: Path) -> None:
         assert app.index is not None and app.index.cache_path is not None
         before = file_identity(app.index.cache_path)
         activity: list[str] = []
-        original = app._set_activity
+        original = app.lifecycle.set_activity
 
         def record(text: str) -> None:
             activity.append(text)
             original(text)
 
-        app._set_activity = record  # type: ignore[method-assign]
+        app.lifecycle.set_activity = record  # type: ignore[method-assign]
         app.run_action_call(ActionCall("reindex"))
         await _until(pilot, lambda: any("12/12" in a for a in activity), "rebuild progress")
         await _until(pilot, lambda: app.status_info.activity == "", "the rebuild ended")

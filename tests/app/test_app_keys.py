@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fake_clock import FakeClock
 from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
 from tui_helpers import settle as _settle
@@ -22,7 +23,8 @@ from tui.core.keys.notation import LEADER
 
 pytestmark = pytest.mark.asyncio
 
-# Longer than the app's which-key delay (0.35 s), shorter than the 1 s sequence timeout.
+# Longer than the app's which-key delay (0.35 s), shorter than the 1 s sequence timeout;
+# time passes on a `FakeClock`, never on the machine's.
 WHICH_KEY_WAIT = 0.5
 
 
@@ -80,19 +82,17 @@ async def test_gg_goes_to_the_first_result_and_G_to_the_last(
 
 
 async def test_a_lone_g_times_out_harmlessly(example_notes: Path, tmp_path: Path) -> None:
-    app = make_app(_settings(example_notes, tmp_path))
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
         await _type(pilot, app, "kind:tweet")
         await pilot.press("escape", "j")
         before = app.results.highlighted
         query = app.search_input.value
-        now = [1000.0]
-        app.sequencer.clock = lambda: now[0]  # a fake clock: the timeout fires when told
-        app.which_key_delay = 3600.0  # once the popup shows, a sequence waits instead
+        app.keys.which_key_delay = 3600.0  # once the popup shows, a sequence waits instead
         await pilot.press("g")
-        now[0] += 1.3
-        app._sequence_timeout()  # what the timeout timer does
+        clock.advance(1.3)  # past the 1 s sequence timeout
         await _settle(pilot, app)
         assert app.is_running
         assert app.sequencer.pending == ()
@@ -111,12 +111,15 @@ async def test_a_lone_g_times_out_harmlessly(example_notes: Path, tmp_path: Path
 async def test_which_key_after_y_lists_the_copy_keys_and_esc_closes_it(
     example_notes: Path, tmp_path: Path
 ) -> None:
-    app = make_app(_settings(example_notes, tmp_path))
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
         await pilot.press("escape", "y")
+        clock.advance(0.3)
         assert not _popup_open(app), "which-key waits a moment before it shows"
-        await pilot.pause(WHICH_KEY_WAIT)
+        clock.advance(WHICH_KEY_WAIT - 0.3)
+        await pilot.pause()
         assert _popup_open(app)
         text = _popup_text(app)
         for key, label in [
@@ -138,25 +141,29 @@ async def test_which_key_after_y_lists_the_copy_keys_and_esc_closes_it(
 async def test_backspace_goes_up_one_level_in_which_key(
     example_notes: Path, tmp_path: Path
 ) -> None:
-    app = make_app(_settings(example_notes, tmp_path))
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
         await pilot.press("alt+a")
         assert app.sequencer.pending == (LEADER,)
-        await pilot.pause(WHICH_KEY_WAIT)
+        clock.advance(WHICH_KEY_WAIT)
+        await pilot.pause()
         leader_text = _popup_text(app)
         assert _popup_open(app)
         assert "+tags" in leader_text and "Warnings" in leader_text
         await pilot.press("t")
         assert app.sequencer.pending == (LEADER, "t")
-        await pilot.pause(WHICH_KEY_WAIT)
+        clock.advance(WHICH_KEY_WAIT)  # the popup is open: it follows at once, and waits
+        await pilot.pause()
         tags_text = _popup_text(app)
         assert "r ➜ Remove a tag" in tags_text
         assert "Warnings" not in tags_text
         await pilot.press("backspace")
         assert app.sequencer.pending == (LEADER,)
         assert app.search_input.value == "", "Backspace went to the popup, not the prompt"
-        await pilot.pause(WHICH_KEY_WAIT)
+        clock.advance(5.0)  # a shown popup waits for a key however long it takes
+        await pilot.pause()
         assert _popup_open(app)
         back_text = _popup_text(app)
         assert back_text != tags_text

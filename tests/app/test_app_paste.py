@@ -23,13 +23,13 @@ def _app(root: Path, tmp_path: Path) -> NotesiftApp:
 def _record_searches(app: NotesiftApp) -> list[str]:
     """The prompt's text at every search the app starts from now on."""
     queries: list[str] = []
-    original = app.request_search
+    original = app.search.request
 
     def recording(keep_selection: bool = True) -> None:
         queries.append(app.search_input.value)
         original(keep_selection)
 
-    app.request_search = recording  # type: ignore[method-assign]
+    app.search.request = recording  # type: ignore[method-assign]
     return queries
 
 

@@ -60,7 +60,7 @@ async def test_a_first_answer_shows_while_pinyin_is_looked_up_then_the_full_one(
     app = make_app(_settings(_notes(tmp_path), tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
-        app.first_answer_wait = 0
+        app.search.first_answer_wait = 0
         release, _ = _hold_full_searches(app)
         app.search_input.value = "shang"
         await _until(pilot, lambda: app.status_info.refining)
@@ -77,7 +77,7 @@ async def test_a_full_answer_that_comes_soon_is_the_only_one_painted(tmp_path: P
     app = make_app(_settings(_notes(tmp_path), tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
-        app.first_answer_wait = 3600  # the full answer always comes first
+        app.search.first_answer_wait = 3600  # the full answer always comes first
         shown: list[list[str]] = []
         original = app.results.show_hits
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fake_clock import FakeClock
 from textual.widgets import Input
-from tui_helpers import settle, snapshot_app, still, until
+from tui_helpers import settle, snapshot_app, still
 
 
 def test_which_key_popup_after_y(  # type: ignore[no-untyped-def]
@@ -19,14 +20,14 @@ def test_which_key_popup_after_y(  # type: ignore[no-untyped-def]
         app = pilot.app
         await still(pilot)
         await pilot.press("escape", "y")
-        await until(pilot, lambda: app.which_key.has_class("-open"), "the which-key popup")
+        clock.advance(0.5)  # the popup shows after 0.35 s
+        assert app.which_key.has_class("-open")
         await pilot.pause()
 
-    # A long sequence timeout (not shown anywhere) so a slow machine cannot time `y`
-    # out before the picture is taken; the popup itself is the default keymap's.
-    slow = tmp_path / "keymap.toml"
-    slow.write_text("timeout_ms = 30000\n", encoding="utf-8")
-    app = snapshot_app(example_notes, tmp_path, keymap_file=slow)
+    # Time passes only on the fake clock, so a slow machine cannot time `y` out
+    # before the picture is taken; the popup itself is the default keymap's.
+    clock = FakeClock()
+    app = snapshot_app(example_notes, tmp_path, clock=clock)
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
 
 

@@ -7,10 +7,10 @@ machine is.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
+from fake_clock import FakeClock
 from textual.geometry import Region
 from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
@@ -22,28 +22,10 @@ from tui.core.keys.notation import LEADER
 pytestmark = pytest.mark.asyncio
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def _with_fake_clock(app: NotesiftApp) -> FakeClock:
-    clock = FakeClock()
-    app.sequencer.clock = clock
-    return clock
-
-
-async def _until_popup(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 10
-    while not app.which_key.has_class("-open"):
-        assert time.monotonic() < deadline, "the which-key popup never opened"
-        await pilot.pause(0.05)
+async def _until_popup(pilot, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    clock.advance(0.4)  # past the which-key delay (0.35 s)
+    await pilot.pause()
+    assert pilot.app.which_key.has_class("-open"), "the which-key popup never opened"
 
 
 def _record_actions(app: NotesiftApp) -> list[ActionCall]:
@@ -68,15 +50,15 @@ def _popup_lines(app: NotesiftApp) -> list[str]:
 async def test_shown_popup_waits_5_seconds_and_the_next_key_completes_the_sequence(
     example_notes: Path, tmp_path: Path
 ) -> None:
-    app = make_app(_settings(example_notes, tmp_path))
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
-        clock = _with_fake_clock(app)
         calls = _record_actions(app)
         await pilot.press("escape", "y")
-        await _until_popup(pilot, app)
+        await _until_popup(pilot, clock)
         clock.advance(5.0)
-        app._sequence_timeout()  # what the timeout timer would do, had one been left armed
+        app.keys.sequence_timeout()  # what the timeout timer would do, had one been left armed
         await pilot.pause()
         assert app.which_key.has_class("-open"), "the popup must not vanish while shown"
         assert app.sequencer.pending == ("y",)
@@ -92,16 +74,15 @@ async def test_shown_popup_waits_5_seconds_and_the_next_key_completes_the_sequen
 async def test_before_the_popup_shows_the_sequence_timeout_still_stands(
     example_notes: Path, tmp_path: Path
 ) -> None:
-    app = make_app(_settings(example_notes, tmp_path))
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
-        clock = _with_fake_clock(app)
-        app.which_key_delay = 3600.0  # the popup is not shown during this test
+        app.keys.which_key_delay = 3600.0  # the popup is not shown during this test
         calls = _record_actions(app)
         await pilot.press("escape", "g")
         assert app.sequencer.pending == ("g",)
-        clock.advance(1.1)  # past the default 1000 ms timeout
-        app._sequence_timeout()
+        clock.advance(1.1)  # past the default 1000 ms timeout: the timeout fires
         await pilot.pause()
         assert app.sequencer.pending == ()
         assert not app.which_key.has_class("-open")
@@ -111,15 +92,15 @@ async def test_before_the_popup_shows_the_sequence_timeout_still_stands(
 async def test_backspace_keeps_waiting_and_esc_ends_the_wait(
     example_notes: Path, tmp_path: Path
 ) -> None:
-    app = make_app(_settings(example_notes, tmp_path))
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
-        clock = _with_fake_clock(app)
         await pilot.press("alt+a", "t")
-        await _until_popup(pilot, app)
+        await _until_popup(pilot, clock)
         await pilot.press("backspace")
         clock.advance(5.0)
-        app._sequence_timeout()
+        app.keys.sequence_timeout()
         await pilot.pause()
         assert app.sequencer.pending == (LEADER,), "Backspace goes up a level and still waits"
         assert app.which_key.has_class("-open")
@@ -133,11 +114,12 @@ async def test_backspace_keeps_waiting_and_esc_ends_the_wait(
 async def test_labels_are_never_cut_at_100_columns_or_more(
     example_notes: Path, tmp_path: Path, width: int
 ) -> None:
-    app = make_app(_settings(example_notes, tmp_path))
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock))
     async with app.run_test(size=(width, 30)) as pilot:
         await _ready(pilot, app)
         await pilot.press("alt+a")
-        await _until_popup(pilot, app)
+        await _until_popup(pilot, clock)
         labels = [o.label for o in app.sequencer.pending_options()]
         assert "Warnings: skipped files, keymap problems" in labels
         painted = "\n".join(_popup_lines(app))
@@ -149,11 +131,12 @@ async def test_a_narrow_terminal_gets_fewer_columns_never_wrapped_rows(
     example_notes: Path, tmp_path: Path
 ) -> None:
     async def rows_at(width: int) -> list[str]:
-        app = make_app(_settings(example_notes, tmp_path / str(width)))
+        clock = FakeClock()
+        app = make_app(_settings(example_notes, tmp_path / str(width), clock=clock))
         async with app.run_test(size=(width, 30)) as pilot:
             await _ready(pilot, app)
             await pilot.press("escape", "y")
-            await _until_popup(pilot, app)
+            await _until_popup(pilot, clock)
             options = app.sequencer.pending_options()
             rows = [line.strip() for line in _popup_lines(app)[2:]]
             assert sum(row.count(" ➜ ") for row in rows) == len(options)

@@ -77,6 +77,13 @@ class ResultsList(ScrollView, can_focus=True):
     class NeedMore(Message):
         """The cursor is near the last hit and the search found more."""
 
+    class MarksChanged(Message):
+        """An entry was marked or unmarked (Tab); `count` are marked now."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     class Highlighted(Message):
         """The highlighted row changed (moved, or new results)."""
 
@@ -91,8 +98,8 @@ class ResultsList(ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.hits: list[SearchHit] = []
-        self.marked: dict[str, Entry] = {}  # kept across queries, as fzf keeps selections
-        self.pending_select: str | None = None
+        self._marked: dict[str, Entry] = {}  # kept across queries, as fzf keeps selections
+        self._select_next: str | None = None  # highlight this entry in the next hits
         self.more_available = False
         self.match_style: str | None = None  # None: the theme's match colour
         self.highlighted: int | None = None
@@ -104,7 +111,12 @@ class ResultsList(ScrollView, can_focus=True):
     # -- content -----------------------------------------------------------------
 
     def show_hits(self, hits: list[SearchHit], keep_id: str | None = None) -> None:
-        """Replace the rows; highlight `keep_id` if it is still there, else the first."""
+        """Replace the rows; highlight `keep_id` if it is still there, else the first.
+
+        An entry asked for with `select_next` wins over `keep_id`, once.
+        """
+        keep_id = self._select_next or keep_id
+        self._select_next = None
         self.hits = hits
         target = 0
         if keep_id is not None:
@@ -124,6 +136,30 @@ class ResultsList(ScrollView, can_focus=True):
         if size != self.virtual_size:
             self.set_reactive(Widget.virtual_size, size)
             self._scroll_update(size)
+
+    def select_next(self, entry_id: str) -> None:
+        """Highlight this entry when the next hits arrive (a jump from a side panel)."""
+        self._select_next = entry_id
+
+    # -- marks (Tab) ---------------------------------------------------------------
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the highlighted entry, then move down (as fzf's Tab)."""
+        current = self.current
+        if current is None:
+            return
+        entry = current.entry
+        if entry.id in self._marked:
+            del self._marked[entry.id]
+        else:
+            self._marked[entry.id] = entry
+        self.refresh_row(self.highlighted or 0)
+        self.move(1)
+        self.post_message(self.MarksChanged(len(self._marked)))
+
+    def marked_entries(self) -> list[Entry]:
+        """The marked entries in the order they were marked."""
+        return list(self._marked.values())
 
     @property
     def current(self) -> SearchHit | None:
@@ -179,7 +215,7 @@ class ResultsList(ScrollView, can_focus=True):
 
     def _row_strips(self, index: int, width: int) -> tuple[Strip, Strip]:
         hit = self.hits[index]
-        marked = hit.entry.id in self.marked
+        marked = hit.entry.id in self._marked
         cursor = index == self.highlighted
         key = row_key(hit, marked, cursor, width)
         cached = self._strips.get(key)

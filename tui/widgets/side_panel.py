@@ -1,17 +1,49 @@
-"""A side panel (outline, tags or notes): a title and a list to choose from."""
+"""A side panel (outline, tags or notes): a title and a list to choose from.
+
+The panel owns its list: it moves its own cursor and says what was chosen with
+a `SidePanel.Chosen` message, so the app never reaches into the option list.
+The rows come from `side_rows`, which reads them from the index's store.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.text.sanitize import one_line
 
+if TYPE_CHECKING:
+    from tui.core.index.store import IndexStore
+
+PANEL_TITLES = {"outline": "Outline", "tags": "Tags", "notes": "Notes"}
+Row = tuple[str, str]  # (label, value): the value is a tag, or an entry id
+
+
+def side_rows(store: IndexStore, kind: str, current_path: str | None) -> list[Row]:
+    """The rows of a panel: tags with counts, every note, or the current note's outline."""
+    if kind == "tags":
+        counts = store.tag_counts()
+        return [(f"#{t}  ({n})", t) for t, n in sorted(counts.items())]
+    if kind == "notes":
+        return [(f"{e.path} — {e.title}", e.id) for e in store.notes()]
+    if current_path is None:
+        return []
+    rows = []
+    for e in store.entries_of_path(current_path):
+        if e.kind not in ("note", "section"):
+            continue
+        depth = max(0, e.breadcrumb.count(" › ") - 1) if e.kind == "section" else 0
+        rows.append((f"{'  ' * depth}{e.title}  :{e.line}", e.id))
+    return rows
+
 
 class SidePanel(Vertical):
-    """Lists (label, value) pairs; choosing one posts `OptionList.OptionSelected`."""
+    """Lists (label, value) pairs; choosing one posts `SidePanel.Chosen`."""
 
     DEFAULT_CSS = """
     SidePanel { width: 32; border-right: solid $panel; display: none; }
@@ -20,26 +52,76 @@ class SidePanel(Vertical):
     SidePanel > OptionList { border: none; height: 1fr; }
     """
 
+    class Chosen(Message):
+        """A row was chosen (Enter or a click): a tag to filter by, or an entry to show."""
+
+        def __init__(self, kind: str, value: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.value = value
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.kind = ""
         self.values: list[str] = []
-        self.title = Label("")
-        self.options = OptionList()
+        self._title = Label("")
+        self._options = OptionList()
 
     def compose(self):  # type: ignore[no-untyped-def]
-        yield self.title
-        yield self.options
+        yield self._title
+        yield self._options
 
-    def fill(self, kind: str, title: str, rows: list[tuple[str, str]]) -> None:
+    def fill(self, kind: str, rows: list[Row]) -> None:
         self.kind = kind
-        self.title.update(Text(one_line(title)))
+        self._title.update(Text(one_line(f"{PANEL_TITLES[kind]} ({len(rows)})")))
         self.values = [value for _, value in rows]
         # Text, never str: a str prompt would be parsed as markup (`[/draft]` in a title).
-        self.options.set_options([Option(Text(one_line(label))) for label, _ in rows])
+        self._options.set_options([Option(Text(one_line(label))) for label, _ in rows])
         if rows:
-            self.options.highlighted = 0
+            self._options.highlighted = 0
+
+    # -- open, focus -------------------------------------------------------------------
 
     @property
     def is_open(self) -> bool:
         return self.has_class("-open")
+
+    def open(self) -> None:
+        self.add_class("-open")
+        self._options.focus()
+
+    def close(self) -> None:
+        self.remove_class("-open")
+
+    @property
+    def focused_here(self) -> bool:
+        """The panel's list has the keyboard."""
+        return self._options.has_focus
+
+    def focus(self, scroll_visible: bool = True) -> SidePanel:
+        self._options.focus(scroll_visible)
+        return self
+
+    # -- moving and choosing -----------------------------------------------------------
+
+    def move(self, delta: int) -> None:
+        self.jump((self._options.highlighted or 0) + delta)
+
+    def jump(self, index: int) -> None:
+        count = self._options.option_count
+        if count:
+            self._options.highlighted = max(0, min(count - 1, index))
+
+    def jump_last(self) -> None:
+        self.jump(self._options.option_count - 1)
+
+    def choose_highlighted(self) -> None:
+        self._choose(self._options.highlighted or 0)
+
+    def _choose(self, index: int) -> None:
+        if 0 <= index < len(self.values):
+            self.post_message(self.Chosen(self.kind, self.values[index]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option_index)

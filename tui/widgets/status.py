@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widgets import Static
@@ -11,15 +11,19 @@ from tui.core.text.sanitize import one_line
 from tui.theme_palette import palette_of
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class StatusInfo:
-    """Everything the status line shows; the app fills it in."""
+    """Everything the status line shows: one value, replaced (never edited) on a change.
+
+    The app holds the current one (`NotesiftApp.set_status`) and the line is
+    painted from it in one place, `StatusLine.show`.
+    """
 
     matches: int = 0
     capped: bool = False
     total: int = 0
     mode: str = "insert"
-    filters: list[str] = field(default_factory=list)
+    filters: tuple[str, ...] = ()
     sort: str = "score"
     watch: str = "off"
     warnings: int = 0

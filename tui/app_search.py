@@ -1,0 +1,220 @@
+"""Searching in the app: when a search runs, on which thread, and what it shows.
+
+One search runs at a time on a worker thread; keys typed meanwhile are searched
+together when it ends (the latest query only), so a burst never queues stale
+searches that compete with painting for the CPU. A newer request makes older
+results stale, and they are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual import events
+
+from tui.core.search.engine import SearchEngine, SearchResult, plain_hit
+from tui.core.search.filters import describe_filters
+from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
+from tui.core.search.note_order import newest_notes
+from tui.core.search.query import parse_query
+from tui.widgets.results import RESULT_ROWS
+
+if TYPE_CHECKING:
+    from tui.app import NotesiftApp
+
+MORE_ROWS = 200  # asked for when the cursor nears the end of what was found
+# An entry this short is previewed in the same frame as the list (one paint, not two);
+# a longer one after the list has painted, so building it never holds the list back.
+PREVIEW_SAME_FRAME_CHARS = 20_000
+# A first answer (no typo/pinyin alternatives yet) is painted when the full search
+# has not answered this long after it: a fast full answer costs one paint, not two.
+FIRST_ANSWER_WAIT_S = 0.03
+
+
+class SearchRunner:
+    """Schedules the app's searches and puts their results on screen."""
+
+    def __init__(self, app: NotesiftApp) -> None:
+        self.app = app
+        self.seq = 0  # the latest search asked for
+        self.shown_seq = 0  # the last search whose results were put on screen
+        self.result_limit = RESULT_ROWS
+        self.sort = "score"
+        self._keep_selection = True
+        self._busy = False
+        self._again = False
+        self._deferred = False
+        self.first_answer_wait = FIRST_ANSWER_WAIT_S
+        self._first_answer: tuple[int, str, SearchResult] | None = None
+
+    @property
+    def searching(self) -> bool:
+        """A search is asked for or running (tests wait on this; so could a spinner)."""
+        return self._deferred or self._busy
+
+    def query_changed(self) -> None:
+        """The prompt changed: a new query starts at the top (as fzf)."""
+        self.result_limit = RESULT_ROWS
+        # Echo first: the typed character is painted before the search takes the CPU.
+        self._deferred = True
+        self.app.call_after_refresh(self._deferred_search)
+
+    def _deferred_search(self) -> None:
+        self._deferred = False
+        self.request(keep_selection=False)
+
+    def want_more(self) -> None:
+        self.result_limit += MORE_ROWS
+        self.request(keep_selection=True)
+
+    def set_sort(self, sort: str) -> None:
+        self.sort = sort
+        self.app.set_status(sort=sort)
+        self.request()
+
+    def request(self, keep_selection: bool = True) -> None:
+        """Search again; a refresh keeps the highlighted row."""
+        self.seq += 1
+        self._keep_selection = keep_selection
+        if self._busy:
+            self._again = True
+            return
+        self._start()
+
+    def _start(self) -> None:
+        self._busy = True
+        self._again = False
+        app = self.app
+        app.run_worker(
+            partial(self._job, self.seq, app.search_input.value, self.sort,
+                    self.result_limit, app.frecency.scores(), app.frecency.top(20)),
+            thread=True,
+            group="search",
+            exit_on_error=False,
+        )
+
+    def _job(
+        self, seq: int, query: str, sort: str, limit: int,
+        boost: dict[str, float], recent: list[str],
+    ) -> None:
+        """Runs on a worker thread; frecency comes in as a snapshot taken on the UI thread."""
+        result: SearchResult | None = None
+        help_lines: list[str] = []
+        try:
+            index = self.app.index
+            if index is None or seq != self.seq:
+                return
+            if query.strip():
+                result = index.search(query, limit=limit, sort=sort, boost=boost, widen=False)
+                if result.narrowed and seq == self.seq:
+                    # Rare terms: alternatives (typos, pinyin) are looked up next. What is
+                    # found as typed may be shown meanwhile; a newer key skips the rest.
+                    if result.hits:  # posted, not awaited: the full search goes on now
+                        self.app.post_message(events.Callback(
+                            partial(self._first_answer_found, seq, query, result)))
+                    result = index.search(query, limit=limit, sort=sort, boost=boost)
+                if not result.hits and seq == self.seq:
+                    help_lines = index.guarded(lambda: no_match_help(index.engine, query),
+                                               fallback=list)
+            else:
+                result = index.guarded(
+                    lambda: recent_result(index.engine, sort, limit, recent))
+            self.app.index_warnings = index.warnings
+        finally:
+            with contextlib.suppress(RuntimeError):  # the app may be shutting down
+                self.app.call_from_thread(self._finished, seq, query, result, help_lines)
+
+    def _first_answer_found(self, seq: int, query: str, result: SearchResult) -> None:
+        """A first answer while the full search goes on: painted if that takes a while."""
+        if seq != self.seq:
+            return
+        self._first_answer = (seq, query, result)
+        if self.first_answer_wait <= 0:
+            self._show_first_answer()
+        else:
+            self.app.set_timer(self.first_answer_wait, self._show_first_answer)
+
+    def _show_first_answer(self) -> None:
+        pending, self._first_answer = self._first_answer, None
+        if pending is not None and pending[0] == self.seq:
+            self.show_result(*pending, first=True)
+
+    def _finished(
+        self, seq: int, query: str, result: SearchResult | None, help_lines: list[str]
+    ) -> None:
+        self._busy = False
+        self._first_answer = None
+        if result is not None:
+            self.app.results.empty_lines = help_lines
+            self.show_result(seq, query, result)
+        if self._again:
+            self._start()
+
+    def show_result(self, seq: int, query: str, result: SearchResult, *, first: bool = False
+                    ) -> None:
+        """Put a search's hits on screen, unless a newer one was asked for since.
+
+        `first`: a first answer, the full one follows.
+        """
+        if seq != self.seq:
+            return
+        app = self.app
+        current = app.results.current
+        keep = current.entry.id if current and self._keep_selection else None
+        app.result = result
+        app.results.show_hits(result.hits, keep_id=keep)
+        current = app.results.current
+        if current is None or len(current.entry.text) <= PREVIEW_SAME_FRAME_CHARS:
+            app.show_preview()
+        app.results.more_available = result.total > len(result.hits)
+        app.set_status(
+            matches=result.total,
+            capped=result.total_capped,
+            refining=first,
+            total=result.searched,
+            filters=tuple(describe_filters(parse_query(query))),
+            message="; ".join(e.message for e in result.errors),
+        )
+        self.shown_seq = seq
+        app.first_paint_done()
+
+
+def no_match_help(engine: SearchEngine, query: str) -> list[str]:
+    """What the empty list says; asks once more without the filters (worker thread)."""
+    parsed = parse_query(query)
+    relaxed = None
+    words = without_filters(parsed)
+    if parsed.filters and words.strip():
+        found = engine.search(words, limit=5)
+        partial_only = bool(found.hits) and all(h.partial for h in found.hits)
+        relaxed = Relaxed(found.total, partial_only)
+    return no_match_lines(query, parsed, relaxed)
+
+
+def recent_result(
+    engine: SearchEngine, sort: str, limit: int, recent_ids: list[str]
+) -> SearchResult:
+    """The empty query: recently opened or copied entries, then notes, newest first.
+
+    Newest by the file's day, then the front-matter date, a date in the file name,
+    the path in natural order (`tui.core.search.note_order`): a fresh clone's
+    equal mtimes fall through to what the notes say.
+    """
+    if sort == "score":
+        result = engine.search("kind:note", limit=1, sort="path")
+        ordered = newest_notes(engine.store, limit)
+        found = engine.store.entries(ordered)
+        result.hits = [plain_hit(found[r]) for r in ordered if r in found]
+    else:
+        result = engine.search("kind:note", limit=limit, sort=sort)
+    recent = [
+        plain_hit(entry)
+        for entry_id in recent_ids
+        if (entry := engine.store.find_id(entry_id)) is not None
+    ]
+    seen = {h.entry.id for h in recent}
+    result.hits = recent + [h for h in result.hits if h.entry.id not in seen]
+    result.total = len(result.hits)
+    return result
