@@ -3,11 +3,12 @@ every text stored once, and an older cache rebuilt without a word."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 from tui.core.index.note_index import BATCH_SOURCES
-from tui.core.index.store import STORE_VERSION, cache_path_for
+from tui.core.index.store import STORE_VERSION, cache_path_for, unpack_chunk
 from tui.core.ingest.entry import Entry
 from tui.core.search.engine import SearchEngine
 from tui.core.search.searchable import SearchableIndex
@@ -91,10 +92,14 @@ def test_every_text_is_stored_once(tmp_path: Path) -> None:
     index.close()
     assert path is not None
     data = path.read_bytes()
-    # Once per section that holds it, in its payload: no folded copy, no FTS content,
-    # no pinyin or token copy.
-    assert data.count(sentence.encode()) == 2
+    # No plain copy anywhere (no folded copy, no FTS content, no pinyin or token copy):
+    # the text is only in the packed payloads, once per section that holds it.
+    assert data.count(sentence.encode()) == 0
     assert data.count(sentence.lower().encode()) == 0
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        records = [r for (blob,) in db.execute("SELECT payload FROM payloads")
+                   for r in unpack_chunk(blob)]
+    assert sum(r[2].count(sentence) for r in records) == 2
 
 
 def test_a_cache_of_an_older_format_is_rebuilt_without_a_word(tmp_path: Path) -> None:

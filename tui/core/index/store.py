@@ -1,14 +1,17 @@
 """The persistent index: entries and a word-level FTS5 index in one SQLite file.
 
 Search must stay fast at a million entries, and the first build must stay near
-the cost of reading the notes once. Schema (index format 9), every text once:
+the cost of reading the notes once. Schema (index format 10), every text once:
 
 * `entries`: one row per entry with the narrow columns field filters and
   ordering read (kind, path, line, folded title, tags, author, date, counts).
-* `payloads`: the entry itself as a `marshal`ed tuple, its text included: the
-  ONLY copy of any text. A section is its own line range of its note (the
-  parser makes disjoint chunks), never a second copy. Loaded only when a result
-  shows an entry; folded text for ranking and highlighting is folded from it.
+  The id, lower-case path and case-folded title are generated columns over
+  what is stored (an id is its path plus a tail; most paths are lower case).
+* `payloads`: the entries themselves as `marshal`ed tuples, their text
+  included, zlib-packed PAYLOAD_CHUNK entries of one source a blob: the ONLY
+  copy of any text. A section is its own line range of its note (the parser
+  makes disjoint chunks), never a second copy. Read only when a result shows
+  an entry; folded text for ranking and highlighting is folded from it.
 * `fts`: contentless FTS5 over (title, body, path), `unicode61` words of the
   folded text, Han runs as overlapping bigrams (`fts_terms.index_text`),
   `detail=column`. No text is stored in it; a delete re-derives the indexed
@@ -35,6 +38,7 @@ import marshal
 import os
 import sqlite3
 import threading
+import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -55,8 +59,14 @@ from tui.core.text.fold import fold
 from tui.core.text.table_cache import cached_table
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "9"
+STORE_VERSION = "10"
 ENTRY_CACHE_SIZE = 20_000
+# Entries a payload blob holds (a source's rowids start at a multiple of it, so an
+# entry's blob is at `rowid & -PAYLOAD_CHUNK`): zlib over a few neighbours packs text
+# about twice as tight as one entry alone, and reading one entry inflates ~10 KB.
+PAYLOAD_CHUNK = 16
+PAYLOAD_LEVEL = 1  # zlib level: 6 packs a few % tighter for twice the workers' time
+CHUNK_CACHE_SIZE = 512  # inflated blobs kept (a scan or a ranking reads neighbours)
 ENDING_MAX = 400  # words ending with a short piece (`c` of `c++`) that a query lists
 ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB at 1M entries)
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
@@ -75,17 +85,22 @@ _SCHEMA = (
     # A source's entries are the rowids first_rowid <= rowid < end_rowid (written together).
     "CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, signature TEXT NOT NULL,"
     " warnings BLOB NOT NULL, first_rowid INTEGER NOT NULL, end_rowid INTEGER NOT NULL)",
+    # `eid`, `path_lower` and `title_cf` are computed from what is stored: most ids are
+    # their path plus a tail, most paths and titles are already lower case (NULL costs
+    # nothing). Nothing looks up by id often enough to pay for an index of ids.
     "CREATE TABLE IF NOT EXISTS entries ("
-    " rowid INTEGER PRIMARY KEY, eid TEXT NOT NULL,"
-    " kind TEXT NOT NULL, path TEXT NOT NULL, path_lower TEXT NOT NULL, line INTEGER NOT NULL,"
-    " title_f TEXT NOT NULL, title_cf TEXT NOT NULL, tags TEXT NOT NULL, author TEXT,"
-    " date TEXT, likes, retweets, replies, quotes)",
-    # Payloads apart from the narrow filter columns, so scans of titles stay small.
+    " rowid INTEGER PRIMARY KEY, eid_tail TEXT, eid_own TEXT,"
+    " kind TEXT NOT NULL, path TEXT NOT NULL, pl TEXT, line INTEGER NOT NULL,"
+    " title_f TEXT NOT NULL, tcf TEXT, tags TEXT NOT NULL, author TEXT,"
+    " date TEXT, likes, retweets, replies, quotes,"
+    " eid TEXT GENERATED ALWAYS AS (coalesce(eid_own, path || coalesce(eid_tail, ''))) VIRTUAL,"
+    " path_lower TEXT GENERATED ALWAYS AS (coalesce(pl, path)) VIRTUAL,"
+    " title_cf TEXT GENERATED ALWAYS AS (coalesce(tcf, title_f)) VIRTUAL)",
+    # Payloads apart from the narrow filter columns, so scans of titles stay small:
+    # one zlib blob per PAYLOAD_CHUNK entries of a source (`pack_chunk`).
     "CREATE TABLE IF NOT EXISTS payloads (rowid INTEGER PRIMARY KEY, payload BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS entries_title ON entries(title_f)",
-    "CREATE INDEX IF NOT EXISTS entries_eid ON entries(eid)",
     "CREATE INDEX IF NOT EXISTS entries_kind_path ON entries(kind, path, line)",
-    "CREATE INDEX IF NOT EXISTS entries_path ON entries(path, line)",
     # `@author` filters look up the few matching names here instead of scanning.
     "CREATE INDEX IF NOT EXISTS entries_author ON entries(author)",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, path, {_WORDS})",
@@ -113,14 +128,16 @@ class PreparedSource:
     signature: str
     eids: list[str]
     columns: list[tuple[Any, ...]]  # _filter_columns of each entry (parsed tags)
-    payloads: list[bytes]
+    tags: list[tuple[str, ...]]  # each entry's parsed tags (sidecar tags join these)
+    chunks: list[bytes]  # the entries' records, PAYLOAD_CHUNK a blob (`pack_chunk`)
     indexed: list[tuple[str, str, str]]
     warnings: list[str]
 
     @property
     def entries(self) -> list[Entry]:
-        return [unpack_entry((eid, c[0], c[1], c[3]), p)
-                for eid, c, p in zip(self.eids, self.columns, self.payloads, strict=True)]
+        records = [r for blob in self.chunks for r in unpack_chunk(blob)]
+        return [unpack_entry((eid, c[0], c[1], c[3]), r)
+                for eid, c, r in zip(self.eids, self.columns, records, strict=True)]
 
 
 def default_cache_dir() -> Path:
@@ -148,22 +165,42 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def pack_entry(e: Entry) -> bytes:
+def entry_record(e: Entry) -> tuple[Any, ...]:
     """What `entries` does not hold of an entry (its id, kind, path and line are there)."""
-    return marshal.dumps(
-        (e.title, e.end_line, e.text, tuple(e.tags), e.breadcrumb, _plain(e.meta))
-    )
+    return (e.title, e.end_line, e.text, tuple(e.tags), e.breadcrumb, _plain(e.meta))
 
 
-# The `entries` columns that, with the payload, make an entry (see `unpack_entry`).
+def pack_chunk(records: Sequence[tuple[Any, ...]]) -> bytes:
+    """Up to PAYLOAD_CHUNK consecutive entries' records as one payload blob."""
+    return zlib.compress(marshal.dumps(list(records)), PAYLOAD_LEVEL)
+
+
+def unpack_chunk(blob: bytes) -> list[tuple[Any, ...]]:
+    return marshal.loads(zlib.decompress(blob))  # type: ignore[no-any-return]
+
+
+def chunk_of(rowid: int) -> int:
+    """The rowid of the payload blob that holds entry `rowid`."""
+    return rowid & -PAYLOAD_CHUNK
+
+
+# The `entries` columns that, with the payload record, make an entry (`unpack_entry`).
 ENTRY_HEAD = "e.eid, e.kind, e.path, e.line"
+# An entry's payload blob, joined to `entries e` (its record: `rowid % PAYLOAD_CHUNK`).
+PAYLOAD_JOIN = f"JOIN payloads p ON p.rowid = (e.rowid & -{PAYLOAD_CHUNK})"
 
 
-def unpack_entry(head: Sequence[Any], payload: bytes) -> Entry:
-    """The entry from its `ENTRY_HEAD` columns and its payload."""
-    r = marshal.loads(payload)
+def unpack_entry(head: Sequence[Any], r: Sequence[Any]) -> Entry:
+    """The entry from its `ENTRY_HEAD` columns and its payload record."""
     return Entry(id=head[0], kind=head[1], title=r[0], path=head[2], line=head[3], end_line=r[1],
                  text=r[2], tags=tuple(r[3]), breadcrumb=r[4], meta=r[5])
+
+
+def contains_sql() -> str:
+    """SQL for 'entry `e`'s folded title, text or path holds the `?` needle' (a scan
+    for text with no word to look up; reads the entry's payload blob)."""
+    return (f"EXISTS (SELECT 1 FROM payloads p WHERE p.rowid = (e.rowid & -{PAYLOAD_CHUNK}) "
+            "AND nsift_holds(p.rowid, p.payload, e.rowid, e.path_lower, ?))")
 
 
 def _number(value: Any) -> int | float | None:
@@ -265,27 +302,72 @@ def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) ->
         indexed.append((index_text(title), index_text(body), index_text(e.path.lower())))
         c = _filter_columns(e)
         columns_of.append((*c[:4], title, *c[4:]))
-    return PreparedSource(
-        signature, [e.id for e in entries], columns_of, [pack_entry(e) for e in entries],
-        indexed, warnings,
-    )
+    records = [entry_record(e) for e in entries]
+    chunks = [pack_chunk(records[i : i + PAYLOAD_CHUNK])
+              for i in range(0, len(records), PAYLOAD_CHUNK)]
+    return PreparedSource(signature, [e.id for e in entries], columns_of,
+                          [tuple(e.tags) for e in entries], chunks, indexed, warnings)
 
 
-def _payload_holds(payload: bytes, path_lower: str, needle: str) -> bool:
-    """SQL `nsift_holds(payload, path_lower, needle)`: the entry's folded title, text or
-    path holds `needle`."""
-    if needle in path_lower:
-        return True
-    try:
-        title, _, text = marshal.loads(payload)[:3]
-    except (ValueError, EOFError, TypeError):
-        return False
-    return needle in fold(title).replace("\x00", "\ufffd") or (
-        needle in fold(text).replace("\x00", "\ufffd"))
+def _entry_row(rowid: int, eid: str, columns: Sequence[Any]) -> tuple[Any, ...]:
+    """An `entries` row: what the generated columns compute is stored as NULL."""
+    kind, path, path_lower, line, title_f, title_cf = columns[:6]
+    if eid == path:
+        tail = own = None
+    elif eid.startswith(path):
+        tail, own = eid[len(path):], None
+    else:
+        tail, own = None, eid
+    return (rowid, tail, own, kind, path, None if path_lower == path else path_lower, line,
+            title_f, None if title_cf == title_f else title_cf, *columns[6:])
 
 
-def _add_functions(db: sqlite3.Connection) -> None:
-    db.create_function("nsift_holds", 3, _payload_holds, deterministic=True)
+class _Chunks:
+    """Inflated payload blobs by rowid, the few most recently read (one per connection).
+
+    Rowids are never reused in a cache file and a blob is never rewritten (a
+    changed source gets new rowids), so a blob read once stays what it was.
+    """
+
+    def __init__(self) -> None:
+        self._records: OrderedDict[tuple[int, int], list[tuple[Any, ...]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def records(self, rowid: int, blob: bytes) -> list[tuple[Any, ...]]:
+        key = (rowid, len(blob))
+        with self._lock:
+            found = self._records.get(key)
+            if found is not None:
+                self._records.move_to_end(key)
+                return found
+        found = unpack_chunk(blob)
+        with self._lock:
+            self._records[key] = found
+            while len(self._records) > CHUNK_CACHE_SIZE:
+                self._records.popitem(last=False)
+        return found
+
+    def record(self, rowid: int, blob: bytes) -> tuple[Any, ...]:
+        return self.records(chunk_of(rowid), blob)[rowid - chunk_of(rowid)]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
+
+
+def _add_functions(db: sqlite3.Connection, chunks: _Chunks) -> None:
+    def holds(chunk: int, blob: bytes, rowid: int, path_lower: str, needle: str) -> bool:
+        """SQL `nsift_holds`: the entry's folded title, text or path holds `needle`."""
+        if needle in path_lower:
+            return True
+        try:
+            title, _, text = chunks.records(chunk, blob)[rowid - chunk][:3]
+        except (ValueError, EOFError, TypeError, IndexError, zlib.error):
+            return False
+        return needle in fold(title).replace("\x00", "\ufffd") or (
+            needle in fold(text).replace("\x00", "\ufffd"))
+
+    db.create_function("nsift_holds", 5, holds, deterministic=True)
 
 
 class IndexStore:
@@ -316,6 +398,7 @@ class IndexStore:
         self._warnings: tuple[int, list[str]] | None = None
         self.healed: str | None = None  # one line when a damaged cache was moved aside
         self.identity: tuple[int, int] | None = None  # (dev, inode) of the file opened
+        self._chunks = _Chunks()
         self.db = self._connect()
         # With WAL, a second connection reads the last commit while a batch is being
         # written, so searching never waits for indexing. In memory there is one.
@@ -325,7 +408,7 @@ class IndexStore:
                 self.reader = cachefile.connect(self.path)
                 self.reader.execute("PRAGMA cache_size=-262144")
                 self.reader.execute("PRAGMA temp_store=MEMORY")
-                _add_functions(self.reader)
+                _add_functions(self.reader, self._chunks)
         if self.reader is self.db:
             self.read_lock = self.lock
         self._data_version = self._read_data_version()
@@ -360,7 +443,7 @@ class IndexStore:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         # Searches and index updates run on worker threads; `self.lock` serialises them.
         db = cachefile.connect(target)
-        _add_functions(db)
+        _add_functions(db, self._chunks)
         try:
             if target != ":memory:":
                 db.execute("PRAGMA journal_mode=WAL")
@@ -373,10 +456,16 @@ class IndexStore:
             db.execute("PRAGMA temp_store=MEMORY")
             if _stored_version(db) == STORE_VERSION:
                 return db  # a warm start writes nothing (other processes read on)
+            if target != ":memory:":
+                # Segment merges of a build free a sixth of the file; `release_free_pages`
+                # gives that back. Takes effect in a new file (before its first table).
+                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             # One process at a time decides whether the format changed: a second one
             # starting alongside must not drop the tables the first is filling.
+            reformatted = False
             with write_transaction(db):
                 if _stored_version(db) != STORE_VERSION:
+                    reformatted = _stored_version(db) is not None
                     for table in _TABLES:
                         db.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA:
@@ -384,6 +473,10 @@ class IndexStore:
                 # Fewer, larger segment merges: faster bulk indexing.
                 db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', 16)")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (STORE_VERSION,))
+            if reformatted and db.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+                # An older format's file: emptied just now, so rewriting it is quick.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    db.execute("VACUUM")
         except sqlite3.Error:
             db.close()
             raise
@@ -413,6 +506,7 @@ class IndexStore:
             self._data_version = version
             self._entries.clear()
             self._folded.clear()
+            self._chunks.clear()
             self._vocabulary = None
             self._han = None
             self._words_with.clear()
@@ -476,17 +570,19 @@ class IndexStore:
             first_new = next_id
             entry_rows, fts_rows, payload_rows = [], [], []
             for key, source in sources.items():
-                first_of_source = next_id
-                for eid, columns, payload, indexed in zip(
-                    source.eids, source.columns, source.payloads, source.indexed, strict=True
+                # Each source starts a payload blob (see PAYLOAD_CHUNK).
+                next_id = first_of_source = -(-next_id // PAYLOAD_CHUNK) * PAYLOAD_CHUNK
+                payload_rows.extend((first_of_source + i * PAYLOAD_CHUNK, blob)
+                                    for i, blob in enumerate(source.chunks))
+                for eid, columns, tags, indexed in zip(
+                    source.eids, source.columns, source.tags, source.indexed, strict=True
                 ):
                     extra = self.sidecar.get(eid)
                     if extra:
-                        head = (eid, columns[0], columns[1], columns[3])
-                        tagged = _with_tags(unpack_entry(head, payload), extra)
-                        columns = (*columns[:6], _tags_column(tagged.tags), *columns[7:])
-                    entry_rows.append((next_id, eid, *columns))
-                    payload_rows.append((next_id, payload))
+                        own = {t.lower() for t in tags}
+                        merged = (*tags, *(t for t in extra if t.lower() not in own))
+                        columns = (*columns[:6], _tags_column(merged), *columns[7:])
+                    entry_rows.append(_entry_row(next_id, eid, columns))
                     fts_rows.append((next_id, *indexed))
                     next_id += 1
                 self.db.execute(
@@ -495,9 +591,9 @@ class IndexStore:
                      first_of_source, next_id),
                 )
             self.db.executemany(
-                "INSERT INTO entries (rowid, eid, kind, path, path_lower, line, "
-                "title_f, title_cf, tags, author, date, likes, retweets, replies, quotes) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries (rowid, eid_tail, eid_own, kind, path, pl, line, "
+                "title_f, tcf, tags, author, date, likes, retweets, replies, quotes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 entry_rows,
             )
             self.db.executemany("INSERT INTO payloads VALUES (?, ?)", payload_rows)
@@ -563,11 +659,18 @@ class IndexStore:
             self.db.execute("INSERT OR IGNORE INTO han SELECT term FROM temp.fts_terms "
                             f"WHERE length(term) <= 2 AND ({_HAN_SQL})")
             self.db.execute("DELETE FROM meta WHERE key='vocabulary'")
+        self._release_free_pages()
         with self.read_lock:
             self.generation += 1
             self._vocabulary = None
             self._han = None
             self._words_with.clear()
+
+    def _release_free_pages(self) -> None:
+        """Shrink the file by the pages a build's segment merges freed (auto_vacuum)."""
+        with contextlib.suppress(sqlite3.OperationalError):  # busy: the next build does it
+            self.db.execute("PRAGMA incremental_vacuum")
+            self.db.commit()
 
     def _add_words(self, words: set[str]) -> None:
         """Add the words the vocabulary lacks, and index those alone by trigram."""
@@ -586,12 +689,14 @@ class IndexStore:
         if span is None:
             return
         rows = self.db.execute(
-            f"SELECT p.rowid, {ENTRY_HEAD}, p.payload FROM entries e "
-            "JOIN payloads p ON p.rowid = e.rowid WHERE e.rowid >= ? AND e.rowid < ?", span
+            f"SELECT e.rowid, {ENTRY_HEAD}, p.rowid, p.payload FROM entries e "
+            f"{PAYLOAD_JOIN} WHERE e.rowid >= ? AND e.rowid < ?", span
         ).fetchall()
         if rows:
             # Contentless FTS tables forget a row given the text they indexed for it.
-            forget = [(row[0], *indexed_columns(unpack_entry(row[1:5], row[5]))) for row in rows]
+            forget = [(row[0], *indexed_columns(unpack_entry(
+                row[1:5], self._chunks.records(row[5], row[6])[row[0] - row[5]])))
+                for row in rows]
             self.db.executemany(
                 "INSERT INTO fts (fts, rowid, title, body, path) VALUES ('delete', ?, ?, ?, ?)",
                 forget,
@@ -747,11 +852,11 @@ class IndexStore:
             for chunk in range(0, len(missing), 900):
                 part = missing[chunk : chunk + 900]
                 marks = ",".join("?" * len(part))
-                sql = (f"SELECT e.rowid, {ENTRY_HEAD}, p.payload FROM entries e "
-                       f"JOIN payloads p ON p.rowid = e.rowid WHERE e.rowid IN ({marks})")
+                sql = (f"SELECT e.rowid, {ENTRY_HEAD}, p.rowid, p.payload FROM entries e "
+                       f"{PAYLOAD_JOIN} WHERE e.rowid IN ({marks})")
                 for row in self.reader.execute(sql, part):
                     rowid = row[0]
-                    entry = unpack_entry(row[1:5], row[5])
+                    entry = unpack_entry(row[1:5], self._chunks.record(rowid, row[6]))
                     entry = _with_tags(entry, self.sidecar.get(entry.id, ()))
                     found[rowid] = entry
                     self._entries[rowid] = entry
@@ -872,10 +977,11 @@ class IndexStore:
         """Every entry in (path, line) order; for small trees, tests and exports."""
         with self.read_lock:
             rows = self.reader.execute(
-                f"SELECT {ENTRY_HEAD}, p.payload FROM entries e JOIN payloads p "
-                "ON p.rowid = e.rowid ORDER BY e.path, e.line, e.rowid"
+                f"SELECT e.rowid, {ENTRY_HEAD}, p.payload FROM entries e {PAYLOAD_JOIN} "
+                "ORDER BY e.path, e.line, e.rowid"
             )
-            unpacked = (unpack_entry(row[:4], row[4]) for row in rows)
+            unpacked = (unpack_entry(row[1:5], self._chunks.record(row[0], row[5]))
+                        for row in rows)
             return [_with_tags(e, self.sidecar.get(e.id, ())) for e in unpacked]
 
     def tag_counts(self) -> Counter[str]:
@@ -891,8 +997,14 @@ class IndexStore:
         return [found[r] for r in rowids if r in found]
 
     def entries_of_path(self, path: str) -> list[Entry]:
+        # The file's source (an X archive: a folder above it) holds its rowids.
+        parts = path.split("/")
+        keys = ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
+        marks = ",".join("?" * len(keys))
         rowids = [r[0] for r in self.query(
-            "SELECT rowid FROM entries WHERE path=? ORDER BY line, rowid", (path,))]
+            f"SELECT e.rowid FROM sources s CROSS JOIN entries e ON e.rowid >= s.first_rowid "
+            f"AND e.rowid < s.end_rowid WHERE s.key IN ({marks}) AND e.path = ? "
+            "ORDER BY e.line, e.rowid", (*keys, path))]
         found = self.entries(rowids)
         return [found[r] for r in rowids if r in found]
 
@@ -911,14 +1023,9 @@ class IndexStore:
         with self.lock, write_transaction(self.db), self.read_lock:
             self.sidecar = {k: list(v) for k, v in sidecar.items()}
             for entry_id in changed_ids:
-                rows = self.db.execute(
-                    f"SELECT e.rowid, {ENTRY_HEAD}, p.payload FROM entries e "
-                    "JOIN payloads p ON p.rowid = e.rowid WHERE e.eid=?",
-                    (entry_id,),
-                ).fetchall()
-                for row in rows:
+                for row in _rows_with_id(self.db, entry_id):
                     rowid = row[0]
-                    entry = _with_tags(unpack_entry(row[1:5], row[5]),
+                    entry = _with_tags(unpack_entry(row[1:5], self._chunks.record(rowid, row[5])),
                                        self.sidecar.get(entry_id, ()))
                     self.db.execute("UPDATE entries SET tags=? WHERE rowid=?",
                                     (_tags_column(entry.tags), rowid))
@@ -930,12 +1037,27 @@ class IndexStore:
         return True
 
     def find_id(self, entry_id: str) -> Entry | None:
-        rows = self.query(
-            f"SELECT {ENTRY_HEAD}, p.payload FROM entries e JOIN payloads p "
-            "ON p.rowid = e.rowid WHERE e.eid=? LIMIT 1",
-            (entry_id,),
-        )
+        with self.read_lock:
+            rows = _rows_with_id(self.reader, entry_id)
+            self.reader.commit()  # never hold a read snapshot open
         if not rows:
             return None
-        entry = unpack_entry(rows[0][:4], rows[0][4])
+        row = min(rows)
+        entry = unpack_entry(row[1:5], self._chunks.record(row[0], row[5]))
         return _with_tags(entry, self.sidecar.get(entry.id, ()))
+
+
+def _rows_with_id(db: sqlite3.Connection, entry_id: str) -> list[tuple[Any, ...]]:
+    """(rowid, ENTRY_HEAD…, payload) of the entries with this id.
+
+    Every id starts with its source's key (a note's path, an X archive's
+    folder), so the sources whose key starts like the id up to its first `#`
+    narrow the look-up to their rowids (no index of ids or paths is kept).
+    """
+    prefix = entry_id.split("#", 1)[0]
+    return db.execute(
+        f"SELECT e.rowid, {ENTRY_HEAD}, p.payload FROM sources s CROSS JOIN entries e "
+        f"ON e.rowid >= s.first_rowid AND e.rowid < s.end_rowid {PAYLOAD_JOIN} "
+        "WHERE s.key >= ? AND s.key < ? AND +e.eid = ?",
+        (prefix, prefix + "\U0010ffff", entry_id),
+    ).fetchall()

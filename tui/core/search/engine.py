@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tui.core.index.store import IndexStore, prepare_source, text_only
+from tui.core.index.store import IndexStore, contains_sql, prepare_source, text_only
 from tui.core.ingest.entry import Entry
 from tui.core.search.presenting import (
     FINE_RANK_COUNT,
@@ -134,8 +134,7 @@ def _typing_letter(plan: TermPlan) -> bool:
 def _contains_sql(text: str) -> tuple[str, list[object]]:
     """'Title, text or path contains `text`', tested on each candidate row's payload
     (for text with no word to look up; a capped scan stops at the rows it needs)."""
-    return ("EXISTS (SELECT 1 FROM payloads p WHERE p.rowid = e.rowid AND "
-            "nsift_holds(p.payload, e.path_lower, ?))", [text])
+    return contains_sql(), [text]
 
 
 class SearchEngine(Widener, Presenter):
