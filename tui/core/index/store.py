@@ -446,6 +446,9 @@ class IndexStore:
         _add_functions(db, self._chunks)
         try:
             if target != ":memory:":
+                # Segment merges of a build free a sixth of the file; `_release_free_pages`
+                # gives that back. Takes effect in a new file (before WAL and any table).
+                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
                 db.execute("PRAGMA journal_mode=WAL")
                 # A cache: losing the last writes to a power cut costs a re-parse, and a
                 # damaged file is detected and rebuilt, so durability is not bought.
@@ -456,10 +459,6 @@ class IndexStore:
             db.execute("PRAGMA temp_store=MEMORY")
             if _stored_version(db) == STORE_VERSION:
                 return db  # a warm start writes nothing (other processes read on)
-            if target != ":memory:":
-                # Segment merges of a build free a sixth of the file; `release_free_pages`
-                # gives that back. Takes effect in a new file (before its first table).
-                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             # One process at a time decides whether the format changed: a second one
             # starting alongside must not drop the tables the first is filling.
             reformatted = False

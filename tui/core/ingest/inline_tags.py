@@ -26,6 +26,7 @@ _TAG_RE = re.compile(
 _INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEX_RE = re.compile(r"[0-9a-fA-F]+")
+_MAYBE_TAG_RE = re.compile(r"#[^\W\d_]")  # what every tag starts with
 
 
 def _is_colour(token: str) -> bool:
@@ -65,6 +66,8 @@ def find_inline_tags(text: str) -> list[str]:
     """
     seen: set[str] = set()
     tags: list[str] = []
+    if _MAYBE_TAG_RE.search(text) is None:  # most texts: a heading's `## ` at most
+        return tags
     for line in _code_free_lines(text):
         if "#" not in line:
             continue

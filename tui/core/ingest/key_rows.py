@@ -33,6 +33,10 @@ _HEADER_WORDS = (
     {"function", "action", "description", "command", "功能", "作用", "说明", "說明", "描述"},
     {"note", "notes", "comment", "remark", "备注", "備註", "备忘"},
 )
+# Every key row follows a header whose first cell is a word of _HEADER_WORDS[0] (all of
+# them hold one of these), or is a wezterm line (`key = …`): a text with none of these
+# (almost every note) has no key rows.
+_KEY_HINTS = ("key", "shortcut", "binding", "快捷", "按键", "按鍵", "键位")
 _TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _WIDE_GAP_RE = re.compile(r"\t+|\s{2,}")
 
@@ -88,8 +92,11 @@ def camel_words(name: str) -> str:
 
 def extract_key_rows(rel_path: str, lines: list[str]) -> list[Entry]:
     """Every wezterm binding line and cheat-sheet table row in a file, in file order."""
-    name = PurePosixPath(rel_path).name
     entries: list[Entry] = []
+    lowered = "\n".join(lines).lower()
+    if not any(hint in lowered for hint in _KEY_HINTS):
+        return entries
+    name = PurePosixPath(rel_path).name
     header: list[str] | None = None
     markdown = False
     for index, line in enumerate(lines):

@@ -21,7 +21,7 @@ tags attached to a tweet survive tweets being inserted or renumbered above it.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from tui.core.ingest.entry import Entry
@@ -32,6 +32,7 @@ TITLE_LIMIT = 100
 # Labels must appear within this many lines after the `### N` heading.
 _LABEL_WINDOW = 12
 
+_ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BLOCK_RE = re.compile(r"^###[ \t]+(\d+)[ \t]*#*[ \t]*$")
 _HEADING_RE = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
@@ -98,10 +99,16 @@ def normalize_date(text: str) -> str:
     raw = text.strip()
     if not raw:
         return ""
-    try:
-        return datetime.strptime(raw, "%a %b %d %H:%M:%S %z %Y").isoformat()
-    except ValueError:
-        pass
+    if _ISO_DAY_RE.fullmatch(raw):  # the usual shape, without strptime's cost
+        try:
+            return date.fromisoformat(raw).isoformat()
+        except ValueError:
+            return raw
+    if raw[0].isalpha():
+        try:
+            return datetime.strptime(raw, "%a %b %d %H:%M:%S %z %Y").isoformat()
+        except ValueError:
+            pass
     candidate = raw.replace("/", "-").replace(".", "-") if re.match(r"^\d{4}[/.]", raw) else raw
     candidate = re.sub(r"^(\d{4})-(\d{1,2})-(\d{1,2})", _pad_date, candidate)
     candidate = re.sub(r"[zZ]$", "+00:00", candidate)
