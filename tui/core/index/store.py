@@ -62,9 +62,9 @@ from tui.core.text.table_cache import cached_table
 STORE_VERSION = "10"
 ENTRY_CACHE_SIZE = 20_000
 # Entries a payload blob holds (a source's rowids start at a multiple of it, so an
-# entry's blob is at `rowid & -PAYLOAD_CHUNK`): zlib over a few neighbours packs text
-# about twice as tight as one entry alone, and reading one entry inflates ~10 KB.
-PAYLOAD_CHUNK = 16
+# entry's blob is at `rowid & -PAYLOAD_CHUNK`): zlib over 8 neighbours packs text to
+# ~0.5 (one entry alone: ~0.73; 16: ~0.47 but twice the ~100 µs a cold read inflates).
+PAYLOAD_CHUNK = 8
 PAYLOAD_LEVEL = 1  # zlib level: 6 packs a few % tighter for twice the workers' time
 CHUNK_CACHE_SIZE = 512  # inflated blobs kept (a scan or a ranking reads neighbours)
 ENDING_MAX = 400  # words ending with a short piece (`c` of `c++`) that a query lists
@@ -152,8 +152,16 @@ def cache_path_for(root: Path, cache_dir: Path | None = None) -> Path:
     return (cache_dir or default_cache_dir()) / f"index-{digest}.sqlite"
 
 
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
 def _plain(value: Any) -> Any:
     """Meta values as marshal-safe plain data (dates become ISO strings)."""
+    if type(value) in _PLAIN_TYPES:  # the usual case, without the checks below
+        return value
+    if isinstance(value, dict) and all(type(v) in _PLAIN_TYPES and type(k) is str
+                                       for k, v in value.items()):
+        return value
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (list, tuple)):
@@ -297,9 +305,13 @@ def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) ->
     """Everything the store writes for one parsed source (runs in worker processes)."""
     indexed = []
     columns_of = []
+    paths: dict[str, str] = {}  # a source's entries share one path (or a few)
     for e in entries:
         title, body = folded_pair(e)
-        indexed.append((index_text(title), index_text(body), index_text(e.path.lower())))
+        path = paths.get(e.path)
+        if path is None:
+            path = paths[e.path] = index_text(e.path.lower())
+        indexed.append((index_text(title), index_text(body), path))
         c = _filter_columns(e)
         columns_of.append((*c[:4], title, *c[4:]))
     records = [entry_record(e) for e in entries]
@@ -447,8 +459,10 @@ class IndexStore:
         try:
             if target != ":memory:":
                 # Segment merges of a build free a sixth of the file; `_release_free_pages`
-                # gives that back. Takes effect in a new file (before WAL and any table).
-                db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+                # gives that back. Set in a new file only (before WAL and any table): on
+                # another process's file even a no-op setting waits for its write lock.
+                if db.execute("PRAGMA page_count").fetchone()[0] == 0:
+                    db.execute("PRAGMA auto_vacuum=INCREMENTAL")
                 db.execute("PRAGMA journal_mode=WAL")
                 # A cache: losing the last writes to a power cut costs a re-parse, and a
                 # damaged file is detected and rebuilt, so durability is not bought.

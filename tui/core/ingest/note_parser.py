@@ -9,6 +9,7 @@ is reachable by exactly one result, and no entry is longer than 60 lines.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -54,12 +55,15 @@ def _has_text(lines: Sequence[str], start: int, end: int) -> bool:
 def _subtract(
     section: Section, ranges: Sequence[tuple[int, int]], lines: Sequence[str]
 ) -> list[Section]:
-    """The parts of `section` outside `ranges` (tweet blocks) that hold text."""
+    """The parts of `section` outside `ranges` (tweet blocks, sorted and disjoint) that
+    hold text."""
     pieces: list[Section] = []
     start = section.line
-    for r_start, r_end in sorted(ranges):
-        if r_end < start or r_start > section.end_line:
-            continue
+    # A digest has hundreds of blocks: start at the first one that can overlap.
+    for at in range(bisect_left(ranges, start, key=_range_end), len(ranges)):
+        r_start, r_end = ranges[at]
+        if r_start > section.end_line:
+            break
         if r_start > start and _has_text(lines, start, r_start - 1):
             pieces.append(replace(section, line=start, end_line=r_start - 1))
         start = max(start, r_end + 1)
@@ -68,8 +72,25 @@ def _subtract(
     return [_trim(piece, lines) for piece in pieces]
 
 
+def _disjoint(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ranges with overlapping or nested ones joined (each line counted once)."""
+    joined: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _range_end(r: tuple[int, int]) -> int:
+    return r[1]
+
+
 def _inside(number: int, ranges: Sequence[tuple[int, int]]) -> bool:
-    return any(start <= number <= end for start, end in ranges)
+    """Whether line `number` is in one of `ranges` (sorted and disjoint)."""
+    at = bisect_left(ranges, number, key=_range_end)
+    return at < len(ranges) and ranges[at][0] <= number
 
 
 def _trim(section: Section, lines: Sequence[str]) -> Section:
@@ -130,7 +151,7 @@ def parse_note(rel_path: str, text: str) -> ParsedFile:
     except Exception as exc:  # one odd digest must not cost the whole note
         parsed.warnings.append(f"{rel_path}: tweet digest not parsed ({exc})")
         tweets = []
-    skip = [(t.line, t.end_line) for t in tweets]
+    skip = _disjoint(sorted((t.line, t.end_line) for t in tweets))
 
     use_markdown = is_markdown or count_atx_headings(lines) >= MIN_ATX_IN_TEXT
     if use_markdown:
