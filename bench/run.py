@@ -48,7 +48,7 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def _pinyin(word: str, initials: bool) -> str:
-    from tui.core.text.fold import readings
+    from tui.core.text.pinyin import readings
 
     parts = [readings(ch)[0] if readings(ch) else "" for ch in word]
     return "".join(p[:1] if initials else p for p in parts)

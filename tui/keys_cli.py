@@ -214,7 +214,7 @@ def _print_paths(out: TextIO, config: Config, config_path: Path | None,
 
 def _check_tables(out: TextIO) -> list[str]:
     """Print whether pinyin and OpenCC loaded; a table that did not load is an error."""
-    from tui.core.text.fold import table_status
+    from tui.core.text.pinyin import table_status
 
     errors = []
     for name, (loaded, detail) in table_status().items():

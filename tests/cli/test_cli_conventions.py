@@ -13,6 +13,7 @@ from tui import keys_cli
 from tui.cli import SUBCOMMANDS, build_parser, main
 from tui.completions import completion_script
 from tui.core.text import fold as textfold
+from tui.core.text import pinyin
 
 
 def test_top_level_help_lists_every_subcommand_with_examples(
@@ -109,7 +110,7 @@ def test_check_prints_every_path_it_used(tmp_path: Path) -> None:
 
 
 def test_check_fails_loudly_when_a_table_did_not_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(textfold, "table_status", lambda: {
+    monkeypatch.setattr(pinyin, "table_status", lambda: {
         "pinyin": (False, "not loaded: /x/pinyin_dict.json missing or unreadable"),
         "OpenCC": (True, "4000 characters from /x/TSCharacters.txt"),
     })
@@ -122,15 +123,15 @@ def test_check_fails_loudly_when_a_table_did_not_load(monkeypatch: pytest.Monkey
 
 def test_table_status_reports_a_moved_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
                                            ) -> None:
-    monkeypatch.setattr(textfold, "_package_dir", lambda name: tmp_path / name)
+    monkeypatch.setattr(textfold, "package_dir", lambda name: tmp_path / name)
     monkeypatch.setattr(textfold, "_TABLE_PROBLEMS", [])  # nothing leaks into later tests
-    textfold._ts_chars.cache_clear()
-    textfold._pinyin_tables.cache_clear()
+    textfold.ts_chars.cache_clear()
+    pinyin._pinyin_tables.cache_clear()
     try:
-        status = textfold.table_status()
+        status = pinyin.table_status()
     finally:
-        textfold._ts_chars.cache_clear()
-        textfold._pinyin_tables.cache_clear()
+        textfold.ts_chars.cache_clear()
+        pinyin._pinyin_tables.cache_clear()
     assert status["pinyin"] == (
         False, f"not loaded: {tmp_path / 'pypinyin' / 'pinyin_dict.json'} missing or unreadable")
     assert status["OpenCC"][0] is False
@@ -141,10 +142,10 @@ def test_a_table_that_did_not_load_is_a_search_warning(
 ) -> None:
     from tui.search_cli import run_search
 
-    monkeypatch.setattr(textfold, "_package_dir", lambda name: tmp_path / name)
+    monkeypatch.setattr(textfold, "package_dir", lambda name: tmp_path / name)
     monkeypatch.setattr(textfold, "_TABLE_PROBLEMS", [])
-    textfold._ts_chars.cache_clear()
-    textfold._pinyin_tables.cache_clear()
+    textfold.ts_chars.cache_clear()
+    pinyin._pinyin_tables.cache_clear()
     root = tmp_path / "notes"
     root.mkdir()
     (root / "a.md").write_text("# 開源 notes\n\nshengchanli\n", encoding="utf-8")
@@ -152,8 +153,8 @@ def test_a_table_that_did_not_load_is_a_search_warning(
     try:
         run_search(["--dir", str(root), "--no-cache", "kaiyuan"], out=io.StringIO(), err=err)
     finally:
-        textfold._ts_chars.cache_clear()
-        textfold._pinyin_tables.cache_clear()
+        textfold.ts_chars.cache_clear()
+        pinyin._pinyin_tables.cache_clear()
     warnings = err.getvalue()
     assert f"{tmp_path / 'pypinyin' / 'pinyin_dict.json'}: not readable; searching without " \
         "pinyin tables" in warnings

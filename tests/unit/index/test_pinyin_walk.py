@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.core.index.fts_terms import PINYIN_SEQUENCES, PINYIN_STEPS, HanVocabulary, pinyin_spellings
-from tui.core.text.fold import readings
+from tui.core.text.pinyin import readings
 
 HAN = "生产力开源中文学习时间工具笔记搜索快速数据模型推理本地"
 

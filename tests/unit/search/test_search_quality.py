@@ -287,7 +287,7 @@ def test_partial_matches_fill_a_page_that_full_matches_leave_short() -> None:
 
 def test_a_spelled_out_pinyin_word_is_found_in_a_large_han_vocabulary() -> None:
     from tui.core.index.fts_terms import HanVocabulary, pinyin_spellings
-    from tui.core.text.fold import readings
+    from tui.core.text.pinyin import readings
 
     # Many characters for every letter of `zhangji` read as initials (z-h-a-n-g-j-i),
     # each able to follow any other: reading the letters as initials first used up

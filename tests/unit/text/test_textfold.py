@@ -7,27 +7,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.core.text import fold as textfold
+from tui.core.text import pinyin
 from tui.core.text.fold import (
     cjk_bigram_overlap,
     cjk_bigrams,
-    find_pinyin,
     fold,
     fold_keep_case,
     han_runs,
     has_han,
     is_han,
-    pinyin_term_ok,
-    pinyin_text,
-    readings,
 )
+from tui.core.text.pinyin import find_pinyin, pinyin_term_ok, pinyin_text, readings
 
 _CACHED = (
-    textfold._ts_chars,
+    textfold.ts_chars,
     textfold._fold_table,
     textfold._keep_case_table,
     textfold._fold_bmp,
     textfold._keep_case_bmp,
-    textfold._pinyin_tables,
+    pinyin._pinyin_tables,
 )
 
 
@@ -36,7 +34,7 @@ def _clear_caches() -> None:
         fn.cache_clear()
 
 
-def _pt(text: str) -> textfold.PinyinText:
+def _pt(text: str) -> pinyin.PinyinText:
     pt = pinyin_text(text)
     assert pt is not None
     return pt
@@ -112,7 +110,7 @@ def test_missing_opencc_data_degrades_to_case_and_width(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _clear_caches()
-    monkeypatch.setattr(textfold, "_package_dir", lambda name: None)
+    monkeypatch.setattr(textfold, "package_dir", lambda name: None)
     try:
         assert fold("ＡＢ開源") == "ab開源"
         assert fold_keep_case("開") == "開"

@@ -23,7 +23,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from tui.core.text.fold import HAN_CLASS, readings
+from tui.core.text.fold import HAN_CLASS
+from tui.core.text.pinyin import readings
 
 _HAN_RUN = re.compile(f"[{HAN_CLASS}]{{2,}}")
 # unicode61's token characters (letters, digits, private use), Han runs apart.

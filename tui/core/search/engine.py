@@ -44,7 +44,8 @@ from tui.core.search.sqlfilters import filter_sql, like_escape
 from tui.core.search.term_plan import TermPlan, phrase
 from tui.core.search.typos import Vocabulary
 from tui.core.search.widening import EXPANSION_THRESHOLD, Widener, _GrownRows
-from tui.core.text.fold import PinyinText, fold, fold_keep_case, is_han, readings
+from tui.core.text.fold import fold, fold_keep_case, is_han
+from tui.core.text.pinyin import PinyinText, readings
 
 # Re-exported: the UI and the CLI import these from here.
 __all__ = [

@@ -16,7 +16,8 @@ from tui.core.index.store import IndexStore
 from tui.core.ingest.entry import Entry
 from tui.core.search.fuzzy import boundary_bonus, fuzzy_match
 from tui.core.search.term_plan import TermPlan
-from tui.core.text.fold import PinyinText, find_pinyin, fold, pinyin_text
+from tui.core.text.fold import fold
+from tui.core.text.pinyin import PinyinText, find_pinyin, pinyin_text
 
 FINE_RANK_COUNT = 80
 SNIPPET_WIDTH = 160

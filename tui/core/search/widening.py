@@ -26,15 +26,8 @@ from tui.core.ingest.entry import Entry
 from tui.core.search.sqlfilters import like_escape
 from tui.core.search.term_plan import TermPlan
 from tui.core.search.typos import Vocabulary
-from tui.core.text.fold import (
-    PinyinText,
-    han_runs,
-    has_han,
-    is_han,
-    pinyin_term_ok,
-    pinyin_text,
-    readings,
-)
+from tui.core.text.fold import han_runs, has_han, is_han
+from tui.core.text.pinyin import PinyinText, pinyin_term_ok, pinyin_text, readings
 
 _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 
