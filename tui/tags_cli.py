@@ -18,6 +18,7 @@ from typing import TextIO
 
 from tui.core.config import load_config, resolve_notes_dir
 from tui.core.ingest.entry import Entry
+from tui.core.ingest.inline_tags import merge_tags
 from tui.core.search.searchable import SearchableIndex
 from tui.core.tags.tagstore import TagError, TagStore, load_sidecar, normalize_tag
 from tui.core.text.sanitize import from_argv, json_safe, printable
@@ -154,10 +155,7 @@ def tag_counts(entries: Sequence[Entry], sidecar: dict[str, list[str]]) -> Count
     """Entries per tag, counting indexed and sidecar tags once per entry."""
     counts: Counter[str] = Counter()
     for entry in entries:
-        seen: dict[str, str] = {}
-        for tag in (*entry.tags, *sidecar.get(entry.id, ())):
-            seen.setdefault(tag.casefold(), tag)
-        counts.update(seen.values())
+        counts.update(merge_tags(entry.tags, sidecar.get(entry.id, ())))
     return counts
 
 

@@ -50,3 +50,17 @@ def split_lines(text: str) -> list[str]:
     numbers disagree with `vim +N`.
     """
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+
+
+def number_repeated_ids(entries: list[Entry]) -> None:
+    """Give repeated ids a `~2`, `~3` suffix so each row keeps its own tags.
+
+    Two rows of one file can describe the same thing (a key bound twice, a tweet
+    quoted twice); tags and frecency are keyed by id, so each needs its own.
+    """
+    seen: dict[str, int] = {}
+    for entry in entries:
+        count = seen.get(entry.id, 0) + 1
+        seen[entry.id] = count
+        if count > 1:
+            entry.id = f"{entry.id}~{count}"

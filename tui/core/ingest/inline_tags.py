@@ -14,6 +14,7 @@ often than they write colours in prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # A tag starts with a letter (`[^\W\d_]`), then letters, digits, `_`, `-`, `/`.
 # After a space, a bracket, or CJK text/punctuation (Chinese has no spaces before
@@ -84,3 +85,16 @@ def find_inline_tags(text: str) -> list[str]:
                 seen.add(key)
                 tags.append(tag)
     return tags
+
+
+def merge_tags(*groups: Iterable[str]) -> list[str]:
+    """Union of tag lists in order; `AI` and `ai` are one tag (first spelling kept)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for group in groups:
+        for tag in group:
+            key = tag.casefold()
+            if tag and key not in seen:
+                seen.add(key)
+                out.append(tag)
+    return out

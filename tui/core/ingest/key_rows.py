@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from tui.core.ingest.entry import Entry
+from tui.core.ingest.entry import Entry, number_repeated_ids
 
 __all__ = ["camel_words", "extract_key_rows"]
 
@@ -118,18 +118,8 @@ def extract_key_rows(rel_path: str, lines: list[str]) -> list[Entry]:
         entry = _table_entry(rel_path, name, line, index + 1, markdown)
         if entry is not None:
             entries.append(entry)
-    _dedupe(entries)
+    number_repeated_ids(entries)
     return entries
-
-
-def _dedupe(entries: list[Entry]) -> None:
-    """Give repeated ids a `~2`, `~3` suffix so each row keeps its own tags."""
-    seen: dict[str, int] = {}
-    for entry in entries:
-        count = seen.get(entry.id, 0) + 1
-        seen[entry.id] = count
-        if count > 1:
-            entry.id = f"{entry.id}~{count}"
 
 
 # --- wezterm -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 from tui.core.ingest.entry import Entry, ParsedFile, split_lines
 from tui.core.ingest.frontmatter import FrontMatter, parse_front_matter
-from tui.core.ingest.inline_tags import find_inline_tags
+from tui.core.ingest.inline_tags import find_inline_tags, merge_tags
 from tui.core.ingest.key_rows import extract_key_rows
 from tui.core.ingest.plain_sections import plaintext_sections
 from tui.core.ingest.sections import (
@@ -33,19 +33,6 @@ TITLE_LIMIT = 120
 BREADCRUMB_SEP = " › "
 # A .txt file "clearly uses" markdown headings when it has at least this many.
 MIN_ATX_IN_TEXT = 2
-
-
-def _merge_tags(*groups: Sequence[str]) -> tuple[str, ...]:
-    """Union of tag lists in order; `AI` and `ai` count once (first spelling kept)."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for group in groups:
-        for tag in group:
-            key = tag.casefold()
-            if tag and key not in seen:
-                seen.add(key)
-                out.append(tag)
-    return tuple(out)
 
 
 def _has_text(lines: Sequence[str], start: int, end: int) -> bool:
@@ -190,7 +177,7 @@ def parse_note(rel_path: str, text: str) -> ParsedFile:
         chunks = [Section(title, 0, (), spot, spot)]
 
     file_tags = find_inline_tags(text)
-    note_tags = _merge_tags(fm.tags, file_tags)
+    note_tags = tuple(merge_tags(fm.tags, file_tags))
     meta: dict[str, object] = {"format": "markdown" if use_markdown else "text"}
     if fm.date:
         meta["date"] = fm.date

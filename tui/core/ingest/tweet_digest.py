@@ -24,7 +24,7 @@ import re
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
-from tui.core.ingest.entry import Entry
+from tui.core.ingest.entry import Entry, number_repeated_ids
 
 __all__ = ["extract_digest_tweets", "first_line_title", "normalize_date", "parse_count"]
 
@@ -148,18 +148,13 @@ def extract_digest_tweets(rel_path: str, lines: list[str]) -> list[Entry]:
     """
     name = PurePosixPath(rel_path).name
     entries: list[Entry] = []
-    seen: dict[str, int] = {}
     starts = _block_starts(lines)
     for index, start in enumerate(starts):
         limit = starts[index + 1] if index + 1 < len(starts) else len(lines)
         entry = _parse_block(rel_path, name, lines, start, limit)
-        if entry is None:
-            continue
-        count = seen.get(entry.id, 0) + 1
-        seen[entry.id] = count
-        if count > 1:
-            entry.id = f"{entry.id}~{count}"
-        entries.append(entry)
+        if entry is not None:
+            entries.append(entry)
+    number_repeated_ids(entries)
     return entries
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tui.core.ingest.entry import Entry, ParsedFile
+from tui.core.ingest.entry import Entry, ParsedFile, number_repeated_ids
 from tui.core.ingest.tweet_digest import first_line_title, parse_count
 
 __all__ = ["is_x_archive", "parse_x_archive", "x_archive_sources"]
@@ -68,7 +68,6 @@ def parse_x_archive(root: Path, archive_dir: Path) -> ParsedFile:
     result = ParsedFile()
     rel_dir = _rel(root, archive_dir)
     username, display_name = _account(root, archive_dir, result.warnings)
-    seen: dict[str, int] = {}
     for js in _tweet_files(archive_dir):
         rel_js = _rel(root, js)
         try:
@@ -82,11 +81,8 @@ def parse_x_archive(root: Path, archive_dir: Path) -> ParsedFile:
             if entry is None:
                 continue
             entry.line, entry.end_line = line, end_line
-            count = seen.get(entry.id, 0) + 1
-            seen[entry.id] = count
-            if count > 1:
-                entry.id = f"{entry.id}~{count}"
             result.entries.append(entry)
+    number_repeated_ids(result.entries)
     return result
 
 

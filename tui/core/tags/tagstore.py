@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from tui.core.ingest.entry import Entry
-from tui.core.ingest.inline_tags import find_inline_tags
+from tui.core.ingest.inline_tags import find_inline_tags, merge_tags
 from tui.core.ingest.sidecar import (
     SIDECAR_REL,
     load_sidecar,
@@ -63,20 +63,8 @@ def normalize_tag(tag: str) -> str:
     return text
 
 
-def _merge(*groups: Iterable[str]) -> list[str]:
-    """Union in order; `AI` and `ai` are one tag (first spelling kept)."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for group in groups:
-        for tag in group:
-            if tag and tag.casefold() not in seen:
-                seen.add(tag.casefold())
-                out.append(tag)
-    return out
-
-
 def _sorted_tags(tags: Iterable[str]) -> list[str]:
-    return sorted(_merge(tags), key=lambda t: (t.casefold(), t))
+    return sorted(merge_tags(tags), key=lambda t: (t.casefold(), t))
 
 
 def dump_sidecar(data: dict[str, list[str]]) -> bytes:
@@ -244,8 +232,8 @@ class TagStore:
             found = self._front_matter_tags(path)
             if found is not None:
                 fm_tags, text = found
-                return _merge(fm_tags, find_inline_tags(text), side)
-        return _merge(entry.tags, find_inline_tags(entry.text), side)
+                return merge_tags(fm_tags, find_inline_tags(text), side)
+        return merge_tags(entry.tags, find_inline_tags(entry.text), side)
 
     # -- public operations ----------------------------------------------
     def add(self, entry: Entry, tag: str) -> TagChange:
