@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -71,3 +73,32 @@ def index_factory() -> Iterator[Callable[..., SearchableIndex]]:
     for index in opened:
         index.close()
 
+
+@pytest.fixture
+def xvfb_display() -> Iterator[str]:
+    """A private X server for clipboard round trips (skips without Xvfb and xclip).
+
+    Xvfb picks a free display itself and writes its number to a pipe (-displayfd), so
+    parallel workers never race for one.
+    """
+    if shutil.which("Xvfb") is None or shutil.which("xclip") is None:
+        pytest.skip("Xvfb or xclip is not installed")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp", "-screen", "0", "320x240x24"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,),
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()  # empty when Xvfb exits without a display
+    try:
+        if not number:
+            pytest.skip("Xvfb did not start")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -13,6 +14,10 @@ from pathlib import Path
 from tui.app import AppSettings, NotesiftApp, make_app
 
 TMUX = shutil.which("tmux")
+# How long a test lets the app (or a process) work before calling it a hang. Tests poll
+# for what they wait for, so a generous limit costs nothing when things work and keeps
+# a loaded machine (CI, parallel workers) from failing a test that was merely slow.
+HANG_S = 60.0
 
 
 def app_settings(root: Path, tmp_path: Path, **kw: object) -> AppSettings:
@@ -30,31 +35,33 @@ def app_settings(root: Path, tmp_path: Path, **kw: object) -> AppSettings:
 async def settle(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
     """Wait until no worker runs (stale searches are cancelled, which is fine)."""
     await pilot.pause()  # messages already posted (a changed prompt) are handled first
-    deadline = time.monotonic() + 10
-    while (app.searching or any(w.is_running for w in app.workers)) and (
-        time.monotonic() < deadline
-    ):
-        await pilot.pause(0.02)
+    await until(pilot, lambda: not (app.searching or any(w.is_running for w in app.workers)),
+                "the searches finishing")
     await pilot.pause()
 
 
 async def ready(pilot, app: NotesiftApp) -> None:  # type: ignore[no-untyped-def]
     """Wait for the first index and the first results."""
-    deadline = time.monotonic() + 10
-    while not app.indexed or app.result is None:
-        if time.monotonic() > deadline:
-            raise AssertionError("index never became ready")
-        await pilot.pause(0.05)
+    await until(pilot, lambda: app.indexed and app.result is not None, "the first results")
     await settle(pilot, app)
 
 
-async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
-    """Let the app run until `condition` holds; a generous limit only catches a hang."""
-    deadline = time.monotonic() + timeout
+async def until(pilot, condition: Callable[[], bool], what: str) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until `condition` holds (`what` names it if it never does)."""
+    deadline = time.monotonic() + HANG_S
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} never happened")
+            raise AssertionError(f"never happened: {what}")
         await pilot.pause(0.02)
+
+
+def poll(condition: Callable[[], bool], what: str) -> None:
+    """Wait (outside an app) until `condition` holds (`what` names it if it never does)."""
+    deadline = time.monotonic() + HANG_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
 
 
 def snapshot_app(root: Path, tmp_path: Path, **kw: object) -> NotesiftApp:
@@ -96,11 +103,14 @@ def user_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
+_terminal_numbers = itertools.count()
+
+
 class Terminal:
     """A tmux session running one command, read through capture-pane."""
 
     def __init__(self, tmp_path: Path, command: str, env: dict[str, str] | None = None) -> None:
-        self.name = f"notesift-{os.getpid()}-{int(time.time() * 1000) % 100000}"
+        self.name = f"notesift-{os.getpid()}-{next(_terminal_numbers)}"
         self.socket = str(tmp_path / "tmux.sock")
         exports = " ".join(f"{k}={v}" for k, v in (env or user_env(tmp_path)).items())
         script = f"{exports} {command}; echo EXIT=$?; sleep 30"
@@ -108,7 +118,8 @@ class Terminal:
 
     def run(self, *args: str) -> str:
         result = subprocess.run(
-            [TMUX or "tmux", "-S", self.socket, *args], capture_output=True, text=True, timeout=10
+            [TMUX or "tmux", "-S", self.socket, *args], capture_output=True, text=True,
+            timeout=HANG_S,
         )
         return result.stdout
 
@@ -118,7 +129,7 @@ class Terminal:
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", self.name)
 
-    def wait_for(self, text: str, timeout: float = 10.0) -> str:
+    def wait_for(self, text: str, timeout: float = HANG_S) -> str:
         deadline = time.monotonic() + timeout
         shown = ""
         while time.monotonic() < deadline:

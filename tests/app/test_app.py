@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
 from tui_helpers import settle as _settle
 from tui_helpers import type_text as _type
+from tui_helpers import until
 
 from tui.app import NotesiftApp, make_app
 from tui.widgets.results import RESULT_ROWS
@@ -197,17 +196,10 @@ async def test_live_updates_from_the_watcher(tmp_path: Path) -> None:
         await _type(pilot, app, "quokka")
         assert app.results.hits == []
         (root / "second.md").write_text("# Second\n\nquokka sighting\n", encoding="utf-8")
-        deadline = time.monotonic() + 5
-        while not app.results.hits and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-            await pilot.pause()
+        await until(pilot, lambda: bool(app.results.hits), "the new note listed")
         assert [h.entry.path for h in app.results.hits][:1] == ["second.md"]
         (root / "second.md").unlink()
-        deadline = time.monotonic() + 5
-        while app.results.hits and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-            await pilot.pause()
-        assert app.results.hits == []
+        await until(pilot, lambda: not app.results.hits, "the deleted note gone")
 
 
 async def test_command_palette_lists_actions_with_their_keys(

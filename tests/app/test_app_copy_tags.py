@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
+from tui_helpers import app_settings, until
 from tui_helpers import settle as _settle
 
-from tui.app import AppSettings, NotesiftApp, make_app
+from tui.app import NotesiftApp, make_app
 
 pytestmark = pytest.mark.asyncio
 
@@ -23,14 +23,11 @@ def _no_display(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _app(root: Path, tmp_path: Path, **kw: object) -> NotesiftApp:
-    return make_app(AppSettings(root=root, watch=False, cache_dir=tmp_path / "cache",
-                                state_file=tmp_path / "state.json", **kw))  # type: ignore[arg-type]
+    return make_app(app_settings(root, tmp_path, **kw))
 
 
 async def _query(pilot, app: NotesiftApp, text: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 10
-    while not app.indexed and time.monotonic() < deadline:
-        await pilot.pause(0.05)
+    await until(pilot, lambda: app.indexed, "the first index")
     app.search_input.focus()
     app.search_input.value = text  # as if typed (Pilot needs key names for "#", ":")
     await _settle(pilot, app)

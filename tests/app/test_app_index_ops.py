@@ -6,12 +6,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tui_helpers import app_settings, ready
+from tui_helpers import HANG_S, app_settings, ready, until
 
 import tui.core.index.note_index as index_module
 from tui.app import NotesiftApp, make_app
@@ -21,15 +19,6 @@ from tui.core.keys.actions import ActionCall
 from tui.core.search.searchable import SearchableIndex
 
 pytestmark = pytest.mark.asyncio
-WAIT_S = 30.0
-
-
-async def _until(pilot, condition: Callable[[], bool], what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never happened: {what}")
-        await pilot.pause(0.05)
 
 
 def _notes(root: Path, count: int) -> Path:
@@ -56,12 +45,15 @@ class Gate:
         def gated(root: Path, ref: index_module.SourceRef) -> index_module.PreparedSource:
             if self.parsed == self.after:
                 self.reached.set()
-                self.opened.wait(WAIT_S)
+                self.opened.wait(HANG_S)
             self.parsed += 1
             return real(root, ref)
 
         monkeypatch.setattr(index_module, "parse_source", gated)
         monkeypatch.setattr(index_module, "BATCH_SOURCES", 10)
+        # Batches by count only: a slow machine would also flush every BATCH_SECONDS,
+        # and "20/40 files" would then never be what the status line says.
+        monkeypatch.setattr(index_module, "BATCH_SECONDS", float("inf"))
 
 
 def _titles(app: NotesiftApp) -> list[str]:
@@ -78,16 +70,16 @@ async def test_typing_during_a_cold_build_finds_what_is_indexed_so_far(
     gate.install(monkeypatch)
     app = make_app(app_settings(root, tmp_path, jobs=1))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, gate.reached.is_set, "the build reached the gate")
-        await _until(pilot, lambda: "indexing 20/40 files" in app.status_info.activity,
+        await until(pilot, gate.reached.is_set, "the build reached the gate")
+        await until(pilot, lambda: "indexing 20/40 files" in app.status_info.activity,
                      "progress in the status line")
         for key in "quince":
             await pilot.press(key)
-        await _until(pilot, lambda: _titles(app) == ["Quince jelly"], "a result mid-build")
+        await until(pilot, lambda: _titles(app) == ["Quince jelly"], "a result mid-build")
         assert not app.indexed
         gate.opened.set()
-        await _until(pilot, lambda: app.indexed, "the build ended")
-        await _until(pilot, lambda: app.status_info.activity == "", "progress cleared")
+        await until(pilot, lambda: app.indexed, "the build ended")
+        await until(pilot, lambda: app.status_info.activity == "", "progress cleared")
 
 
 async def test_a_note_written_during_the_build_is_indexed(
@@ -98,16 +90,16 @@ async def test_a_note_written_during_the_build_is_indexed(
     gate.install(monkeypatch)
     app = make_app(app_settings(root, tmp_path, jobs=1, watch=True))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, gate.reached.is_set, "the build reached the gate")
-        await _until(pilot, lambda: app.watcher is not None and app.watcher.is_alive(),
+        await until(pilot, gate.reached.is_set, "the build reached the gate")
+        await until(pilot, lambda: app.watcher is not None and app.watcher.is_alive(),
                      "the watcher runs before the walk ends")
         (root / "late.md").write_text("# Medlar tart\n\nwritten mid-build\n", encoding="utf-8")
         await pilot.pause(0.5)  # the event arrives while the build is still held
         gate.opened.set()
-        await _until(pilot, lambda: app.indexed, "the build ended")
+        await until(pilot, lambda: app.indexed, "the build ended")
         for key in "medlar":
             await pilot.press(key)
-        await _until(pilot, lambda: _titles(app) == ["Medlar tart"], "the late note found")
+        await until(pilot, lambda: _titles(app) == ["Medlar tart"], "the late note found")
 
 
 async def test_watch_state_says_starting_until_the_watcher_runs(
@@ -120,7 +112,7 @@ async def test_watch_state_says_starting_until_the_watcher_runs(
     monkeypatch.setattr(IndexLifecycle, "start_watcher",
                         lambda self, index: started.set())
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until(pilot, started.is_set, "the app tried to start the watcher")
+        await until(pilot, started.is_set, "the app tried to start the watcher")
         assert app.status_info.watch == "starting"
     off = make_app(app_settings(root, tmp_path, watch=False))
     async with off.run_test(size=(120, 40)) as pilot:
@@ -138,7 +130,7 @@ async def test_a_root_that_moves_away_and_comes_back_is_followed(tmp_path: Path)
         assert len(app.results.hits) == 5
         moved = tmp_path / "elsewhere"
         root.rename(moved)
-        await _until(pilot, lambda: "is gone" in app.status_info.alert, "the status says so")
+        await until(pilot, lambda: "is gone" in app.status_info.alert, "the status says so")
         assert len(app.results.hits) == 5  # what was indexed stays listed
         app.run_action_call(ActionCall("open_in_editor"))
         await pilot.pause()
@@ -147,8 +139,8 @@ async def test_a_root_that_moves_away_and_comes_back_is_followed(tmp_path: Path)
         assert any("is gone" in message for message in notices)
         (moved / "back.md").write_text("# Back again\n\nreturned\n", encoding="utf-8")
         moved.rename(root)
-        await _until(pilot, lambda: app.status_info.alert == "", "the alert cleared")
-        await _until(pilot, lambda: len(app.results.hits) == 6, "the new note picked up")
+        await until(pilot, lambda: app.status_info.alert == "", "the alert cleared")
+        await until(pilot, lambda: len(app.results.hits) == 6, "the new note picked up")
         app.run_action_call(ActionCall("open_in_editor"))
         assert len(opened) == 1
 
@@ -169,8 +161,8 @@ async def test_reindex_rebuilds_the_cache_from_scratch(tmp_path: Path) -> None:
 
         app.lifecycle.set_activity = record  # type: ignore[method-assign]
         app.run_action_call(ActionCall("reindex"))
-        await _until(pilot, lambda: any("12/12" in a for a in activity), "rebuild progress")
-        await _until(pilot, lambda: app.status_info.activity == "", "the rebuild ended")
+        await until(pilot, lambda: any("12/12" in a for a in activity), "rebuild progress")
+        await until(pilot, lambda: app.status_info.activity == "", "the rebuild ended")
         assert file_identity(app.index.cache_path) != before
         await _until(pilot, lambda: len(app.results.hits) == 12, "the rebuilt list")
         assert app.keymap.keys_for("reindex"), "reindex has a default key"
@@ -196,8 +188,8 @@ async def test_a_cache_damaged_under_a_running_app_heals_with_one_notice(
         app.index.store._entries.clear()
         for key in "words":
             await pilot.press(key)
-        await _until(pilot, lambda: len(app.results.hits) >= 50, "results after healing")
-        await _until(pilot, lambda: app.status_info.activity == "", "the refill ended")
+        await until(pilot, lambda: len(app.results.hits) >= 50, "results after healing")
+        await until(pilot, lambda: app.status_info.activity == "", "the refill ended")
         damaged = [n for n in app._notifications if "damaged" in n.message]
         assert len(damaged) == 1
 
@@ -214,5 +206,5 @@ async def test_an_app_without_a_watcher_follows_what_another_process_indexed(
         other = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
         other.update_path(root / "other.md")
         other.close()
-        await _until(pilot, lambda: "Written elsewhere" in _titles(app), "the app followed")
+        await until(pilot, lambda: "Written elsewhere" in _titles(app), "the app followed")
         assert app.status_info.total == 5

@@ -7,11 +7,13 @@ The full install-and-run check of a wheel in a fresh venv is `.ci/run`'s job.
 
 from __future__ import annotations
 
+import fcntl
 import re
 import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,15 @@ def test_a_missing_default_keymap_is_called_missing(tmp_path: Path) -> None:
     assert any("default keymap has no bindings" in p for p in problems)
 
 
+@pytest.fixture
+def build_lock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One build of the checkout at a time across parallel workers: setuptools writes
+    build/ and *.egg-info inside it. The lock file sits in the run's shared temp root."""
+    with (tmp_path_factory.getbasetemp().parent / "notesift-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def _build(kind: str, out: Path) -> Path:
     """Build with pip (wheel) or the PyPA `build` frontend (sdist), in an isolated env."""
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out),
@@ -81,6 +92,7 @@ def _build(kind: str, out: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("build_lock")
 def test_the_wheel_carries_keymaps_themes_and_the_stylesheet(tmp_path: Path) -> None:
     wheel = _build("wheel", tmp_path)
     assert wheel.name.startswith(f"notesift-{tui.__version__}-")
@@ -94,6 +106,7 @@ def test_the_wheel_carries_keymaps_themes_and_the_stylesheet(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("build_lock")
 def test_the_sdist_can_run_its_tests(tmp_path: Path) -> None:
     sdist = _build("sdist", tmp_path)
     with tarfile.open(sdist) as archive:

@@ -6,39 +6,16 @@ import json
 import os
 import shutil
 import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_helpers import Terminal
+from tui_helpers import Terminal, poll
 from tui_helpers import notesift_command as _notesift
 from tui_helpers import user_env as _user_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-NEEDED = ("tmux", "Xvfb", "xclip")
 QUERY = "kind:tweet likes:>1000"
-
-
-@pytest.fixture
-def xvfb_display() -> Iterator[str]:
-    if any(shutil.which(tool) is None for tool in NEEDED):
-        pytest.skip("needs tmux, Xvfb and xclip")
-    number = next(n for n in range(90, 140) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        if time.monotonic() > deadline:
-            server.kill()
-            pytest.skip("Xvfb did not start")
-        time.sleep(0.05)
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=5)
 
 
 def _first_url(root: Path, env: dict[str, str]) -> str:
@@ -52,6 +29,8 @@ def _first_url(root: Path, env: dict[str, str]) -> str:
 def test_yl_puts_the_tweet_url_on_the_x_clipboard(
     xvfb_display: str, example_notes: Path, tmp_path: Path
 ) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("needs tmux")
     env = _user_env(tmp_path, DISPLAY=xvfb_display)
     url = _first_url(example_notes, env)
     term = Terminal(tmp_path, f"{_notesift()} {example_notes}", env)
@@ -74,7 +53,8 @@ def test_yl_puts_the_tweet_url_on_the_x_clipboard(
         term.close()
 
 
-def _copy_link_in_tmux(term: Terminal, tmux_options: dict[str, str]) -> str:
+def _copy_link_in_tmux(term: Terminal, tmux_options: dict[str, str], expect: str) -> str:
+    """Copy the first tweet's link (`yl`) and return the notice once it says `expect`."""
     for name, value in tmux_options.items():
         term.run("set", "-g", name, value)
     term.wait_for("watch:")
@@ -84,7 +64,7 @@ def _copy_link_in_tmux(term: Terminal, tmux_options: dict[str, str]) -> str:
     term.wait_for("NORMAL")  # ESC then y at once is what terminals send for Alt+y
     term.send("y", "l")
     term.wait_for("Copied")
-    time.sleep(0.3)  # the whole notice, not its first frame
+    poll(lambda: expect in _notice(term.screen()), f"a notice saying {expect!r}")
     return _notice(term.screen())
 
 
@@ -111,7 +91,8 @@ def test_in_tmux_that_drops_osc52_the_link_goes_to_its_buffer_and_the_notice_say
     term = Terminal(tmp_path, f"{_notesift()} {example_notes}", env)
     try:
         shown = _copy_link_in_tmux(
-            term, {"set-clipboard": set_clipboard, "allow-passthrough": "off"}
+            term, {"set-clipboard": set_clipboard, "allow-passthrough": "off"},
+            "tmux's paste buffer",
         )
         assert "tmux's paste buffer" in shown and "OSC 52" not in shown
         assert _tmux_buffer(term) == url  # what the notice says really happened
@@ -129,11 +110,9 @@ def test_in_tmux_with_set_clipboard_on_osc52_reaches_tmux(
     url = _first_url(example_notes, env)
     term = Terminal(tmp_path, f"{_notesift()} {example_notes}", env)
     try:
-        shown = _copy_link_in_tmux(term, {"set-clipboard": "on", "allow-passthrough": "off"})
+        shown = _copy_link_in_tmux(term, {"set-clipboard": "on", "allow-passthrough": "off"},
+                                   "via OSC 52 (tmux: set-clipboard on)")
         assert "via OSC 52 (tmux: set-clipboard on)" in shown
-        deadline = time.monotonic() + 5
-        while _tmux_buffer(term) != url and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _tmux_buffer(term) == url
+        poll(lambda: _tmux_buffer(term) == url, "the link in tmux's buffer")
     finally:
         term.close()

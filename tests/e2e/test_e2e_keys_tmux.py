@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -59,13 +58,11 @@ def test_user_keymap_ZQ_quits_the_running_app(  # type: ignore[no-untyped-def]
 ) -> None:
     term = terminal_for(f"{_notesift()} --no-watch {example_notes}")
     term.wait_for("INSERT")
-    time.sleep(0.3)
+    term.wait_for("watch:")  # the whole screen is up and reads keys
     term.send("Escape")
-    term.wait_for("NORMAL", timeout=5)
-    term.send("Z")
-    time.sleep(0.1)
-    term.send("Q")
-    shown = term.wait_for("EXIT=", timeout=5)
+    term.wait_for("NORMAL")
+    term.send("Z", "Q")  # one write: no gap for the sequence timeout to fall into
+    shown = term.wait_for("EXIT=")
     assert "EXIT=0" in shown, shown
 
 

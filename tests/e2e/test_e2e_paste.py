@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from tui_helpers import notesift_command as _notesift
+from tui_helpers import poll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -21,15 +21,11 @@ def test_a_huge_paste_shows_the_limit_and_ctrl_u_answers(  # type: ignore[no-unt
     paste.write_text("a" * 30_000)
     term.run("load-buffer", str(paste))
     term.run("paste-buffer", "-t", term.name)  # no -p: one key event per character
-    term.wait_for("query too long: 30,000 characters (limit 4,096)", timeout=20)
+    term.wait_for("query too long: 30,000 characters (limit 4,096)")
     term.send("C-u")
-    deadline = time.monotonic() + 5
-    shown = term.screen()
-    while "query too long" in shown or "Search — fzf syntax" not in shown:  # placeholder back
-        assert time.monotonic() < deadline, shown
-        time.sleep(0.1)
-        shown = term.screen()
+    poll(lambda: "query too long" not in (shown := term.screen())
+         and "Search — fzf syntax" in shown, "the empty prompt's placeholder back")
     term.send("-l", "weekly")
-    term.wait_for("weekly", timeout=5)
+    term.wait_for("weekly")
     term.send("C-q")
     term.wait_for("EXIT=0")

@@ -25,7 +25,7 @@ from tui.core.index.watch import LIMIT_NOTICE, ChangeBatch, NotesWatcher
 from tui.core.search.searchable import SearchableIndex
 
 QUIET_MS = 300  # generous, so a loaded CI box still sees one batch per save
-WAIT_S = 3.0
+WAIT_S = 60.0  # only a hang takes this long: every wait polls for what it expects
 
 
 class Recorder:

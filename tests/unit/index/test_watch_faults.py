@@ -26,7 +26,7 @@ from tui.core.index.watch import ChangeBatch, NotesWatcher
 from tui.core.search.searchable import SearchableIndex
 
 QUIET_MS = 150
-SETTLE_S = 5.0  # how long the index may take to catch up with the disk
+SETTLE_S = 60.0  # how long the index may take to catch up with the disk (a hang)
 QUIET_CHECK_S = 3 * QUIET_MS / 1000  # after a match: would a late batch undo it?
 
 Snapshot = list[tuple[str, str]]

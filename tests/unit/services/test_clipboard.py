@@ -7,8 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -280,33 +279,6 @@ def _free_display() -> int:
         ).exists():
             return number
     pytest.skip("no free X display number")
-
-
-@pytest.fixture
-def xvfb_display() -> Iterator[str]:
-    if shutil.which("Xvfb") is None or shutil.which("xclip") is None:
-        pytest.skip("Xvfb or xclip is not installed")
-    number = _free_display()
-    proc = subprocess.Popen(
-        ["Xvfb", f":{number}", "-nolisten", "tcp", "-screen", "0", "320x240x24"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        socket = Path(f"/tmp/.X11-unix/X{number}")
-        deadline = time.monotonic() + 10
-        while not socket.exists():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("Xvfb did not start")
-            time.sleep(0.05)
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_real_xclip_round_trip_of_chinese_text(
