@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tui.app import AppSettings, NotesiftApp, make_app
 
@@ -53,6 +54,19 @@ async def until(pilot, condition: Callable[[], bool], what: str) -> None:  # typ
         if time.monotonic() > deadline:
             raise AssertionError(f"never happened: {what}")
         await pilot.pause(0.02)
+
+
+def record_first_args(obj: object, method: str) -> list[Any]:
+    """Wrap `obj.method` so each call's first argument is recorded; the call still runs."""
+    calls: list[Any] = []
+    original = getattr(obj, method)
+
+    def recording(first: Any, *args: Any, **kw: Any) -> Any:
+        calls.append(first)
+        return original(first, *args, **kw)
+
+    setattr(obj, method, recording)
+    return calls
 
 
 def poll(condition: Callable[[], bool], what: str) -> None:

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from tui_helpers import HANG_S, app_settings, ready, until
+from tui_helpers import HANG_S, app_settings, ready, record_first_args, until
 
 import tui.core.index.note_index as index_module
 from tui.app import NotesiftApp, make_app
@@ -152,19 +152,12 @@ async def test_reindex_rebuilds_the_cache_from_scratch(tmp_path: Path) -> None:
         await ready(pilot, app)
         assert app.index is not None and app.index.cache_path is not None
         before = file_identity(app.index.cache_path)
-        activity: list[str] = []
-        original = app.lifecycle.set_activity
-
-        def record(text: str) -> None:
-            activity.append(text)
-            original(text)
-
-        app.lifecycle.set_activity = record  # type: ignore[method-assign]
+        activity = record_first_args(app.lifecycle, "set_activity")
         app.run_action_call(ActionCall("reindex"))
         await until(pilot, lambda: any("12/12" in a for a in activity), "rebuild progress")
         await until(pilot, lambda: app.status_info.activity == "", "the rebuild ended")
         assert file_identity(app.index.cache_path) != before
-        await _until(pilot, lambda: len(app.results.hits) == 12, "the rebuilt list")
+        await until(pilot, lambda: len(app.results.hits) == 12, "the rebuilt list")
         assert app.keymap.keys_for("reindex"), "reindex has a default key"
 
 

@@ -68,15 +68,6 @@ def settle() -> None:
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    notes = tmp_path.resolve() / "notes"
-    notes.mkdir()
-    (notes / "note.md").write_text("# Note\n\nfirst version\n", encoding="utf-8")
-    (notes / "other.md").write_text("# Other\n\nuntouched\n", encoding="utf-8")
-    return notes
-
-
-@pytest.fixture
 def start_watcher() -> Iterator[Callable[..., tuple[NotesWatcher, Recorder]]]:
     started: list[NotesWatcher] = []
 
