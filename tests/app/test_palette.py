@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandList
-from tui_helpers import app_settings, ready
+from tui_helpers import HANG_S, app_settings, ready
 
 from tui.app import make_app
 from tui.core.resources import theme_names
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.asyncio
 
 async def _palette_prompts(pilot, app) -> list[str]:  # type: ignore[no-untyped-def]
     """The rows the open palette shows (plain text), once they stop changing."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_S
     shown: list[str] = []
     while time.monotonic() < deadline:
         await pilot.pause(0.1)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.geometry import Region
+from tui_helpers import HANG_S
 from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
 from tui_helpers import settle as _settle
@@ -117,7 +118,7 @@ async def test_typed_characters_echo_before_the_search_answers(
         original = engine.search
 
         def slow_search(*args, **kw):  # type: ignore[no-untyped-def]
-            release.wait(10)
+            release.wait(HANG_S)
             return original(*args, **kw)
 
         engine.search = slow_search  # type: ignore[method-assign]
@@ -146,7 +147,7 @@ async def test_keys_typed_during_a_search_are_searched_once_together(
 
         def held_search(query, *args, **kw):  # type: ignore[no-untyped-def]
             searched.append(query)
-            release.wait(10)
+            release.wait(HANG_S)
             return original(query, *args, **kw)
 
         engine.search = held_search  # type: ignore[method-assign]
