@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tui_helpers import Terminal, poll
+from tui_helpers import HANG_S, Terminal, poll
 from tui_helpers import notesift_command as _notesift
 from tui_helpers import user_env as _user_env
 
@@ -44,7 +44,7 @@ def test_yl_puts_the_tweet_url_on_the_x_clipboard(
         term.wait_for("via xclip")
         pasted = subprocess.run(
             ["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True,
-            env={**os.environ, "DISPLAY": xvfb_display}, timeout=5,
+            env={**os.environ, "DISPLAY": xvfb_display}, timeout=HANG_S,
         ).stdout
         assert pasted == url
         term.send("C-q")

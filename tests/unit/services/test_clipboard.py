@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tui_helpers import HANG_S
 
 from tui.core.clipboard import copy_text, cut_to_cap, osc52_sequence
 
@@ -293,7 +294,7 @@ def test_real_xclip_round_trip_of_chinese_text(
     assert osc.texts == []
     back = subprocess.run(
         ["xclip", "-o", "-selection", "clipboard"],
-        env=env, capture_output=True, timeout=5, check=True,
+        env=env, capture_output=True, timeout=HANG_S, check=True,
     )
     assert back.stdout.decode("utf-8") == text
     assert capsys.readouterr() == ("", "")
