@@ -25,7 +25,6 @@ import errno
 import fcntl
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -149,6 +148,8 @@ def root_lock(
 
 
 def temp_path(directory: Path, target_name: str) -> Path:
+    import secrets  # with hmac, hashlib, random: only a process that writes pays it
+
     return directory / f".{target_name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
 
 

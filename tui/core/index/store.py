@@ -33,7 +33,6 @@ is a cache: when it cannot be used, the index lives in memory instead.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sqlite3
@@ -148,7 +147,11 @@ def default_cache_dir() -> Path:
 
 def cache_path_for(root: Path, cache_dir: Path | None = None) -> Path:
     """One database per notes root, named by a hash of its absolute path."""
-    digest = hashlib.sha1(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    try:  # the builtin module: hashlib's import loads OpenSSL (~10 ms a process)
+        from _sha1 import sha1
+    except ImportError:
+        from hashlib import sha1
+    digest = sha1(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return (cache_dir or default_cache_dir()) / f"index-{digest}.sqlite"
 
 

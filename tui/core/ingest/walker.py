@@ -14,9 +14,10 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 IGNORE_FILE = ".notesiftignore"
@@ -90,7 +91,11 @@ class IgnoreMatcher:
                 self.warnings.append(f"{rel}: cannot read ({exc.strerror or exc})")
                 continue
             self.files[rel] = f"{st.st_mtime_ns}:{st.st_size}"
-        spec = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        spec = None
+        if lines:
+            import pathspec  # ~30 ms: only a tree with ignore files pays it
+
+            spec = pathspec.GitIgnoreSpec.from_lines(lines)
         self._specs[rel_dir] = spec
         return spec
 

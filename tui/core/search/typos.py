@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
 _CHUNK = 4_000_000
 
@@ -42,6 +39,9 @@ class Vocabulary:
         edits = allowed_edits(term)
         if not edits or not self.words:
             return []
+        from rapidfuzz import process  # ~25 ms: only a typo's look-up pays it
+        from rapidfuzz.distance import OSA
+
         found = process.extract(
             term,
             self.words,

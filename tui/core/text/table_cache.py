@@ -12,11 +12,9 @@ the file just means building in memory, as before.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -39,6 +37,10 @@ def tables_dir() -> Path | None:
 
 
 def _key(name: str, sources: Sequence[Path | None]) -> str:
+    try:  # the builtin module: hashlib's import loads OpenSSL (~10 ms a process)
+        from _sha1 import sha1
+    except ImportError:
+        from hashlib import sha1
     parts = [name, str(FORMAT), sys.version, unicodedata.unidata_version]
     for source in sources:
         try:
@@ -46,7 +48,7 @@ def _key(name: str, sources: Sequence[Path | None]) -> str:
         except OSError:
             st = None
         parts.append(f"{source}:{st.st_mtime_ns}:{st.st_size}" if st else f"{source}:-")
-    return hashlib.sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return sha1("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def cached_table(name: str, sources: Sequence[Path | None], build: Callable[[], T],
@@ -74,6 +76,8 @@ def cached_table(name: str, sources: Sequence[Path | None], build: Callable[[], 
 
 def _store(path: Path, table: object) -> None:
     """Write atomically (another process may read it at any instant); drop stale keys."""
+    import tempfile  # with shutil, bz2, lzma: only a process that writes a table pays it
+
     try:
         data = marshal.dumps(table)
         path.parent.mkdir(parents=True, exist_ok=True)
