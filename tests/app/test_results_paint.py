@@ -162,3 +162,39 @@ async def test_keys_typed_during_a_search_are_searched_once_together(
         assert list(dict.fromkeys(searched)) == ["z", "zoom"], "stale queries are skipped"
         assert app.results.hits
         assert all("zoom" in (h.entry.title + h.entry.text).lower() for h in app.results.hits)
+
+
+async def test_an_answer_that_looks_the_same_repaints_no_row_and_a_changed_one_only_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    for n in range(40):
+        (root / f"n{n:02}.md").write_text(f"# Note {n:02}\n\ncommon words\n", encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "common")
+        await pilot.pause()
+        results = app.results
+        hits = list(results.hits)
+        assert len(hits) == 40
+        painted: list[int] = []
+        original = results.render_line
+
+        def spy(y: int):  # type: ignore[no-untyped-def]
+            painted.append(y)
+            return original(y)
+
+        monkeypatch.setattr(results, "render_line", spy)
+        results.show_hits(list(hits))  # the same answer again (a refresh, a space typed)
+        await pilot.pause()
+        await pilot.pause()
+        assert painted == [], "no row looks different"
+        changed = list(hits)
+        changed[3], changed[4] = hits[4], hits[3]
+        results.show_hits(changed)
+        await pilot.pause()
+        await pilot.pause()
+        assert sorted(set(painted)) == [6, 7, 8, 9], "rows 3 and 4, two lines each"
+        assert hits[4].entry.title in _painted(results)[6]

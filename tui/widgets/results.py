@@ -2,10 +2,10 @@
 
 Each hit is two screen lines. `render_line` builds a row's `Strip`s on demand and
 keeps them in a small cache keyed by everything the row shows (entry, spans,
-snippet, mark, cursor, width), so a new keystroke re-renders only the rows that
-look different, and a cursor move re-renders two rows. New results never trigger
-a layout pass: the virtual size is set without one (the scrollbar is always
-shown, so the content width never changes) and only the widget is repainted.
+snippet, mark, cursor, width), so a new keystroke repaints only the rows that
+look different (none when the answer looks the same), and a cursor move two
+rows. New results never trigger a layout pass: the virtual size is set without
+one (the scrollbar is always shown, so the content width never changes).
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ class ResultsList(ScrollView, can_focus=True):
         """
         keep_id = self._select_next or keep_id
         self._select_next = None
+        before = self._shown_rows()
         self.hits = hits
         target = 0
         if keep_id is not None:
@@ -127,8 +128,37 @@ class ResultsList(ScrollView, can_focus=True):
         self._set_virtual_height(len(hits) * ROW_LINES)
         self.highlighted = target if hits else None
         self._scroll_to_cursor(top=keep_id is None)
-        self.refresh()
+        self._refresh_changed(before, self._shown_rows())
         self.post_message(self.Highlighted(self))
+
+    def _shown_rows(self) -> tuple[int, list[Hashable]] | None:
+        """The scroll offset and the key of each row on screen (None: not rows, or near the end).
+
+        Near the end a repaint may ask for more hits, so those lists are repainted whole.
+        """
+        region = self.scrollable_content_region
+        if not self.hits or region.height <= 0:
+            return None
+        top = round(self.scroll_offset.y)
+        first = top // ROW_LINES
+        last = min(len(self.hits), (top + region.height) // ROW_LINES + 1)
+        if last >= len(self.hits) - 5:
+            return None
+        return top, [row_key(self.hits[i], self.hits[i].entry.id in self._marked,
+                             i == self.highlighted, region.width) for i in range(first, last)]
+
+    def _refresh_changed(self, before: tuple[int, list[Hashable]] | None,
+                         after: tuple[int, list[Hashable]] | None) -> None:
+        """Repaint only the rows that look different (typing on often keeps most of them)."""
+        if before is None or after is None or before[0] != after[0]:
+            self.refresh()
+            return
+        first = after[0] // ROW_LINES
+        for offset, (old, new) in enumerate(zip(before[1], after[1], strict=False)):
+            if old != new:
+                self.refresh_lines((first + offset) * ROW_LINES, ROW_LINES)
+        if len(before[1]) != len(after[1]):
+            self.refresh()
 
     def _set_virtual_height(self, height: int) -> None:
         """A new virtual size without a layout pass (the content width cannot change)."""
