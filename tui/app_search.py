@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from textual import events
 
 from tui.core.search.engine import SearchEngine, SearchResult, plain_hit
-from tui.core.search.filters import describe_filters
 from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
 from tui.core.search.note_order import newest_notes
 from tui.core.search.query import parse_query
@@ -174,7 +173,7 @@ class SearchRunner:
             capped=result.total_capped,
             refining=first,
             total=result.searched,
-            filters=tuple(describe_filters(parse_query(query))),
+            filters=tuple(result.filters),
             message="; ".join(e.message for e in result.errors),
         )
         self.shown_seq = seq
@@ -217,4 +216,5 @@ def recent_result(
     seen = {h.entry.id for h in recent}
     result.hits = recent + [h for h in result.hits if h.entry.id not in seen]
     result.total = len(result.hits)
+    result.filters = []  # the empty query has none (`kind:note` is how it finds notes)
     return result

@@ -20,7 +20,8 @@ from rich.text import Span, Text
 
 from tui.core.ingest.entry import Entry
 from tui.core.palette import Palette, plain_palette, readable
-from tui.core.search.engine import SearchHit, find_all, merge_spans
+from tui.core.search.engine import SearchHit
+from tui.core.search.spans import find_all, merge_spans
 from tui.core.text.fold import fold
 from tui.core.text.sanitize import one_line, printable
 

@@ -19,7 +19,8 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.core.search.engine import SearchHit, find_all
+from tui.core.search.engine import SearchHit
+from tui.core.search.spans import find_all
 from tui.core.text.fold import fold
 from tui.render import preview_text
 from tui.theme_palette import palette_of

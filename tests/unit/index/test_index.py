@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.index.store import IndexStore
+from tui.core.index.store import IndexStore, prepare_source
 from tui.core.ingest.entry import Entry
-from tui.core.search.engine import prepare_source
 from tui.core.search.searchable import SearchableIndex
 
 

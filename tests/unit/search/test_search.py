@@ -230,3 +230,17 @@ def test_text_after_a_nul_in_any_entry_is_searchable() -> None:
     entry = Entry("x", "section", "Nul", "n.md", 1, 1, "aardvark x\x00y beaver")
     engine = SearchEngine.from_entries([entry])
     assert [h.entry.id for h in engine.search("beaver").hits] == ["x"]
+
+
+def test_a_result_names_the_filters_it_applied_for_the_status_line() -> None:
+    """The status line shows the filters of the query that was answered, as the
+    engine read them (an OR group as one label), not a second reading of the text."""
+    engine = SearchEngine.from_entries([
+        _entry("t", "Okapi tweet", kind="tweet"),
+        _entry("n", "Okapi note", kind="note"),
+    ])
+    result = engine.search("okapi kind:tweet")
+    assert [h.entry.id for h in result.hits] == ["t"]
+    assert result.filters == ["kind:tweet"]
+    assert engine.search("okapi #zoo | @ann").filters == ["#zoo | @ann"]
+    assert engine.search("okapi").filters == []

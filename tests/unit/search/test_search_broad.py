@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.index.store import IndexStore
+from tui.core.index.store import IndexStore, prepare_source
 from tui.core.ingest.entry import Entry
-from tui.core.search.engine import BROAD_MATCHES, COUNT_CAP, SearchEngine, prepare_source
+from tui.core.search.candidates import BROAD_MATCHES, COUNT_CAP
+from tui.core.search.engine import SearchEngine
 
 
 def _corpus() -> list[Entry]:
@@ -146,16 +147,16 @@ def test_a_term_in_most_entries_weighs_next_to_nothing_past_the_count_cap(
 ) -> None:
     """Counts stop at IDF_COUNT_CAP; a term far more common than that is estimated from
     where its first matches lie, so its weight stays near FTS5's (next to nothing)."""
-    from tui.core.search import engine as search
+    from tui.core.search import bm25
 
     filler = [
         Entry(id=f"f{i}", kind="section", title=f"Entry {i:03}", path=f"f/{i:03}.md", line=1,
               end_line=1, text=f"a lantern stands here {'with a quokka' if i % 12 == 0 else ''}")
         for i in range(400)
     ]
-    exact = SearchEngine.from_entries(filler)._idf(["quokka", "lantern"])
-    monkeypatch.setattr(search, "IDF_COUNT_CAP", 20)
-    capped = SearchEngine.from_entries(filler)._idf(["quokka", "lantern"])
+    exact = SearchEngine.from_entries(filler).finder.ranker.idf(["quokka", "lantern"])
+    monkeypatch.setattr(bm25, "IDF_COUNT_CAP", 20)
+    capped = SearchEngine.from_entries(filler).finder.ranker.idf(["quokka", "lantern"])
     assert exact["lantern"] < 0.01 and capped["lantern"] < 0.01
     assert capped["quokka"] == pytest.approx(exact["quokka"], rel=0.1)
     assert capped["quokka"] > 2

@@ -11,8 +11,9 @@ import random
 import pytest
 from search_helpers import search_and_sql
 
+from tui.core.index.store import prepare_source
 from tui.core.ingest.entry import Entry
-from tui.core.search.engine import SearchEngine, prepare_source
+from tui.core.search.engine import SearchEngine
 from tui.core.search.widening import PINYIN_ROWS
 
 WORDS = ["向量检索", "量子退火", "想象力", "相关性", "梯度裁剪", "光子芯片", "广州", "生产力"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tui.core.ingest.entry import Entry
 from tui.core.search.engine import SearchEngine, SearchResult
-from tui.core.search.presenting import line_kind
+from tui.core.search.lines import line_kind
 
 
 def _e(eid: str, title: str, text: str = "", *, kind: str = "note", path: str = "",
@@ -316,13 +316,13 @@ def test_a_paste_of_unknown_words_widens_only_its_first_few_terms(monkeypatch) -
         _e("zebra", "Zebra stripes", "Stripes confuse flies."),
     ])
     widened: list[str] = []
-    real = SearchEngine._widen
+    real = widening.Widener.widen
 
-    def spy(self: SearchEngine, plan: object, direct: int) -> bool:
+    def spy(self: widening.Widener, plan: object, direct: int) -> bool:
         widened.append(plan.folded)  # type: ignore[attr-defined]
-        return real(self, plan, direct)
+        return real(self, plan, direct)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(SearchEngine, "_widen", spy)
+    monkeypatch.setattr(widening.Widener, "widen", spy)
     words = ["rainforrest", "qwzxv", "plmokn", "ijnuhb", "ygvtfc", "rdxesz", "wqazxs"]
     result = engine.search(" ".join(words))
     assert widened == words[: widening.WIDENED_TERMS]

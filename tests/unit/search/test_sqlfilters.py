@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from search_helpers import search_and_sql
 
+from tui.core.index.store import prepare_source
 from tui.core.ingest.entry import Entry
-from tui.core.search import engine as search_module
-from tui.core.search.engine import SearchEngine, prepare_source
+from tui.core.search import candidate_sql as search_module
+from tui.core.search.engine import SearchEngine
 from tui.core.search.query import parse_query
 
 AUTHORS = ["@alice", "@Alice_B", "bob", "carol_ai", None]

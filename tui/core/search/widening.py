@@ -8,26 +8,17 @@ only grows, the last answer, filtered, is the new one.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from tui.core.index.fts_terms import (
-    NOTHING,
-    HanVocabulary,
-    Needle,
-    needle_query,
-    pinyin_spellings,
-    spelling_query,
-)
+from tui.core.index.fts_terms import NOTHING, HanVocabulary, pinyin_spellings, spelling_query
 from tui.core.index.store import IndexStore, text_only
-from tui.core.ingest.entry import Entry
+from tui.core.search.lookup import WordLookup
 from tui.core.search.sqlfilters import like_escape
 from tui.core.search.term_plan import TermPlan
 from tui.core.search.typos import Vocabulary
-from tui.core.text.fold import han_runs, has_han, is_han
-from tui.core.text.pinyin import PinyinText, pinyin_term_ok, pinyin_text, readings
+from tui.core.text.fold import has_han, is_han
+from tui.core.text.pinyin import pinyin_term_ok, readings
 
 _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 
@@ -35,16 +26,9 @@ EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
 PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
-PINYIN_VIEWS = 4000  # entries whose pinyin is kept between keystrokes
-# Pinyin finds the first PINYIN_HAN_CHARS Han characters of an entry's text (after the
-# title), wherever they are: a digest's tweet puts its Chinese after the English,
-# thousands of characters in. Only the first PINYIN_SCAN characters are looked at.
-PINYIN_HAN_CHARS = 2000
-PINYIN_SCAN = 50_000
 INITIALS_MAX = 6  # longer runs of letters are words, not abbreviations
 HOMOPHONES = 40  # Han strings of the index tried as homophones of one term
 HOMOPHONE_CHARS = 4  # a slip is within a word; longer runs are phrases, left to n-grams
-PINYIN_VIEW_CHARS = 2_000_000  # Han characters of all kept views together (memory)
 # Terms widened in one query: a slip is in a word or two, while a pasted paragraph of
 # unknown words would cost tens of ms of typo and pinyin look-ups per word.
 WIDENED_TERMS = 4
@@ -73,44 +57,26 @@ def _in_order(needle: str, text: str) -> bool:
 
 
 class Widener:
-    """Alternatives for scarce terms; mixed into `SearchEngine`."""
+    """Alternatives for scarce terms of a plan, written into its `TermPlan`s."""
 
-    store: IndexStore
-    _vocabulary: tuple[int, Vocabulary] | None
-    _grown: dict[str, _GrownRows]
-    _pinyin_views: OrderedDict[tuple[int, bool], PinyinText | None]
-    _pinyin_views_lock: threading.Lock
-    _pinyin_view_chars: int
-    _frequencies: dict[tuple[int, str, int], tuple[int, int]]
-
-    def _match(self, needles: Sequence[str]) -> str | None:
-        """The `fts` MATCH for 'holds any of `needles`' (substrings of folded text),
-        or None when one has no word to look up (only a scan can find it)."""
-        parts = []
-        for needle in dict.fromkeys(needles):
-            expression = self._needle(needle).expression
-            if expression is None:
-                return None
-            parts.append(expression)
-        return " OR ".join(parts) if parts else None
-
-    def _needle(self, needle: str) -> Needle:
-        return needle_query(needle, self.store.words_with, self.store.words_ending)
-
-    def _exact(self, needles: Sequence[str]) -> bool:
-        """Whether every entry the `_match` of `needles` finds surely holds one of them."""
-        return all(self._needle(n).exact for n in needles)
+    def __init__(self, store: IndexStore, lookup: WordLookup) -> None:
+        self.store = store
+        self.lookup = lookup
+        self._vocabulary: tuple[int, Vocabulary] | None = None
+        # The last lookup of each kind, narrowed while a term grows (one slot per
+        # kind, replaced whole, so overlapping searches see one answer or the other).
+        self._grown: dict[str, _GrownRows] = {}
 
     @staticmethod
-    def _widenable(term_groups: list[list[TermPlan]]) -> bool:
-        """Whether `_expand` would look up alternatives for any term (no SQL asked)."""
+    def widenable(term_groups: list[list[TermPlan]]) -> bool:
+        """Whether `expand` would look up alternatives for any term (no SQL asked)."""
         return any(
             plan.term.mode == "fuzzy" and not plan.term.case_sensitive
             and (plan.long or (len(plan.folded) == 2 and all(map(is_han, plan.folded))))
             for group in term_groups for plan in group
         )
 
-    def _expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
+    def expand(self, term_groups: list[list[TermPlan]], strict_total: int) -> bool:
         """Typo, pinyin, fuzzy-title and CJK n-gram alternatives for rare terms (the first few).
 
         Only terms that match (almost) nothing by themselves are widened: a
@@ -134,12 +100,12 @@ class Widener:
                     direct = EXPANSION_THRESHOLD
                 if direct < EXPANSION_THRESHOLD:
                     widened += 1
-                    changed |= self._widen(plan, direct)
+                    changed |= self.widen(plan, direct)
         return changed
 
     def _direct_count(self, needle: str) -> int:
         """Entries holding `needle` as typed, up to EXPANSION_THRESHOLD."""
-        return self._capped_matches(needle, EXPANSION_THRESHOLD)[0]
+        return self.lookup.count(needle, EXPANSION_THRESHOLD)
 
     def _widen_homophones(self, plan: TermPlan) -> None:
         """Han text also finds what sounds the same (生产利 → 生产力, 泄露 → 泄漏).
@@ -165,7 +131,8 @@ class Widener:
             plan.pinyin_spelling = "".join(readings(ch)[0] if readings(ch) else ch
                                            for ch in spellings[0])
 
-    def _widen(self, plan: TermPlan, direct: int) -> bool:
+    def widen(self, plan: TermPlan, direct: int) -> bool:
+        """Widen one term that `direct` entries hold as typed; whether anything was added."""
         needle = plan.folded
         before = (len(plan.variants), len(plan.extra_rowids))
         if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
@@ -181,10 +148,16 @@ class Widener:
             plan.extra_rowids |= found
             plan.pinyin = bool(found)
         spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
-        if direct > 0 or len(plan.variants) > before[0] or spelled or plan.initials_rowids:
-            # Found as typed, as a typo of a real word, or as spelled-out pinyin:
-            # no need to guess abbreviations.
-            return (len(plan.variants), len(plan.extra_rowids)) != before
+        if not (direct > 0 or len(plan.variants) > before[0] or spelled or plan.initials_rowids):
+            # Not found as typed, as a typo of a real word, or as spelled-out pinyin:
+            # maybe an abbreviation of a title, or a Han phrase written otherwise.
+            self._widen_title_letters(plan)
+            self._widen_ngrams(plan)
+        return (len(plan.variants), len(plan.extra_rowids)) != before
+
+    def _widen_title_letters(self, plan: TermPlan) -> None:
+        """Titles holding the term's letters in order and close together (fzf-like)."""
+        needle = plan.folded
         pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
         rows = self._grown_rows(
             "title", needle, lambda title: _in_order(needle, title),
@@ -199,17 +172,21 @@ class Widener:
             m = subsequence.search(title)
             if m and m.end() - m.start() <= widest:
                 plan.extra_rowids.add(rowid)
-        if has_han(needle) and len(needle) >= 4:
-            grams = {needle[i : i + 3] for i in range(len(needle) - 2)}
-            rowids = [r for (r,) in self.store.query(
-                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {EXPANSION_ROWS}",
-                [self._match(sorted(grams)) or NOTHING],
-            )]
-            for rowid, (_, body) in self.store.folded(rowids).items():
-                if sum(g in body for g in grams) / len(grams) >= 0.5:
-                    plan.extra_rowids.add(rowid)
-                    plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
-        return (len(plan.variants), len(plan.extra_rowids)) != before
+
+    def _widen_ngrams(self, plan: TermPlan) -> None:
+        """A Han phrase of 4+ characters: entries holding half its 3-grams or more."""
+        needle = plan.folded
+        if not (has_han(needle) and len(needle) >= 4):
+            return
+        grams = {needle[i : i + 3] for i in range(len(needle) - 2)}
+        rowids = [r for (r,) in self.store.query(
+            f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {EXPANSION_ROWS}",
+            [self.lookup.match(sorted(grams)) or NOTHING],
+        )]
+        for rowid, (_, body) in self.store.folded(rowids).items():
+            if sum(g in body for g in grams) / len(grams) >= 0.5:
+                plan.extra_rowids.add(rowid)
+                plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
 
     def _pinyin_rows(self, needle: str) -> list[int]:
         """Entries whose text holds a Han string pinyin `needle` may stand for.
@@ -277,72 +254,11 @@ class Widener:
         self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < cap)
         return rows
 
-    def _entries_with(self, needle: str, cap: int) -> int:
-        """How many entries hold `needle` (up to `cap`)."""
-        return self._capped_matches(needle, cap)[0]
-
-    def _capped_matches(self, needle: str, cap: int) -> tuple[int, int]:
-        """Entries holding `needle`, read up to `cap`, and the last rowid read; kept while
-        the index is unchanged, since the same words are counted at every keystroke."""
-        key = (self.store.generation, needle, cap)
-        found = self._frequencies.get(key)
-        if found is None:
-            count, last = self.store.query(
-                "SELECT count(*), max(r) FROM "
-                f"(SELECT rowid AS r FROM fts WHERE fts MATCH ? LIMIT {cap})",
-                [self._match([needle]) or NOTHING],
-            )[0]
-            found = (int(count), int(last or 0))
-            if len(self._frequencies) > 1000:
-                self._frequencies.clear()
-            self._frequencies[key] = found
-        return found
-
-    def _pinyin_view(self, rowid: int, entry: Entry, *, with_title: bool) -> PinyinText | None:
-        """The pinyin of what the pinyin index holds for an entry, kept for later keystrokes.
-
-        With the title: the indexed text (title, then the start of the body), for
-        checking a hit. Without: the start of the body alone, whose offsets are
-        the body's, for highlighting.
-        """
-        key = (rowid, with_title)
-        # The next keystroke's search may run on another thread while this one ends:
-        # the lookup, the reorder and the eviction happen together or not at all.
-        with self._pinyin_views_lock:
-            if key in self._pinyin_views:
-                self._pinyin_views.move_to_end(key)
-                return self._pinyin_views[key]
-        scope = pinyin_scope(entry.text)
-        view = pinyin_text(f"{entry.title}\n{scope}" if with_title else scope)
-        with self._pinyin_views_lock:
-            if key not in self._pinyin_views:
-                self._pinyin_views[key] = view
-                self._pinyin_view_chars += _size(view)
-            while self._pinyin_views and (len(self._pinyin_views) > PINYIN_VIEWS
-                                          or self._pinyin_view_chars > PINYIN_VIEW_CHARS):
-                _, old = self._pinyin_views.popitem(last=False)
-                self._pinyin_view_chars -= _size(old)
-        return view
-
     def _vocab(self) -> Vocabulary:
         generation = self.store.generation
         if self._vocabulary is None or self._vocabulary[0] != generation:
             self._vocabulary = (generation, Vocabulary(self.store.vocabulary()))
         return self._vocabulary[1]
-
-
-def _size(view: PinyinText | None) -> int:
-    return 0 if view is None else len(view.joined)
-
-
-def pinyin_scope(text: str) -> str:
-    """The start of `text` whose Han characters the pinyin index holds (offsets kept)."""
-    seen = 0
-    for start, end in han_runs(text[:PINYIN_SCAN]):
-        seen += end - start
-        if seen >= PINYIN_HAN_CHARS:
-            return text[: end - (seen - PINYIN_HAN_CHARS)]
-    return text[:PINYIN_SCAN]
 
 
 def initials_match(needle: str, title: str) -> bool:

@@ -1,0 +1,146 @@
+"""Lines of an entry as the ranker sees them: what kind each is, which names a file.
+
+A term on a heading says more than one in a list of links; a term that names
+the note's file (`git-rebase-onto`) asks for that note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tui.core.ingest.entry import Entry
+from tui.core.search.spans import SNIPPET_WIDTH
+
+# What a term found in one place is worth: a title far more than a heading, a heading
+# more than a line of text, a label (`作者:`) or a list of links least.
+LINE_CREDIT = {"heading": 28.0, "text": 20.0, "label": 12.0, "link": 14.0}
+LINE_PREFERENCE = {"text": 0, "heading": 1, "label": 2, "link": 3}
+FILE_NAME_CREDIT = 60.0  # a file name or slug that is the note's own name
+SAME_NAME_CREDIT = 90.0  # ... all of it (`issue-99`, `notes.md`)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<?https?://[^\s>)]+>?|\[\[[^\]]*\]\]")
+_NOT_PROSE = re.compile(r"[\W\d_]+")
+_SLUG_CHARS = frozenset("-_./")
+_NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".org", ".rst", ".mdx")
+_LABEL_LINE = re.compile(
+    r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
+)
+
+
+class EntryLines:
+    """The lines of an entry's folded text: where each starts, what kind it is (cached)."""
+
+    def __init__(self, body_f: str) -> None:
+        self.text = body_f
+        self.starts = [0]
+        pos = body_f.find("\n")
+        while pos >= 0:
+            self.starts.append(pos + 1)
+            pos = body_f.find("\n", pos + 1)
+        self._kinds: dict[int, str] = {}
+
+    def end(self, line: int) -> int:
+        end = self.text.find("\n", self.starts[line])
+        return len(self.text) if end < 0 else end
+
+    def kind(self, line: int) -> str:
+        if line not in self._kinds:
+            self._kinds[line] = line_kind(self.text[self.starts[line] : self.end(line)])
+        return self._kinds[line]
+
+    def heading(self, line: int) -> bool:
+        start = self.starts[line]
+        if self.text[start : start + 8].lstrip()[:1] != "#":
+            return False  # most lines: no need to find where they end
+        return _is_heading(self.text[start : self.end(line)].strip())
+
+    def line_of(self, offset: int) -> int:
+        return _line_of(self.starts, offset)
+
+
+def best_line_credit(lines: list[int], kind_of: Callable[[int], str],
+                      heading: Callable[[int], bool]) -> float:
+    """The credit of the best kind of line a term is on; a heading is told by its `#`
+    alone, and lines are classified only until one of text is found."""
+    if any(map(heading, lines)):
+        return LINE_CREDIT["heading"]
+    best = 0.0
+    for line in list(dict.fromkeys(lines))[:8]:
+        kind = kind_of(line)
+        best = max(best, LINE_CREDIT[kind])
+        if kind == "text":
+            break
+    return best
+
+
+def _is_heading(stripped: str) -> bool:
+    return stripped.startswith("#") and stripped.lstrip("#")[:1] in (" ", "")
+
+
+def line_kind(line: str) -> str:
+    """`heading`, `label` (`作者: …`), `link` (mostly a link or a list of links) or `text`."""
+    stripped = line.strip()
+    if _is_heading(stripped):
+        return "heading"
+    links = _LINK.findall(stripped)
+    if links or "://" in stripped:
+        rest = _NOT_PROSE.sub("", _LINK.sub("", stripped))
+        linked = sum(len(_NOT_PROSE.sub("", text)) for text in links)
+        if len(rest) <= max(4, linked // 2):
+            return "link"
+    if _LABEL_LINE.match(line):
+        return "label"
+    return "text"
+
+
+def looks_like_file_name(term: str) -> bool:
+    """A term with `-`, `_`, `.` or `/` inside (`git-rebase-onto`, `notes_2023`, `a.md`)."""
+    return len(term) >= 3 and any(ch in _SLUG_CHARS for ch in term.strip("-_./"))
+
+
+def file_name_credit(entry: Entry, terms: list[str], *, alone: bool) -> float:
+    """A term that names the entry's file: its note entry first, its sections next.
+
+    A slug-like term counts wherever it is in the query; a plain word only when it
+    is the whole query (`git` in `git bisect` is not asking for git.md).
+    """
+    path = entry.path.lower()
+    if not any(t in path for t in terms):
+        return 0.0  # nearly always: the cheap test first
+    name = path.rsplit("/", 1)[-1]
+    stem = next((name[: -len(s)] for s in _NOTE_SUFFIXES if name.endswith(s)), name)
+    best = 0.0
+    for term in terms:
+        bare = next((term[: -len(s)] for s in _NOTE_SUFFIXES if term.endswith(s)), term)
+        slug = looks_like_file_name(term)
+        if not (slug or alone):
+            continue
+        if bare and (bare == stem or path.endswith("/" + term) or path == term):
+            best = max(best, SAME_NAME_CREDIT)
+        elif slug and bare in path:
+            best = max(best, FILE_NAME_CREDIT)
+    if best and entry.kind != "note":
+        best /= 3
+    return best
+
+
+def _line_of(line_starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(line_starts)
+    while lo + 1 < hi:
+        mid = (lo + hi) // 2
+        if line_starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def leading_line(entry: Entry) -> str:
+    """The first informative line of an entry: not its title, a heading or a label."""
+    for line in entry.text.split("\n"):
+        stripped = line.strip()
+        if stripped and stripped != entry.title.strip() and not _LABEL_LINE.match(line):
+            return stripped[:SNIPPET_WIDTH]
+    return ""
+
+

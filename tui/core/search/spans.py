@@ -1,0 +1,65 @@
+"""Match spans in text: where needles occur, merged, and a one-line snippet around them.
+
+The home of span helpers: the engine's highlighter, the results list and the
+preview all mark matches with these, so they agree on what is highlighted.
+"""
+
+from __future__ import annotations
+
+SNIPPET_WIDTH = 160
+
+
+def find_all(text: str, needle: str, limit: int = 0) -> list[tuple[int, int]]:
+    """Where `needle` occurs in `text`, left to right, not overlapping (`limit` 0: all)."""
+    spans: list[tuple[int, int]] = []
+    if not needle:
+        return spans
+    pos = text.find(needle)
+    while pos >= 0 and (not limit or len(spans) < limit):
+        spans.append((pos, pos + len(needle)))
+        pos = text.find(needle, pos + len(needle))
+    return spans
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping and touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def snippet(
+    line: str,
+    folded: str,
+    needles: list[list[str]],
+    extra: list[tuple[int, int]] = (),  # type: ignore[assignment]
+) -> tuple[str, list[tuple[int, int]]]:
+    """A one-line window of `line` around its first match, with match spans in it."""
+    spans: list[tuple[int, int]] = list(extra)
+    for alts in needles:
+        for alt in alts:
+            spans.extend(find_all(folded, alt))
+    spans = merge_spans([s for s in spans if 0 <= s[0] < len(line)])
+    start = 0
+    if len(line) > SNIPPET_WIDTH:
+        first = spans[0][0] if spans else 0
+        start = max(0, min(first - SNIPPET_WIDTH // 4, len(line) - SNIPPET_WIDTH))
+    window = line[start : start + SNIPPET_WIDTH]
+    lead = len(window) - len(window.lstrip())
+    text = window.strip()
+    shifted = []
+    for s, e in spans:
+        s2, e2 = s - start - lead, e - start - lead
+        if e2 <= 0 or s2 >= len(text):
+            continue
+        shifted.append((max(0, s2), min(len(text), e2)))
+    if start > 0:
+        text = "…" + text
+        shifted = [(s + 1, e + 1) for s, e in shifted]
+    if start + SNIPPET_WIDTH < len(line):
+        text += "…"
+    return text, shifted
