@@ -685,8 +685,8 @@ class IndexStore:
     def _release_free_pages(self) -> None:
         """Shrink the file by the pages a build's segment merges freed (auto_vacuum)."""
         with contextlib.suppress(sqlite3.OperationalError):  # busy: the next build does it
-            self.db.execute("PRAGMA incremental_vacuum")
-            self.db.commit()
+            # It frees one page a step, and execute() steps once: a script runs it out.
+            self.db.executescript("PRAGMA incremental_vacuum;")
 
     def _add_words(self, words: set[str]) -> None:
         """Add the words the vocabulary lacks, and index those alone by trigram."""

@@ -34,6 +34,7 @@ _LABEL_WINDOW = 12
 
 _ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BLOCK_RE = re.compile(r"^###[ \t]+(\d+)[ \t]*#*[ \t]*$")
+_ANY_BLOCK_RE = re.compile(_BLOCK_RE.pattern, re.MULTILINE)  # in a whole text
 _HEADING_RE = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _LABEL_RE = re.compile(
@@ -146,8 +147,10 @@ def extract_digest_tweets(rel_path: str, lines: list[str]) -> list[Entry]:
     A `### N` heading without an author or link label is an ordinary numbered section
     and is left to the markdown parser.
     """
-    name = PurePosixPath(rel_path).name
     entries: list[Entry] = []
+    if _ANY_BLOCK_RE.search("\n".join(lines)) is None:  # not a digest: most notes
+        return entries
+    name = PurePosixPath(rel_path).name
     starts = _block_starts(lines)
     for index, start in enumerate(starts):
         limit = starts[index + 1] if index + 1 < len(starts) else len(lines)
