@@ -194,14 +194,7 @@ class CandidateFinder:
         """
         pure = [g for g in term_groups if all(p.long and not p.extra_rowids for p in g)]
         alts = [_alternatives(g) for g in pure]
-        needles = [n for g in alts for n in g]
-        title_match = self.lookup.match(needles)
-        if title_match is None:
-            return []
-        hits = [r for (r,) in self.store.query(
-            "SELECT rowid FROM titles WHERE titles MATCH ? LIMIT ?", [title_match, TITLE_HITS]
-        )]
-        candidates = self.ranker.titles_ranked(hits, needles)[:TITLE_CANDIDATES]
+        candidates = self._best_titles([n for g in alts for n in g])
         if not candidates:
             return []
         rendered = sql.without_match("json_each(?) j CROSS JOIN entries e ON e.rowid = j.value",
@@ -211,11 +204,7 @@ class CandidateFinder:
         texts = self.store.folded(list(allowed))
         titled = []
         for rowid, rank in candidates:
-            if rowid not in texts:
-                continue
-            title, body = texts[rowid]
-            path = allowed[rowid]
-            if all(any(n in title or n in body or n in path for n in g) for g in alts):
+            if rowid in texts and _holds_every(alts, *texts[rowid], allowed[rowid]):
                 titled.append((rowid, float(rank)))
                 if len(titled) == keep:
                     break
@@ -256,6 +245,16 @@ class CandidateFinder:
         have = {r for r, _ in rows}
         named = [r for r, path in found if r not in have and any(n in path for n in names)]
         return [(r, 0.0) for r in named[:NAMED_NOTES]] + rows
+
+    def _best_titles(self, needles: list[str]) -> Rows:
+        """The TITLE_CANDIDATES best title hits of any needle, by bm25 over the titles."""
+        title_match = self.lookup.match(needles)
+        if title_match is None:
+            return []
+        hits = [r for (r,) in self.store.query(
+            "SELECT rowid FROM titles WHERE titles MATCH ? LIMIT ?", [title_match, TITLE_HITS]
+        )]
+        return self.ranker.titles_ranked(hits, needles)[:TITLE_CANDIDATES]
 
     def checked(self, rows: Rows, plan: QueryPlan) -> Rows:
         """Keep rows whose terms hold exactly (case, anchors, word boundaries)."""
@@ -302,9 +301,7 @@ class CandidateFinder:
     def _partial_terms(self, long_groups: list[list[TermPlan]], total_entries: int
                        ) -> tuple[list[str], list[str]]:
         """The needles partial matching ranks (rarest first) and those that only fill."""
-        needles = [p.folded for g in long_groups for p in g if p.long]
-        needles += [v for g in long_groups for p in g for v in p.variants]
-        needles = [n for n in needles if self.lookup.match([n]) is not None]
+        needles = [n for n in _long_needles(long_groups) if self.lookup.match([n]) is not None]
         limit = max(50, int(total_entries * COMMON_SHARE))
         counts = {n: self.lookup.count(n, limit) for n in dict.fromkeys(needles)}
         usable = sorted((n for n in counts if counts[n] < limit), key=counts.__getitem__)
@@ -314,6 +311,17 @@ class CandidateFinder:
                 break
             ranked.append(n)
         return ranked, usable[len(ranked):] or ([] if usable else list(counts))
+
+
+def _long_needles(groups: list[list[TermPlan]]) -> list[str]:
+    """The 3+ character terms of `groups`, then every variant."""
+    return ([p.folded for g in groups for p in g if p.long]
+            + [v for g in groups for p in g for v in p.variants])
+
+
+def _holds_every(alts: list[list[str]], title: str, body: str, path: str) -> bool:
+    """Whether some alternative of every group is in the folded title, text or path."""
+    return all(any(n in title or n in body or n in path for n in g) for g in alts)
 
 
 def _group_holds(rowid: int, title: str, text: str, path: str, group: list[TermPlan]) -> bool:

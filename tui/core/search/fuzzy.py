@@ -58,20 +58,15 @@ def boundary_bonus(original: str, index: int) -> int:
     return _bonus(prev, _char_class(original[index]))
 
 
-def fuzzy_match(pattern: str, folded: str, original: str) -> tuple[int, list[int]] | None:
-    """Score `pattern` as a subsequence of `folded`; None when it is not one.
-
-    `folded` is the case-folded form of `original` with the same length; bonuses
-    are read from `original` so camelCase humps still count. Returns the score and
-    the matched character positions (for highlighting).
-    """
+def _shortest_window(pattern: str, folded: str) -> tuple[int, int] | None:
+    """The first end of `pattern` as a subsequence of `folded`, and the latest start
+    before it that still matches (fzf's v1: forward scan, then back)."""
     if not pattern:
         return None
-    n = len(folded)
     pi = 0
     end = -1
-    for i in range(n):
-        if folded[i] == pattern[pi]:
+    for i, ch in enumerate(folded):
+        if ch == pattern[pi]:
             pi += 1
             if pi == len(pattern):
                 end = i
@@ -87,6 +82,20 @@ def fuzzy_match(pattern: str, folded: str, original: str) -> tuple[int, list[int
             if pi < 0:
                 start = i
                 break
+    return start, end
+
+
+def fuzzy_match(pattern: str, folded: str, original: str) -> tuple[int, list[int]] | None:
+    """Score `pattern` as a subsequence of `folded`; None when it is not one.
+
+    `folded` is the case-folded form of `original` with the same length; bonuses
+    are read from `original` so camelCase humps still count. Returns the score and
+    the matched character positions (for highlighting).
+    """
+    window = _shortest_window(pattern, folded)
+    if window is None:
+        return None
+    start, end = window
     positions: list[int] = []
     pi = 0
     score = 0

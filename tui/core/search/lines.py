@@ -108,20 +108,28 @@ def file_name_credit(entry: Entry, terms: list[str], *, alone: bool) -> float:
     if not any(t in path for t in terms):
         return 0.0  # nearly always: the cheap test first
     name = path.rsplit("/", 1)[-1]
-    stem = next((name[: -len(s)] for s in _NOTE_SUFFIXES if name.endswith(s)), name)
-    best = 0.0
-    for term in terms:
-        bare = next((term[: -len(s)] for s in _NOTE_SUFFIXES if term.endswith(s)), term)
-        slug = looks_like_file_name(term)
-        if not (slug or alone):
-            continue
-        if bare and (bare == stem or path.endswith("/" + term) or path == term):
-            best = max(best, SAME_NAME_CREDIT)
-        elif slug and bare in path:
-            best = max(best, FILE_NAME_CREDIT)
+    stem = _without_suffix(name)
+    best = max((_name_credit(term, path, stem, alone) for term in terms), default=0.0)
     if best and entry.kind != "note":
         best /= 3
     return best
+
+
+def _without_suffix(name: str) -> str:
+    return next((name[: -len(s)] for s in _NOTE_SUFFIXES if name.endswith(s)), name)
+
+
+def _name_credit(term: str, path: str, stem: str, alone: bool) -> float:
+    """What one term is worth as the name of the file at `path` (lower case)."""
+    bare = _without_suffix(term)
+    slug = looks_like_file_name(term)
+    if not (slug or alone):
+        return 0.0
+    if bare and (bare == stem or path.endswith("/" + term) or path == term):
+        return SAME_NAME_CREDIT
+    if slug and bare in path:
+        return FILE_NAME_CREDIT
+    return 0.0
 
 
 def _line_of(line_starts: list[int], offset: int) -> int:

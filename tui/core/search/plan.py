@@ -33,6 +33,19 @@ def typing_letter(plan: TermPlan) -> bool:
     return len(plan.folded) == 1 and plan.term.mode != "exact" and not is_han(plan.folded)
 
 
+def _split_groups(query: Query) -> tuple[list[list[TermPlan]], list[list[Term | FieldFilter]]]:
+    """Groups of positive terms only (planned), and the rest (filters, negated terms)."""
+    term_groups: list[list[TermPlan]] = []
+    other_groups: list[list[Term | FieldFilter]] = []
+    for group in query.groups:
+        if group and all(isinstance(i, Term) and not i.negated for i in group):
+            plans = [TermPlan(t, fold(t.text)) for t in group if isinstance(t, Term)]
+            term_groups.append([p for p in plans if p.folded])
+        elif group:
+            other_groups.append(group)
+    return [g for g in term_groups if g], other_groups
+
+
 @dataclass(slots=True)
 class QueryPlan:
     """One search: its term groups (ORs of positive terms), other groups (filters and
@@ -51,15 +64,7 @@ class QueryPlan:
     @classmethod
     def of(cls, query: Query, *, sort: str = "score", limit: int = 50,
            boost: Mapping[str, float] | None = None, widen: bool = True) -> QueryPlan:
-        term_groups: list[list[TermPlan]] = []
-        other_groups: list[list[Term | FieldFilter]] = []
-        for group in query.groups:
-            if group and all(isinstance(i, Term) and not i.negated for i in group):
-                plans = [TermPlan(t, fold(t.text)) for t in group if isinstance(t, Term)]
-                term_groups.append([p for p in plans if p.folded])
-            elif group:
-                other_groups.append(group)
-        term_groups = [g for g in term_groups if g]
+        term_groups, other_groups = _split_groups(query)
         if other_groups or any(not typing_letter(p) for g in term_groups for p in g):
             # A lone letter next to real terms or filters is a word still being typed;
             # it would match almost every entry, so it waits for its second letter.

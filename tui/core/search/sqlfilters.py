@@ -58,24 +58,34 @@ def _positive_sql(f: FieldFilter, authors: AuthorNames | None) -> tuple[str, lis
             return "e.author IN (SELECT value FROM json_each(?))", [json.dumps(names)]
         return "instr(e.author, ?) > 0", [str(value)]
     if f.field == "path":
-        pattern = str(value)
-        column = "e.path_lower" if pattern == pattern.lower() else "e.path"
-        if f.op == "glob":
-            return f"{column} GLOB ?", [_fnmatch_to_glob(pattern)]
-        return f"instr({column}, ?) > 0", [pattern]
+        return _path_sql(f)
     if f.field == "title":
         return "instr(e.title_cf, ?) > 0", [str(value).casefold()]
     if f.field == "date":
-        if f.op == "range":
-            low, high = str(f.low), str(f.high)
-            return (
-                "(substr(e.date, 1, ?) >= ? AND substr(e.date, 1, ?) <= ?)",
-                [len(low), low, len(high), high],
-            )
-        want = str(value)
-        op = "=" if f.op == "prefix" else _COMPARE.get(f.op, "=")
-        return f"substr(e.date, 1, ?) {op} ?", [len(want), want]
+        return _date_sql(f)
     column = f"e.{f.field}"
     if f.op == "range":
         return f"({column} BETWEEN ? AND ?)", [int(f.low or 0), int(f.high or 0)]
     return f"{column} {_COMPARE.get(f.op, '=')} ?", [value]
+
+
+def _path_sql(f: FieldFilter) -> tuple[str, list[Any]]:
+    """Smart case, like the text terms: `path:Blog` is case-sensitive, `path:blog` not."""
+    pattern = str(f.value)
+    column = "e.path_lower" if pattern == pattern.lower() else "e.path"
+    if f.op == "glob":
+        return f"{column} GLOB ?", [_fnmatch_to_glob(pattern)]
+    return f"instr({column}, ?) > 0", [pattern]
+
+
+def _date_sql(f: FieldFilter) -> tuple[str, list[Any]]:
+    """ISO dates compared by prefix: `2024-06` covers the whole of June."""
+    if f.op == "range":
+        low, high = str(f.low), str(f.high)
+        return (
+            "(substr(e.date, 1, ?) >= ? AND substr(e.date, 1, ?) <= ?)",
+            [len(low), low, len(high), high],
+        )
+    want = str(f.value)
+    op = "=" if f.op == "prefix" else _COMPARE.get(f.op, "=")
+    return f"substr(e.date, 1, ?) {op} ?", [len(want), want]

@@ -133,14 +133,10 @@ class Widener:
 
     def widen(self, plan: TermPlan, direct: int) -> bool:
         """Widen one term that `direct` entries hold as typed; whether anything was added."""
-        needle = plan.folded
         before = (len(plan.variants), len(plan.extra_rowids))
-        if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
-            plan.variants.extend(w for w, _ in self._vocab().near(needle))
-        if len(needle) <= HOMOPHONE_CHARS and all(map(is_han, needle)):
-            self._widen_homophones(plan)
-            if not plan.long:
-                return (len(plan.variants), len(plan.extra_rowids)) != before
+        if self._widen_words(plan, direct):
+            return (len(plan.variants), len(plan.extra_rowids)) != before
+        needle = plan.folded
         if (len(needle) <= INITIALS_MAX and needle.isascii() and needle.isalpha()):
             self._widen_initials(plan)
         if pinyin_term_ok(needle):
@@ -154,6 +150,17 @@ class Widener:
             self._widen_title_letters(plan)
             self._widen_ngrams(plan)
         return (len(plan.variants), len(plan.extra_rowids)) != before
+
+    def _widen_words(self, plan: TermPlan, direct: int) -> bool:
+        """Typos of a word nothing holds, homophones of a short Han term; whether that
+        is all there is to try (a Han word of two characters)."""
+        needle = plan.folded
+        if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
+            plan.variants.extend(w for w, _ in self._vocab().near(needle))
+        if len(needle) <= HOMOPHONE_CHARS and all(map(is_han, needle)):
+            self._widen_homophones(plan)
+            return not plan.long
+        return False
 
     def _widen_title_letters(self, plan: TermPlan) -> None:
         """Titles holding the term's letters in order and close together (fzf-like)."""
@@ -199,16 +206,12 @@ class Widener:
         spellings = pinyin_spellings(needle, self.store.han_vocabulary())
         generation = self.store.generation
         prior = self._grown.get("pinyin")
-        if (prior is not None and prior.complete and prior.generation == generation
-                and needle.startswith(prior.needle)):
-            rowids, complete, grown = [r for r, _ in prior.rows], True, True
+        grown = (prior is not None and prior.complete and prior.generation == generation
+                 and needle.startswith(prior.needle))
+        if grown:
+            rowids, complete = [r for r, _ in prior.rows], True  # type: ignore[union-attr]
         else:
-            grown = False
-            expression = spelling_query(spellings)
-            rowids = [] if expression is None else [r for (r,) in self.store.query(
-                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
-                [text_only(expression)],
-            )]
+            rowids = self._spelled_rows(spellings)
             complete = len(rowids) < PINYIN_ROWS
         if not grown and all(len(s) <= 2 for s in spellings):
             found = rowids  # one character or one bigram: the index alone is exact
@@ -218,6 +221,16 @@ class Widener:
         self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
                                            complete)
         return found
+
+    def _spelled_rows(self, spellings: list[str]) -> list[int]:
+        """The first PINYIN_ROWS entries holding the Han bigrams of any spelling."""
+        expression = spelling_query(spellings)
+        if expression is None:
+            return []
+        return [r for (r,) in self.store.query(
+            f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
+            [text_only(expression)],
+        )]
 
     def _widen_initials(self, plan: TermPlan) -> None:
         """Key bindings whose action's words start with the term's letters (`tpz` →
