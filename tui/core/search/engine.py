@@ -208,6 +208,11 @@ class SearchEngine:
             found.loose = self.finder.without_flags(plan, strict)
         long_groups = [g for g in served if any(p.long for p in g)]
         if len(long_groups) >= 2 and found.total + len(found.loose) < page:
+            if not plan.widen and found.rows:
+                # A first answer: the full matches now, the partial ones (ranking every
+                # entry with some of the words) in the full search.
+                found.narrowed = True
+                return
             # Read in bm25 order and never re-sorted, so the first of them are the
             # same whatever the limit.
             wanted = plan.limit if plan.limit > 0 else total_entries
