@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from tui.core.ingest.entry import Entry, ParsedFile, split_lines
 from tui.core.ingest.note_parser import parse_note
-from tui.core.search.query import parse_query, render_query
+from tui.core.search.query import parse_query
+from tui.core.search.query_render import render_query
 from tui.core.tags.tagstore import TagStore
 
 _SETTINGS = settings(max_examples=200, deadline=None,

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tui.core.search.query import FieldFilter, Query, Term, parse_query, render_query
+from tui.core.search.query import FieldFilter, Query, Term, parse_query
+from tui.core.search.query_render import render_query
 
 
 def items(text: str) -> list[list[Term | FieldFilter]]:

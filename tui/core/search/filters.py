@@ -8,7 +8,8 @@ reference the SQL is checked against.
 
 from __future__ import annotations
 
-from tui.core.search.query import FieldFilter, Query, QueryItem, Term, render_item
+from tui.core.search.query import FieldFilter, Query, QueryItem, Term
+from tui.core.search.query_render import render_item
 
 
 def describe_filters(query: Query) -> list[str]:

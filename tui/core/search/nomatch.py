@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.core.search.filters import describe_filters
-from tui.core.search.query import FieldFilter, Query, Term, render_query
+from tui.core.search.query import FieldFilter, Query, Term
+from tui.core.search.query_render import render_query
 from tui.core.text.sanitize import one_line
 
 SHORT_WORD = 2  # fuzzy words this short match word starts only (see the README)
