@@ -61,6 +61,14 @@ class CopyReport:
     problems: list[str] = field(default_factory=list)
     sequence: str = ""  # the raw OSC 52 sequence, for apps that write it themselves
 
+    @classmethod
+    def of(
+        cls, text: str, method: str, message: str, problems: list[str], **more: Any
+    ) -> CopyReport:
+        """A report on `text`, sized here so every way of copying counts alike."""
+        return cls(text=text, method=method, chars=len(text), lines=_count_lines(text),
+                   message=message, problems=problems, **more)
+
 
 @dataclass(frozen=True, slots=True)
 class TmuxRoute:
@@ -116,17 +124,19 @@ def _tmux_buffer_copy(
             "would reach the system clipboard")
     if problem is not None:
         problems.append(problem)
-        return CopyReport(
-            text=text, method="app-only", chars=len(text), lines=_count_lines(text),
-            message=f"Copied {_describe(text)}, kept in notesift only: tmux drops OSC 52 "
-                    f"({route.detail}) and {problem}; {hint}",
-            problems=problems,
+        return CopyReport.of(
+            text,
+            "app-only",
+            f"Copied {_describe(text)}, kept in notesift only: tmux drops OSC 52 "
+            f"({route.detail}) and {problem}; {hint}",
+            problems,
         )
-    return CopyReport(
-        text=text, method="tmux-buffer", chars=len(text), lines=_count_lines(text),
-        message=f"Copied {_describe(text)} into tmux's paste buffer only (prefix ] pastes; "
-                f"{route.detail}); {hint}",
-        problems=problems,
+    return CopyReport.of(
+        text,
+        "tmux-buffer",
+        f"Copied {_describe(text)} into tmux's paste buffer only (prefix ] pastes; "
+        f"{route.detail}); {hint}",
+        problems,
     )
 
 
@@ -289,14 +299,7 @@ def copy_text(
     what = _describe(text)
     if method is not None:
         tool = method.split(":", 1)[1]
-        return CopyReport(
-            text=text,
-            method=method,
-            chars=len(text),
-            lines=_count_lines(text),
-            message=f"Copied {what} via {tool}",
-            problems=problems,
-        )
+        return CopyReport.of(text, method, f"Copied {what} via {tool}", problems)
     in_tmux = bool(env.get("TMUX"))
     route = tmux_route(env, run) if in_tmux else None
     if route is not None and route.kind == "buffer":
@@ -304,13 +307,11 @@ def copy_text(
     wrap = route is not None and route.kind == "passthrough"
     if osc52 is None and not (wrap and write_raw is not None):
         reason = "; ".join(problems) if problems else "no display"
-        return CopyReport(
-            text=text,
-            method="app-only",
-            chars=len(text),
-            lines=_count_lines(text),
-            message=f"Copied {what}, kept in notesift only: {reason} and no OSC 52",
-            problems=problems,
+        return CopyReport.of(
+            text,
+            "app-only",
+            f"Copied {what}, kept in notesift only: {reason} and no OSC 52",
+            problems,
         )
     cut, truncated = cut_to_cap(text, cap_bytes)
     sequence = osc52_sequence(cut, tmux=wrap)
@@ -321,26 +322,22 @@ def copy_text(
             write_raw(sequence)
     except Exception as exc:  # a closed terminal must not crash a copy
         problems.append(f"OSC 52 failed ({type(exc).__name__})")
-        return CopyReport(
-            text=cut,
-            method="app-only",
+        return CopyReport.of(
+            cut,
+            "app-only",
+            f"Copied {_describe(cut)}, kept in notesift only: OSC 52 failed",
+            problems,
             truncated=truncated,
-            chars=len(cut),
-            lines=_count_lines(cut),
-            message=f"Copied {_describe(cut)}, kept in notesift only: OSC 52 failed",
-            problems=problems,
         )
     suffix = ""
     if truncated:
         suffix = f" (cut to {_size(len(cut.encode('utf-8')))} of {_size(len(text.encode()))})"
     via = f" (tmux: {route.detail})" if route is not None else ""
-    return CopyReport(
-        text=cut,
-        method="osc52+tmux" if route is not None else "osc52",
+    return CopyReport.of(
+        cut,
+        "osc52+tmux" if route is not None else "osc52",
+        f"Copied {_describe(cut)} via OSC 52{via}{suffix}",
+        problems,
         truncated=truncated,
-        chars=len(cut),
-        lines=_count_lines(cut),
-        message=f"Copied {_describe(cut)} via OSC 52{via}{suffix}",
-        problems=problems,
         sequence=sequence,
     )
