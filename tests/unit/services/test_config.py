@@ -63,3 +63,10 @@ def test_an_index_with_respect_gitignore_off_lists_gitignored_notes(tmp_path: Pa
     off.refresh()
     assert on.engine.search("built page").hits == []
     assert [h.entry.path for h in off.engine.search("built page").hits] == ["build/out.md"]
+
+
+def test_an_unknown_table_points_at_its_header(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('theme = "x"\n\n[colours]\nprimary = "red"\n', encoding="utf-8")
+    _, problems = load_config(cfg)
+    assert [p.split(": ")[0] for p in problems] == [f"{cfg}:3:1"]
