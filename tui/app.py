@@ -234,6 +234,8 @@ class NotesiftApp(App[int]):
         self.set_status(watch=self._watch_state(), warnings=len(self.warnings()))
 
     def _watch_state(self) -> str:
+        if self.status_info.alert:  # the notes folder is gone: there is nothing to watch
+            return "gone"
         if self.watcher is not None:
             return self.watcher.mode
         wanted = self.settings.watch and self.settings.config.watch

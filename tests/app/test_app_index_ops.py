@@ -145,6 +145,24 @@ async def test_a_root_that_moves_away_and_comes_back_is_followed(tmp_path: Path)
         assert len(opened) == 1
 
 
+async def test_the_watch_state_says_gone_while_the_root_is_away(tmp_path: Path) -> None:
+    root = _notes(tmp_path / "notes", 3)
+    app = make_app(app_settings(root, tmp_path, watch=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: app.status_info.watch in ("native", "polling"), "watching")
+        moved = tmp_path / "elsewhere"
+        root.rename(moved)
+        await until(pilot, lambda: app.status_info.watch == "gone", "watch:gone")
+        assert "watch:gone" in str(app.status.render())
+        moved.rename(root)
+        await until(pilot, lambda: app.status_info.watch in ("native", "polling"),
+                    "watching again")
+        (root / "later.md").write_text("# Written after the return\n\nseen\n",
+                                       encoding="utf-8")
+        await until(pilot, lambda: len(app.results.hits) == 4, "the watcher sees new notes")
+
+
 async def test_reindex_rebuilds_the_cache_from_scratch(tmp_path: Path) -> None:
     root = _notes(tmp_path / "notes", 12)
     app = make_app(app_settings(root, tmp_path))
