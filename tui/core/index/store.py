@@ -1,7 +1,7 @@
 """The persistent index: entries and a word-level FTS5 index in one SQLite file.
 
 Search must stay fast at a million entries, and the first build must stay near
-the cost of reading the notes once. Schema (index format 10), every text once:
+the cost of reading the notes once. Schema (index format 11), every text once:
 
 * `entries`: one row per entry with the narrow columns field filters and
   ordering read (kind, path, line, folded title, tags, author, date, counts).
@@ -58,7 +58,7 @@ from tui.core.text.fold import fold
 from tui.core.text.table_cache import cached_table
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "10"
+STORE_VERSION = "11"
 ENTRY_CACHE_SIZE = 20_000
 # Entries a payload blob holds (a source's rowids start at a multiple of it, so an
 # entry's blob is at `rowid & -PAYLOAD_CHUNK`): zlib over 8 neighbours packs text to
@@ -182,12 +182,21 @@ def entry_record(e: Entry) -> tuple[Any, ...]:
 
 
 def pack_chunk(records: Sequence[tuple[Any, ...]]) -> bytes:
-    """Up to PAYLOAD_CHUNK consecutive entries' records as one payload blob."""
-    return zlib.compress(marshal.dumps(list(records)), PAYLOAD_LEVEL)
+    """Up to PAYLOAD_CHUNK consecutive entries' records as one payload blob.
+
+    Each record is marshalled apart, so reading one entry inflates the blob
+    (fast) but unmarshals only that entry.
+    """
+    return zlib.compress(marshal.dumps([marshal.dumps(r) for r in records]), PAYLOAD_LEVEL)
+
+
+def _packed_records(blob: bytes) -> list[bytes]:
+    return marshal.loads(zlib.decompress(blob))  # type: ignore[no-any-return]
 
 
 def unpack_chunk(blob: bytes) -> list[tuple[Any, ...]]:
-    return marshal.loads(zlib.decompress(blob))  # type: ignore[no-any-return]
+    """Every record of a payload blob."""
+    return [marshal.loads(r) for r in _packed_records(blob)]
 
 
 def chunk_of(rowid: int) -> int:
@@ -345,17 +354,17 @@ class _Chunks:
     """
 
     def __init__(self) -> None:
-        self._records: OrderedDict[tuple[int, int], list[tuple[Any, ...]]] = OrderedDict()
+        self._records: OrderedDict[tuple[int, int], list[bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def records(self, rowid: int, blob: bytes) -> list[tuple[Any, ...]]:
+    def _packed(self, rowid: int, blob: bytes) -> list[bytes]:
         key = (rowid, len(blob))
         with self._lock:
             found = self._records.get(key)
             if found is not None:
                 self._records.move_to_end(key)
                 return found
-        found = unpack_chunk(blob)
+        found = _packed_records(blob)
         with self._lock:
             self._records[key] = found
             while len(self._records) > CHUNK_CACHE_SIZE:
@@ -363,7 +372,9 @@ class _Chunks:
         return found
 
     def record(self, rowid: int, blob: bytes) -> tuple[Any, ...]:
-        return self.records(chunk_of(rowid), blob)[rowid - chunk_of(rowid)]
+        """Entry `rowid`'s record from its blob (`blob` is the payload at chunk_of(rowid))."""
+        start = chunk_of(rowid)
+        return marshal.loads(self._packed(start, blob)[rowid - start])  # type: ignore[no-any-return]
 
     def clear(self) -> None:
         with self._lock:
@@ -371,12 +382,12 @@ class _Chunks:
 
 
 def _add_functions(db: sqlite3.Connection, chunks: _Chunks) -> None:
-    def holds(chunk: int, blob: bytes, rowid: int, path_lower: str, needle: str) -> bool:
+    def holds(_chunk: int, blob: bytes, rowid: int, path_lower: str, needle: str) -> bool:
         """SQL `nsift_holds`: the entry's folded title, text or path holds `needle`."""
         if needle in path_lower:
             return True
         try:
-            title, _, text = chunks.records(chunk, blob)[rowid - chunk][:3]
+            title, _, text = chunks.record(rowid, blob)[:3]
         except (ValueError, EOFError, TypeError, IndexError, zlib.error):
             return False
         return needle in fold(title).replace("\x00", "\ufffd") or (
@@ -711,7 +722,7 @@ class IndexStore:
         if rows:
             # Contentless FTS tables forget a row given the text they indexed for it.
             forget = [(row[0], *indexed_columns(unpack_entry(
-                row[1:5], self._chunks.records(row[5], row[6])[row[0] - row[5]])))
+                row[1:5], self._chunks.record(row[0], row[6]))))
                 for row in rows]
             self.db.executemany(
                 "INSERT INTO fts (fts, rowid, title, body, path) VALUES ('delete', ?, ?, ?, ?)",
