@@ -10,9 +10,18 @@ from pathlib import Path
 
 import pytest
 from example_files import PROJECT_ROOT, copy_example_notes
+from hypothesis import HealthCheck, settings
 from tui_helpers import TMUX, Terminal
 
 from tui.core.search.searchable import SearchableIndex
+
+# Hypothesis times each example (200 ms deadline) and its data generation (the too_slow
+# health check): wall-clock checks that fail a correct test on a loaded machine. Speed
+# is measured in bench/, so no property test here has a deadline.
+settings.register_profile(
+    "notesift", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("notesift")
 
 SHARED_SAMPLE_NOTES = PROJECT_ROOT.parent / "shared" / "sample-notes"
 
