@@ -393,7 +393,8 @@ class NoteIndex:
                 batch = {}
                 flushed = time.monotonic()
                 if bulk and flushed - synced > VOCAB_SYNC_SECONDS:
-                    self.store.sync_vocabulary()  # words inside words findable meanwhile
+                    # words inside words findable meanwhile
+                    self.store.sync_vocabulary(build_done=False)
                     synced = time.monotonic()
                 if progress is not None:
                     progress(done, len(to_parse))

@@ -663,11 +663,13 @@ class IndexStore:
             row = self.db.execute("SELECT value FROM meta WHERE key='vocabulary'").fetchone()
         return bool(row) and row[0] == "stale"
 
-    def sync_vocabulary(self) -> None:
+    def sync_vocabulary(self, *, build_done: bool = True) -> None:
         """Fill the vocabulary and the Han bigrams from the index's own term list.
 
         A first build writes thousands of entries a batch; collecting their
         words in Python costs more than this one pass over the distinct terms.
+        With `build_done`, the pages the build freed go back too (mid-build, the
+        next batches reuse them).
         """
         with self.lock, write_transaction(self.db):
             self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms "
@@ -686,7 +688,8 @@ class IndexStore:
             self.db.execute("INSERT OR IGNORE INTO han SELECT term FROM temp.fts_terms "
                             f"WHERE length(term) <= 2 AND ({_HAN_SQL})")
             self.db.execute("DELETE FROM meta WHERE key='vocabulary'")
-        self._release_free_pages()
+        if build_done:
+            self._release_free_pages()
         with self.read_lock:
             self.generation += 1
             self._vocabulary = None
