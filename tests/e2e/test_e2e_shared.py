@@ -44,7 +44,7 @@ def test_two_tuis_on_one_folder_follow_the_same_changes(terminal_for, tmp_path: 
 
     moved = tmp_path / "moved"
     root.rename(moved)
-    _both(terms, r"watch:native\s+notes folder")  # "…is gone", cut at 120 columns
+    _both(terms, r"watch:gone\s+notes folder")  # "…is gone", cut at 120 columns
     first.send("Enter")
     first.wait_for("cannot open")
     moved.rename(root)
