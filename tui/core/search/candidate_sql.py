@@ -85,7 +85,7 @@ class CandidateSqlBuilder:
             if expression is not None:
                 match_parts.append("(" + expression + ")")
             else:
-                conditions.append(self._group_sql(group, plan.has_long, plan.typing))
+                conditions.append(self._group_sql(group, plan.typing))
         other_groups = plan.other_groups
         if plan.term_groups:
             other_groups, table = self._filter_set(other_groups)
@@ -103,7 +103,7 @@ class CandidateSqlBuilder:
                 sql, params = filter_sql(item, self.store.authors)
                 parts.append(Sql(sql, tuple(params)))
             else:
-                expression = self.term_sql(fold(item.text), [], True)
+                expression = self.term_sql(fold(item.text), [])
                 parts.append(Not(expression) if item.negated else expression)
         return AnyOf(tuple(parts))
 
@@ -117,7 +117,7 @@ class CandidateSqlBuilder:
             return expression
         return None
 
-    def _group_sql(self, group: list[TermPlan], has_long: bool, typing: bool) -> Expression:
+    def _group_sql(self, group: list[TermPlan], typing: bool) -> Expression:
         parts: list[Expression] = []
         for plan in group:
             if (plan.unservable and not typing) or (
@@ -126,7 +126,7 @@ class CandidateSqlBuilder:
                 # tested on their candidates only, alone a capped scan stops early.
                 parts.append(contains_sql(plan.folded))
             else:
-                parts.append(self.term_sql(plan.folded, plan.variants, has_long))
+                parts.append(self.term_sql(plan.folded, plan.variants))
             if plan.extra_rowids:
                 parts.append(RowidIn(("SELECT value FROM json_each(?)",),
                                      (json.dumps(sorted(plan.extra_rowids)),)))
@@ -149,7 +149,7 @@ class CandidateSqlBuilder:
             return other_groups, None
         return [g for g in other_groups if g not in filter_only], table
 
-    def term_sql(self, folded: str, variants: list[str], body_too: bool) -> Expression:
+    def term_sql(self, folded: str, variants: list[str]) -> Expression:
         """SQL for 'entry contains this text', always through an index when it can be.
 
         3+ characters: a trigram phrase (any substring). Shorter: a token of the

@@ -57,8 +57,6 @@ class QueryPlan:
     sort: str = "score"
     limit: int = 50
     boost: Mapping[str, float] = field(default_factory=dict)
-    # Any term of the whole query has 3+ characters (kept when groups are left out).
-    has_long: bool = False
     widen: bool = True  # look up alternatives for terms that find little
 
     @classmethod
@@ -70,9 +68,7 @@ class QueryPlan:
             # it would match almost every entry, so it waits for its second letter.
             # A quoted letter (`'x`) or a Han character is meant.
             term_groups = [g for g in term_groups if not all(map(typing_letter, g))]
-        has_long = any(p.long for g in term_groups for p in g)
-        return cls(query, term_groups, other_groups, sort, limit, dict(boost or {}), has_long,
-                   widen)
+        return cls(query, term_groups, other_groups, sort, limit, dict(boost or {}), widen)
 
     @property
     def ranked(self) -> bool:
@@ -99,7 +95,7 @@ class QueryPlan:
     def with_groups(self, term_groups: list[list[TermPlan]]) -> QueryPlan:
         """The same search over other term groups (the same plans, so widening is shared)."""
         return QueryPlan(self.query, term_groups, self.other_groups, self.sort, self.limit,
-                         self.boost, self.has_long, self.widen)
+                         self.boost, self.widen)
 
 
 # -- SQL fragments ------------------------------------------------------------------------
