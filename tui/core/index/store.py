@@ -1029,7 +1029,7 @@ class IndexStore:
     def entries_of_path(self, path: str) -> list[Entry]:
         # The file's source (an X archive: a folder above it) holds its rowids.
         parts = path.split("/")
-        keys = ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
+        keys = [*("/".join(parts[:n]) for n in range(len(parts), 0, -1)), "."]  # ".": the root
         marks = ",".join("?" * len(keys))
         rowids = [r[0] for r in self.query(
             f"SELECT e.rowid FROM sources s CROSS JOIN entries e ON e.rowid >= s.first_rowid "
