@@ -54,6 +54,7 @@ class Gate:
         # Batches by count only: a slow machine would also flush every BATCH_SECONDS,
         # and "20/40 files" would then never be what the status line says.
         monkeypatch.setattr(index_module, "BATCH_SECONDS", float("inf"))
+        monkeypatch.setattr(index_module, "FIRST_BATCH_SECONDS", float("inf"))
 
 
 def _titles(app: NotesiftApp) -> list[str]:

@@ -58,6 +58,7 @@ CHUNKS_AHEAD = 3  # tasks queued per worker
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
 VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
 BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
+FIRST_BATCH_SECONDS = 0.1  # the first batch sooner: a first start lists notes at once
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 SIDECAR_KEY = SIDECAR_REL  # the watcher reports it: another process may have tagged
@@ -387,7 +388,8 @@ class NoteIndex:
             batch[ref.key] = prepared
             # Large batches build fast; a few large files (an archive) still show up
             # in searches within a fraction of a second of being parsed.
-            if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed > BATCH_SECONDS:
+            wait = BATCH_SECONDS if done else FIRST_BATCH_SECONDS
+            if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed > wait:
                 self.store.replace_sources(batch, [], bulk=bulk)
                 done += len(batch)
                 batch = {}
