@@ -256,12 +256,33 @@ def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES)
 
 
 def spelling_query(spellings: list[str]) -> str | None:
-    """An FTS5 expression for entries holding any of these Han strings (bigram ANDs)."""
-    alternatives = []
+    """An FTS5 expression for entries holding any of these Han strings (bigram ANDs).
+
+    Spellings sharing their first bigram share one AND (`AB AND (BC OR BD)`): the
+    same entries as one AND per spelling, in the same rowid order, but each
+    bigram's postings are read once instead of once per spelling (300 spellings
+    of a pinyin term start with a few dozen bigrams).
+    """
+    alternatives: list[str] = []
+    rests: dict[str, list[list[str]]] = {}
     for text in spellings:
         if len(text) == 1:
             alternatives.append(quote(text) + "*")
-        else:
-            grams = dict.fromkeys(text[j : j + 2] for j in range(len(text) - 1))
-            alternatives.append("(" + " AND ".join(quote(g) for g in grams) + ")")
-    return " OR ".join(alternatives) if alternatives else None
+            continue
+        grams = list(dict.fromkeys(text[j : j + 2] for j in range(len(text) - 1)))
+        if grams[0] not in rests:
+            rests[grams[0]] = []
+            alternatives.append(grams[0])  # a placeholder, rendered below
+        rests[grams[0]].append([g for g in grams[1:] if g != grams[0]])
+    rendered = []
+    for item in alternatives:
+        if item not in rests:
+            rendered.append(item)
+            continue
+        tails = rests[item]
+        if any(not tail for tail in tails):  # the bigram alone is a spelling: it is enough
+            rendered.append(quote(item))
+            continue
+        ands = list(dict.fromkeys(" AND ".join(quote(g) for g in tail) for tail in tails))
+        rendered.append("(" + quote(item) + " AND (" + " OR ".join(f"({a})" for a in ands) + "))")
+    return " OR ".join(rendered) if rendered else None

@@ -17,9 +17,10 @@ from tui.core.search.lookup import WordLookup
 from tui.core.search.sqlfilters import like_escape
 from tui.core.search.term_plan import TermPlan
 from tui.core.search.typos import Vocabulary
-from tui.core.text.fold import has_han, is_han
+from tui.core.text.fold import HAN_CLASS, has_han, is_han
 from tui.core.text.pinyin import pinyin_term_ok, readings
 
+_HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
 _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 
 EXPANSION_THRESHOLD = 30
@@ -216,8 +217,9 @@ class Widener:
         if not grown and all(len(s) <= 2 for s in spellings):
             found = rowids  # one character or one bigram: the index alone is exact
         else:
+            holds = holding_any(spellings)
             found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
-                     if any(s in title or s in body for s in spellings)]
+                     if holds(title) or holds(body)]
         self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
                                            complete)
         return found
@@ -272,6 +274,29 @@ class Widener:
         if self._vocabulary is None or self._vocabulary[0] != generation:
             self._vocabulary = (generation, Vocabulary(self.store.vocabulary()))
         return self._vocabulary[1]
+
+
+def holding_any(spellings: list[str]) -> Callable[[str], bool]:
+    """Whether a text holds any of these Han strings, read off its Han runs.
+
+    A spelling is Han characters only, so it lies inside one run: looking the run's
+    substrings of each spelling's length up in a set costs a step per Han character,
+    where `spelling in text` for each of 300 spellings reads the text 300 times.
+    """
+    wanted = set(spellings)
+    if not all(_HAN_RUN.fullmatch(s) for s in wanted):
+        return lambda text: any(s in text for s in wanted)
+    lengths = sorted({len(s) for s in wanted})
+
+    def holds(text: str) -> bool:
+        for match in _HAN_RUN.finditer(text):
+            run = match[0]
+            for size in lengths:
+                if any(run[i : i + size] in wanted for i in range(len(run) - size + 1)):
+                    return True
+        return False
+
+    return holds
 
 
 def initials_match(needle: str, title: str) -> bool:
