@@ -1,4 +1,4 @@
-"""Pinyin candidates: the grouped FTS query and the Han-run check find exactly what
+"""Pinyin candidates: the grouped FTS query and the one-regex check find exactly what
 one bigram AND per spelling and a substring test per spelling find."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_grouped_spelling_query_finds_the_same_notes_in_the_same_order(
 
 
 @given(st.lists(han_text, min_size=1, max_size=12), note_text)
-def test_han_run_check_agrees_with_a_substring_test_per_spelling(
+def test_one_regex_check_agrees_with_a_substring_test_per_spelling(
     spellings: list[str], text: str,
 ) -> None:
     assert holding_any(spellings)(text) == any(s in text for s in spellings)

@@ -17,10 +17,9 @@ from tui.core.search.lookup import WordLookup
 from tui.core.search.sqlfilters import like_escape
 from tui.core.search.term_plan import TermPlan
 from tui.core.search.typos import Vocabulary
-from tui.core.text.fold import HAN_CLASS, has_han, is_han
+from tui.core.text.fold import has_han, is_han
 from tui.core.text.pinyin import pinyin_term_ok, readings
 
-_HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
 _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 
 EXPANSION_THRESHOLD = 30
@@ -124,8 +123,9 @@ class Widener:
             f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
             [text_only(expression)],
         )]
+        holds = holding_any(spellings)
         for rowid, (title, body) in self.store.folded(rowids).items():
-            if any(h in title or h in body for h in spellings):
+            if holds(title) or holds(body):
                 plan.extra_rowids.add(rowid)
                 plan.pinyin = True
         if plan.pinyin:
@@ -277,26 +277,10 @@ class Widener:
 
 
 def holding_any(spellings: list[str]) -> Callable[[str], bool]:
-    """Whether a text holds any of these Han strings, read off its Han runs.
-
-    A spelling is Han characters only, so it lies inside one run: looking the run's
-    substrings of each spelling's length up in a set costs a step per Han character,
-    where `spelling in text` for each of 300 spellings reads the text 300 times.
-    """
-    wanted = set(spellings)
-    if not all(_HAN_RUN.fullmatch(s) for s in wanted):
-        return lambda text: any(s in text for s in wanted)
-    lengths = sorted({len(s) for s in wanted})
-
-    def holds(text: str) -> bool:
-        for match in _HAN_RUN.finditer(text):
-            run = match[0]
-            for size in lengths:
-                if any(run[i : i + size] in wanted for i in range(len(run) - size + 1)):
-                    return True
-        return False
-
-    return holds
+    """Whether a text holds any of these strings: one regex alternation, searched in C,
+    where `s in text` for each of 300 pinyin spellings reads the text 300 times."""
+    pattern = re.compile("|".join(map(re.escape, sorted(set(spellings), key=len, reverse=True))))
+    return lambda text: pattern.search(text) is not None
 
 
 def initials_match(needle: str, title: str) -> bool:
