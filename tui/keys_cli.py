@@ -195,7 +195,7 @@ def _exists(path: Path) -> str:
 def _print_paths(out: TextIO, config: Config, config_path: Path | None,
                  keymap_files: Sequence[Path]) -> None:
     """Every file and directory notesift reads or writes, as it would use them now."""
-    from tui.core.index.store import default_cache_dir
+    from tui.core.index.store_schema import default_cache_dir
     from tui.core.resources import shipped_themes_dir
     from tui.core.state import state_dir
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import HANG_S, app_settings, ready, record_first_args, until
 
-import tui.core.index.note_index as index_module
+import tui.core.index.parsing as index_module
 from tui.app import NotesiftApp, make_app
 from tui.app_index import IndexLifecycle
 from tui.core.index.cachefile import file_identity

@@ -9,7 +9,7 @@ import pytest
 
 from tui.cli import main, run_search
 from tui.core.index.cachefile import file_identity
-from tui.core.index.store import cache_path_for
+from tui.core.index.store_schema import cache_path_for
 from tui.reindex_cli import _ProgressLine
 
 

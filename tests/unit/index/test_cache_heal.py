@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import notesift_command, user_env
 
-from tui.core.index.store import cache_path_for
+from tui.core.index.store_schema import cache_path_for
 from tui.core.search.searchable import SearchableIndex
 
 

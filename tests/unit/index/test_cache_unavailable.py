@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.index import store
-from tui.core.index.store import cache_path_for
+from tui.core.index import store_schema
+from tui.core.index.store_schema import cache_path_for
 from tui.search_cli import run_search
 
 
@@ -43,7 +43,7 @@ def test_a_read_only_cache_file_is_said_so_and_indexing_goes_on_in_memory(
     cache = cache_path_for(root.resolve())
     assert _search(root)[0] == 0  # builds the cache file
     (root / "b.md").write_text("# B\n\nhello again\n")
-    monkeypatch.setattr(store, "_immutable", lambda path: True)  # as chattr +i makes it
+    monkeypatch.setattr(store_schema, "_immutable", lambda path: True)  # as chattr +i makes it
     code, out, err = _search(root)
     assert code == 0 and "a.md" in out and "b.md" in out
     assert err.splitlines() == [

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.index.store import IndexStore, prepare_source
+from tui.core.index.prepared import prepare_source
+from tui.core.index.store import IndexStore
 from tui.core.ingest.entry import Entry
 from tui.core.search.searchable import SearchableIndex
 
@@ -127,7 +128,7 @@ def test_parallel_and_serial_parsing_agree(example_notes: Path) -> None:
     serial = SearchableIndex(example_notes, use_cache=False, jobs=1)
     serial.refresh()
     parallel = SearchableIndex(example_notes, use_cache=False, jobs=2)
-    import tui.core.index.note_index as index_module
+    import tui.core.index.parsing as index_module
 
     threshold = index_module.PARALLEL_THRESHOLD
     index_module.PARALLEL_THRESHOLD = 1

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from tui.core.index.cachefile import BuildLock, is_damage, write_transaction
-from tui.core.index.note_index import parse_source
-from tui.core.index.store import IndexStore, cache_path_for
+from tui.core.index.parsing import parse_source
+from tui.core.index.sources import refs_from_walk, sign
+from tui.core.index.store import IndexStore
+from tui.core.index.store_schema import cache_path_for
 from tui.core.search.searchable import SearchableIndex
 
 
@@ -94,8 +96,9 @@ def test_a_parse_another_process_already_stored_is_not_stored_again(tmp_path: Pa
     note.write_text("# Late\n\nlate text\n", encoding="utf-8")
     refs = {}
     for index in (first, second):
-        ref = index._refs_from_walk(type("W", (), {"files": [note], "archives": []})())["late.md"]
-        assert index._sign(ref)
+        walk = type("W", (), {"files": [note], "archives": []})()
+        ref = refs_from_walk(index.root, walk)["late.md"]  # type: ignore[arg-type]
+        assert sign(ref)
         assert index.store.signature("late.md") is None  # both decided to store it
         refs[id(index)] = ref
     for index in (first, second):

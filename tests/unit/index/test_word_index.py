@@ -7,8 +7,9 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from tui.core.index.note_index import BATCH_SOURCES
-from tui.core.index.store import STORE_VERSION, cache_path_for, unpack_chunk
+from tui.core.index.parsing import BATCH_SOURCES
+from tui.core.index.payloads import unpack_chunk
+from tui.core.index.store_schema import STORE_VERSION, cache_path_for
 from tui.core.ingest.entry import Entry
 from tui.core.search.engine import SearchEngine
 from tui.core.search.searchable import SearchableIndex

@@ -138,7 +138,7 @@ def test_file_vanishing_between_walk_and_read(
             path.unlink()
         return real_read(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("tui.core.index.note_index.read_note_file", vanish_then_read)
+    monkeypatch.setattr("tui.core.index.parsing.read_note_file", vanish_then_read)
     index = make_index()
     assert found_paths(index, "wallaby") == {"stays.md"}
     warned = warnings_about(index, "gone.md")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.index.store import IndexStore, prepare_source
+from tui.core.index.prepared import prepare_source
+from tui.core.index.store import IndexStore
 from tui.core.ingest.entry import Entry
 from tui.core.search.candidates import BROAD_MATCHES, COUNT_CAP
 from tui.core.search.engine import SearchEngine

@@ -11,7 +11,7 @@ import random
 import pytest
 from search_helpers import search_and_sql
 
-from tui.core.index.store import prepare_source
+from tui.core.index.prepared import prepare_source
 from tui.core.ingest.entry import Entry
 from tui.core.search.engine import SearchEngine
 from tui.core.search.widening import PINYIN_ROWS

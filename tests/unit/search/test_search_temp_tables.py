@@ -12,7 +12,8 @@ import threading
 
 import pytest
 
-from tui.core.index.store import ROWID_TABLES, IndexStore
+from tui.core.index.store import IndexStore
+from tui.core.index.store_rowids import ROWID_TABLES
 from tui.core.ingest.entry import Entry
 from tui.core.search.engine import SearchEngine
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from search_helpers import search_and_sql
 
-from tui.core.index.store import prepare_source
+from tui.core.index.prepared import prepare_source
 from tui.core.ingest.entry import Entry
 from tui.core.search import candidate_sql as search_module
 from tui.core.search.engine import SearchEngine

@@ -6,64 +6,45 @@ are many) and drops sources that disappeared. `update_path()` re-checks one
 path, which is what the directory watcher calls; its cost is that of the file,
 not of the tree. Nothing here raises on bad input: unreadable, binary or
 unparsable sources become warnings.
+
+This is the life cycle (refresh, quick check, single paths, healing); what a
+source is and whether it changed is `sources`', parsing and batching `parsing`'.
 """
 
 from __future__ import annotations
 
 import contextlib
-import marshal
 import os
 import sqlite3
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from tui.core.index.cachefile import (
-    BuildLock,
-    file_identity,
-    is_damage,
-    move_aside,
-    write_transaction,
+from tui.core.index.cachefile import BuildLock, file_identity, is_damage, move_aside
+from tui.core.index.parsing import Progress, parse_and_store, parse_source
+from tui.core.index.sources import (
+    SourceRef,
+    WalkRules,
+    hard_link_names,
+    load_walk_state,
+    mtime_of,
+    refs_from_walk,
+    save_walk_state,
+    sign,
+    source_key,
 )
-from tui.core.index.store import (
-    STORE_VERSION,
-    IndexStore,
-    PreparedSource,
-    cache_path_for,
-    heal_notice,
-    prepare_source,
-)
+from tui.core.index.store import IndexStore
+from tui.core.index.store_schema import cache_path_for, heal_notice
 from tui.core.ingest.entry import Entry
 from tui.core.ingest.sidecar import SIDECAR_REL, load_sidecar
-from tui.core.ingest.walker import (
-    GIT_EXCLUDE_FILE,
-    IGNORE_FILE,
-    IGNORE_FILES,
-    WalkResult,
-    walk_admits,
-    walk_notes,
-)
-from tui.core.ingest.x_archive import x_archive_sources
+from tui.core.ingest.walker import IGNORE_FILES, walk_admits, walk_notes
 from tui.core.safe_write import sweep_stale_temps
-from tui.core.text.decoding import read_note_file
 
-PARALLEL_THRESHOLD = 64
-PARSE_CHUNK = 8  # sources a worker parses per task
-CHUNKS_AHEAD = 3  # tasks queued per worker
-BATCH_SOURCES = 64  # committed together, so a first start can search what is done
-VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
-BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
-FIRST_BATCH_SECONDS = 0.1  # the first batch sooner: a first start lists notes at once
-Progress = Callable[[int, int], None]
 T = TypeVar("T")
 SIDECAR_KEY = SIDECAR_REL  # the watcher reports it: another process may have tagged
-# The last full walk's folders and their mtimes, beside the index (see `quick_refresh`).
-_WALK_STATE = "CREATE TABLE IF NOT EXISTS walk_state (key TEXT PRIMARY KEY, value BLOB)"
 
 
 @dataclass(slots=True)
@@ -77,88 +58,6 @@ class RefreshStats:
     seconds: float = 0.0
     walked: bool = True  # False when `quick_refresh` found no folder changed
     root_missing: bool = False  # the root is gone: nothing was touched
-
-
-@dataclass(slots=True)
-class SourceRef:
-    """A note file or an X archive directory, and its current signature."""
-
-    key: str
-    path: Path
-    is_archive: bool
-    signature: str = ""
-
-
-def _signature(paths: Sequence[Path]) -> str | None:
-    parts = []
-    for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        parts.append(f"{st.st_mtime_ns}:{st.st_size}")
-    return "|".join(parts)
-
-
-def parse_source(root: Path, ref: SourceRef) -> PreparedSource:
-    """Parse one note file or archive; never raises (failures become warnings)."""
-    # Imported here: a warm start with nothing to parse never loads the parsers.
-    from tui.core.ingest.note_parser import parse_note
-    from tui.core.ingest.x_archive import parse_x_archive
-
-    warnings: list[str] = []
-    try:
-        if ref.is_archive:
-            parsed = parse_x_archive(root, ref.path)
-            return prepare_source(ref.signature, parsed.entries, parsed.warnings)
-        decoded = read_note_file(ref.path, display_name=ref.key, warnings=warnings)
-        if decoded is None:
-            return prepare_source(ref.signature, [], warnings)
-        parsed = parse_note(ref.key, decoded.text)
-        return prepare_source(ref.signature, parsed.entries, warnings + parsed.warnings)
-    except Exception as exc:  # a parser bug must cost one file, not the index
-        warnings.append(f"{ref.key}: skipped, parser failed ({type(exc).__name__}: {exc})")
-        return prepare_source(ref.signature, [], warnings)
-
-
-def _parse_chunk(root: Path, refs: list[SourceRef]) -> list[PreparedSource]:
-    return [parse_source(root, ref) for ref in refs]
-
-
-def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[PreparedSource]:
-    """Parsed sources in order, from worker processes when there are many.
-
-    Only a few chunks per worker are queued ahead: parsed sources are written
-    as they come, never held for the whole tree (memory stays flat at any size).
-    """
-    if jobs > 1 and len(refs) >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor  # a warm start never needs it
-
-        try:
-            pool = ProcessPoolExecutor(max_workers=jobs)
-        except (OSError, RuntimeError, NotImplementedError):
-            pool = None  # no process support here: parse serially
-        if pool is not None:
-            with pool:
-                chunks = iter([refs[i : i + PARSE_CHUNK] for i in range(0, len(refs), PARSE_CHUNK)])
-                pending = deque(pool.submit(_parse_chunk, root, chunk)
-                                for chunk in islice(chunks, jobs * CHUNKS_AHEAD))
-                while pending:
-                    parsed = pending.popleft().result()
-                    following = next(chunks, None)
-                    if following is not None:
-                        pending.append(pool.submit(_parse_chunk, root, following))
-                    yield from parsed
-            return
-    for ref in refs:
-        yield parse_source(root, ref)
-
-
-def _mtime_of(signature: str) -> int:
-    try:
-        return int(signature.split(":", 1)[0])
-    except ValueError:
-        return 0
 
 
 class NoteIndex:
@@ -185,6 +84,7 @@ class NoteIndex:
         self.root = Path(root).expanduser().resolve()
         self.ignore_globs = tuple(ignore_globs)
         self.respect_gitignore = respect_gitignore
+        self._rules = WalkRules(self.root, self.ignore_globs, respect_gitignore)
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.cache_path = cache_path_for(self.root, cache_dir) if use_cache else None
         self.build_lock = BuildLock(self.cache_path)
@@ -249,26 +149,6 @@ class NoteIndex:
             return fallback()
 
     # -- refreshing --------------------------------------------------------------------
-
-    def _relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-    def _refs_from_walk(self, walk: WalkResult) -> dict[str, SourceRef]:
-        refs: dict[str, SourceRef] = {}
-        for path in walk.files:
-            refs[self._relative(path)] = SourceRef(self._relative(path), path, False)
-        for directory in walk.archives:
-            refs[self._relative(directory)] = SourceRef(self._relative(directory), directory, True)
-        return refs
-
-    @staticmethod
-    def _sign(ref: SourceRef) -> bool:
-        paths = x_archive_sources(ref.path) if ref.is_archive else [ref.path]
-        signature = _signature(paths)
-        if signature is None:
-            return False
-        ref.signature = signature
-        return True
 
     def root_present(self) -> bool:
         """Whether the notes folder is still where it was (not renamed or deleted)."""
@@ -343,19 +223,19 @@ class NoteIndex:
         self._temp_warnings = sweep_stale_temps(self.root)
         self.reload_sidecar()
         walk = walk_notes(self.root, self.ignore_globs, respect_gitignore=self.respect_gitignore)
-        ignore_signature = self._ignore_signature(walk.ignore_files)
+        ignore_signature = self._rules.ignore_signature(walk.ignore_files)
         self._walk_warnings = list(walk.warnings)
-        refs = {k: r for k, r in self._refs_from_walk(walk).items() if self._sign(r)}
+        refs = {k: r for k, r in refs_from_walk(self.root, walk).items() if sign(r)}
         stored = self.store.signatures()
         to_parse = [ref for key, ref in refs.items() if stored.get(key) != ref.signature]
-        to_parse.sort(key=lambda ref: _mtime_of(ref.signature), reverse=True)
+        to_parse.sort(key=lambda ref: mtime_of(ref.signature), reverse=True)
         removed = [key for key in stored if key not in refs and not self._still_there(key)]
         self._refs = refs
         if removed:
             self.store.replace_sources({}, removed)
         done = self._parse_and_store(to_parse, progress)
         if self.root_present() and walk.dirs:
-            self._save_walk_state(walk, refs, ignore_signature)
+            save_walk_state(self.store, walk, refs, ignore_signature)
         return RefreshStats(
             sources=len(refs),
             parsed=done,
@@ -375,102 +255,9 @@ class NoteIndex:
         )
 
     def _parse_and_store(self, to_parse: list[SourceRef], progress: Progress | None) -> int:
-        batch: dict[str, PreparedSource] = {}
-        done = 0
-        if progress is not None and to_parse:
-            progress(0, len(to_parse))
-        # Many batches (a first build): their words go into the vocabulary in one pass
-        # over the index's terms now and then, not batch by batch in Python.
-        bulk = len(to_parse) > BATCH_SOURCES
-        flushed = synced = time.monotonic()
-        for ref, prepared in zip(to_parse, _parse_stream(self.root, to_parse, self.jobs),
-                                 strict=True):
-            batch[ref.key] = prepared
-            # Large batches build fast; a few large files (an archive) still show up
-            # in searches within a fraction of a second of being parsed.
-            wait = BATCH_SECONDS if done else FIRST_BATCH_SECONDS
-            if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed > wait:
-                self.store.replace_sources(batch, [], bulk=bulk)
-                done += len(batch)
-                batch = {}
-                flushed = time.monotonic()
-                if bulk and flushed - synced > VOCAB_SYNC_SECONDS:
-                    # words inside words findable meanwhile
-                    self.store.sync_vocabulary(build_done=False)
-                    synced = time.monotonic()
-                if progress is not None:
-                    progress(done, len(to_parse))
-        if batch:
-            self.store.replace_sources(batch, [], bulk=bulk)
-            done += len(batch)
-        if progress is not None and to_parse:
-            progress(done, len(to_parse))
-        if self.store.vocabulary_stale():
-            self.store.sync_vocabulary()
-        return done
+        return parse_and_store(self.store, self.root, to_parse, self.jobs, progress)
 
     # -- the quick check (one-shot commands) ----------------------------------------
-
-    def _ignore_signature(self, files: dict[str, str]) -> str:
-        """The rules a walk used: settings plus each ignore file's (mtime, size) as read."""
-        globs = "\x00".join(self.ignore_globs)
-        read = "\x00".join(f"{rel}={sig}" for rel, sig in sorted(files.items()))
-        return f"{STORE_VERSION}|{self.respect_gitignore}|{globs}|{read}"
-
-    def _ignore_files_now(self, dirs: Iterable[str]) -> dict[str, str]:
-        """Each walked folder's ignore files as they are now (a new one also changes the
-        folder's mtime; an edit in place only shows here)."""
-        names = IGNORE_FILES if self.respect_gitignore else (IGNORE_FILE,)
-        found = {}
-        for rel_dir in dirs:
-            extra = (GIT_EXCLUDE_FILE,) if self.respect_gitignore and not rel_dir else ()
-            for name in (*extra, *names):
-                rel = f"{rel_dir}/{name}" if rel_dir else name
-                signature = _signature([self.root / rel])
-                if signature is not None:
-                    found[rel] = signature
-        return found
-
-    def _save_walk_state(self, walk: WalkResult, refs: dict[str, SourceRef],
-                         ignore_signature: str) -> None:
-        archives = sorted(k for k, r in refs.items() if r.is_archive)
-        blob = marshal.dumps((ignore_signature, walk.dirs, archives))
-        if self.store.path is None:
-            return
-        with self.store.lock, write_transaction(self.store.db) as db:
-            db.execute(_WALK_STATE)
-            db.execute("INSERT OR REPLACE INTO walk_state VALUES ('walk', ?)", (blob,))
-
-    def _load_walk_state(self) -> tuple[dict[str, int], list[str]] | None:
-        if self.store.path is None:
-            return None
-        try:
-            with self.store.read_lock:
-                row = self.store.reader.execute(
-                    "SELECT value FROM walk_state WHERE key='walk'").fetchone()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                return None
-            raise
-        if row is None:
-            return None
-        try:
-            ignore_signature, dirs, archives = marshal.loads(row[0])
-        except (ValueError, EOFError, TypeError):
-            return None
-        if ignore_signature != self._ignore_signature(self._ignore_files_now(dirs)):
-            return None
-        return dirs, archives
-
-    def _folders_unchanged(self, dirs: dict[str, int]) -> bool:
-        root = str(self.root)
-        for rel, mtime in dirs.items():
-            try:
-                if os.stat(f"{root}/{rel}" if rel else root).st_mtime_ns != mtime:
-                    return False
-            except OSError:
-                return False
-        return True
 
     def quick_refresh(self, progress: Progress | None = None,
                       on_wait: Callable[[], None] | None = None) -> RefreshStats:
@@ -484,8 +271,8 @@ class NoteIndex:
             return RefreshStats(root_missing=True)
 
         def attempt() -> RefreshStats | None:
-            state = self._load_walk_state()
-            if state is None or not self._folders_unchanged(state[0]):
+            state = load_walk_state(self.store, self._rules)
+            if state is None or not self._rules.folders_unchanged(state[0]):
                 return None
             return self._resign(set(state[1]), progress)
 
@@ -502,7 +289,7 @@ class NoteIndex:
         gone: list[str] = []
         for key in stored:
             ref = SourceRef(key, self.root / key, key in archives)
-            if self._sign(ref):
+            if sign(ref):
                 refs[key] = ref
             elif key not in archives:
                 gone.append(key)
@@ -524,21 +311,7 @@ class NoteIndex:
 
     def source_key_for(self, path: Path | str) -> str | None:
         """The source key (relative path, or archive dir) a filesystem path belongs to."""
-        candidate = Path(path)
-        if not candidate.is_absolute():
-            candidate = self.root / candidate
-        try:
-            rel = candidate.resolve(strict=False).relative_to(self.root)
-        except ValueError:
-            try:
-                rel = candidate.relative_to(self.root)
-            except ValueError:
-                return None
-        rel_posix = rel.as_posix()
-        for key, ref in self._refs.items():
-            if ref.is_archive and (rel_posix == key or rel_posix.startswith(key + "/")):
-                return key
-        return rel_posix
+        return source_key(self.root, self._refs, path)
 
     def update_path(self, path: Path | str) -> bool:
         """Re-check one path after a change event; True if the entries changed.
@@ -578,7 +351,7 @@ class NoteIndex:
         ):
             return self.remove_path(key)
         ref = SourceRef(key, target, archive)
-        if not self._sign(ref):
+        if not sign(ref):
             return self.remove_path(key)
         if self.store.signature(key) == ref.signature:
             return False
@@ -587,33 +360,10 @@ class NoteIndex:
         return True
 
     def _update_hard_links(self, key: str) -> bool:
-        """Re-check the other indexed names of a hard-linked file that just changed.
-
-        A watcher reports only the name that was written, yet every link shows the
-        new content. Rare, so statting each indexed file is fine; it stops once all
-        `st_nlink` names are accounted for.
-        """
-        try:
-            st = os.stat(self.root / key)
-        except OSError:
-            return False
-        if st.st_nlink < 2:
-            return False
-        inode = (st.st_dev, st.st_ino)
-        others = st.st_nlink - 1
+        """Re-check the other indexed names of a hard-linked file that just changed."""
         changed = False
-        for other, ref in list(self._refs.items()):
-            if others <= 0:
-                break
-            if other == key or ref.is_archive:
-                continue
-            try:
-                other_st = os.stat(ref.path)
-            except OSError:
-                continue
-            if (other_st.st_dev, other_st.st_ino) == inode:
-                others -= 1
-                changed = self._update_key(other) or changed
+        for other in hard_link_names(self.root, key, self._refs):
+            changed = self._update_key(other) or changed
         return changed
 
     def remove_path(self, path: Path | str) -> bool:

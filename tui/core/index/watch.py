@@ -10,6 +10,9 @@ full `refresh()` is safe (lost events, directory moves, huge bursts).
 Nothing here may take the app down: the event handler never raises, callback
 failures are recorded in `errors`, and when inotify runs out of watches the
 watcher quietly falls back to polling and says so in `notice`.
+
+This is the watcher's life cycle and which events matter; the batching rules
+are `watch_batch`'s, the watchdog observers `watch_backend`'s.
 """
 
 from __future__ import annotations
@@ -19,31 +22,30 @@ import logging
 import os
 import threading
 import time
-import weakref
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-import watchdog.events as wd_events
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
     DirModifiedEvent,
     DirMovedEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
     FileSystemEvent,
-    FileSystemEventHandler,
 )
 from watchdog.observers.api import BaseObserver
-from watchdog.observers.polling import PollingObserverVFS
 
+from tui.core.index.watch_backend import (
+    JOIN_TIMEOUT_S,
+    begin,
+    default_observer,
+    halt_observer,
+    listen_for_overflow,
+    polling_observer,
+    stop_listening,
+)
+from tui.core.index.watch_batch import ChangeBatch, ChangeCoalescer
 from tui.core.ingest.walker import (
-    IGNORE_FILES,
     NOTE_SUFFIXES,
     IgnoreMatcher,
     is_sync_conflict,
@@ -63,95 +65,6 @@ LIMIT_NOTICE = (
 _SIDECAR_PARTS = (".notesift", "tags.json")  # the tag sidecar: hidden, yet it changes tags
 _MAX_ERRORS = 50
 _HEALTH_CHECK_S = 1.0
-_JOIN_TIMEOUT_S = 3.0
-
-# Only events that can change a note's content or existence: open/close-no-write
-# events would make every read (including our own indexing) look like a change.
-_EVENT_FILTER: list[type[FileSystemEvent]] = [
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-    FileClosedEvent,
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirModifiedEvent,
-    DirMovedEvent,
-]
-if hasattr(wd_events, "FileAttribEvent"):  # watchdog >= 5: chmod/touch arrive as attrib
-    _EVENT_FILTER.append(wd_events.FileAttribEvent)
-
-# watchdog 7 reports an inotify queue overflow only through these loggers (it resyncs
-# its watches but emits no event), so that is where we listen for it.
-_OVERFLOW_LOGGERS = ("watchdog.observers.inotify_c", "watchdog.observers.inotify")
-
-
-@dataclass(slots=True)
-class ChangeBatch:
-    """What changed since the last batch.
-
-    `paths` are absolute paths to re-check (created, modified, deleted, both ends
-    of a move). With `rescan` the consumer should call `refresh()` instead: events
-    were lost, a directory moved, or the burst was too big for per-file updates.
-    """
-
-    paths: set[Path] = field(default_factory=set)
-    rescan: bool = False
-
-
-# -- queue overflow: one process-wide hook, since inotify's fd is shared ---------------
-
-_watchers: weakref.WeakSet[NotesWatcher] = weakref.WeakSet()
-_hook_lock = threading.Lock()
-_hook_installed = False
-
-
-class _OverflowLogHandler(logging.Handler):
-    """Turns watchdog's 'queue overflowed' warning into a rescan for every watcher."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            if "overflow" not in record.getMessage().lower():
-                return
-            for watcher in list(_watchers):
-                watcher._queue_overflowed()
-        except Exception:  # a logging handler must never raise into watchdog
-            pass
-
-
-def _install_overflow_hook() -> None:
-    global _hook_installed
-    with _hook_lock:
-        if _hook_installed:
-            return
-        handler = _OverflowLogHandler(level=logging.WARNING)
-        for name in _OVERFLOW_LOGGERS:
-            logging.getLogger(name).addHandler(handler)
-        _hook_installed = True
-
-
-def _scandir_visible(path: str | None) -> Iterator[os.DirEntry[str]]:
-    """Directory listing for the polling fallback: skip `.git` and friends.
-
-    Polling re-stats the whole tree every interval, so not descending into hidden
-    directories is the difference between cheap and hopeless in a git checkout.
-    """
-    with os.scandir(path) as entries:
-        kept = [e for e in entries if not e.name.startswith(".") or e.name in IGNORE_FILES]
-    return iter(kept)
-
-
-class _Handler(FileSystemEventHandler):
-    """Forwards every event to the watcher; must never raise into watchdog."""
-
-    def __init__(self, watcher: NotesWatcher) -> None:
-        super().__init__()
-        self._watcher = weakref.ref(watcher)
-
-    def dispatch(self, event: FileSystemEvent) -> None:
-        watcher = self._watcher()
-        if watcher is not None:
-            watcher._handle_event(event)
 
 
 class NotesWatcher:
@@ -179,9 +92,9 @@ class NotesWatcher:
         self.root = Path(root).expanduser().resolve()
         self._root_str = str(self.root)
         self._on_batch = on_batch
-        self._quiet = quiet_ms / 1000
-        self._max_wait = max(max_wait_ms, quiet_ms) / 1000
-        self._max_paths = max_paths
+        self._pending = ChangeCoalescer(
+            quiet_ms / 1000, max(max_wait_ms, quiet_ms) / 1000, max_paths
+        )
         self._force_polling = force_polling
         self._poll_interval = poll_interval
         self._observer_factory = observer_factory
@@ -195,12 +108,6 @@ class NotesWatcher:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._lifecycle = threading.Lock()  # start/stop/fallback swap observers under it
-
-        self._cond = threading.Condition()
-        self._paths: set[Path] = set()
-        self._rescan = False
-        self._first = 0.0
-        self._last = 0.0
 
     # -- public state -----------------------------------------------------------
 
@@ -229,8 +136,7 @@ class NotesWatcher:
             self._stopping.clear()
             self._load_rules()
             self._launch_observer()
-            _install_overflow_hook()
-            _watchers.add(self)
+            listen_for_overflow(self._queue_overflowed)
             self._thread = threading.Thread(
                 target=self._run, name=f"notesift-watch:{self.root.name}", daemon=True
             )
@@ -240,22 +146,21 @@ class NotesWatcher:
         """Stop watching and join the threads (bounded wait); safe to call twice."""
         with self._lifecycle:
             self._stopping.set()
-            with self._cond:
-                self._cond.notify_all()
+            self._pending.wake()
             observer, self._observer = self._observer, None
             thread, self._thread = self._thread, None
             self._mode = "off"
-        _watchers.discard(self)
+        stop_listening(self._queue_overflowed)
         if observer is not None:
-            self._halt_observer(observer)
+            halt_observer(observer)
         if thread is not None and thread is not threading.current_thread():
-            thread.join(_JOIN_TIMEOUT_S)
+            thread.join(JOIN_TIMEOUT_S)
 
     def _launch_observer(self) -> None:
         """Native observer first; polling when it cannot start (inotify limits)."""
         if not self._force_polling:
             try:
-                factory = self._observer_factory or _default_observer
+                factory = self._observer_factory or default_observer
                 self._observer = self._begin(factory())
                 self._mode = "native"
                 return
@@ -271,10 +176,7 @@ class NotesWatcher:
 
     def _start_polling(self) -> bool:
         try:
-            observer = PollingObserverVFS(
-                os.lstat, _scandir_visible, polling_interval=self._poll_interval
-            )
-            self._observer = self._begin(observer)
+            self._observer = self._begin(polling_observer(self._poll_interval))
             self._mode = "polling"
             return True
         except Exception as exc:
@@ -285,25 +187,7 @@ class NotesWatcher:
             return False
 
     def _begin(self, observer: BaseObserver) -> BaseObserver:
-        """Schedule and start `observer`, cleaning it up if either step fails."""
-        try:
-            observer.schedule(
-                _Handler(self), self._root_str, recursive=True, event_filter=_EVENT_FILTER
-            )
-            observer.start()
-        except BaseException:
-            self._halt_observer(observer)
-            raise
-        return observer
-
-    @staticmethod
-    def _halt_observer(observer: BaseObserver) -> None:
-        try:
-            observer.stop()
-            if observer.is_alive():
-                observer.join(_JOIN_TIMEOUT_S)
-        except Exception:
-            pass
+        return begin(observer, self._root_str, self._handle_event)
 
     # -- events (observer thread) -------------------------------------------------
 
@@ -387,19 +271,7 @@ class NotesWatcher:
         self._rules.reload()
 
     def _push(self, path: Path | None, *, rescan: bool = False) -> None:
-        now = time.monotonic()
-        with self._cond:
-            was_empty = not self._paths and not self._rescan
-            if path is not None:
-                self._paths.add(path)
-                if len(self._paths) > self._max_paths:
-                    self._rescan = True
-            if rescan:
-                self._rescan = True
-            if was_empty:
-                self._first = now
-                self._cond.notify_all()
-            self._last = now
+        self._pending.push(path, rescan=rescan)
 
     # -- coalescing thread -------------------------------------------------------
 
@@ -417,23 +289,7 @@ class NotesWatcher:
 
     def _next_batch(self) -> ChangeBatch | None:
         """Wait for pending changes and a quiet spell; None on stop or idle timeout."""
-        with self._cond:
-            if not self._paths and not self._rescan:
-                self._cond.wait(_HEALTH_CHECK_S)
-                if not self._paths and not self._rescan:
-                    return None
-            while not self._stopping.is_set():
-                deadline = min(self._last + self._quiet, self._first + self._max_wait)
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._cond.wait(remaining)
-            if self._stopping.is_set():
-                return None
-            batch = ChangeBatch(self._paths, self._rescan)
-            self._paths = set()
-            self._rescan = False
-            return batch
+        return self._pending.next_batch(self._stopping, _HEALTH_CHECK_S)
 
     def _deliver(self, batch: ChangeBatch) -> None:
         try:
@@ -449,7 +305,7 @@ class NotesWatcher:
             if self._stopping.is_set() or observer is None or observer.is_alive():
                 return
             was = self._mode
-            self._halt_observer(observer)
+            halt_observer(observer)
             self._observer = None
             if was == "native":
                 if self._start_polling():  # on failure it already set mode/notice
@@ -463,13 +319,6 @@ class NotesWatcher:
     def _record_error(self, message: str) -> None:
         self.errors.append(message)
         del self.errors[:-_MAX_ERRORS]
-
-
-def _default_observer() -> BaseObserver:
-    """The platform's native observer (inotify on Linux)."""
-    from watchdog.observers import Observer
-
-    return Observer()
 
 
 def _has_entries(directory: str) -> bool:

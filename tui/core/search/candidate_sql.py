@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
+from tui.core.index.payloads import contains_sql as store_contains_sql
 from tui.core.index.store import IndexStore, text_only
-from tui.core.index.store import contains_sql as store_contains_sql
 from tui.core.search.lookup import WordLookup
 from tui.core.search.plan import AnyOf, CandidateSql, Expression, Not, QueryPlan, RowidIn, Sql
 from tui.core.search.plan import any_of as any_of_sql

@@ -25,7 +25,8 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tui.core.index.store import IndexStore, prepare_source
+from tui.core.index.prepared import prepare_source
+from tui.core.index.store import IndexStore
 from tui.core.ingest.entry import Entry
 from tui.core.search.candidates import COUNT_CAP, CandidateFinder, Rows
 from tui.core.search.filters import describe_filters

@@ -1,0 +1,118 @@
+"""Parsing sources into the store: worker processes, and the batches a build commits.
+
+Apart from `NoteIndex` because it is the build's hot path (process pool,
+bounded queue, batch sizes and timing), tuned on its own (bench/run.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from tui.core.index.prepared import PreparedSource, prepare_source
+from tui.core.index.sources import SourceRef
+from tui.core.index.store import IndexStore
+from tui.core.text.decoding import read_note_file
+
+PARALLEL_THRESHOLD = 64
+PARSE_CHUNK = 8  # sources a worker parses per task
+CHUNKS_AHEAD = 3  # tasks queued per worker
+BATCH_SOURCES = 64  # committed together, so a first start can search what is done
+VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
+BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
+FIRST_BATCH_SECONDS = 0.1  # the first batch sooner: a first start lists notes at once
+Progress = Callable[[int, int], None]
+
+
+def parse_source(root: Path, ref: SourceRef) -> PreparedSource:
+    """Parse one note file or archive; never raises (failures become warnings)."""
+    # Imported here: a warm start with nothing to parse never loads the parsers.
+    from tui.core.ingest.note_parser import parse_note
+    from tui.core.ingest.x_archive import parse_x_archive
+
+    warnings: list[str] = []
+    try:
+        if ref.is_archive:
+            parsed = parse_x_archive(root, ref.path)
+            return prepare_source(ref.signature, parsed.entries, parsed.warnings)
+        decoded = read_note_file(ref.path, display_name=ref.key, warnings=warnings)
+        if decoded is None:
+            return prepare_source(ref.signature, [], warnings)
+        parsed = parse_note(ref.key, decoded.text)
+        return prepare_source(ref.signature, parsed.entries, warnings + parsed.warnings)
+    except Exception as exc:  # a parser bug must cost one file, not the index
+        warnings.append(f"{ref.key}: skipped, parser failed ({type(exc).__name__}: {exc})")
+        return prepare_source(ref.signature, [], warnings)
+
+
+def _parse_chunk(root: Path, refs: list[SourceRef]) -> list[PreparedSource]:
+    return [parse_source(root, ref) for ref in refs]
+
+
+def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[PreparedSource]:
+    """Parsed sources in order, from worker processes when there are many.
+
+    Only a few chunks per worker are queued ahead: parsed sources are written
+    as they come, never held for the whole tree (memory stays flat at any size).
+    """
+    if jobs > 1 and len(refs) >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor  # a warm start never needs it
+
+        try:
+            pool = ProcessPoolExecutor(max_workers=jobs)
+        except (OSError, RuntimeError, NotImplementedError):
+            pool = None  # no process support here: parse serially
+        if pool is not None:
+            with pool:
+                chunks = iter([refs[i : i + PARSE_CHUNK] for i in range(0, len(refs), PARSE_CHUNK)])
+                pending = deque(pool.submit(_parse_chunk, root, chunk)
+                                for chunk in islice(chunks, jobs * CHUNKS_AHEAD))
+                while pending:
+                    parsed = pending.popleft().result()
+                    following = next(chunks, None)
+                    if following is not None:
+                        pending.append(pool.submit(_parse_chunk, root, following))
+                    yield from parsed
+            return
+    for ref in refs:
+        yield parse_source(root, ref)
+
+
+def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jobs: int,
+                    progress: Progress | None) -> int:
+    """Parse `to_parse` and commit them in batches; the number stored."""
+    batch: dict[str, PreparedSource] = {}
+    done = 0
+    if progress is not None and to_parse:
+        progress(0, len(to_parse))
+    # Many batches (a first build): their words go into the vocabulary in one pass
+    # over the index's terms now and then, not batch by batch in Python.
+    bulk = len(to_parse) > BATCH_SOURCES
+    flushed = synced = time.monotonic()
+    for ref, prepared in zip(to_parse, _parse_stream(root, to_parse, jobs), strict=True):
+        batch[ref.key] = prepared
+        # Large batches build fast; a few large files (an archive) still show up
+        # in searches within a fraction of a second of being parsed.
+        wait = BATCH_SECONDS if done else FIRST_BATCH_SECONDS
+        if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed > wait:
+            store.replace_sources(batch, [], bulk=bulk)
+            done += len(batch)
+            batch = {}
+            flushed = time.monotonic()
+            if bulk and flushed - synced > VOCAB_SYNC_SECONDS:
+                # words inside words findable meanwhile
+                store.sync_vocabulary(build_done=False)
+                synced = time.monotonic()
+            if progress is not None:
+                progress(done, len(to_parse))
+    if batch:
+        store.replace_sources(batch, [], bulk=bulk)
+        done += len(batch)
+    if progress is not None and to_parse:
+        progress(done, len(to_parse))
+    if store.vocabulary_stale():
+        store.sync_vocabulary()
+    return done

@@ -1,0 +1,173 @@
+"""Entries as the cache stores them (payload records in zlib blobs), in one place.
+
+The worker processes that prepare sources, the writer and the readers share
+this one definition of the format.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sqlite3
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tui.core.index.fts_terms import index_text
+from tui.core.ingest.entry import Entry
+from tui.core.text.fold import fold
+
+# Entries a payload blob holds (a source's rowids start at a multiple of it, so an
+# entry's blob is at `rowid & -PAYLOAD_CHUNK`): zlib over 8 neighbours packs text to
+# ~0.5 (one entry alone: ~0.73; 16: ~0.47 but twice the ~100 µs a cold read inflates).
+PAYLOAD_CHUNK = 8
+PAYLOAD_LEVEL = 1  # zlib level: 6 packs a few % tighter for twice the workers' time
+CHUNK_CACHE_SIZE = 512  # inflated blobs kept (a scan or a ranking reads neighbours)
+
+# The `entries` columns that, with the payload record, make an entry (`unpack_entry`).
+ENTRY_HEAD = "e.eid, e.kind, e.path, e.line"
+# An entry's payload blob, joined to `entries e` (its record: `rowid % PAYLOAD_CHUNK`).
+PAYLOAD_JOIN = f"JOIN payloads p ON p.rowid = (e.rowid & -{PAYLOAD_CHUNK})"
+
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
+def _plain(value: Any) -> Any:
+    """Meta values as marshal-safe plain data (dates become ISO strings)."""
+    if type(value) in _PLAIN_TYPES:  # the usual case, without the checks below
+        return value
+    if isinstance(value, dict) and all(type(v) in _PLAIN_TYPES and type(k) is str
+                                       for k, v in value.items()):
+        return value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def entry_record(e: Entry) -> tuple[Any, ...]:
+    """What `entries` does not hold of an entry (its id, kind, path and line are there)."""
+    return (e.title, e.end_line, e.text, tuple(e.tags), e.breadcrumb, _plain(e.meta))
+
+
+def pack_chunk(records: Sequence[tuple[Any, ...]]) -> bytes:
+    """Up to PAYLOAD_CHUNK consecutive entries' records as one payload blob.
+
+    Each record is marshalled apart, so reading one entry inflates the blob
+    (fast) but unmarshals only that entry.
+    """
+    return zlib.compress(marshal.dumps([marshal.dumps(r) for r in records]), PAYLOAD_LEVEL)
+
+
+def _packed_records(blob: bytes) -> list[bytes]:
+    return marshal.loads(zlib.decompress(blob))  # type: ignore[no-any-return]
+
+
+def unpack_chunk(blob: bytes) -> list[tuple[Any, ...]]:
+    """Every record of a payload blob."""
+    return [marshal.loads(r) for r in _packed_records(blob)]
+
+
+def chunk_of(rowid: int) -> int:
+    """The rowid of the payload blob that holds entry `rowid`."""
+    return rowid & -PAYLOAD_CHUNK
+
+
+def unpack_entry(head: Sequence[Any], r: Sequence[Any]) -> Entry:
+    """The entry from its `ENTRY_HEAD` columns and its payload record."""
+    return Entry(id=head[0], kind=head[1], title=r[0], path=head[2], line=head[3], end_line=r[1],
+                 text=r[2], tags=tuple(r[3]), breadcrumb=r[4], meta=r[5])
+
+
+def contains_sql() -> str:
+    """SQL for 'entry `e`'s folded title, text or path holds the `?` needle' (a scan
+    for text with no word to look up; reads the entry's payload blob)."""
+    return (f"EXISTS (SELECT 1 FROM payloads p WHERE p.rowid = (e.rowid & -{PAYLOAD_CHUNK}) "
+            "AND nsift_holds(p.rowid, p.payload, e.rowid, e.path_lower, ?))")
+
+
+def tags_column(tags: Iterable[str]) -> str:
+    """The `entries.tags` column: `|tag|tag|`, lower case, without `#`."""
+    return "|" + "|".join(t.lstrip("#").lower() for t in tags) + "|"
+
+
+def with_tags(entry: Entry, extra: Sequence[str]) -> Entry:
+    """`entry` with sidecar tags added (after its own, without repeats)."""
+    if not extra:
+        return entry
+    own = {t.lower() for t in entry.tags}
+    added = tuple(t for t in extra if t.lower() not in own)
+    if not added:
+        return entry
+    return Entry(entry.id, entry.kind, entry.title, entry.path, entry.line, entry.end_line,
+                 entry.text, entry.tags + added, entry.breadcrumb, entry.meta)
+
+
+def folded_pair(entry: Entry) -> tuple[str, str]:
+    """An entry's folded title and text (same lengths as the originals: offsets line up)."""
+    # FTS5 stops reading a text at NUL; U+FFFD keeps the length.
+    return (fold(entry.title).replace("\x00", "\ufffd"),
+            fold(entry.text).replace("\x00", "\ufffd"))
+
+
+def indexed_columns(entry: Entry) -> tuple[str, str, str]:
+    """The (title, body, path) text `fts` tokenizes for an entry."""
+    title, body = folded_pair(entry)
+    return index_text(title), index_text(body), index_text(entry.path.lower())
+
+
+def rows_with_id(db: sqlite3.Connection, entry_id: str) -> list[tuple[Any, ...]]:
+    """(rowid, ENTRY_HEAD…, payload) of the entries with this id.
+
+    Every id starts with its source's key (a note's path, an X archive's
+    folder), so the sources whose key starts like the id up to its first `#`
+    narrow the look-up to their rowids (no index of ids or paths is kept).
+    """
+    prefix = entry_id.split("#", 1)[0]
+    return db.execute(
+        f"SELECT e.rowid, {ENTRY_HEAD}, p.payload FROM sources s CROSS JOIN entries e "
+        f"ON e.rowid >= s.first_rowid AND e.rowid < s.end_rowid {PAYLOAD_JOIN} "
+        "WHERE s.key >= ? AND s.key < ? AND +e.eid = ?",
+        (prefix, prefix + "\U0010ffff", entry_id),
+    ).fetchall()
+
+
+class ChunkCache:
+    """Inflated payload blobs by rowid, the few most recently read (one per store).
+
+    Rowids are never reused in a cache file and a blob is never rewritten (a
+    changed source gets new rowids), so a blob read once stays what it was.
+    """
+
+    def __init__(self) -> None:
+        self._records: OrderedDict[tuple[int, int], list[bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _packed(self, rowid: int, blob: bytes) -> list[bytes]:
+        key = (rowid, len(blob))
+        with self._lock:
+            found = self._records.get(key)
+            if found is not None:
+                self._records.move_to_end(key)
+                return found
+        found = _packed_records(blob)
+        with self._lock:
+            self._records[key] = found
+            while len(self._records) > CHUNK_CACHE_SIZE:
+                self._records.popitem(last=False)
+        return found
+
+    def record(self, rowid: int, blob: bytes) -> tuple[Any, ...]:
+        """Entry `rowid`'s record from its blob (`blob` is the payload at chunk_of(rowid))."""
+        start = chunk_of(rowid)
+        return marshal.loads(self._packed(start, blob)[rowid - start])  # type: ignore[no-any-return]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()

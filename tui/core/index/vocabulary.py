@@ -1,0 +1,155 @@
+"""The distinct words and Han bigrams of the index: how they are filled and read.
+
+Apart from the store because they are derived tables with their own upkeep
+(inline for small writes, one pass over the index's terms after a build) and
+their own caches (typo words, words inside words, the pinyin bigrams).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from tui.core.index.fts_terms import VOCAB_MIN, HanVocabulary, han_tokens_of, words_of
+from tui.core.text.table_cache import cached_table
+
+ENDING_MAX = 400  # words ending with a short piece (`c` of `c++`) that a query lists
+# `is_han` in SQL, on a term's first character (the blocks of textfold.HAN_CLASS).
+_HAN_SQL = " OR ".join(
+    f"unicode(term) BETWEEN {lo} AND {hi}"
+    for lo, hi in ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                   (0x20000, 0x323AF))
+)
+
+
+def add_rows_words(db: sqlite3.Connection, fts_rows: Iterable[tuple[int, str, str, str]]) -> bool:
+    """Add the words and Han bigrams of a few `fts` rows; True when the tables grew."""
+    new_words: set[str] = set()
+    new_han: set[str] = set()
+    for row in fts_rows:
+        for text in row[1:]:
+            new_words |= words_of(text)
+            new_han |= han_tokens_of(text)
+    changes = db.total_changes
+    _add_words(db, new_words)
+    db.executemany("INSERT OR IGNORE INTO han VALUES (?)", ((t,) for t in new_han))
+    return db.total_changes != changes
+
+
+def _add_words(db: sqlite3.Connection, words: set[str]) -> None:
+    """Add the words the vocabulary lacks, and index those alone by trigram."""
+    before = db.execute("SELECT coalesce(max(id), 0) FROM vocab").fetchone()[0]
+    db.executemany("INSERT OR IGNORE INTO vocab (word) VALUES (?)",
+                   ((w,) for w in sorted(words)))
+    db.execute(
+        "INSERT INTO vocab_tri (rowid, word) SELECT id, word FROM vocab WHERE id > ?",
+        (before,),
+    )
+
+
+def fill_from_terms(db: sqlite3.Connection) -> None:
+    """Fill the vocabulary and the Han bigrams from the index's own term list
+    (inside the caller's write transaction)."""
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms "
+               "USING fts5vocab(main, fts, row)")
+    before = db.execute("SELECT coalesce(max(id), 0) FROM vocab").fetchone()[0]
+    # Han runs are indexed as bigrams and single characters, so every term of
+    # 3+ characters is a word; the Han ones are 1-2 characters from Han blocks.
+    db.execute(
+        "INSERT OR IGNORE INTO vocab (word) SELECT term FROM temp.fts_terms "
+        f"WHERE length(term) >= {VOCAB_MIN}"
+    )
+    db.execute(
+        "INSERT INTO vocab_tri (rowid, word) SELECT id, word FROM vocab WHERE id > ?",
+        (before,),
+    )
+    db.execute("INSERT OR IGNORE INTO han SELECT term FROM temp.fts_terms "
+               f"WHERE length(term) <= 2 AND ({_HAN_SQL})")
+    db.execute("DELETE FROM meta WHERE key='vocabulary'")
+
+
+class VocabularyCache:
+    """What searches read of the vocabulary and the Han bigrams, kept until it grows."""
+
+    def __init__(self, reader: sqlite3.Connection, read_lock: threading.RLock,
+                 path: Path | None, identity: tuple[int, int] | None) -> None:
+        self.reader = reader
+        self.read_lock = read_lock
+        self.path = path
+        self.identity = identity
+        self._vocabulary: list[str] | None = None
+        self._words_with: dict[str, list[str]] = {}
+        self._han: HanVocabulary | None = None
+
+    def forget(self) -> None:
+        """Drop what was read (the tables grew, or another process wrote)."""
+        with self.read_lock:
+            self._vocabulary = None
+            self._han = None
+            self._words_with.clear()
+
+    def vocabulary(self) -> list[str]:
+        """The ASCII words (4+ characters) of the index, for typo suggestions."""
+        with self.read_lock:
+            if self._vocabulary is None:
+                rows = self.reader.execute(
+                    "SELECT word FROM vocab WHERE length(word) >= 4 "
+                    "AND word GLOB '[a-z]*' AND NOT word GLOB '*[^a-z0-9]*'"
+                ).fetchall()
+                self._vocabulary = [r[0] for r in rows]
+            return self._vocabulary
+
+    def words_with(self, piece: str) -> list[str]:
+        """Vocabulary words containing `piece` (3+ characters), kept per generation."""
+        with self.read_lock:
+            found = self._words_with.get(piece)
+            if found is None:
+                rows = self.reader.execute(
+                    "SELECT word FROM vocab_tri WHERE vocab_tri MATCH ?",
+                    ['"' + piece.replace('"', '""') + '"'],
+                ).fetchall()
+                found = [r[0] for r in rows if piece in r[0]]
+                if len(self._words_with) > 2000:
+                    self._words_with.clear()
+                self._words_with[piece] = found
+            return found
+
+    def words_ending(self, piece: str) -> list[str] | None:
+        """Vocabulary words ending with `piece` (any length), or None when there are
+        more than a query can list (then only a scan of the texts finds them)."""
+        key = "\x00" + piece
+        with self.read_lock:
+            if key not in self._words_with:
+                pattern = "*" + "".join(f"[{ch}]" if ch in "*?[]" else ch for ch in piece)
+                rows = self.reader.execute(
+                    f"SELECT word FROM vocab WHERE word GLOB ? LIMIT {ENDING_MAX + 1}",
+                    [pattern],
+                ).fetchall()
+                self._words_with[key] = [r[0] for r in rows]
+            found = self._words_with[key]
+        return None if len(found) > ENDING_MAX else found
+
+    def han_vocabulary(self) -> HanVocabulary:
+        """The Han bigrams of the index (cached until the next write), for pinyin.
+
+        Also kept in a file beside the cache for the next process (a one-shot
+        search of an unknown word spent most of its time building it), under
+        the cache file's identity and the number of bigrams: the table only grows.
+        """
+        with self.read_lock:
+            if self._han is None:
+                def build() -> tuple[object, ...]:
+                    return HanVocabulary.of(
+                        [r[0] for r in self.reader.execute("SELECT token FROM han")]
+                    ).plain()
+
+                if self.path is None:
+                    self._han = HanVocabulary.from_plain(build())
+                else:
+                    count = self.reader.execute("SELECT count(*) FROM han").fetchone()[0]
+                    self._han = HanVocabulary.from_plain(cached_table(
+                        f"{self.path.name}.han", [], build, folder=self.path.parent,
+                        stamp=f"{self.identity}:{count}"))
+            return self._han
