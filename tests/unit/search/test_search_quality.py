@@ -341,3 +341,22 @@ def test_one_punctuation_character_alone_is_read_like_a_lone_letter() -> None:
     assert _ids(engine.search("@")) == ["handle"]
     assert set(_ids(engine.search("'@"))) == {"handle", "mail"}
     assert set(_ids(engine.search("okapi @"))) == {"handle", "mail"}  # waits, as a letter
+
+
+# -- spelled-out pinyin: a title that holds the word comes first -------------------------
+
+def test_spelled_pinyin_puts_the_note_titled_with_the_word_above_short_section_names() -> None:
+    """`zhangji` also reads 长假 (zhang + jia cut short, as typed so far); a hundred
+    sections named 资源 that say 长假 used to fill the page before the note whose
+    long title holds 掌机, which the fine ranker then never saw."""
+    sections = [
+        _e(f"s{i}", "资源", f"国庆长假后的第{i}个周末有一场分享会。", kind="section",
+           path=f"weekly/issue-{i}.md", line=10)
+        for i in range(120)
+    ]
+    titled = _e("handheld", "周刊（第 196 期）：掌机的未来", "本周话题：掌机的未来与游戏。",
+                path="weekly/issue-196.md")
+    engine = SearchEngine.from_entries([*sections, titled])
+    assert _ids(engine.search("zhangji", limit=5))[0] == "handheld"
+    # The words as typed still find what they found before.
+    assert "s0" in _ids(engine.search("zhangji", limit=0))

@@ -192,7 +192,9 @@ def order_sql(match: str | None, plan: QueryPlan) -> tuple[str, list[object]]:
     if match is not None:
         return "rank, e.path, e.line", []
     first = plan.term_groups[0][0].folded
+    titled = sorted(r for p in plan.term_groups[0] for r in p.title_rowids)
     return (
+        "e.rowid NOT IN (SELECT value FROM json_each(?)), "
         "e.title_f NOT LIKE ? ESCAPE '\\', length(e.title_f), e.path, e.line",
-        [f"{like_escape(first)}%"],
+        [json.dumps(titled), f"{like_escape(first)}%"],
     )

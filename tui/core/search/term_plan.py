@@ -18,6 +18,9 @@ class TermPlan:
     # Entries whose title's word initials spell the term (`tpz` → TogglePaneZoom):
     # a deliberate abbreviation, ranked above other widened rows.
     initials_rowids: set[int] = field(default_factory=set)
+    # Entries among `extra_rowids` whose title holds what pinyin found (`zhangji` →
+    # a note titled …掌机的未来): read first, so the fine ranker sees them at all.
+    title_rowids: set[int] = field(default_factory=set)
     pinyin: bool = False
     # The pinyin that found `extra_rowids`: the term itself, or the reading of its Han
     # characters (a homophone slip: 生产利 for 生产力).

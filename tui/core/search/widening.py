@@ -7,6 +7,7 @@ only grows, the last answer, filtered, is the new one.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,6 +144,7 @@ class Widener:
         if pinyin_term_ok(needle):
             found = set(self._pinyin_rows(needle))
             plan.extra_rowids |= found
+            plan.title_rowids |= self._titles_spelled(needle, found)
             plan.pinyin = bool(found)
         spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
         if not (direct > 0 or len(plan.variants) > before[0] or spelled or plan.initials_rowids):
@@ -223,6 +225,21 @@ class Widener:
         self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
                                            complete)
         return found
+
+    def _titles_spelled(self, needle: str, rowids: set[int]) -> set[int]:
+        """Those of `rowids` whose title holds a Han spelling of pinyin `needle`.
+
+        Candidates without a word as typed are read shortest title first, which
+        put a note titled with the very word behind 80 sections named 资源.
+        """
+        if not rowids:
+            return set()
+        holds = holding_any(pinyin_spellings(needle, self.store.han_vocabulary()))
+        rows = self.store.query(
+            "SELECT rowid, title_f FROM entries WHERE rowid IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(rowids))],
+        )
+        return {rowid for rowid, title in rows if holds(title)}
 
     def _spelled_rows(self, spellings: list[str]) -> list[int]:
         """The first PINYIN_ROWS entries holding the Han bigrams of any spelling."""
