@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.app import AppSettings, NotesiftApp, make_app
+from tui.core.keys.actions import ActionCall
 
 TMUX = shutil.which("tmux")
 # How long a test lets the app (or a process) work before calling it a hang. Tests poll
@@ -166,3 +167,16 @@ def striped_notes(tmp_path: Path) -> Path:
         encoding="utf-8")
     (root / "zebra.md").write_text("# Zebra\n\nAlso striped, all over.\n", encoding="utf-8")
     return root
+
+
+def record_actions(app: NotesiftApp) -> list[ActionCall]:
+    """Record every action a key dispatches, and still run it."""
+    calls: list[ActionCall] = []
+    original = app.run_action_call
+
+    def recording(call: ActionCall) -> None:
+        calls.append(call)
+        original(call)
+
+    app.run_action_call = recording  # type: ignore[method-assign]
+    return calls

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui import __version__
-from tui.core.config import load_config, resolve_notes_dir
+from tui.core.config import locate_notes
 from tui.core.search.hit_format import hit_record
-from tui.core.text.sanitize import one_line, printable
+from tui.core.text.sanitize import one_line
 from tui.search_cli import EXIT_ERROR, EXIT_FOUND, SEARCH_EXAMPLES, configure_search, run_search
 
 if TYPE_CHECKING:
@@ -229,11 +229,11 @@ def app_settings(args: argparse.Namespace, **extra: Any) -> AppSettings | None:
     from tui.app import AppSettings
     from tui.core.keys.keymap_file import keymap_choice
 
-    config, problems = load_config()
-    root = resolve_notes_dir(args.dir, config)
-    if not root.is_dir():
-        sys.stderr.write(f"notesift: {printable(str(root))}: not a directory\n")
+    folder = locate_notes(args.dir)
+    if folder.missing:
+        sys.stderr.write(folder.missing)
         return None
+    config, problems, root = folder.config, folder.problems, folder.root
     keymap_file, preset = keymap_choice(args.keymap)
     return AppSettings(
         root=root,

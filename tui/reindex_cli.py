@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.config import load_config, resolve_notes_dir
+from tui.core.config import locate_notes
 from tui.core.index.note_index import NoteIndex
 from tui.core.index.progress import BuildProgress
 from tui.core.text.sanitize import printable
@@ -104,11 +104,11 @@ def _cache_bytes(path: Path | None) -> int:
 def run_reindex_args(args: argparse.Namespace, err: TextIO | None = None) -> int:
     """Rebuild; exit 0 when done, 2 when the folder is not there."""
     err = err or sys.stderr
-    config, problems = load_config()
-    root = resolve_notes_dir(args.dir, config)
-    if not root.is_dir():
-        err.write(f"notesift: {printable(str(root))}: not a directory\n")
+    folder = locate_notes(args.dir)
+    if folder.missing:
+        err.write(folder.missing)
         return EXIT_ERROR
+    config, problems, root = folder.config, folder.problems, folder.root
     index = NoteIndex(root, ignore_globs=config.ignore,
                       respect_gitignore=config.respect_gitignore)
     line = _ProgressLine(err)

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.config import load_config, resolve_notes_dir
+from tui.core.config import locate_notes
 from tui.core.search.engine import SORT_ORDERS, SearchHit
 from tui.core.search.hit_format import display_path, hit_record, vimgrep_line
 from tui.core.search.query import MAX_QUERY_CHARS, QueryError, parse_query
@@ -157,11 +157,11 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     """Print ranked results; exit 0 found, 1 none, 2 error."""
     out = out or sys.stdout
     err = err or sys.stderr
-    config, problems = load_config()
-    root = resolve_notes_dir(args.dir, config)
-    if not root.is_dir():
-        err.write(f"notesift: {printable(str(root))}: not a directory\n")
+    folder = locate_notes(args.dir)
+    if folder.missing:
+        err.write(folder.missing)
         return EXIT_ERROR
+    config, problems, root = folder.config, folder.problems, folder.root
     query_text = from_argv(" ".join(args.query))
     refused = parse_query(query_text)
     if refused.refused:  # past the query limits: no index, no SQL

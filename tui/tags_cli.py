@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.config import load_config, resolve_notes_dir
+from tui.core.config import locate_notes
 from tui.core.ingest.entry import Entry
 from tui.core.ingest.inline_tags import merge_tags
 from tui.core.search.searchable import SearchableIndex
@@ -80,11 +80,11 @@ def configure_tags(parser: argparse.ArgumentParser) -> None:
 
 
 def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> SearchableIndex | None:
-    config, _ = load_config()
-    root = resolve_notes_dir(dir_arg, config)
-    if not root.is_dir():
-        err.write(f"notesift: {printable(str(root))}: not a directory\n")
+    folder = locate_notes(dir_arg)
+    if folder.missing:
+        err.write(folder.missing)
         return None
+    config, root = folder.config, folder.root
     index = SearchableIndex(root, use_cache=not no_cache, ignore_globs=config.ignore,
                       respect_gitignore=config.respect_gitignore)
     def waiting() -> None:

@@ -14,9 +14,9 @@ import pytest
 from fake_clock import FakeClock
 from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
+from tui_helpers import record_actions, until
 from tui_helpers import settle as _settle
 from tui_helpers import type_text as _type
-from tui_helpers import until
 
 from tui.app import NotesiftApp, make_app
 from tui.core.keys.actions import ActionCall
@@ -42,18 +42,6 @@ def _write_keymap(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
 
-
-def _record_actions(app: NotesiftApp) -> list[ActionCall]:
-    """Record every action a key dispatches, and still run it."""
-    calls: list[ActionCall] = []
-    original = app.run_action_call
-
-    def recording(call: ActionCall) -> None:
-        calls.append(call)
-        original(call)
-
-    app.run_action_call = recording  # type: ignore[method-assign]
-    return calls
 
 
 # ---------------------------------------------------------------- sequences in normal mode
@@ -191,7 +179,7 @@ async def test_leader_then_an_unbound_key_does_nothing(example_notes: Path, tmp_
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
         assert app.focused is app.search_input
-        calls = _record_actions(app)
+        calls = record_actions(app)
         await pilot.press("alt+a", "x")
         await _settle(pilot, app)
         assert app.search_input.value == "", "the key after the leader must not be typed"
@@ -236,7 +224,7 @@ async def test_leader_y_key_table_copies_the_link_once(example_notes: Path, tmp_
         await _ready(pilot, app)
         await _type(pilot, app, "kind:tweet")
         await pilot.press("escape")
-        calls = _record_actions(app)
+        calls = record_actions(app)
         await pilot.press("alt+a", "y")
         await pilot.pause()
         assert app.sequencer.active_table == "yank"

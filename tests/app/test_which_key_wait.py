@@ -14,6 +14,7 @@ from fake_clock import FakeClock
 from textual.geometry import Region
 from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
+from tui_helpers import record_actions
 
 from tui.app import NotesiftApp, make_app
 from tui.core.keys.actions import ActionCall
@@ -27,17 +28,6 @@ async def _until_popup(pilot, clock: FakeClock) -> None:  # type: ignore[no-unty
     await pilot.pause()
     assert pilot.app.which_key.has_class("-open"), "the which-key popup never opened"
 
-
-def _record_actions(app: NotesiftApp) -> list[ActionCall]:
-    calls: list[ActionCall] = []
-    original = app.run_action_call
-
-    def recording(call: ActionCall) -> None:
-        calls.append(call)
-        original(call)
-
-    app.run_action_call = recording  # type: ignore[method-assign]
-    return calls
 
 
 def _popup_lines(app: NotesiftApp) -> list[str]:
@@ -54,7 +44,7 @@ async def test_shown_popup_waits_5_seconds_and_the_next_key_completes_the_sequen
     app = make_app(_settings(example_notes, tmp_path, clock=clock))
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
-        calls = _record_actions(app)
+        calls = record_actions(app)
         await pilot.press("escape", "y")
         await _until_popup(pilot, clock)
         clock.advance(5.0)
@@ -79,7 +69,7 @@ async def test_before_the_popup_shows_the_sequence_timeout_still_stands(
     async with app.run_test(size=(120, 40)) as pilot:
         await _ready(pilot, app)
         app.keys.which_key_delay = 3600.0  # the popup is not shown during this test
-        calls = _record_actions(app)
+        calls = record_actions(app)
         await pilot.press("escape", "g")
         assert app.sequencer.pending == ("g",)
         clock.advance(1.1)  # past the default 1000 ms timeout: the timeout fires

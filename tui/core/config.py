@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.core.text.sanitize import printable
 from tui.core.text.suggest import did_you_mean
 from tui.core.text.toml_position import TomlLocator, toml_error_position
 
@@ -107,3 +108,25 @@ def resolve_notes_dir(argument: str | None, config: Config) -> Path:
     """The argument, else `$NOTESIFT_DIR`, else the config's `notes_dir`, else the cwd."""
     chosen = argument or os.environ.get("NOTESIFT_DIR") or config.notes_dir or "."
     return Path(os.path.expandvars(chosen)).expanduser()
+
+
+@dataclass(frozen=True, slots=True)
+class NotesFolder:
+    """What every command starts from: the config, its problems and the notes folder."""
+
+    config: Config
+    problems: list[str]
+    root: Path
+
+    @property
+    def missing(self) -> str | None:
+        """The one line a command prints and exits 2 on when the folder is not there."""
+        if self.root.is_dir():
+            return None
+        return f"notesift: {printable(str(self.root))}: not a directory\n"
+
+
+def locate_notes(argument: str | None) -> NotesFolder:
+    """Load the config and resolve the notes folder as `resolve_notes_dir` does."""
+    config, problems = load_config()
+    return NotesFolder(config, problems, resolve_notes_dir(argument, config))
