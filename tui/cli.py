@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui import __version__
-from tui.core.config import locate_notes
+from tui.core.config import notes_folder_or_say_why
 from tui.core.search.hit_format import hit_record
 from tui.core.text.sanitize import one_line
 from tui.search_cli import EXIT_ERROR, EXIT_FOUND, SEARCH_EXAMPLES, configure_search, run_search
@@ -229,9 +229,8 @@ def app_settings(args: argparse.Namespace, **extra: Any) -> AppSettings | None:
     from tui.app import AppSettings
     from tui.core.keys.keymap_file import keymap_choice
 
-    folder = locate_notes(args.dir)
-    if folder.missing:
-        sys.stderr.write(folder.missing)
+    folder = notes_folder_or_say_why(args.dir, sys.stderr)
+    if folder is None:
         return None
     config, problems, root = folder.config, folder.problems, folder.root
     keymap_file, preset = keymap_choice(args.keymap)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.config import locate_notes
+from tui.core.config import notes_folder_or_say_why
 from tui.core.index.note_index import NoteIndex
 from tui.core.index.progress import BuildProgress
 from tui.core.text.sanitize import printable
@@ -104,9 +104,8 @@ def _cache_bytes(path: Path | None) -> int:
 def run_reindex_args(args: argparse.Namespace, err: TextIO | None = None) -> int:
     """Rebuild; exit 0 when done, 2 when the folder is not there."""
     err = err or sys.stderr
-    folder = locate_notes(args.dir)
-    if folder.missing:
-        err.write(folder.missing)
+    folder = notes_folder_or_say_why(args.dir, err)
+    if folder is None:
         return EXIT_ERROR
     config, problems, root = folder.config, folder.problems, folder.root
     index = NoteIndex(root, ignore_globs=config.ignore,

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.config import locate_notes
+from tui.core.config import notes_folder_or_say_why
 from tui.core.search.engine import SORT_ORDERS, SearchHit
 from tui.core.search.hit_format import display_path, hit_record, vimgrep_line
 from tui.core.search.query import MAX_QUERY_CHARS, QueryError, parse_query
@@ -157,9 +157,8 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     """Print ranked results; exit 0 found, 1 none, 2 error."""
     out = out or sys.stdout
     err = err or sys.stderr
-    folder = locate_notes(args.dir)
-    if folder.missing:
-        err.write(folder.missing)
+    folder = notes_folder_or_say_why(args.dir, err)
+    if folder is None:
         return EXIT_ERROR
     config, problems, root = folder.config, folder.problems, folder.root
     query_text = from_argv(" ".join(args.query))

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.config import locate_notes
+from tui.core.config import notes_folder_or_say_why
 from tui.core.ingest.entry import Entry
 from tui.core.ingest.inline_tags import merge_tags
 from tui.core.search.searchable import SearchableIndex
@@ -80,9 +80,8 @@ def configure_tags(parser: argparse.ArgumentParser) -> None:
 
 
 def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> SearchableIndex | None:
-    folder = locate_notes(dir_arg)
-    if folder.missing:
-        err.write(folder.missing)
+    folder = notes_folder_or_say_why(dir_arg, err)
+    if folder is None:
         return None
     config, root = folder.config, folder.root
     index = SearchableIndex(root, use_cache=not no_cache, ignore_globs=config.ignore,

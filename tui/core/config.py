@@ -10,7 +10,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tui.core.text.sanitize import printable
 from tui.core.text.suggest import did_you_mean
@@ -130,3 +130,12 @@ def locate_notes(argument: str | None) -> NotesFolder:
     """Load the config and resolve the notes folder as `resolve_notes_dir` does."""
     config, problems = load_config()
     return NotesFolder(config, problems, resolve_notes_dir(argument, config))
+
+
+def notes_folder_or_say_why(argument: str | None, err: TextIO) -> NotesFolder | None:
+    """`locate_notes`, or None once the command's one error line is written to `err`."""
+    folder = locate_notes(argument)
+    if folder.missing:
+        err.write(folder.missing)
+        return None
+    return folder
