@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import textual._wait
 from example_files import PROJECT_ROOT, copy_example_notes
 from hypothesis import HealthCheck, settings
 from tui_helpers import TMUX, Terminal
@@ -22,6 +23,13 @@ settings.register_profile(
     "notesift", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("notesift")
+
+# Pilot.press and pause() wait for "idle" in slices of SLEEP_GRANULARITY (20 ms), three
+# times a key: about 85 ms a keystroke, most of an app test's time spent asleep. Our
+# tests wait for what they expect (tui_helpers.settle/until), not for idleness, so a
+# 4 ms slice (and the same 5 % CPU ratio for "idle") halves the app tests' time.
+textual._wait.SLEEP_GRANULARITY = 0.004
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20.0
 
 SHARED_SAMPLE_NOTES = PROJECT_ROOT.parent / "shared" / "sample-notes"
 

@@ -110,8 +110,10 @@ async def test_a_newer_key_skips_the_rest_of_a_stale_search(tmp_path: Path) -> N
         engine.search = held  # type: ignore[method-assign]
         app.search_input.value = "shang"
         await _until(pilot, lambda: calls)
+        held_seq = app.search.seq
         app.search_input.value = "shanghai"
-        await pilot.pause()
+        # The newer query is asked for (not merely typed) before the held search goes on.
+        await _until(pilot, lambda: app.search.seq > held_seq)
         first_pass.set()
         await _settle(pilot, app)
         assert ("shang", True) not in calls, "the stale query was not widened"

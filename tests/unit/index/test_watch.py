@@ -401,6 +401,9 @@ def _entries(index: SearchableIndex) -> list[tuple[str, str]]:
     return sorted((e.id, e.text) for e in index.entries)
 
 
+# Random batches against a fresh scan (6 CPU-s): the full suite runs it; the create, delete
+# and rename tests stay in the quick tier.
+@pytest.mark.slow
 def test_applying_batches_keeps_the_index_equal_to_a_fresh_scan(root: Path, start_watcher) -> None:
     index = SearchableIndex(root, use_cache=False, jobs=1)
     index.refresh()

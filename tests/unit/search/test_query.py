@@ -411,6 +411,9 @@ _QUERIES = st.one_of(
 )
 
 
+# A 1,500-example soak (6 CPU-s): the full suite runs it; test_tricky_round_trips and
+# test_properties keep the round trip in the quick tier.
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(_QUERIES)
 @example('title:"a" \\')

@@ -53,6 +53,9 @@ def _age(paths: list[Path], seconds: float) -> None:
         os.utime(path, (past, past))
 
 
+# 40 processes killed at random points (5 CPU-s): the full suite runs it; the deterministic
+# crash tests below stay in the quick tier.
+@pytest.mark.slow
 def test_sigkill_at_random_points_leaves_old_or_new_and_the_next_run_cleans(
     tmp_path: Path,
 ) -> None:
