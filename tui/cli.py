@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -276,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FOUND
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if debug:
+            import traceback
+
             traceback.print_exc()
         detail = one_line(str(exc)) or "(no detail)"
         hint = "" if debug else " (--debug for the traceback)"

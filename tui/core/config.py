@@ -13,13 +13,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tui.core.text.sanitize import printable
-from tui.core.text.suggest import did_you_mean
-from tui.core.text.toml_position import TomlLocator, toml_error_position
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+# tomllib, the key locator and did-you-mean load when a file is read or a problem
+# found: a one-shot `notesift search` with no config file pays none of them.
 
 KNOWN_KEYS = ("notes_dir", "theme", "editor", "ignore", "watch", "respect_gitignore")
 
@@ -46,6 +42,8 @@ def config_dir() -> Path:
 
 def toml_error_message(path: Path, exc: Exception) -> str:
     """`file:line:col: message` for a TOML syntax error."""
+    from tui.core.text.toml_position import toml_error_position
+
     line, col, message = toml_error_position(exc)
     return f"{path}:{line or 1}:{col or 1}: {message}"
 
@@ -58,6 +56,10 @@ def read_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
         return {}, []
     except OSError as exc:
         return {}, [f"{path}:1:1: cannot read ({exc.strerror or exc})"]
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         return tomllib.loads(data.decode("utf-8")), []
     except UnicodeDecodeError as exc:
@@ -76,14 +78,17 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     except (OSError, UnicodeDecodeError):
         text = ""
 
-    locator = TomlLocator(path, text)
-
     def problem(key: str, message: str) -> None:
+        from tui.core.text.toml_position import TomlLocator
+
+        locator = TomlLocator(path, text)
         line, column = locator.line_col(locator.key_path([key], value=False) or 0)
         problems.append(f"{path}:{line}:{column}: {message}")
 
     for key, value in table.items():
         if key not in KNOWN_KEYS:
+            from tui.core.text.suggest import did_you_mean
+
             hint = did_you_mean(key, KNOWN_KEYS) or f" (known: {', '.join(KNOWN_KEYS)})"
             problem(key, f"unknown setting {key!r}{hint}")
         elif key in ("notes_dir", "theme", "editor"):

@@ -20,9 +20,9 @@ symlink that resolves outside the root.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
+import functools
 import os
 import re
 import stat
@@ -238,7 +238,11 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def _load_renameat2() -> Callable[..., int] | None:
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """libc's renameat2, loaded on the first exchange (ctypes costs ~6 ms to import)."""
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         func = libc.renameat2
@@ -249,17 +253,21 @@ def _load_renameat2() -> Callable[..., int] | None:
     return func
 
 
-_renameat2 = _load_renameat2()
-exchange_supported = _renameat2 is not None
+def exchange_supported() -> bool:
+    """Whether this system can swap two names atomically (renameat2)."""
+    return _renameat2() is not None
 
 
 def exchange(a: Path, b: Path) -> bool:
     """Atomically swap the names `a` and `b`; False when this system cannot."""
-    if _renameat2 is None:
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
-    rc = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     if rc == 0:
         return True
+    import ctypes
+
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
         return False

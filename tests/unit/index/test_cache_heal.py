@@ -171,7 +171,8 @@ def test_search_imports_no_ui_code(tmp_path: Path) -> None:
         f"code = main(['search', '--dir', {str(root)!r}, '-q', 'orchards'])\n"
         "unneeded = ('textual', 'rich', 'watchdog', 'pyperclip', 'tui.app', 'tui.keys_cli', "
         "'tui.core.keys.keymap_file', 'tui.core.ingest.note_parser', "
-        "'concurrent.futures.process')\n"
+        "'concurrent.futures.process', 'tui.core.index.parsing', 'tui.core.text.decoding', "
+        "'tui.core.ingest.x_archive', 'logging', 'ctypes', 'tomllib')\n"
         "loaded = sorted(m for m in sys.modules if m.startswith(unneeded))\n"
         "print('LOADED', loaded, code)\n"
     )
@@ -179,7 +180,7 @@ def test_search_imports_no_ui_code(tmp_path: Path) -> None:
     first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            timeout=120, env=env)
     assert "LOADED" in first.stdout and "'textual" not in first.stdout, first.stderr
-    # Warm (nothing changed): not even the parsers are loaded.
+    # Warm (nothing changed): not even the parsers, decoders or a TOML reader are loaded.
     warm = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, env=env)
     assert "LOADED [] 0" in warm.stdout, warm.stdout + warm.stderr

@@ -92,7 +92,7 @@ def _front_matter_tags(path: Path) -> list[str]:
     return fm.tags
 
 
-@pytest.mark.skipif(not safe_write.exchange_supported, reason="no renameat2 here")
+@pytest.mark.skipif(not safe_write.exchange_supported(), reason="no renameat2 here")
 def test_taggers_and_an_editor_at_once_lose_no_save_and_no_tag(tmp_path: Path) -> None:
     """Every editor save survives; every reported tag is in the file, unless the
     editor itself saved over a version holding it without reading it first."""

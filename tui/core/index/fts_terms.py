@@ -24,14 +24,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tui.core.text.fold import HAN_CLASS
+from tui.core.text.lazy_re import lazy_compile
 from tui.core.text.pinyin import readings
 
-_HAN_RUN = re.compile(f"[{HAN_CLASS}]{{2,}}")
+_HAN_RUN = lazy_compile(f"[{HAN_CLASS}]{{2,}}")
 # unicode61's token characters (letters, digits, private use), Han runs apart.
-_PIECE = re.compile(f"[{HAN_CLASS}]+|[^\\W_{HAN_CLASS}]+")
-_WORD = re.compile(f"[^\\W_{HAN_CLASS}]+")
-_HAN_TOKEN = re.compile(f"[{HAN_CLASS}]{{1,2}}")
-_IS_HAN = re.compile(f"[{HAN_CLASS}]")
+_PIECE = lazy_compile(f"[{HAN_CLASS}]+|[^\\W_{HAN_CLASS}]+")
+_WORD = lazy_compile(f"[^\\W_{HAN_CLASS}]+")
+_HAN_TOKEN = lazy_compile(f"[{HAN_CLASS}]{{1,2}}")
+_IS_HAN = lazy_compile(f"[{HAN_CLASS}]")
 VOCAB_MIN = 3  # words shorter than this are never looked up inside
 OR_MAX = 400  # alternatives of one piece; beyond, the shortest shared prefixes stand in
 PINYIN_SEQUENCES = 300  # Han spellings of one pinyin term tried at most

@@ -21,10 +21,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tui.core.index.cachefile import BuildLock, file_identity, is_damage, move_aside
-from tui.core.index.parsing import Progress, parse_and_store, parse_source
 from tui.core.index.sources import (
     SourceRef,
     WalkRules,
@@ -42,6 +41,9 @@ from tui.core.ingest.entry import Entry
 from tui.core.ingest.sidecar import SIDECAR_REL, load_sidecar
 from tui.core.ingest.walker import IGNORE_FILES, walk_admits, walk_notes
 from tui.core.safe_write import sweep_stale_temps
+
+if TYPE_CHECKING:  # parsing (decoders, parsers) loads only when a source needs parsing
+    from tui.core.index.parsing import Progress
 
 T = TypeVar("T")
 SIDECAR_KEY = SIDECAR_REL  # the watcher reports it: another process may have tagged
@@ -255,6 +257,8 @@ class NoteIndex:
         )
 
     def _parse_and_store(self, to_parse: list[SourceRef], progress: Progress | None) -> int:
+        from tui.core.index.parsing import parse_and_store
+
         return parse_and_store(self.store, self.root, to_parse, self.jobs, progress)
 
     # -- the quick check (one-shot commands) ----------------------------------------
@@ -356,6 +360,8 @@ class NoteIndex:
         if self.store.signature(key) == ref.signature:
             return False
         self._refs[key] = ref
+        from tui.core.index.parsing import parse_source
+
         self.store.replace_sources({key: parse_source(self.root, ref)}, [])
         return True
 

@@ -18,7 +18,6 @@ from tui.core.index.cachefile import write_transaction
 from tui.core.index.store import IndexStore
 from tui.core.index.store_schema import STORE_VERSION
 from tui.core.ingest.walker import GIT_EXCLUDE_FILE, IGNORE_FILE, IGNORE_FILES, WalkResult
-from tui.core.ingest.x_archive import x_archive_sources
 
 # The last full walk's folders and their mtimes, beside the index (see `quick_refresh`).
 _WALK_STATE = "CREATE TABLE IF NOT EXISTS walk_state (key TEXT PRIMARY KEY, value BLOB)"
@@ -56,7 +55,12 @@ def mtime_of(signature: str) -> int:
 
 def sign(ref: SourceRef) -> bool:
     """Fill in `ref.signature` from the disk; False when the source cannot be read."""
-    paths = x_archive_sources(ref.path) if ref.is_archive else [ref.path]
+    if ref.is_archive:
+        from tui.core.ingest.x_archive import x_archive_sources  # its parser: archives only
+
+        paths = x_archive_sources(ref.path)
+    else:
+        paths = [ref.path]
     signature = signature_of(paths)
     if signature is None:
         return False

@@ -20,7 +20,6 @@ threads share only caches keyed by the index generation.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,8 +45,16 @@ __all__ = [
     "plain_hit",
 ]
 
-log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())  # a library: the app decides where records go
+
+
+def _warn(message: str, *args: object) -> None:
+    """A warning record (`logging` loads on the first: ~7 ms a one-shot need not pay)."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())  # a library: the app decides where records go
+    log.warning(message, *args)
 
 SORT_ORDERS = ("score", "date", "likes", "path")
 PARTIAL_PAGE = 50  # with no limit, strict hits under which partial matches are added
@@ -155,14 +162,14 @@ class SearchEngine:
             if "fts5:" in str(error):
                 # A word the tokenizer splits where the vocabulary did not: find nothing
                 # rather than fail the keystroke.
-                log.warning("search %r: %s", query, error)
+                _warn("search %r: %s", query, error)
                 return SearchResult(hits=[], total=0, searched=self.store.count(),
                                     filters=describe_filters(parsed))
             # A temp rowid table this search was given went missing (it should not:
             # searches hold theirs): start over once with fresh ones.
             if "no such table: temp.rowids" not in str(error):
                 raise
-            log.warning("search %r lost a temp table (%s); retrying once", query, error)
+            _warn("search %r lost a temp table (%s); retrying once", query, error)
             self.store.forget_rowid_tables()
         with self.store.holding_rowid_tables():
             return self._search(QueryPlan.of(parsed, sort=sort, limit=limit, boost=boost,

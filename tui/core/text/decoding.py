@@ -13,18 +13,18 @@ with a warning rather than dropping a note.
 from __future__ import annotations
 
 import codecs
-import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core.text.fold import HAN_CLASS, is_han
+from tui.core.text.lazy_re import lazy_compile
 
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 BINARY_SNIFF_BYTES = 8 * 1024
-_HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")
-_SPACED_HAN_RE = re.compile(f"[{HAN_CLASS}] +(?=[{HAN_CLASS}])")
+_HAN_RUN_RE = lazy_compile(f"[{HAN_CLASS}]+")
+_SPACED_HAN_RE = lazy_compile(f"[{HAN_CLASS}] +(?=[{HAN_CLASS}])")
 # What detection may choose from: the legacy encodings notes really come in. Strict
 # decoding is required, so the choice always round-trips when a tag is written back.
 DETECTABLE = (

@@ -20,6 +20,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from tui.core.text.lazy_re import lazy_compile
 from tui.core.text.table_cache import cached_table
 
 __all__ = [
@@ -38,8 +39,8 @@ HAN_CLASS = (  # a regex character class body, shared by every module that spots
     "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\U00020000-\U0002fa1f\U00030000-\U0003134f\U00031350-\U000323af"
 )
-_HAN_RE = re.compile(f"[{HAN_CLASS}]")
-HAN_RUN = re.compile(f"[{HAN_CLASS}]+")  # a maximal run of Han characters
+_HAN_RE = lazy_compile(f"[{HAN_CLASS}]")
+HAN_RUN = lazy_compile(f"[{HAN_CLASS}]+")  # a maximal run of Han characters
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 # Codepoint ranges scanned for case mappings. Skipping the big CJK / Hangul / PUA
