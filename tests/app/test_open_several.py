@@ -105,3 +105,28 @@ async def test_enter_with_many_marked_entries_hands_vim_a_quickfix_file(
         assert len(lines) == TAB_LIMIT + 2
         assert all(re.match(rf"{re.escape(str(root))}/trip-\d+\.md:\d+:1:Trip \d+$", line)
                    for line in lines), lines
+
+
+@pytest.mark.asyncio
+async def test_marked_entries_open_at_the_line_their_rows_showed(
+    example_notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note found by a word deep inside opens at that word's line, not at its top."""
+    calls: list[list[str]] = []
+    monkeypatch.setenv("EDITOR", "nano")
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(_settings(example_notes, tmp_path, editor_runner=lambda a: calls.append(a) or 0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "rust")
+        shown = app.results.hits[:3]
+        assert any(h.match_line != h.entry.line for h in shown)  # the case this test is about
+        await pilot.press("escape", "tab", "tab", "tab", "k", "k", "enter")
+        await _settle(pilot, app)
+        first_line: dict[str, int] = {}  # a file marked twice opens once, at the first mark
+        for hit in shown:
+            first_line.setdefault(hit.entry.path, hit.match_line)
+        expected = []
+        for path, line in first_line.items():
+            expected += [f"+{line}", str(example_notes / path)]
+        assert calls[-1] == ["nano", *expected]

@@ -15,7 +15,7 @@ from tui.core.copying import entry_copy_text
 from tui.core.editor import editor_argv_many, editor_command, quickfix_text
 from tui.core.ingest.entry import Entry
 from tui.core.keys.actions import ActionCall
-from tui.core.search.engine import SearchHit, plain_hit
+from tui.core.search.engine import SearchHit
 from tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class OpenActions:
             self._pick_current()
             return
         hit = app.results.current
-        marked = app.results.marked_entries()
+        marked = app.results.marked_hits()
         if app.index is None or (hit is None and not marked):
             return
         root = app.index.root
@@ -69,11 +69,11 @@ class OpenActions:
         app.lifecycle.refresh_paths(sorted({str(p.relative_to(root)) for p, _, _ in targets}))
 
     @staticmethod
-    def _targets(root: Path, hit: SearchHit | None, marked: list[Entry]
+    def _targets(root: Path, hit: SearchHit | None, marked: list[SearchHit]
                  ) -> tuple[list[Entry], list[Target]]:
-        if marked:
-            lines = {hit.entry.id: hit.match_line} if hit is not None else {}
-            return marked, [(root / e.path, lines.get(e.id, e.line), e.title) for e in marked]
+        if marked:  # each at the line its row showed when it was marked
+            return ([m.entry for m in marked],
+                    [(root / m.entry.path, m.match_line, m.entry.title) for m in marked])
         assert hit is not None
         return [hit.entry], [(root / hit.entry.path, hit.match_line, hit.entry.title)]
 
@@ -101,10 +101,9 @@ class OpenActions:
         app = self.app
         pick = app.settings.pick
         current = app.results.current
-        marked = app.results.marked_entries()
+        marked = app.results.marked_hits()
         if pick is not None and pick.multi and marked:
-            shown = {h.entry.id: h for h in app.results.hits}
-            hits = [shown.get(e.id) or plain_hit(e) for e in marked]
+            hits = marked
         else:
             hits = [current] if current is not None else []
         app.finish_pick(hits)

@@ -98,7 +98,9 @@ class ResultsList(ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.hits: list[SearchHit] = []
-        self._marked: dict[str, Entry] = {}  # kept across queries, as fzf keeps selections
+        # Kept across queries, as fzf keeps selections; a mark keeps the hit as it was
+        # shown (its match line), which the entry alone does not know.
+        self._marked: dict[str, SearchHit] = {}
         self._select_next: str | None = None  # highlight this entry in the next hits
         self.more_available = False
         self.match_style: str | None = None  # None: the theme's match colour
@@ -182,13 +184,17 @@ class ResultsList(ScrollView, can_focus=True):
         if entry.id in self._marked:
             del self._marked[entry.id]
         else:
-            self._marked[entry.id] = entry
+            self._marked[entry.id] = current
         self.refresh_row(self.highlighted or 0)
         self.move(1)
         self.post_message(self.MarksChanged(len(self._marked)))
 
     def marked_entries(self) -> list[Entry]:
         """The marked entries in the order they were marked."""
+        return [hit.entry for hit in self._marked.values()]
+
+    def marked_hits(self) -> list[SearchHit]:
+        """The marked entries as their rows showed them when marked (match line included)."""
         return list(self._marked.values())
 
     @property
