@@ -21,6 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from tui.actions import ActionTable
@@ -39,7 +40,7 @@ from tui.core.state import load_state, save_state
 from tui.core.tags.tagstore import TagStore
 from tui.core.text.fold import table_problems
 from tui.core.text.sanitize import printable
-from tui.key_burst import KeyBurst, coalescing_driver
+from tui.key_burst import KeyBurst, coalescing_driver, edit_input_in_order
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
 from tui.widgets.prompt import SearchPrompt
@@ -141,6 +142,7 @@ class NotesiftApp(App[int]):
             placeholder="Search — fzf syntax: 'exact ^prefix suffix$ !not a | b · "
             "kind:tweet #tag @author date:2024-04 likes:>100",
             id="search",
+            select_on_focus=False,  # `i` returns to the query to refine it, as vim's insert
         )
         self.results = ResultsList(id="results")
         self.preview = PreviewPane(id="preview")
@@ -331,11 +333,21 @@ class NotesiftApp(App[int]):
         for key in burst.keys:
             await self.on_event(key)
 
+    def focus_now(self, widget: Widget) -> None:
+        """Focus `widget` before the next key is read, not after the queued events.
+
+        `Widget.focus` waits behind the events already queued, so the keys typed in
+        the same burst as `i` were still read in normal mode (`itx` tagged).
+        """
+        self.screen.set_focus(widget)
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self.screen is self.screen_stack[0] and self.keys.dispatch(event):
                 return
             self.keys.flush_typed()
+            if await edit_input_in_order(self, event):
+                return
         elif isinstance(event, events.Paste):
             self.keys.flush_typed()
         await super().on_event(event)

@@ -110,8 +110,11 @@ class KeyRouter:
         return "normal"
 
     def focus_changed(self) -> None:
-        self.sequencer.mode = self.mode_from_focus()
-        self.sequencer.reset()
+        """A new mode drops a half-typed sequence; a key already read in it keeps its own."""
+        mode = self.mode_from_focus()
+        if mode != self.sequencer.mode:
+            self.sequencer.mode = mode
+            self.sequencer.reset()
         self._keys_changed()
 
     def _keys_changed(self) -> None:

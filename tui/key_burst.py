@@ -18,10 +18,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.driver import Driver
 from textual.message import Message
+from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 class KeyBurst(Message):
@@ -82,3 +87,27 @@ def coalescing_driver(base: type[Driver]) -> type[Driver]:
 
     CoalescingDriver.__name__ = f"Coalescing{base.__name__}"
     return CoalescingDriver
+
+
+async def edit_input_in_order(app: App, key: events.Key) -> bool:
+    """Apply a key to the focused `Input` now, in the order the keys were typed.
+
+    Textual hands a key to the focused input through its queue, where a letter is
+    inserted at once but Backspace bubbles up to the app's bindings first: keys read
+    together came out of order (`abc`, then Backspace x y in one read, gave `abcx`;
+    a tag typed that way was written wrong). Here the app applies them one by one.
+    False when the focus is not an input or the key is not an input's to handle.
+    """
+    focused = app.focused
+    if not isinstance(focused, Input):
+        return False
+    if await app._check_bindings(key.key, priority=True):
+        return True
+    if key.is_printable and key.character:
+        selection = focused.selection
+        if selection.is_empty:
+            focused.insert_text_at_cursor(key.character)
+        else:
+            focused.replace(key.character, *selection)
+        return True
+    return await app._check_bindings(key.key)

@@ -36,12 +36,12 @@ class GeneralActions:
         self.app.push_screen(CheatSheetScreen(self.app.keymap))
 
     def focus_search(self, call: ActionCall) -> None:
-        self.app.search_input.focus()
+        self.app.focus_now(self.app.search_input)
 
     def normal_mode(self, call: ActionCall) -> None:
         if self.app.side.focused_here:
             self.app.side.close()
-        self.app.results.focus()
+        self.app.focus_now(self.app.results)
 
     def reindex(self, call: ActionCall) -> None:
         index = self.app.index

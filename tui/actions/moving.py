@@ -130,7 +130,7 @@ class ViewActions:
         app = self.app
         if app.side.is_open and app.side.kind == kind:
             app.side.close()
-            app.results.focus()
+            app.focus_now(app.results)
             return
         index = app.index
         current = app.results.current

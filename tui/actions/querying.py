@@ -65,7 +65,7 @@ class QueryActions:
         def chosen(index: int | None) -> None:
             if index is not None:
                 self.set_query(queries[index])
-                self.app.search_input.focus()
+                self.app.focus_now(self.app.search_input)
 
         self.app.push_screen(PickerScreen(f"{len(queries)} past queries", queries,
                                           verb="searches"), chosen)
@@ -77,7 +77,7 @@ class QueryActions:
 
     def filter(self, call: ActionCall) -> None:
         self.set_query(str(call.arg("query", "")))
-        self.app.search_input.focus()
+        self.app.focus_now(self.app.search_input)
 
     def sort(self, call: ActionCall) -> None:
         self.app.search.set_sort(str(call.arg("by", "score")))
@@ -87,7 +87,7 @@ class QueryActions:
         app = self.app
         if kind == "tags":
             self.set_query(f"#{value} ")
-            app.results.focus()
+            app.focus_now(app.results)
             return
         index = app.index
         entry = (index.guarded(lambda: index.store.find_id(value), fallback=lambda: None)
@@ -96,4 +96,4 @@ class QueryActions:
             return
         app.results.select_next(entry.id)
         self.set_query(f"path:{_quoted(entry.path)} ")
-        app.results.focus()
+        app.focus_now(app.results)
