@@ -19,6 +19,7 @@ engine checks candidates against the folded text before it counts or shows them
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ VOCAB_MIN = 3  # words shorter than this are never looked up inside
 OR_MAX = 400  # alternatives of one piece; beyond, the shortest shared prefixes stand in
 PINYIN_SEQUENCES = 300  # Han spellings of one pinyin term tried at most
 PINYIN_STEPS = 50_000  # characters tried while spelling one term (a bound on the search)
+HAN_VOCABULARY_FORMAT = 3  # the layout `HanVocabulary.plain` keeps beside the cache
 
 
 def index_text(folded: str) -> str:
@@ -171,89 +173,119 @@ def needle_query(
 class HanVocabulary:
     """The Han bigrams of the index, arranged for spelling pinyin as characters.
 
-    Characters are grouped by the first letter of their (first) reading, which
-    every way of typing a character starts with: a spelling step looks at the
-    few characters that can come next, not at every one.
+    Characters are grouped by the first letter of each of their readings (行 is
+    xing and hang), which every way of typing a character starts with: a spelling
+    step looks at the few characters that can come next, not at every one. Each
+    group lists the most written first (`docs`: entries holding each bigram), and
+    `pinyin_spellings` keeps the spellings whose rarest bigram is the most common:
+    a term spells thousands of strings, and people search words they write
+    (`rgzn` is 人工智能, not 人估中你).
     """
 
-    reading: Mapping[str, str]  # char → its first reading
-    starting: Mapping[str, list[str]]  # letter → chars whose reading starts with it
+    reading: Mapping[str, tuple[str, ...]]  # char → its readings, most common first
+    starting: Mapping[str, list[str]]  # letter → chars with a reading starting so
     following: Mapping[tuple[str, str], list[str]]  # (char, letter) → chars after it
+    docs: Mapping[str, int]  # token → entries holding it (a char: those of its bigrams)
 
     @classmethod
-    def of(cls, tokens: list[str]) -> HanVocabulary:
-        reading: dict[str, str] = {}
-        starting: dict[str, list[str]] = {}
-        following: dict[tuple[str, str], list[str]] = {}
+    def of(cls, tokens: list[str], docs: Mapping[str, int] | None = None) -> HanVocabulary:
+        """`docs` as counted by the index; a token it lacks counts as rare (one)."""
+        docs = docs or {}
+        reading: dict[str, tuple[str, ...]] = {}
+        weight: dict[str, int] = {}
         for token in tokens:
+            if len(token) == 2:
+                token_docs = docs.get(token, 1)
+                weight[token] = token_docs
+                for ch in token:
+                    weight[ch] = weight.get(ch, 0) + token_docs
             for ch in token:
                 if ch not in reading:
-                    found = readings(ch)
-                    reading[ch] = found[0] if found else ""
-                    if reading[ch]:
-                        starting.setdefault(reading[ch][0], []).append(ch)
-            if len(token) == 2 and reading[token[1]]:
-                following.setdefault((token[0], reading[token[1]][0]), []).append(token[1])
-        for chars in (*starting.values(), *following.values()):
-            chars.sort()
-        return cls(reading, starting, following)
+                    reading[ch] = readings(ch)
+        starting: dict[str, set[str]] = {}
+        for ch, found in reading.items():
+            for letter in {r[0] for r in found}:
+                starting.setdefault(letter, set()).add(ch)
+        following: dict[tuple[str, str], set[str]] = {}
+        for token in tokens:
+            if len(token) == 2:
+                for letter in {r[0] for r in reading[token[1]]}:
+                    following.setdefault((token[0], letter), set()).add(token[1])
+
+        starts = {k: sorted(v, key=lambda ch: (-weight.get(ch, 0), ch))
+                  for k, v in starting.items()}
+        follows = {k: sorted(v, key=lambda ch, k=k: (-weight.get(k[0] + ch, 0), ch))
+                   for k, v in following.items()}
+        return cls(reading, starts, follows, weight)
 
     def plain(self) -> tuple[object, ...]:
         """As marshal-able data (kept beside the cache: building costs 0.2-0.5 s)."""
-        return (dict(self.reading), dict(self.starting), dict(self.following))
+        return (HAN_VOCABULARY_FORMAT, dict(self.reading), dict(self.starting),
+                dict(self.following), dict(self.docs))
 
     @classmethod
     def from_plain(cls, data: tuple[object, ...]) -> HanVocabulary:
-        reading, starting, following = data
-        return cls(reading, starting, following)  # type: ignore[arg-type]
+        _, reading, starting, following, docs = data
+        return cls(reading, starting, following, docs)  # type: ignore[arg-type]
+
+
 
 
 def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES) -> list[str]:
-    """Han strings of the index that pinyin `term` may stand for, as `find_pinyin` reads it.
+    """Han strings of the index that pinyin `term` may stand for, most written first.
 
     Full syllables from a syllable start (the last one may be cut short), or one
     initial per character, or syllables then initials; each next character must
-    follow the previous one somewhere in the index.
+    follow the previous one somewhere in the index, and any reading of a
+    character counts (银行 is yinhang). Whole syllables first: a spelled-out word
+    (`zhangji` → 掌机) is found before its letters are read as initials
+    (z-h-a-n-g-j-i), which rarely mean anything; initials are tried when no
+    spelling in syllables exists.
     """
-    found: list[str] = []
+    found = _spelled(term, han, cap, syllables_only=True)
+    return found or _spelled(term, han, cap, syllables_only=False)
+
+
+def _spelled(term: str, han: HanVocabulary, cap: int, *, syllables_only: bool) -> list[str]:
+    """Best first: the partial spelling whose rarest bigram is the most written grows
+    next. A longer spelling is never more written than its start, so the spellings
+    come out in that order, and the common word is found in a few hundred steps
+    where walking the characters in any fixed order exhausted the budget first."""
     n = len(term)
-    budget = [PINYIN_STEPS]
 
-    syllables_only = [True]
-
-    def steps(reading: str, at: int, initials: bool) -> list[tuple[int, bool]]:
-        # as an initial (the reading starts with term[at])
-        out = [] if syllables_only[0] else [(at + 1, True)]
+    def steps(ch: str, at: int, initials: bool) -> set[tuple[int, bool]]:
+        out = set() if syllables_only else {(at + 1, True)}  # as an initial
         if not initials:
-            if term.startswith(reading, at) and len(reading) > 1:
-                out.append((at + len(reading), False))
-            elif at + len(reading) > n and reading.startswith(term[at:]) and n - at > 1:
-                out.append((n, False))  # the last syllable, cut short
+            for reading in han.reading[ch]:
+                if not reading.startswith(term[at]):
+                    continue
+                if term.startswith(reading, at) and len(reading) > 1:
+                    out.add((at + len(reading), False))
+                elif at + len(reading) > n and reading.startswith(term[at:]) and n - at > 1:
+                    out.add((n, False))  # the last syllable, cut short
         return out
 
-    def walk(spelled: str, at: int, initials: bool) -> None:
-        if at == n:
-            found.append(spelled)
-            return
-        nexts = (han.following.get((spelled[-1], term[at]), ()) if spelled
-                 else han.starting.get(term[at], ()))
-        for ch in nexts:
-            budget[0] -= 1
-            if budget[0] < 0:
-                return
-            for after, as_initial in steps(han.reading[ch], at, initials):
-                walk(spelled + ch, after, initials or as_initial)
-                if len(found) >= cap:
-                    return
+    heap: list[tuple[int, str, int, bool]] = []
 
-    # Whole syllables first: a spelled-out word (`zhangji` → 掌机) is found before the
-    # budget goes on reading its letters as initials (z-h-a-n-g-j-i), which rarely mean
-    # anything; initials are tried when no spelling in syllables exists.
-    walk("", 0, False)
-    if not found:
-        syllables_only[0] = False
-        walk("", 0, False)
-    return list(dict.fromkeys(found))
+    def push(score: int, spelled: str) -> None:
+        for after, as_initial in steps(spelled[-1], at, initials or as_initial_start):
+            heapq.heappush(heap, (-score, spelled, after, initials or as_initial))
+
+    at, initials, as_initial_start = 0, False, False
+    for ch in han.starting.get(term[0], ()):
+        push(han.docs.get(ch, 0), ch)
+    found: list[str] = []
+    budget = PINYIN_STEPS
+    while heap and len(found) < cap and budget > 0:
+        negative, spelled, at, initials = heapq.heappop(heap)
+        if at == n:
+            if spelled not in found:
+                found.append(spelled)
+            continue
+        for ch in han.following.get((spelled[-1], term[at]), ()):
+            budget -= 1
+            push(min(-negative, han.docs.get(spelled[-1] + ch, 0)), spelled + ch)
+    return found
 
 
 def spelling_query(spellings: list[str]) -> str | None:

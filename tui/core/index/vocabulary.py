@@ -12,7 +12,14 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from tui.core.index.fts_terms import VOCAB_MIN, HanVocabulary, han_tokens_of, words_of
+from tui.core.index.fts_terms import (
+    HAN_VOCABULARY_FORMAT,
+    VOCAB_MIN,
+    HanVocabulary,
+    han_tokens_of,
+    is_han_token,
+    words_of,
+)
 from tui.core.text.table_cache import cached_table
 
 ENDING_MAX = 400  # words ending with a short piece (`c` of `c++`) that a query lists
@@ -131,6 +138,29 @@ class VocabularyCache:
             found = self._words_with[key]
         return None if len(found) > ENDING_MAX else found
 
+    def _han_docs(self) -> dict[str, int]:
+        """Entries holding each Han bigram, for ranking pinyin spellings.
+
+        Counted once per cache file (one pass over the Han terms: 0.8 s at 100k
+        entries) and kept beside it; bigrams added later count as rare, which
+        for a ranking is close enough.
+        """
+        def count() -> dict[str, int]:
+            try:
+                self.reader.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.han_terms "
+                                    "USING fts5vocab(main, fts, row)")
+                rows = self.reader.execute(
+                    "SELECT term, doc FROM temp.han_terms WHERE term >= ?", ["\u3007"])
+                return {term: docs for term, docs in rows
+                        if len(term) == 2 and is_han_token(term)}
+            except sqlite3.Error:
+                return {}  # no ranking is better than no pinyin
+
+        if self.path is None:
+            return count()
+        return cached_table(f"{self.path.name}.handocs", [], count, folder=self.path.parent,
+                            stamp=str(self.identity), keep=bool)
+
     def han_vocabulary(self) -> HanVocabulary:
         """The Han bigrams of the index (cached until the next write), for pinyin.
 
@@ -142,7 +172,8 @@ class VocabularyCache:
             if self._han is None:
                 def build() -> tuple[object, ...]:
                     return HanVocabulary.of(
-                        [r[0] for r in self.reader.execute("SELECT token FROM han")]
+                        [r[0] for r in self.reader.execute("SELECT token FROM han")],
+                        self._han_docs(),
                     ).plain()
 
                 if self.path is None:
@@ -151,5 +182,5 @@ class VocabularyCache:
                     count = self.reader.execute("SELECT count(*) FROM han").fetchone()[0]
                     self._han = HanVocabulary.from_plain(cached_table(
                         f"{self.path.name}.han", [], build, folder=self.path.parent,
-                        stamp=f"{self.identity}:{count}"))
+                        stamp=f"{self.identity}:{count}:{HAN_VOCABULARY_FORMAT}"))
             return self._han

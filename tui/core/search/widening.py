@@ -26,6 +26,7 @@ _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
 PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
+PINYIN_CHUNKS = (8, 40, 300)  # spellings looked up together, most written first
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 INITIALS_MAX = 6  # longer runs of letters are words, not abbreviations
 HOMOPHONES = 40  # Han strings of the index tried as homophones of one term
@@ -44,6 +45,7 @@ class _GrownRows:
     generation: int
     rows: list[tuple[int, str]]
     complete: bool
+    spellings: frozenset[str] = frozenset()  # pinyin: the Han strings the rows hold
 
 
 def _in_order(needle: str, text: str) -> bool:
@@ -210,20 +212,18 @@ class Widener:
         generation = self.store.generation
         prior = self._grown.get("pinyin")
         grown = (prior is not None and prior.complete and prior.generation == generation
-                 and needle.startswith(prior.needle))
+                 and needle.startswith(prior.needle)
+                 and all(_starts_with_any(s, prior.spellings) for s in spellings))
         if grown:
-            rowids, complete = [r for r, _ in prior.rows], True  # type: ignore[union-attr]
-        else:
-            rowids = self._spelled_rows(spellings)
-            complete = len(rowids) < PINYIN_ROWS
-        if not grown and all(len(s) <= 2 for s in spellings):
-            found = rowids  # one character or one bigram: the index alone is exact
-        else:
             holds = holding_any(spellings)
+            rowids = [r for r, _ in prior.rows]  # type: ignore[union-attr]
             found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
                      if holds(title) or holds(body)]
+            complete = True
+        else:
+            found, complete = self._spelled_rows(spellings)
         self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
-                                           complete)
+                                           complete, frozenset(spellings))
         return found
 
     def _titles_spelled(self, needle: str, rowids: set[int]) -> set[int]:
@@ -241,15 +241,37 @@ class Widener:
         )
         return {rowid for rowid, title in rows if holds(title)}
 
-    def _spelled_rows(self, spellings: list[str]) -> list[int]:
-        """The first PINYIN_ROWS entries holding the Han bigrams of any spelling."""
-        expression = spelling_query(spellings)
-        if expression is None:
-            return []
-        return [r for (r,) in self.store.query(
-            f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS}",
-            [text_only(expression)],
-        )]
+    def _spelled_rows(self, spellings: list[str]) -> tuple[list[int], bool]:
+        """Up to PINYIN_ROWS entries holding a spelling, and whether that is all of them.
+
+        The spellings come most written first, and the first few are what the term
+        means (`rgzn` → 人工智能): they are looked up first, so rows that merely hold
+        the bigrams of a rare spelling apart (read in rowid order, and checked out
+        on the text) cannot crowd them out of the limit.
+        """
+        found: list[int] = []
+        complete = True
+        start = 0
+        for size in PINYIN_CHUNKS:
+            chunk = spellings[start : start + size]
+            start += size
+            expression = spelling_query(chunk)
+            if expression is None:
+                continue
+            room = PINYIN_ROWS - len(found)
+            rowids = [r for (r,) in self.store.query(
+                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {room}", [text_only(expression)],
+            ) if r not in found]
+            if all(len(s) <= 2 for s in chunk):
+                found.extend(rowids)  # one character or one bigram: the index alone is exact
+            else:
+                holds = holding_any(chunk)
+                found.extend(rowid for rowid, (title, body) in self.store.folded(rowids).items()
+                             if holds(title) or holds(body))
+            if len(rowids) >= room:
+                complete = False
+                break
+        return found, complete
 
     def _widen_initials(self, plan: TermPlan) -> None:
         """Key bindings whose action's words start with the term's letters (`tpz` →
@@ -293,6 +315,13 @@ class Widener:
         return self._vocabulary[1]
 
 
+def _starts_with_any(text: str, starts: frozenset[str]) -> bool:
+    """Whether `text` begins with one of `starts`: an entry holding `text` was found
+    by that start. (A letter more may spell anew: `xianglian` reads 象力广, 广 being
+    also `an`, while `xianglia` stopped at 向量.)"""
+    return any(text[:k] in starts for k in range(1, len(text) + 1))
+
+
 def holding_any(spellings: list[str]) -> Callable[[str], bool]:
     """Whether a text holds any of these strings: one regex alternation, searched in C,
     where `s in text` for each of 300 pinyin spellings reads the text 300 times."""
@@ -331,4 +360,4 @@ def homophones(term: str, han: HanVocabulary, cap: int = HOMOPHONES) -> list[str
                     walk(spelled + ch)
 
     walk("")
-    return found
+    return list(dict.fromkeys(found))  # 长 is both zhang and chang: met twice

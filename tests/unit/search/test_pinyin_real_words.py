@@ -1,0 +1,67 @@
+"""Pinyin finds the word people mean on a real-sized vocabulary, in any reading.
+
+A pinyin term spells thousands of Han strings of the index; the ones tried and
+looked up first must be the words written most (`rgzn` → 人工智能), and a
+polyphonic character counts in each of its readings (银行 is yinhang).
+"""
+
+from __future__ import annotations
+
+import random
+
+from tui.core.index.fts_terms import HanVocabulary, pinyin_spellings
+from tui.core.ingest.entry import Entry
+from tui.core.search.engine import SearchEngine
+from tui.core.text.pinyin import readings
+
+
+def _read_as(letter: str, count: int = 20) -> str:
+    """The first `count` characters (by code point) with a reading starting so."""
+    found = [chr(c) for c in range(0x4E00, 0x9FFF)
+             if any(r.startswith(letter) for r in readings(chr(c)))]
+    return "".join(found[:count])
+
+
+def _noise_runs(n: int = 400) -> list[str]:
+    """Four-character runs read r-g-z-n, each bigram in a run or two: together they
+    spell tens of thousands of strings, most before 人工智能 by code point."""
+    rng = random.Random(7)
+    letters = [_read_as(letter) for letter in "rgzn"]
+    return ["".join(rng.choice(chars) for chars in letters) for _ in range(n)]
+
+
+def _noise_entries() -> list[Entry]:
+    return [Entry(id=f"noise{i}", kind="note", title=f"n{i}", path=f"noise{i}.md", line=1,
+                  end_line=1, text=run) for i, run in enumerate(_noise_runs())]
+
+
+def _meant(i: int, text: str) -> Entry:
+    return Entry(id=f"meant{i}", kind="note", title=f"m{i}", path=f"meant{i}.md", line=1,
+                 end_line=1, text=text)
+
+
+def test_initials_spell_the_most_written_word_first() -> None:
+    noise = _noise_runs()
+    tokens = sorted({w[i : i + 2] for w in noise for i in range(3)} | {"人工", "工智", "智能"})
+    docs = {t: 1 for t in tokens} | {"人工": 30, "工智": 25, "智能": 40}
+    spellings = pinyin_spellings("rgzn", HanVocabulary.of(tokens, docs))
+    assert len(spellings) == 300  # more spell it than are ever looked up: the order decides
+    assert spellings[0] == "人工智能"
+
+
+def test_initials_find_the_word_among_thousands_of_spellings() -> None:
+    entries = _noise_entries() + [_meant(i, f"关于人工智能的笔记 {i}") for i in range(5)]
+    engine = SearchEngine.from_entries(entries)
+    found = {h.entry.id for h in engine.search("rgzn", limit=0).hits}
+    assert {f"meant{i}" for i in range(5)} <= found
+
+
+def test_each_reading_of_a_polyphonic_character_finds_it() -> None:
+    engine = SearchEngine.from_entries([
+        _meant(0, "我去银行办事"), _meant(1, "然后听音乐"), _meant(2, "长城很长"),
+        _meant(3, "这很重要"), _meant(4, "还有一件事")])
+    for typed, meant in (("yinhang", "meant0"), ("yinyue", "meant1"),
+                         ("changcheng", "meant2"), ("zhongyao", "meant3"),
+                         ("haiyou", "meant4")):
+        hits = engine.search(typed).hits
+        assert hits and hits[0].entry.id == meant, typed
