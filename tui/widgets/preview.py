@@ -8,6 +8,7 @@ pass, so it repaints the pane alone; a long entry costs no more than a short one
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -69,6 +70,7 @@ class PreviewPane(ScrollView, can_focus=True):
         self._terms: list[str] = []
         self._style: Style | None = None
         self.current_match: int | None = None  # display row of the match `n`/`N` went to
+        self._holding_size = False  # while rewrapping: the height is set once, at the end
 
     # -- content -----------------------------------------------------------------
 
@@ -93,7 +95,12 @@ class PreviewPane(ScrollView, can_focus=True):
         match_source = text.plain.count("\n", 0, match_offset) if match_offset else 0
         self._set_source(text.split("\n", allow_blank=True))
         row = self._display_row(match_source)
-        self.scroll_to(y=max(0, row - CONTEXT_ROWS), animate=False, immediate=True)
+        if self._content_width() != self._wrap_width:
+            # Wrapping down to the match showed the scrollbar, which narrows the rows:
+            # wrap again at the width they are painted at, or the scroll misses the match.
+            self._reset_rows()
+            row = self._display_row(match_source)
+        self._scroll_to_row(max(0, row - CONTEXT_ROWS))
         return True
 
     def jump_to_match(self, step: int) -> MatchJump | None:
@@ -115,9 +122,16 @@ class PreviewPane(ScrollView, can_focus=True):
         else:
             earlier = [r for r in rows if r < top]
             target, wrapped = (earlier[-1], False) if earlier else (rows[-1], True)
-        self.scroll_to(y=max(0, target - CONTEXT_ROWS), animate=False, immediate=True)
+        self._scroll_to_row(max(0, target - CONTEXT_ROWS))
         self.current_match = target
         return MatchJump(target, wrapped)
+
+    def _scroll_to_row(self, top: int) -> None:
+        """Put display row `top` at the top, wrapping a screenful below it first: the
+        height counts unwrapped lines as one row, and a scroll past it is cut short
+        (the match of a long note was shown ten rows too high)."""
+        self._wrap_until(rows=top + max(1, self.size.height))
+        self.scroll_to(y=top, animate=False, immediate=True)
 
     def _match_lines(self) -> list[int]:
         """Source lines (below the title and location lines) where a term is highlighted."""
@@ -145,8 +159,33 @@ class PreviewPane(ScrollView, can_focus=True):
         self._rows = []
         self._row_of_source = []
         self._strips = {}
-        self._wrap_width = self._content_width()
+        # The new height may show or hide the scrollbar, and the width follows it:
+        # wrap at the width the rows will be painted at.
         self._update_virtual_size()
+        self._wrap_width = self._content_width()
+
+    def _rewrap(self) -> int:
+        """Wrap again at the current width; the row the source line at the top is at now.
+
+        The height is set once, after a screenful is wrapped below that line: set
+        from the rows wrapped so far, it could cut the scroll position short.
+        """
+        top = max(0, bisect.bisect_right(self._row_of_source, round(self.scroll_offset.y)) - 1)
+        self._rows, self._row_of_source, self._strips = [], [], {}
+        self._wrap_width = self._content_width()
+        self._holding_size = True
+        try:
+            self._wrap_until(source=top)
+            row = self._row_of_source[top] if top < len(self._row_of_source) else len(self._rows)
+            self._wrap_until(rows=row + max(1, self.size.height))
+        finally:
+            self._holding_size = False
+        self._update_virtual_size()
+        return row
+
+    def _show_from(self, row: int) -> None:
+        self._scroll_to_row(row)
+        self.refresh()
 
     def _content_width(self) -> int:
         return max(1, self.scrollable_content_region.width)
@@ -177,6 +216,8 @@ class PreviewPane(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         """Rows wrapped so far plus one per source line not wrapped yet (a lower bound)."""
+        if self._holding_size:
+            return
         height = len(self._rows) + len(self._source) - len(self._row_of_source)
         size = Size(self._content_width(), height)
         if size != self.virtual_size:
@@ -192,7 +233,11 @@ class PreviewPane(ScrollView, can_focus=True):
         row = round(self.scroll_offset.y) + y
         width = self._content_width()
         if width != self._wrap_width:
-            self._reset_rows()
+            # The width changed under a frame (a resize, a scrollbar that came or went).
+            # Scrolling now would leave the rows this frame already painted stale (and
+            # Textual counts them clean once it ends): rewrap, and scroll and paint the
+            # whole pane again next frame.
+            self.call_later(self._show_from, self._rewrap())
         self._wrap_until(rows=row + 1)
         if row >= len(self._rows):
             return Strip.blank(width, self._base_style())
@@ -216,7 +261,7 @@ class PreviewPane(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         if self._content_width() != self._wrap_width:
-            self._reset_rows()
+            self._scroll_to_row(self._rewrap())
             self.refresh()
 
     def on_mount(self) -> None:
