@@ -31,7 +31,7 @@ __all__ = [
     "run_keys_args",
 ]
 
-EXIT_OK, EXIT_PROBLEMS = 0, 1
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 _KEYMAP_HELP = "keymap file, or a preset name ({}); default: ~/.config/notesift/keymap.toml"
 
 
@@ -86,9 +86,18 @@ def run_keys(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None 
 
 def run_keys_args(args: argparse.Namespace, out: TextIO | None = None,
                   err: TextIO | None = None) -> int:
-    """Print the cheat sheet; keymap problems go to stderr and never change the exit code."""
+    """Print the cheat sheet; exit 2 (nothing printed) when the chosen keymap does not exist.
+
+    Problems inside a keymap that loads go to stderr and keep exit 0: the sheet shows
+    what the app would use. A missing `--keymap` would print the defaults instead, and
+    `notesift keys --keymap mine.toml > sheet.md` must not pass that off as `mine`.
+    """
     out, err = out or sys.stdout, err or sys.stderr
     user_file, preset = keymap_choice(args.keymap)
+    missing = _missing_keymap(user_file, preset)
+    if missing:
+        print(f"notesift keys: {missing}", file=err)
+        return EXIT_USAGE
     keymap, problems = load_keymap(user_file, preset)
     for problem in problems:
         print(problem, file=err)
@@ -96,6 +105,18 @@ def run_keys_args(args: argparse.Namespace, out: TextIO | None = None,
     rows = cheatsheet_rows(keymap, include_unbound=toml)
     out.write(render_sheet(rows, args.format, keymap=keymap if toml else None))
     return EXIT_OK
+
+
+def _missing_keymap(user_file: Path | None, preset: str | None) -> str:
+    """Why `--keymap` names nothing that exists ('' when it does)."""
+    if preset is not None:
+        names = preset_names()
+        if preset not in names:
+            return (f"unknown keymap preset {preset!r}{did_you_mean(preset, names)}"
+                    f" (presets: {', '.join(names) or 'none'}; or a keymap file)")
+    elif user_file is not None and not user_file.is_file():
+        return f"keymap file not found: {user_file}"
+    return ""
 
 
 def _check_notes_dir(dir_arg: str | None, config: Config) -> list[str]:

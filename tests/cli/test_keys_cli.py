@@ -93,3 +93,35 @@ def test_keys_toml_output_is_a_loadable_keymap(
     assert run_keys(["--format", "toml", "--keymap", "emacs"]) == 0
     exported = write(tmp_path, capsys.readouterr().out, "exported.toml")
     assert run_check(["--keymap", str(exported)]) == 0
+
+
+def test_keys_with_an_unknown_preset_exits_2_and_prints_no_sheet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_keys(["--keymap", "nonexist"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "notesift keys: unknown keymap preset 'nonexist' (presets: emacs, vim; or a keymap file)"
+    ]
+    assert run_keys(["--keymap", "vmi"]) == 2
+    assert "did you mean 'vim'" in capsys.readouterr().err
+
+
+def test_keys_with_a_missing_keymap_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "mine.toml"
+    assert run_keys(["--keymap", str(missing)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == f"notesift keys: keymap file not found: {missing}"
+
+
+def test_check_names_an_unknown_preset_without_a_fake_position(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_check(["--keymap", "nonexist"]) == 1
+    out = capsys.readouterr().out
+    assert "--keymap: unknown keymap preset 'nonexist' (presets: emacs, vim)" in out.splitlines()
+    assert "nonexist:1:1" not in out

@@ -196,7 +196,7 @@ def _load(user_file: Path | None, preset: str | None, shipped: Path) -> tuple[Ke
         problems.append(f"{user_file}:1:1: keymap file not found")
     layers = [default]
     chosen = preset
-    chosen_at = f"{preset}:1:1" if preset else ""
+    chosen_at = "--keymap" if preset else ""  # a name, not a file: no line:col to give
     if chosen is None and user is not None and user.preset is not None:
         chosen, chosen_at = user.preset, user.preset_at
     if chosen:
