@@ -144,13 +144,20 @@ def _setting_position(path: Path | None, key: str) -> str:
     return locator.where(locator.key_path([key], value=True))
 
 
-def _check_themes(config: Config, config_path: Path | None) -> tuple[list[str], list[str], int]:
-    """(errors, warnings, theme count); themes need Textual, so it is imported only here."""
+def _check_themes(
+    config: Config, config_path: Path | None, out: TextIO
+) -> tuple[list[str], list[str], int]:
+    """(errors, warnings, theme count); prints the names `--theme` and `theme =` accept.
+
+    Themes need Textual, so it is imported only here.
+    """
     try:
-        from tui.themes import discover_themes
+        from tui.themes import DEFAULT_THEME, discover_themes
     except ImportError as exc:  # pragma: no cover - Textual is a dependency
         return [f"themes:1:1: cannot check themes ({exc})"], [], 0
     themes, problems = discover_themes()
+    in_use = config.theme or DEFAULT_THEME
+    print(f"{'theme:':<8}{in_use}; all: {', '.join(t.name for t in themes)}", file=out)
     errors = [p for p in problems if "(ignored)" not in p]
     warnings = [p for p in problems if "(ignored)" in p]
     names = [theme.name for theme in themes]
@@ -185,11 +192,12 @@ def run_check_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
     errors.extend(p for p in keymap_problems if not is_warning(p))
     warnings.extend(p for p in keymap_problems if is_warning(p))
 
-    theme_errors, theme_warnings, theme_count = _check_themes(config, config.source or config_path)
+    _print_paths(out, config, config_path, keymap_sources(user_file, preset))
+    theme_errors, theme_warnings, theme_count = _check_themes(
+        config, config.source or config_path, out
+    )
     errors.extend(theme_errors)
     warnings.extend(theme_warnings)
-
-    _print_paths(out, config, config_path, keymap_sources(user_file, preset))
     errors.extend(_check_tables(out))
     warnings.extend(_check_notes_dir(getattr(args, "dir", None), config))
 

@@ -125,3 +125,14 @@ def test_check_names_an_unknown_preset_without_a_fake_position(
     out = capsys.readouterr().out
     assert "--keymap: unknown keymap preset 'nonexist' (presets: emacs, vim)" in out.splitlines()
     assert "nonexist:1:1" not in out
+
+
+def test_check_lists_the_theme_names_that_theme_accepts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_check([]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("theme:")]
+    assert len(rows) == 1
+    for name in ("notesift-dark", "notesift-light", "gruvbox-night", "solarized-paper",
+                 "high-contrast"):
+        assert name in rows[0]
