@@ -119,17 +119,28 @@ def _missing_keymap(user_file: Path | None, preset: str | None) -> str:
     return ""
 
 
-def _check_notes_dir(dir_arg: str | None, config: Config) -> list[str]:
-    """Tidy the notes root (stale temp files of interrupted writes); report what stays.
-
-    Only a root that was named (argument, $NOTESIFT_DIR, config) is touched, never the cwd.
-    """
+def _named_root(dir_arg: str | None, config: Config) -> Path | None:
+    """The notes root when one was named (argument, $NOTESIFT_DIR, config); never the cwd."""
     if not (dir_arg or os.environ.get("NOTESIFT_DIR") or config.notes_dir):
+        return None
+    return resolve_notes_dir(dir_arg, config)
+
+
+def _check_notes_dir(root: Path | None, out: TextIO) -> list[str]:
+    """Tidy the notes root (stale temp files of interrupted writes), check its index cache.
+
+    Prints the `index:` row (the cache file, its size and health); returns warnings.
+    """
+    if root is None:
         return []
-    root = resolve_notes_dir(dir_arg, config)
     if not root.is_dir():
         return [f"{root}: notes directory not found"]
-    return sweep_stale_temps(root)
+    from tui.cache_check import check_index_cache
+    from tui.core.index.store_schema import cache_path_for
+
+    row, warnings = check_index_cache(cache_path_for(root.expanduser().resolve()), str(root))
+    print(f"{'index:':<8}{row}", file=out)
+    return [*sweep_stale_temps(root), *warnings]
 
 
 def _setting_position(path: Path | None, key: str) -> str:
@@ -199,7 +210,7 @@ def run_check_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
     errors.extend(theme_errors)
     warnings.extend(theme_warnings)
     errors.extend(_check_tables(out))
-    warnings.extend(_check_notes_dir(getattr(args, "dir", None), config))
+    warnings.extend(_check_notes_dir(_named_root(getattr(args, "dir", None), config), out))
 
     for problem in [*errors, *warnings]:
         print(problem, file=out)
