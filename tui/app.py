@@ -37,10 +37,10 @@ from tui.core.search.engine import SearchEngine, SearchHit, SearchResult
 from tui.core.search.query_history import QueryHistory, default_history_path
 from tui.core.search.searchable import SearchableIndex
 from tui.core.state import load_state, save_state
-from tui.core.tags.tagstore import TagStore
 from tui.core.text.fold import table_problems
 from tui.core.text.sanitize import printable
 from tui.key_burst import KeyBurst, coalescing_driver, edit_input_in_order
+from tui.launch import resume_collector
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
 from tui.widgets.preview import PreviewPane
 from tui.widgets.prompt import SearchPrompt
@@ -51,11 +51,13 @@ from tui.widgets.which_key import WhichKey
 
 if TYPE_CHECKING:
     from tui.core.index.watch import NotesWatcher
+    from tui.core.tags.tagstore import TagStore
 
 # Textual reads keys and writes frames on threads of its own; while a search worker
 # runs Python, each hand-over waited up to the GIL's default 5 ms switch interval.
 UI_SWITCH_INTERVAL_S = 0.001
 SHARED_POLL_S = 0.5  # how often other processes' writes and the root are checked
+COLLECTOR_PAUSE_MAX_S = 3.0  # the garbage collector resumes by then, rows or not
 # Exit statuses of `notesift pick`, as fzf's: a choice, nothing to choose, cancelled.
 PICK_CHOSEN, PICK_NOTHING, PICK_CANCELLED = 0, 1, 130
 NARROW_WIDTH = 100
@@ -134,6 +136,7 @@ class NotesiftApp(App[int]):
         self.lifecycle = IndexLifecycle(self)
         self.search = SearchRunner(self)
         self.actions = ActionTable(self)
+        self._choose_theme()
 
     # -- building the screen -----------------------------------------------------
 
@@ -160,7 +163,6 @@ class NotesiftApp(App[int]):
 
     def on_mount(self) -> None:
         sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
-        self._choose_theme()
         self.search_input.focus()
         if self.settings.initial_query:
             self.search_input.value = self.settings.initial_query
@@ -177,10 +179,16 @@ class NotesiftApp(App[int]):
                 timeout=8,
             )
         self.lifecycle.start()
+        self.set_timer(COLLECTOR_PAUSE_MAX_S, resume_collector)  # no rows yet: collect anyway
         self.set_interval(1.0, self.keys.check_keymap_changed)
         self.set_interval(SHARED_POLL_S, self.lifecycle.poll_shared_state)
 
     def _choose_theme(self) -> None:
+        """Register the themes and set the wanted one before the stylesheet is parsed.
+
+        Set in `on_mount`, Textual would parse every rule twice at each launch (with
+        its default theme, then again for ours: about a sixth of a warm start).
+        """
         themes, theme_problems = discover_themes()
         register_themes(self, themes)
         self.own_themes = [t.name for t in themes]
@@ -190,7 +198,19 @@ class NotesiftApp(App[int]):
         if wanted and wanted not in names:
             self.problems.append(f"theme {wanted!r} not found; using {DEFAULT_THEME}")
             wanted = None
+        before = self.theme
         self.theme = wanted or (DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark")
+        if self.theme != before and not self.is_running:
+            self.stylesheet.set_variables(self.get_css_variables())  # nothing is parsed yet
+            self._css_current = True  # so the refresh the change queued has nothing to do
+
+    _css_current = False
+
+    def refresh_css(self, animate: bool = True) -> None:
+        if self._css_current:  # the theme set in `__init__`: see `_choose_theme`
+            self._css_current = False
+            return
+        super().refresh_css(animate)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         return system_commands(self, screen)
@@ -253,7 +273,10 @@ class NotesiftApp(App[int]):
         return found
 
     def first_paint_done(self) -> None:
-        """Results are on screen: the walk may start (see `IndexLifecycle`)."""
+        """Results are on screen: the walk may start (see `IndexLifecycle`), and once
+        they are painted the garbage collector paused at launch resumes (`tui.launch`)."""
+        if not self.lifecycle.first_paint.is_set():
+            self.call_after_refresh(resume_collector)
         self.lifecycle.first_paint.set()
 
     # -- the index ----------------------------------------------------------------

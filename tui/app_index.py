@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from tui.core.index.progress import BuildProgress
 from tui.core.search.searchable import SearchableIndex
-from tui.core.tags.tagstore import TagStore
 
 if TYPE_CHECKING:
     from tui.app import NotesiftApp
@@ -68,7 +67,6 @@ class IndexLifecycle:
     def _opened(self, index: SearchableIndex) -> None:
         """What a previous run stored is searchable at once, before the refresh."""
         self.app.index = index
-        self.app.tagstore = TagStore(index.root)
         self.announce_notices()
         self.app.request_search()
 

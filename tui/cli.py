@@ -20,6 +20,7 @@ from tui import __version__
 from tui.core.config import notes_folder_or_say_why
 from tui.core.search.hit_format import hit_record
 from tui.core.text.sanitize import one_line
+from tui.launch import resume_collector
 from tui.search_cli import EXIT_ERROR, EXIT_FOUND, SEARCH_EXAMPLES, configure_search, run_search
 
 if TYPE_CHECKING:
@@ -297,6 +298,7 @@ def _dispatch(args_list: list[str]) -> int:
     if args_list and args_list[0] in SUBCOMMANDS:
         # Only the chosen subcommand's parser: its module alone is imported.
         args = build_parser(only=args_list[0]).parse_args(args_list)
+        resume_collector()  # what runs now may make cycles (paused at launch; see tui.launch)
         return int(args.run(args))
     return run_app(_app_parser().parse_args(args_list))
 

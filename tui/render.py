@@ -12,10 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.text import Span, Text
 
 from tui.core.ingest.entry import Entry
@@ -215,6 +212,10 @@ def _token_spans(
 
     Cached: moving the cursor back to a note does not lex it again.
     """
+    from pygments.lexers import get_lexer_by_name  # the first code block pays the import
+    from pygments.util import ClassNotFound
+    from rich.syntax import Syntax
+
     try:
         lexer = get_lexer_by_name(language, stripnl=False, stripall=False, ensurenl=True)
     except ClassNotFound:

@@ -8,12 +8,13 @@ from tui.core.clipboard import copy_text
 from tui.core.copying import entry_copy_text, join_marked
 from tui.core.ingest.entry import Entry
 from tui.core.keys.actions import ActionCall
-from tui.core.tags.tagstore import TagChange
-from tui.screens.picker import PickerScreen
-from tui.screens.tag_prompt import TagPromptScreen
 
 if TYPE_CHECKING:
     from tui.app import NotesiftApp
+    from tui.core.tags.tagstore import TagChange, TagStore
+
+# The screens and the tag writer (YAML, TOML, decoders) load on the first use: a
+# launch paints its first rows without them.
 
 
 def _count(entries: list[Entry]) -> str:
@@ -25,6 +26,15 @@ class CopyTagActions:
 
     def __init__(self, app: NotesiftApp) -> None:
         self.app = app
+
+    def _tagstore(self) -> TagStore | None:
+        """The app's tag writer, made on the first tag action once the index is open."""
+        app = self.app
+        if app.tagstore is None and app.index is not None:
+            from tui.core.tags.tagstore import TagStore
+
+            app.tagstore = TagStore(app.index.root)
+        return app.tagstore
 
     def _targets(self) -> list[Entry]:
         """The marked entries (Tab), else the highlighted one."""
@@ -59,6 +69,8 @@ class CopyTagActions:
                     self._copy(candidates[index], targets, field)
 
             what = "links" if field == "url" else "code blocks"
+            from tui.screens.picker import PickerScreen
+
             self.app.push_screen(PickerScreen(f"{len(candidates)} {what}", candidates), chosen)
             return
         self._copy(candidates[0], targets, field)
@@ -90,12 +102,14 @@ class CopyTagActions:
         if not targets or index is None:
             return
         choices = sorted(index.guarded(lambda: index.store.tag_counts(), fallback=dict))
+        from tui.screens.tag_prompt import TagPromptScreen
+
         self.app.push_screen(TagPromptScreen(f"Add a tag to {_count(targets)}", choices),
                              lambda tag: self._apply_tag("add", targets, tag))
 
     def tag_remove(self, call: ActionCall) -> None:
         targets = self._targets()
-        tagstore = self.app.tagstore
+        tagstore = self._tagstore()
         if not targets or tagstore is None:
             return
         present = sorted({t for e in targets for t in tagstore.tags_for(e)})
@@ -103,12 +117,14 @@ class CopyTagActions:
             self.app.say("no tags to remove here", severity="warning")
             return
         hint = "tags: " + " ".join(f"#{t}" for t in present)
+        from tui.screens.tag_prompt import TagPromptScreen
+
         self.app.push_screen(
             TagPromptScreen(f"Remove a tag from {_count(targets)}", present, hint),
             lambda tag: self._apply_tag("remove", targets, tag))
 
     def _apply_tag(self, op: str, targets: list[Entry], tag: str | None) -> None:
-        tagstore = self.app.tagstore
+        tagstore = self._tagstore()
         if not tag or tagstore is None:
             return
         if op == "add":
@@ -118,7 +134,7 @@ class CopyTagActions:
         self._after_tag_change(change)
 
     def tag_undo(self, call: ActionCall) -> None:
-        tagstore = self.app.tagstore
+        tagstore = self._tagstore()
         if tagstore is None:
             return
         change = tagstore.undo()

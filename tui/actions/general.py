@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from tui.core.keys.actions import ActionCall
 from tui.core.keys.keymap import PendingOption
-from tui.screens.warnings import WarningsScreen
 
 if TYPE_CHECKING:
     from tui.app import NotesiftApp
@@ -55,6 +54,8 @@ class GeneralActions:
         self.app.lifecycle.start_refresh(rebuild=True)
 
     def show_warnings(self, call: ActionCall) -> None:
+        from tui.screens.warnings import WarningsScreen  # loaded when first shown
+
         self.app.push_screen(WarningsScreen(self.app.warnings()))
 
     def activate_key_table(self, call: ActionCall) -> None:

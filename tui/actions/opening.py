@@ -16,7 +16,6 @@ from tui.core.editor import editor_argv_many, editor_command, quickfix_text
 from tui.core.ingest.entry import Entry
 from tui.core.keys.actions import ActionCall
 from tui.core.search.engine import SearchHit
-from tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
     from tui.app import NotesiftApp
@@ -123,6 +122,8 @@ class OpenActions:
         def chosen(index: int | None) -> None:
             if index is not None:
                 self._open_link(links[index])
+
+        from tui.screens.picker import PickerScreen  # loaded when first shown
 
         self.app.push_screen(PickerScreen(f"{len(links)} links", links, verb="opens"), chosen)
 

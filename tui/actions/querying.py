@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from tui.core.keys.actions import ActionCall
 from tui.core.search.query_history import HistoryCursor
-from tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
     from tui.app import NotesiftApp
@@ -66,6 +65,8 @@ class QueryActions:
             if index is not None:
                 self.set_query(queries[index])
                 self.app.focus_now(self.app.search_input)
+
+        from tui.screens.picker import PickerScreen  # loaded when first shown
 
         self.app.push_screen(PickerScreen(f"{len(queries)} past queries", queries,
                                           verb="searches"), chosen)

@@ -10,14 +10,15 @@ the directories next to the package.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 __all__ = ["shipped_keymaps_dir", "shipped_themes_dir", "theme_names"]
 
 
 def _shipped(kind: str) -> Path:
-    package = Path(str(files("tui")))
+    # The package's own folder (what `importlib.resources.files("tui")` gives for an
+    # installed package, without loading zipfile and friends on every launch).
+    package = Path(__file__).resolve().parent.parent
     packaged = package / "data" / kind
     if packaged.is_dir():
         return packaged

@@ -6,6 +6,7 @@ bounded queue, batch sizes and timing), tuned on its own (bench/run.py).
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -62,7 +63,9 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[Prep
         from concurrent.futures import ProcessPoolExecutor  # a warm start never needs it
 
         try:
-            pool = ProcessPoolExecutor(max_workers=jobs)
+            # A launch pauses the cyclic collector until its first paint (`tui.launch`);
+            # workers forked before that collect as usual.
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable)
         except (OSError, RuntimeError, NotImplementedError):
             pool = None  # no process support here: parse serially
         if pool is not None:

@@ -14,7 +14,6 @@ dictionary), built on first use and kept on disk between processes.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from bisect import bisect_right
 from functools import cache, cached_property
@@ -81,6 +80,8 @@ def _build_readings(base: Path | None) -> dict[str, tuple[str, ...]]:
             # marked letters are non-ASCII; str.replace per letter beats translate.
             for c in {c for c in set(data) if not c.isascii()}:
                 data = data.replace(c, _strip_tones(c))
+            import json  # only when the table is built (it is kept on disk)
+
             raw = json.loads(data)
         except (OSError, ValueError):
             table_missing("pinyin", base, "pinyin_dict.json")
