@@ -220,3 +220,33 @@ async def test_an_app_without_a_watcher_follows_what_another_process_indexed(
         other.close()
         await until(pilot, lambda: "Written elsewhere" in _titles(app), "the app followed")
         assert app.status_info.total == 5
+
+
+async def test_the_cursor_stays_on_the_first_row_while_a_build_streams_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Newest files are indexed first but may list below older ones (one day, sorted by
+    name): the cursor stays on the top row, as fzf's does, until the user moves it."""
+    root = _notes(tmp_path / "notes", 40)
+    gate = Gate(after=20)
+    gate.install(monkeypatch)
+    app = make_app(app_settings(root, tmp_path, jobs=1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, gate.reached.is_set, "the build reached the gate")
+        await until(pilot, lambda: bool(app.results.hits), "the first files listed")
+        first_listed = app.results.hits[0].entry.title
+        gate.opened.set()
+        await until(pilot, lambda: app.indexed and "Note 0" in _titles(app), "the whole build")
+        await until(pilot, lambda: app.results.hits[0].entry.title != first_listed,
+                    "older files listed above")
+        assert app.results.highlighted == 0
+        assert app.preview.shown_id == app.results.hits[0].entry.id
+        # Once the user moves, the cursor follows the entry it is on.
+        await pilot.press("escape", "j")
+        chosen = app.results.current.entry.id  # type: ignore[union-attr]
+        (root / "n000.md").write_text("# Note 0\n\nplain words 0, edited\n", encoding="utf-8")
+        os.utime(root / "n000.md", (1_600_000_100, 1_600_000_100))
+        app.lifecycle.refresh_paths(["n000.md"])
+        await until(pilot, lambda: any("edited" in h.entry.text for h in app.results.hits),
+                    "the edit listed")
+        assert app.results.current.entry.id == chosen  # type: ignore[union-attr]

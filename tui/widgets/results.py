@@ -102,6 +102,9 @@ class ResultsList(ScrollView, can_focus=True):
         # shown (its match line), which the entry alone does not know.
         self._marked: dict[str, SearchHit] = {}
         self._select_next: str | None = None  # highlight this entry in the next hits
+        # Whether the user put the cursor where it is: until then it stays on the first
+        # row while hits arrive (a build streaming in, a refresh), as fzf's does.
+        self.cursor_placed = False
         self.more_available = False
         self.match_style: str | None = None  # None: the theme's match colour
         self.highlighted: int | None = None
@@ -115,10 +118,13 @@ class ResultsList(ScrollView, can_focus=True):
     def show_hits(self, hits: list[SearchHit], keep_id: str | None = None) -> None:
         """Replace the rows; highlight `keep_id` if it is still there, else the first.
 
-        An entry asked for with `select_next` wins over `keep_id`, once.
+        `keep_id` counts only when the user put the cursor on it; an entry asked for
+        with `select_next` wins over it, once.
         """
-        keep_id = self._select_next or keep_id
+        placed = self._select_next is not None or (keep_id is not None and self.cursor_placed)
+        keep_id = self._select_next or (keep_id if placed else None)
         self._select_next = None
+        self.cursor_placed = placed
         before = self._shown_rows()
         self.hits = hits
         target = 0
@@ -330,6 +336,7 @@ class ResultsList(ScrollView, can_focus=True):
             self.scroll_to(y=first + ROW_LINES - height, animate=False, immediate=True)
 
     def _move_cursor(self, target: int) -> None:
+        self.cursor_placed = True
         previous = self.highlighted
         if previous == target:
             return
