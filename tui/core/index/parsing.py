@@ -7,6 +7,8 @@ bounded queue, batch sizes and timing), tuned on its own (bench/run.py).
 from __future__ import annotations
 
 import gc
+import os
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -20,6 +22,8 @@ from tui.core.text.decoding import read_note_file
 
 PARALLEL_THRESHOLD = 64
 PARSE_CHUNK = 8  # sources a worker parses per task
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+_PARENT: int | None = None  # in a worker: the process it parses for
 CHUNKS_AHEAD = 3  # tasks queued per worker
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
 VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
@@ -49,7 +53,40 @@ def parse_source(root: Path, ref: SourceRef) -> PreparedSource:
         return prepare_source(ref.signature, [], warnings)
 
 
+def _start_worker(parent: int) -> None:
+    """A launch pauses the cyclic collector until its first paint (`tui.launch`):
+    workers forked before that collect as usual; and they die with their parent."""
+    gc.enable()
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: end when the process that started it ends, however it ends.
+
+    A forked worker holds a copy of the cache's lock; killed with its parent (Ctrl-C,
+    `kill -9`, a closed terminal), it waited on a pipe nobody read, holding the lock,
+    and every later notesift on that folder waited for it for good. Linux kills it
+    with its parent (PR_SET_PDEATHSIG); elsewhere it leaves when it finds itself
+    orphaned at its next task.
+    """
+    global _PARENT
+    _PARENT = parent
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent was gone before the line above
+        os._exit(1)
+
+
 def _parse_chunk(root: Path, refs: list[SourceRef]) -> list[PreparedSource]:
+    if _PARENT is not None and os.getppid() != _PARENT:
+        os._exit(1)  # orphaned (no PR_SET_PDEATHSIG here): nobody reads the answer
     return [parse_source(root, ref) for ref in refs]
 
 
@@ -63,9 +100,8 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[Prep
         from concurrent.futures import ProcessPoolExecutor  # a warm start never needs it
 
         try:
-            # A launch pauses the cyclic collector until its first paint (`tui.launch`);
-            # workers forked before that collect as usual.
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable)
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                       initargs=(os.getpid(),))
         except (OSError, RuntimeError, NotImplementedError):
             pool = None  # no process support here: parse serially
         if pool is not None:
