@@ -101,6 +101,7 @@ class Keystroke:
     paint_ms: float
     echo_ms: float
     frames: int
+    sent_at: float = 0.0  # time.perf_counter() when the key was sent (for --trace)
 
 
 @dataclass
@@ -139,7 +140,7 @@ def type_key(client: ControlClient, char: str, query: str, prompt: tuple[int, re
     frames, _ = wait_settled(client, settle, limit=30.0)
     final_t = frames[-1][0]
     echo_t = next((t for t, shown in frames if _prompt_shows(prompt, shown, query)), final_t)
-    return Keystroke(query, (final_t - t0) * 1000, (echo_t - t0) * 1000, len(frames))
+    return Keystroke(query, (final_t - t0) * 1000, (echo_t - t0) * 1000, len(frames), t0)
 
 
 def _prompt_shows(prompt: tuple[int, re.Pattern[str]], shown: str, query: str) -> bool:
@@ -158,10 +159,14 @@ class Tool:
     clear: str  # the key that empties the prompt
 
 
-def notesift_tool(root: Path, xdg: Path) -> Tool:
+def notesift_tool(root: Path, xdg: Path, trace: Path | None = None) -> Tool:
+    """notesift on `root`; with `trace`, through `bench.frame_trace` logging into that file."""
     env = (f"XDG_CACHE_HOME={xdg / 'cache'} XDG_CONFIG_HOME={xdg / 'config'} "
            f"XDG_STATE_HOME={xdg / 'state'}")
-    binary = Path(sys.executable).with_name("notesift")
+    binary = str(Path(sys.executable).with_name("notesift"))
+    if trace is not None:
+        binary = (f"env PYTHONPATH={shlex.quote(str(REPO))} {sys.executable} -m bench.frame_trace "
+                  f"run {shlex.quote(str(trace))}")
     return Tool(
         "notesift",
         f"env {env} {binary} {shlex.quote(str(root))} --no-watch",
@@ -336,6 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/notesift-bench"))
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/terminal-latency.md")
     parser.add_argument("--tools", nargs="+", default=["notesift", "fzf"])
+    parser.add_argument("--trace", type=Path, default=None,
+                        help="run notesift through bench.frame_trace; logs and keys go to "
+                        "DIR/<size>-<run>/ (read with `python -m bench.frame_trace report`)")
     args = parser.parse_args(argv)
     results = []
     for size in args.sizes:
@@ -349,8 +357,17 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, list[ToolRun]] = {t: [] for t in args.tools}
         for i in range(args.runs):
             for name in args.tools:
-                run = run_tool(tools[name], queries, args.settle, ready_limit=600.0)
+                tool, trace_dir = tools[name], None
+                if args.trace is not None and name == "notesift":
+                    trace_dir = args.trace / f"{size}-{i + 1}"
+                    trace_dir.mkdir(parents=True, exist_ok=True)
+                    (trace_dir / "trace.jsonl").unlink(missing_ok=True)
+                    tool = notesift_tool(root, xdg, trace_dir / "trace.jsonl")
+                run = run_tool(tool, queries, args.settle, ready_limit=600.0)
                 runs[name].append(run)
+                if trace_dir is not None:
+                    (trace_dir / "keys.json").write_text(
+                        json.dumps([asdict(k) for k in run.keys]), encoding="utf-8")
                 print(f"  run {i + 1} {name}: p50 {run.stat('paint_ms', 50):.0f} "
                       f"p95 {run.stat('paint_ms', 95):.0f} echo {run.stat('echo_ms', 50):.1f} "
                       f"load {_load(run.load_end)}; slowest "
