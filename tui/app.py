@@ -5,6 +5,8 @@ the keymap does not claim is passed on, which is how typing reaches the search
 prompt. Searches (`tui.app_search`) and index updates (`tui.app_index`) run in
 thread workers; what each action does is in `tui.actions`. Widgets own their
 state and post messages up (marks, a side panel's choice, the need for more rows).
+Garbage is collected in pauses between keys (`tui.idle_gc`). About 440 lines: the
+wiring of the collaborators, each of which is a module of its own.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from tui.core.search.searchable import SearchableIndex
 from tui.core.state import load_state, save_state
 from tui.core.text.fold import table_problems
 from tui.core.text.sanitize import printable
+from tui.idle_gc import IdleCollector
 from tui.key_burst import KeyBurst, coalescing_driver, edit_input_in_order
 from tui.launch import resume_collector
 from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_variable_defaults
@@ -136,6 +139,7 @@ class NotesiftApp(App[int]):
         self.lifecycle = IndexLifecycle(self)
         self.search = SearchRunner(self)
         self.actions = ActionTable(self)
+        self.idle_gc = IdleCollector(self.keys.clock, busy=lambda: self.searching)
         self._choose_theme()
 
     # -- building the screen -----------------------------------------------------
@@ -365,6 +369,8 @@ class NotesiftApp(App[int]):
         self.screen.set_focus(widget)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)):
+            self.idle_gc.activity()
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self.screen is self.screen_stack[0] and self.keys.dispatch(event):
                 return
@@ -401,6 +407,7 @@ class NotesiftApp(App[int]):
         self.exit(code, return_code=code)
 
     def on_unmount(self) -> None:
+        self.idle_gc.stop()
         if self.watcher is not None:
             self.watcher.stop()
         if self.index is not None:

@@ -63,6 +63,9 @@ class IndexLifecycle:
         app.call_from_thread(self._ready, index)
         # What the first Han, accented, typo or pinyin keystroke would build mid-search.
         index.guarded(lambda: index.engine.warm_up(), fallback=lambda: None)
+        # From now on the garbage collector waits for pauses; what is alive now is frozen.
+        with contextlib.suppress(RuntimeError):  # the app may be shutting down
+            app.call_from_thread(app.idle_gc.start)
 
     def _opened(self, index: SearchableIndex) -> None:
         """What a previous run stored is searchable at once, before the refresh."""

@@ -28,8 +28,10 @@ MORE_ROWS = 200  # asked for when the cursor nears the end of what was found
 # a longer one after the list has painted, so building it never holds the list back.
 PREVIEW_SAME_FRAME_CHARS = 20_000
 # A first answer (no typo/pinyin alternatives yet) is painted when the full search
-# has not answered this long after it: a fast full answer costs one paint, not two.
-FIRST_ANSWER_WAIT_S = 0.03
+# has not answered this long after it: a full answer within ~65 ms of the key costs
+# one paint, not two (a second paint costs the full answer 10-30 ms of the main
+# thread, and the screen settles only with the full answer).
+FIRST_ANSWER_WAIT_S = 0.06
 
 
 class SearchRunner:
@@ -178,6 +180,7 @@ class SearchRunner:
         )
         self.shown_seq = seq
         app.first_paint_done()
+        app.idle_gc.activity()  # the answer's frame comes next: no collection before it
 
 
 def no_match_help(engine: SearchEngine, query: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
@@ -50,8 +50,10 @@ def _shown_key(hit: SearchHit | None, terms: list[str]) -> tuple[object, ...] | 
 class PreviewPane(ScrollView, can_focus=True):
     """Shows one hit; rows are wrapped and painted only when they come into view."""
 
+    # The scrollbar is always there: one that comes and goes with the entry's length
+    # is a layout pass of the whole screen on the keystroke that toggles it.
     DEFAULT_CSS = """
-    PreviewPane { padding: 0 1; overflow-x: hidden; overflow-y: auto; }
+    PreviewPane { padding: 0 1; overflow-x: hidden; overflow-y: scroll; }
     """
     BINDINGS: list = []
 
@@ -71,6 +73,7 @@ class PreviewPane(ScrollView, can_focus=True):
         self._style: Style | None = None
         self.current_match: int | None = None  # display row of the match `n`/`N` went to
         self._holding_size = False  # while rewrapping: the height is set once, at the end
+        self._frame: tuple[int, int] | None = None  # (scroll y, width) while a frame renders
 
     # -- content -----------------------------------------------------------------
 
@@ -188,6 +191,8 @@ class PreviewPane(ScrollView, can_focus=True):
         self.refresh()
 
     def _content_width(self) -> int:
+        if self._frame is not None:
+            return self._frame[1]
         return max(1, self.scrollable_content_region.width)
 
     def _wrap_until(self, rows: int | None = None, source: int | None = None) -> None:
@@ -229,9 +234,17 @@ class PreviewPane(ScrollView, can_focus=True):
 
     # -- painting ----------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """A frame's lines: the scroll offset and width are read once, not once a line."""
+        self._frame = (round(self.scroll_offset.y), max(1, self.scrollable_content_region.width))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        row = round(self.scroll_offset.y) + y
-        width = self._content_width()
+        scroll_y, width = self._frame or (round(self.scroll_offset.y), self._content_width())
+        row = scroll_y + y
         if width != self._wrap_width:
             # The width changed under a frame (a resize, a scrollbar that came or went).
             # Scrolling now would leave the rows this frame already painted stale (and

@@ -112,6 +112,7 @@ class ResultsList(ScrollView, can_focus=True):
         self.rows_rendered = 0  # rows built (cache misses): what a repaint really cost
         self.empty_lines: list[str] = []  # shown when there are no hits (the app's help)
         self._style: Style | None = None
+        self._frame: tuple[int, int] | None = None  # (scroll y, width) while a frame renders
 
     # -- content -----------------------------------------------------------------
 
@@ -226,10 +227,18 @@ class ResultsList(ScrollView, can_focus=True):
 
     # -- painting ----------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """A frame's lines: the scroll offset and width are read once, not once a line."""
+        self._frame = (round(self.scroll_offset.y), self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        scroll_y = round(self.scroll_offset.y)
+        scroll_y, width = self._frame or (
+            round(self.scroll_offset.y), self.scrollable_content_region.width)
         line = scroll_y + y
-        width = self.scrollable_content_region.width
         index, part = divmod(line, ROW_LINES)
         if not self.hits and self.empty_lines and width > 0:
             return self._help_strip(line, width)
