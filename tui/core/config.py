@@ -68,15 +68,39 @@ def read_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
         return {}, [toml_error_message(path, exc)]
 
 
+def _readable_lines(text: str) -> dict[str, object]:
+    """The settings of a file TOML cannot read, one line at a time.
+
+    A typo in `watch = tru` made the whole file unreadable, `notes_dir` with it,
+    and notesift indexed the current directory (a home directory, say) instead
+    of the notes: the lines that read on their own still count.
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    table: dict[str, object] = {}
+    for line in text.splitlines():
+        if line.lstrip().startswith("["):
+            break  # tables hold nothing a one-line setting could mean
+        try:
+            table.update(tomllib.loads(line))
+        except tomllib.TOMLDecodeError:
+            continue
+    return table
+
+
 def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     """Read the config file, collecting every problem instead of stopping at the first."""
     path = path or config_dir() / "config.toml"
     table, problems = read_toml(path)
     config = Config(source=path if path.exists() else None)
     try:
-        text = path.read_text(encoding="utf-8") if table else ""
+        text = path.read_text(encoding="utf-8") if table or problems else ""
     except (OSError, UnicodeDecodeError):
         text = ""
+    if problems and not table:
+        table = _readable_lines(text)
 
     def problem(key: str, message: str) -> None:
         from tui.core.text.toml_position import TomlLocator

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tui.core.config import load_config, resolve_notes_dir
 
 
@@ -12,7 +14,8 @@ def test_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     cfg.write_text('theme = "notesift-dark"\nwatch = tru\n', encoding="utf-8")
     config, problems = load_config(cfg)
     assert problems and problems[0].startswith(f"{cfg}:2:")
-    assert config.watch is True and config.theme is None, "defaults on a broken file"
+    assert config.watch is True, "the broken line's setting: its default"
+    assert config.theme == "notesift-dark", "a line that reads on its own is kept"
 
 
 def test_unknown_and_mistyped_settings_point_at_their_lines(tmp_path: Path) -> None:
@@ -70,3 +73,18 @@ def test_an_unknown_table_points_at_its_header(tmp_path: Path) -> None:
     cfg.write_text('theme = "x"\n\n[colours]\nprimary = "red"\n', encoding="utf-8")
     _, problems = load_config(cfg)
     assert [p.split(": ")[0] for p in problems] == [f"{cfg}:3:1"]
+
+
+def test_a_syntax_error_keeps_the_settings_on_the_lines_that_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo must not throw the notes folder away (notesift indexed the cwd instead)."""
+    path = tmp_path / "config.toml"
+    path.write_text('notes_dir = "~/notes"\ntheme = "gruvbox-night"\nwatch = tru\n',
+                    encoding="utf-8")
+    config, problems = load_config(path)
+    assert config.notes_dir == "~/notes" and config.theme == "gruvbox-night"
+    assert config.watch is True  # the broken line: its default
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:3:")
+    monkeypatch.delenv("NOTESIFT_DIR", raising=False)
+    assert resolve_notes_dir(None, config) == Path("~/notes").expanduser()
