@@ -67,6 +67,7 @@ class ActionTable:
             "history_next": query.history_next,
             "history_picker": query.history_picker,
             "filter": query.filter,
+            "clear_filters": query.clear_filters,
             "sort": query.sort,
             "toggle_mark": entries.toggle_mark,
             "copy": copy_tags.copy,

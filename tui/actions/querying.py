@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.core.keys.actions import ActionCall
+from tui.core.search.query_edit import with_filter, without_filter_tokens
 from tui.core.search.query_history import HistoryCursor
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ def _quoted(value: str) -> str:
 
 
 class QueryActions:
-    """clear_query, history_prev/next/picker, filter, sort; and a side panel's choice."""
+    """clear_query, history_prev/next/picker, filter, clear_filters, sort; and a side
+    panel's choice."""
 
     def __init__(self, app: NotesiftApp) -> None:
         self.app = app
@@ -77,8 +79,12 @@ class QueryActions:
         self.history_cursor = None
 
     def filter(self, call: ActionCall) -> None:
-        self.set_query(str(call.arg("query", "")))
+        """Add the filter to what was typed (swapping that field's); again: take it away."""
+        self.set_query(with_filter(self.app.search_input.value, str(call.arg("query", ""))))
         self.app.focus_now(self.app.search_input)
+
+    def clear_filters(self, call: ActionCall) -> None:
+        self.set_query(without_filter_tokens(self.app.search_input.value))
 
     def sort(self, call: ActionCall) -> None:
         self.app.search.set_sort(str(call.arg("by", "score")))

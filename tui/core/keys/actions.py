@@ -106,10 +106,11 @@ _SPECS = (
     ActionSpec("history_picker", "Pick a past query from the history", group="search"),
     ActionSpec(
         "filter",
-        "Search with a given query",
+        "Add a filter to the query, keeping the words (the same one again: take it away)",
         (ActionParam("query", str, required=True),),
         group="search",
     ),
+    ActionSpec("clear_filters", "Drop the query's filters, keep its words", group="search"),
     ActionSpec(
         "sort",
         "Sort results by score, date, likes or path",
