@@ -10,7 +10,8 @@ monotonic clock, shared with the benchmark process):
 - `preview`: the preview was rebuilt (ms);
 - `frame`: one compositor pass (ms, rows the list and preview painted);
 - `display`: the frame turned into terminal bytes (ms, bytes);
-- `flushed`: the writer thread handed those bytes to the terminal.
+- `flushed`: the writer thread handed those bytes to the terminal;
+- `gc`: a pass of the cyclic garbage collector over 0.5 ms (generation, ms).
 
 `python -m bench.terminal_latency --trace DIR` runs notesift through this wrapper and
 saves the keys it sent (`keys.json`, with the send time); `report` joins the two:
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
 import statistics
 import sys
@@ -153,6 +155,19 @@ def install(path: Path) -> None:
 
     _wrap(WriterThread, "write", before=queued)
     WriterThread.run = _writer_run  # type: ignore[method-assign]
+    gc.callbacks.append(_gc_pass)
+
+
+_GC_START = [0.0]
+
+
+def _gc_pass(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _GC_START[0] = time.perf_counter()
+        return
+    ms = (time.perf_counter() - _GC_START[0]) * 1000
+    if ms > 0.5:
+        log("gc", gen=info["generation"], ms=ms)
 
 
 _WRITTEN = [0]
@@ -235,6 +250,9 @@ def summarize_key(key: dict[str, Any], mine: list[dict[str, Any]]) -> dict[str, 
                     e["preview"], _dirty(e)) for e in frames],
         "flushed": [(_ms(e["t"], t0), e["bytes"]) for e in flushed],
         "rows_flushed": _rows_flushed(frames, flushed, t0),
+        # Passes that ended before the screen settled (later ones ran in the pause after).
+        "gc": [(e["gen"], round(e["ms"], 1)) for e in mine
+               if e["k"] == "gc" and e["t"] - t0 <= key["paint_ms"] / 1000],
     }
 
 
@@ -264,9 +282,11 @@ def report(directory: Path) -> str:
         search = " ".join(f"{s[0]}+{s[2]}cpu" for s in row["search"])
         shows = " ".join(f"{s[0]}{'F' if s[1] else ''}+{s[2]}" for s in row["shows"])
         preview = " ".join(str(ms) for ms in row["preview_ms"])
+        collected = " ".join(f"gen{g}:{ms}" for g, ms in row["gc"])
         out.append(f"{row['query']!r:34} paint {row['paint']:6.1f} echo {row['echo']:5.1f} "
                    f"in {row['in']} key {row['key']} | search {search} | show {shows} "
-                   f"preview {preview} | frames {frames} | flushed {flushed}")
+                   f"preview {preview} | frames {frames} | flushed {flushed}"
+                   + (f" | gc {collected}" if collected else ""))
     out.append("")
     out.append(summary(rows))
     return "\n".join(out)
@@ -293,6 +313,9 @@ def summary(rows: list[dict[str, Any]]) -> str:
         f"median {med([f[2] for r in rows for f in r['frames'] if f[3]])}; "
         f"search ms median {med([s[1] for r in rows for s in r['search']])} "
         f"(cpu {med([s[2] for r in rows for s in r['search']])})",
+        f"garbage collection before the screen settled in {sum(1 for r in rows if r['gc'])} keys, "
+        f"{sum(ms for r in rows for _, ms in r['gc']):.0f} ms in all; full passes: "
+        + (", ".join(f"{ms:.0f} ms" for r in rows for g, ms in r["gc"] if g == 2) or "none"),
     ]
     return "\n".join(lines)
 
