@@ -9,6 +9,7 @@ results stale, and they are dropped.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from tui.app import NotesiftApp
 
 MORE_ROWS = 200  # asked for when the cursor nears the end of what was found
+ALL_ROWS = 5000  # `G` loads this many to reach the last (beyond, refine the query)
 # An entry this short is previewed in the same frame as the list (one paint, not two);
 # a longer one after the list has painted, so building it never holds the list back.
 PREVIEW_SAME_FRAME_CHARS = 20_000
@@ -49,6 +51,7 @@ class SearchRunner:
         self._deferred = False
         self.first_answer_wait = FIRST_ANSWER_WAIT_S
         self._first_answer: tuple[int, str, SearchResult] | None = None
+        self._then: tuple[int, Callable[[], None]] | None = None  # after that search shows
 
     @property
     def searching(self) -> bool:
@@ -69,6 +72,13 @@ class SearchRunner:
     def want_more(self) -> None:
         self.result_limit += MORE_ROWS
         self.request(keep_selection=True)
+
+    def want_all(self, then: Callable[[], None]) -> None:
+        """Load every hit (up to ALL_ROWS), then run `then` (`G`: go to the last one)."""
+        total = self.app.result.total if self.app.result is not None else 0
+        self.result_limit = max(self.result_limit, min(total, ALL_ROWS))
+        self.request(keep_selection=True)
+        self._then = (self.seq, then)
 
     def set_sort(self, sort: str) -> None:
         self.sort = sort
@@ -180,6 +190,10 @@ class SearchRunner:
         )
         self.shown_seq = seq
         app.first_paint_done()
+        if self._then is not None and seq >= self._then[0] and not first:
+            then = self._then[1]
+            self._then = None
+            then()
         app.idle_gc.activity()  # the answer's frame comes next: no collection before it
 
 

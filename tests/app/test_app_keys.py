@@ -21,6 +21,7 @@ from tui_helpers import type_text as _type
 from tui.app import NotesiftApp, make_app
 from tui.core.keys.actions import ActionCall
 from tui.core.keys.notation import LEADER
+from tui.widgets.results import RESULT_ROWS
 
 pytestmark = pytest.mark.asyncio
 
@@ -345,3 +346,22 @@ async def test_typing_after_closing_a_popup_goes_to_the_prompt(
             assert app.search_input.value == "foo", popup
             assert app.sequencer.mode == "insert"
         assert opened == [], "no key typed into the prompt may open the editor"
+
+
+@pytest.mark.asyncio
+async def test_G_reaches_the_last_of_all_hits_not_of_the_first_rows_loaded(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    count = RESULT_ROWS * 2 + 7
+    for i in range(count):
+        (root / f"n{i:04d}.md").write_text(f"# Quill {i}\n\nquill words\n", encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:note quill")
+        assert len(app.results.hits) < count, "only the first rows are loaded"
+        await pilot.press("escape", "G")
+        await until(pilot, lambda: len(app.results.hits) == count, "every hit loaded")
+        await until(pilot, lambda: app.results.highlighted == count - 1, "the cursor on the last")

@@ -52,7 +52,11 @@ class MoveActions:
         elif self._in_preview():
             self.app.preview.scroll_end(animate=False)
         else:
-            self.app.results.jump(len(self.app.results.hits) - 1)
+            results = self.app.results
+            if results.more_available:  # the last of all, not of the first rows loaded
+                results.more_available = False  # one load of them all, not a page more
+                self.app.search.want_all(lambda: results.jump(len(results.hits) - 1))
+            results.jump(len(results.hits) - 1)
 
     def page_down(self, call: ActionCall) -> None:
         if self._in_preview():
