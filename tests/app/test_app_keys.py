@@ -365,3 +365,26 @@ async def test_G_reaches_the_last_of_all_hits_not_of_the_first_rows_loaded(
         await pilot.press("escape", "G")
         await until(pilot, lambda: len(app.results.hits) == count, "every hit loaded")
         await until(pilot, lambda: app.results.highlighted == count - 1, "the cursor on the last")
+
+
+@pytest.mark.asyncio
+async def test_backspace_in_the_leader_copy_table_goes_back_to_the_leader(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await pilot.press("alt+a", "y")
+        await pilot.pause()
+        assert app.sequencer.active_table is not None
+        table_text = _popup_text(app)
+        assert table_text.startswith("<leader>y"), "titled by the keys that opened it"
+        await pilot.press("backspace")
+        assert app.sequencer.active_table is None
+        assert app.sequencer.pending == (LEADER,)
+        clock.advance(5.0)
+        await pilot.pause()
+        assert _popup_open(app) and "+tags" in _popup_text(app)
+        await pilot.press("escape")
+        assert not app.sequencer.pending and not _popup_open(app)

@@ -67,7 +67,7 @@ class GeneralActions:
             return
         table = self.app.keymap.key_tables[name]
         self.app.which_key.show_options(
-            (f"table:{name}",),
+            self.app.sequencer.table_keys or (f"table:{name}",),
             [
                 PendingOption(b.keys[0], b.desc or b.action.label, False)
                 for b in table.bindings

@@ -121,7 +121,9 @@ class KeySequencer:
         self.pending: tuple[str, ...] = ()
         self._last = 0.0
         self._held = False  # the which-key popup is showing: wait for a key, no timeout
-        self._tables: list[tuple[str, bool, float | None]] = []  # name, one_shot, deadline
+        # name, one_shot, deadline, and the keys that opened it (Backspace goes back there)
+        self._tables: list[tuple[str, bool, float | None, tuple[str, ...]]] = []
+        self._fired: tuple[str, ...] = ()  # the keys of the last binding that fired
         self.set_keymap(keymap)
 
     def set_keymap(self, keymap: Keymap) -> None:
@@ -157,9 +159,14 @@ class KeySequencer:
         if name not in self._table_tries:
             return False
         deadline = self.clock() + timeout_ms / 1000 if timeout_ms else None
-        self._tables.append((name, one_shot, deadline))
+        self._tables.append((name, one_shot, deadline, self._fired))
         self.pending = ()
         return True
+
+    @property
+    def table_keys(self) -> tuple[str, ...]:
+        """The keys that opened the active key table (none: the palette opened it)."""
+        return self._tables[-1][3] if self.active_table is not None else ()
 
     def pop_table(self) -> None:
         if self._tables:
@@ -213,6 +220,14 @@ class KeySequencer:
         if chord == "escape" and table_left:
             self.pop_table()  # wezterm tables conventionally leave on Esc
             return outcome
+        if (chord == "backspace" and not self.pending and self.active_table is not None
+                and "backspace" not in self._root().children):
+            # Up a level, as which-key: out of `<leader>y`'s table back to `<leader>`.
+            opened_by = self._tables.pop()[3]
+            self.pending = opened_by[:-1]
+            self._last = self.clock()
+            outcome.pending = bool(self.pending)
+            return outcome
         if chord == "backspace" and self.pending:
             self.pending = self.pending[:-1]
             self._last = self.clock()
@@ -256,6 +271,7 @@ class KeySequencer:
             return outcome
         self.pending = ()
         if node.binding is not None:
+            self._fired = candidate
             outcome.actions.append(node.binding.action)
         if in_table:
             self._consume_one_shot()
