@@ -8,6 +8,7 @@ variable only surfaces later as a stylesheet crash. Every problem becomes a
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from textual.theme import Theme
 from tui.core.config import config_dir, read_toml
 from tui.core.resources import shipped_themes_dir
 from tui.core.text.suggest import closest
+from tui.core.text.table_cache import cached_table
 from tui.core.text.toml_position import TomlLocator
 
 DEFAULT_THEME = "notesift-dark"
@@ -105,6 +107,12 @@ def _variable_problem(name: str, value: object) -> str | None:
 
 def load_theme_file(path: Path) -> tuple[Theme | None, list[str]]:
     """Build a Theme from one file; None when it has errors (warnings may accompany a Theme)."""
+    spec, problems = _theme_spec(path)
+    return (Theme(**spec) if spec is not None else None), problems
+
+
+def _theme_spec(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
+    """One file checked completely: the Theme's arguments (None on errors), the problems."""
     table, problems = read_toml(path)
     if problems:
         return None, problems
@@ -205,29 +213,37 @@ def load_theme_file(path: Path) -> tuple[Theme | None, list[str]]:
 
     if errors:
         return None, in_file_order(errors, warnings)
-    theme = Theme(name=name.strip(), dark=dark, variables=variables, **fields)
+    spec: dict[str, Any] = {"name": name.strip(), "dark": dark, "variables": variables, **fields}
     try:
-        theme.to_color_system().generate()
+        Theme(**spec).to_color_system().generate()
     except Exception as exc:  # Textual must never see a theme it cannot build
         return None, [f"{path}:1:1: theme cannot be built: {exc}", *in_file_order(warnings)]
-    return theme, in_file_order(warnings)
+    return spec, in_file_order(warnings)
 
 
 def discover_themes(extra_dirs: Sequence[Path] = ()) -> tuple[list[Theme], list[str]]:
-    """Shipped themes, then `config_dir()/themes`, then `extra_dirs`; a later name wins."""
-    found: dict[str, Theme] = {}
+    """Shipped themes, then `config_dir()/themes`, then `extra_dirs`; a later name wins.
+
+    The files' checked contents are kept between launches (`table_cache`, under each
+    file's identity, this module's and Textual's colour system's): checking five files costs
+    ~10 ms of every start, reading them back a fraction of one.
+    """
     problems: list[str] = []
+    files: list[Path] = []
     for directory in (SHIPPED_THEMES_DIR, config_dir() / "themes", *extra_dirs):
         try:
-            files = sorted(p for p in directory.glob("*.toml") if p.is_file())
+            files.extend(sorted(p for p in directory.glob("*.toml") if p.is_file()))
         except OSError as exc:
             problems.append(f"{directory}:1:1: cannot list themes ({exc.strerror or exc})")
-            continue
-        for file in files:
-            theme, file_problems = load_theme_file(file)
-            problems.extend(file_problems)
-            if theme is not None:
-                found[theme.name] = theme
+    # Textual's colour system decides what is valid: its file's identity is in the key.
+    textual_design = Path(sys.modules[ColorSystem.__module__].__file__ or "")
+    checked = cached_table("themes", [*files, Path(__file__), textual_design],
+                           lambda: [_theme_spec(file) for file in files])
+    found: dict[str, Theme] = {}
+    for spec, file_problems in checked:
+        problems.extend(file_problems)
+        if spec is not None:
+            found[spec["name"]] = Theme(**spec)
     return list(found.values()), problems
 
 

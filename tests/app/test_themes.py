@@ -244,3 +244,20 @@ async def test_register_and_switch_themes_in_a_running_app() -> None:
         assert app.query_one("#hit", Label).styles.color == Color.parse(
             app.current_theme.accent or ""
         )
+
+
+def test_a_theme_file_changed_between_launches_is_read_again(tmp_path: Path) -> None:
+    """The checked themes are kept between launches; an edit (or a new mistake) shows."""
+    user_dir = config_dir() / "themes"
+    user_dir.mkdir(parents=True)
+    mine = user_dir / "mine.toml"
+    mine.write_text('name = "mine"\n[colors]\nprimary = "#ff0000"\n', encoding="utf-8")
+    for _ in range(2):  # the second launch reads what the first kept
+        themes, problems = discover_themes()
+        assert problems == []
+        assert next(t for t in themes if t.name == "mine").primary == "#ff0000"
+    mine.write_text('name = "mine"\n[colors]\nprimary = "#00aa00"\nbogus = 1\n', encoding="utf-8")
+    for _ in range(2):
+        themes, problems = discover_themes()
+        assert next(t for t in themes if t.name == "mine").primary == "#00aa00"
+        assert len(problems) == 1 and "mine.toml:4:" in problems[0] and "bogus" in problems[0]

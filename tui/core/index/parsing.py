@@ -28,7 +28,7 @@ CHUNKS_AHEAD = 3  # tasks queued per worker
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
 VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
 BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
-FIRST_BATCH_SECONDS = 0.1  # the first batch sooner: a first start lists notes at once
+FIRST_BATCH_SECONDS = 0.0  # the first parsed source is committed at once: a first start lists it
 Progress = Callable[[int, int], None]
 
 
@@ -90,6 +90,16 @@ def _parse_chunk(root: Path, refs: list[SourceRef]) -> list[PreparedSource]:
     return [parse_source(root, ref) for ref in refs]
 
 
+def _chunks(refs: list[SourceRef]) -> Iterator[list[SourceRef]]:
+    """The workers' tasks: 1, 2, 4 then PARSE_CHUNK sources, so a first build's
+    first rows wait for one file to be parsed, not for a whole chunk."""
+    start, size = 0, 1
+    while start < len(refs):
+        yield refs[start : start + size]
+        start += size
+        size = min(PARSE_CHUNK, size * 2)
+
+
 def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[PreparedSource]:
     """Parsed sources in order, from worker processes when there are many.
 
@@ -106,7 +116,7 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[Prep
             pool = None  # no process support here: parse serially
         if pool is not None:
             with pool:
-                chunks = iter([refs[i : i + PARSE_CHUNK] for i in range(0, len(refs), PARSE_CHUNK)])
+                chunks = _chunks(refs)
                 pending = deque(pool.submit(_parse_chunk, root, chunk)
                                 for chunk in islice(chunks, jobs * CHUNKS_AHEAD))
                 while pending:
@@ -136,7 +146,7 @@ def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jo
         # Large batches build fast; a few large files (an archive) still show up
         # in searches within a fraction of a second of being parsed.
         wait = BATCH_SECONDS if done else FIRST_BATCH_SECONDS
-        if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed > wait:
+        if len(batch) >= BATCH_SOURCES or time.monotonic() - flushed >= wait:
             store.replace_sources(batch, [], bulk=bulk)
             done += len(batch)
             batch = {}
