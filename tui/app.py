@@ -11,6 +11,7 @@ wiring of the collaborators, each of which is a module of its own.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -27,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from tui.actions import ActionTable
-from tui.app_index import IndexLifecycle
+from tui.app_index import IndexLifecycle, IndexWarningsChanged, WatcherChanged
 from tui.app_keys import KeyClock, KeyRouter
 from tui.app_search import SearchRunner
 from tui.commands import ActionCommands, ThemeCommands, system_commands
@@ -39,7 +40,11 @@ from tui.core.search.engine import SearchEngine, SearchHit, SearchResult
 from tui.core.search.query_history import QueryHistory, default_history_path
 from tui.core.search.searchable import SearchableIndex
 from tui.core.state import load_state, save_state
-from tui.core.text.fold import table_problems
+from tui.core.text.fold import (
+    listen_for_table_problems,
+    stop_listening_for_table_problems,
+    table_problems,
+)
 from tui.core.text.sanitize import printable
 from tui.idle_gc import IdleCollector
 from tui.key_burst import KeyBurst, coalescing_driver, edit_input_in_order
@@ -120,9 +125,6 @@ class NotesiftApp(App[int]):
         self.watcher: NotesWatcher | None = None
         self.indexed = False  # the first refresh finished
         self.result: SearchResult | None = None
-        # The index's warnings as last read on a worker thread: reading them takes the
-        # store's lock, which a running search holds, and the UI thread must never wait.
-        self.index_warnings: list[str] = []
         self.app_clipboard = ""  # the last copied text, whichever way it left the app
         state_file = settings.state_file
         self.frecency = Frecency(state_file.with_name("frecency.json") if state_file else None)
@@ -171,8 +173,12 @@ class NotesiftApp(App[int]):
         if self.settings.initial_query:
             self.search_input.value = self.settings.initial_query
         self._apply_layout(self.size.width, self.size.height)
-        self.set_status(activity="opening the index…", warnings_key=self.keys.warnings_key())
-        self.sync_status()
+        wanted = self.settings.watch and self.settings.config.watch
+        self.set_status(activity="opening the index…", warnings_key=self.keys.warnings_key(),
+                        watcher="starting" if wanted else "off")
+        listen_for_table_problems(self._tables_failed)
+        self.set_warnings(startup=tuple(self.problems), keymap=tuple(self.keymap_problems),
+                          tables=tuple(table_problems()))
         self.status.show(self._status)
         startup_problems = self.problems + self.keymap_problems
         if startup_problems:
@@ -255,26 +261,26 @@ class NotesiftApp(App[int]):
             if self.is_mounted:
                 self.status.show(new)
 
-    def sync_status(self) -> None:
-        """Facts other objects own (the watcher's mode, the warnings) read again."""
-        self.set_status(watch=self._watch_state(), warnings=len(self.warnings()))
-
-    def _watch_state(self) -> str:
-        if self.status_info.alert:  # the notes folder is gone: there is nothing to watch
-            return "gone"
-        if self.watcher is not None:
-            return self.watcher.mode
-        wanted = self.settings.watch and self.settings.config.watch
-        return "starting" if wanted else "off"
+    def set_warnings(self, **sources: object) -> None:
+        """One owner's warnings changed (see `Warnings` for who owns which)."""
+        self.set_status(warning_lines=replace(self._status.warning_lines, **sources))  # type: ignore[arg-type]
 
     def warnings(self) -> list[str]:
-        found = list(self.problems) + list(self.keymap_problems)
-        if self.index is not None:
-            found.extend(self.index_warnings)
-        if self.watcher is not None and self.watcher.notice:
-            found.append(self.watcher.notice)
-        found.extend(table_problems())
-        return found
+        return self._status.warning_lines.lines()
+
+    def on_index_warnings_changed(self, event: IndexWarningsChanged) -> None:
+        self.set_warnings(index=event.warnings)
+
+    def on_watcher_changed(self, event: WatcherChanged) -> None:
+        if event.watcher is self.watcher:  # not a replaced one saying it stopped
+            self.set_status(watcher=event.mode)
+            self.set_warnings(watcher=event.notice or "")
+
+    def _tables_failed(self, problems: list[str]) -> None:
+        """Any thread: a pinyin / OpenCC table did not load (a search or a preview)."""
+        with contextlib.suppress(RuntimeError):  # the app may be shutting down
+            self.post_message(events.Callback(
+                lambda: self.set_warnings(tables=tuple(problems))))
 
     def first_paint_done(self) -> None:
         """Results are on screen: the walk may start (see `IndexLifecycle`), and once
@@ -326,7 +332,6 @@ class NotesiftApp(App[int]):
         hit: SearchHit | None = self.results.current
         terms = self.result.terms if self.result else []
         self.preview.show(hit, terms)  # a no-op when the entry and its highlights are the same
-        self.sync_status()  # a table the preview could not lay out is a warning
 
     def on_side_panel_chosen(self, event: SidePanel.Chosen) -> None:
         self.actions.query.side_choice(event.kind, event.value)
@@ -347,7 +352,7 @@ class NotesiftApp(App[int]):
 
     def keymap_changed(self) -> None:
         self.set_status(warnings_key=self.keys.warnings_key())
-        self.sync_status()
+        self.set_warnings(keymap=tuple(self.keymap_problems))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.keys.focus_changed()
@@ -388,7 +393,6 @@ class NotesiftApp(App[int]):
             self.say(f"action {call.name!r} is not available yet", severity="warning")
             return
         handler(call)
-        self.sync_status()  # an action may have shown a preview with a table problem
 
     # -- ending, and what actions share ----------------------------------------------
 
@@ -408,6 +412,7 @@ class NotesiftApp(App[int]):
 
     def on_unmount(self) -> None:
         self.idle_gc.stop()
+        stop_listening_for_table_problems(self._tables_failed)
         if self.watcher is not None:
             self.watcher.stop()
         if self.index is not None:

@@ -2,7 +2,9 @@
 
 Everything here that touches the disk or waits on the cache's locks runs on a
 worker thread and hands its outcome back to the UI thread with
-`call_from_thread`; the app may be shutting down meanwhile, which is fine.
+`call_from_thread`; the app may be shutting down meanwhile, which is fine. What
+the status line shows of the index and the watcher is posted as messages
+(`IndexWarningsChanged`, `WatcherChanged`) by whoever saw it change.
 """
 
 from __future__ import annotations
@@ -12,14 +14,38 @@ import threading
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.message import Message
+
 from tui.core.index.progress import BuildProgress
 from tui.core.search.searchable import SearchableIndex
 
 if TYPE_CHECKING:
     from tui.app import NotesiftApp
-    from tui.core.index.watch import ChangeBatch
+    from tui.core.index.watch import ChangeBatch, NotesWatcher
 
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
+
+
+class IndexWarningsChanged(Message):
+    """The index's warnings (skipped files, cache trouble), read on a worker thread.
+
+    Reading them takes the store's lock, which a running search holds: the UI
+    thread must never wait for it, so it is told instead.
+    """
+
+    def __init__(self, warnings: tuple[str, ...]) -> None:
+        super().__init__()
+        self.warnings = warnings
+
+
+class WatcherChanged(Message):
+    """A watcher's mode or notice changed (posted from whichever thread changed it)."""
+
+    def __init__(self, watcher: NotesWatcher, mode: str, notice: str | None) -> None:
+        super().__init__()
+        self.watcher = watcher
+        self.mode = mode
+        self.notice = notice
 
 
 class IndexLifecycle:
@@ -32,6 +58,8 @@ class IndexLifecycle:
         self.first_paint = threading.Event()
         self.heal_pending = threading.Event()  # the cache was replaced: refill it
         self._notices_shown = 0
+        self._warnings_lock = threading.Lock()  # publishers read and post in one order
+        self._published: tuple[str, ...] = ()
 
     # -- opening ---------------------------------------------------------------------
 
@@ -60,6 +88,7 @@ class IndexLifecycle:
         if settings.watch and settings.config.watch:
             app.call_from_thread(self.start_watcher, index)
         self._refresh(index, rebuild=False)
+        self.publish_warnings(index)
         app.call_from_thread(self._ready, index)
         # What the first Han, accented, typo or pinyin keystroke would build mid-search.
         index.guarded(lambda: index.engine.warm_up(), fallback=lambda: None)
@@ -86,16 +115,22 @@ class IndexLifecycle:
         app = self.app
         if app.watcher is not None:
             app.watcher.stop()
-        app.watcher = NotesWatcher(
+
+        def changed(mode: str, notice: str | None) -> None:  # any thread
+            with contextlib.suppress(RuntimeError):  # the app may be shutting down
+                app.post_message(WatcherChanged(watcher, mode, notice))
+
+        watcher = NotesWatcher(
             index.root,
             self._on_watch_batch,
             ignore_globs=app.settings.config.ignore,
             respect_gitignore=app.settings.config.respect_gitignore,
+            on_state=changed,
         )
-        app.watcher.start()
-        if app.watcher.notice:
-            app.say(app.watcher.notice, severity="warning", timeout=10)
-        app.sync_status()
+        app.watcher = watcher
+        watcher.start()
+        if watcher.notice:
+            app.say(watcher.notice, severity="warning", timeout=10)
 
     # -- refreshing -----------------------------------------------------------------
 
@@ -145,6 +180,7 @@ class IndexLifecycle:
 
     def _refresh_job(self, index: SearchableIndex, rebuild: bool) -> None:
         self._refresh(index, rebuild=rebuild)
+        self.publish_warnings(index)
         with contextlib.suppress(RuntimeError):
             self.app.call_from_thread(self._ready, index)
 
@@ -161,6 +197,7 @@ class IndexLifecycle:
             index.reload_sidecar()
             for path in paths:
                 index.update_path(index.root / path)
+        self.publish_warnings(index)
         with contextlib.suppress(RuntimeError):
             self.app.call_from_thread(self.app.request_search)
 
@@ -175,6 +212,7 @@ class IndexLifecycle:
             else:
                 for path in sorted(batch.paths):
                     index.update_path(path)
+        self.publish_warnings(index)
         with contextlib.suppress(RuntimeError):  # the app may be shutting down
             self.app.call_from_thread(self.app.request_search)
 
@@ -182,7 +220,6 @@ class IndexLifecycle:
 
     def poll_shared_state(self) -> None:
         """Every half second: another process's writes, a healed cache, the root."""
-        self.app.sync_status()  # the watcher may have fallen back to polling meanwhile
         if self.app.index is not None:
             self.app.run_worker(self._check_shared_state, thread=True, group="poll",
                                 exclusive=True, exit_on_error=False)
@@ -195,7 +232,7 @@ class IndexLifecycle:
         present = index.root_present()
         replaced = index.follow_cache_file()
         changed = index.guarded(lambda: index.store.changed_elsewhere(), fallback=lambda: True)
-        self.app.index_warnings = index.warnings
+        self.publish_warnings(index)  # another process may have skipped a file
         with contextlib.suppress(RuntimeError):
             self.app.call_from_thread(self._after_shared_check, present, replaced or changed,
                                       replaced)
@@ -227,4 +264,13 @@ class IndexLifecycle:
         for notice in index.notices[self._notices_shown:]:
             self.app.say(notice, severity="warning", timeout=10)
         self._notices_shown = len(index.notices)
-        self.app.sync_status()
+
+    def publish_warnings(self, index: SearchableIndex) -> None:
+        """Worker threads: tell the status line when the index's warnings changed."""
+        with self._warnings_lock:
+            found = tuple(index.warnings)
+            if found == self._published:
+                return
+            self._published = found
+            with contextlib.suppress(RuntimeError):  # the app may be shutting down
+                self.app.post_message(IndexWarningsChanged(found))

@@ -132,7 +132,7 @@ class SearchRunner:
             else:
                 result = index.guarded(
                     lambda: recent_result(index.engine, sort, limit, recent))
-            self.app.index_warnings = index.warnings
+            self.app.lifecycle.publish_warnings(index)
         finally:
             with contextlib.suppress(RuntimeError):  # the app may be shutting down
                 self.app.call_from_thread(self._finished, seq, query, result, help_lines)

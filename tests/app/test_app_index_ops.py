@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import HANG_S, app_settings, ready, record_first_args, until
 
+import tui.app as app_module
 import tui.core.index.parsing as index_module
 from tui.app import NotesiftApp, make_app
 from tui.app_index import IndexLifecycle
@@ -250,3 +251,29 @@ async def test_the_cursor_stays_on_the_first_row_while_a_build_streams_in(
         await until(pilot, lambda: any("edited" in h.entry.text for h in app.results.hits),
                     "the edit listed")
         assert app.results.current.entry.id == chosen  # type: ignore[union-attr]
+
+
+async def test_the_owners_tell_the_status_line_without_a_poll_or_a_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A watcher that falls back to polling and a note that turns unreadable both reach
+    the status line by themselves: no key pressed, and the half-second check of the
+    shared cache (which used to re-read them) held off for the whole test."""
+    monkeypatch.setattr(app_module, "SHARED_POLL_S", 3600.0)
+    root = _notes(tmp_path / "notes", 3)
+    app = make_app(app_settings(root, tmp_path, watch=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: app.status_info.watch == "native", "watching natively")
+        assert app.status_info.warnings == 0
+        watcher = app.watcher
+        assert watcher is not None and watcher._observer is not None
+        watcher._observer.stop()  # the inotify thread dies, as when the kernel says no
+        await until(pilot, lambda: app.status_info.watch == "polling", "watch:polling")
+        assert "watch:polling" in str(app.status.render())
+        await until(pilot, lambda: app.status_info.warnings == 1, "the fallback is a warning")
+        assert "polling for changes" in app.warnings()[0]
+        (root / "n001.md").write_bytes(b"\x00\x01\x02PNG" * 100)  # now binary: skipped
+        await until(pilot, lambda: app.status_info.warnings == 2, "the skipped note counted")
+        assert any("n001.md" in line for line in app.warnings()), app.warnings()
+        assert "⚠ 2 warnings" in str(app.status.render())

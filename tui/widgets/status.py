@@ -12,11 +12,31 @@ from tui.theme_palette import palette_of
 
 
 @dataclass(frozen=True, slots=True)
+class Warnings:
+    """Each owner's warnings as it last announced them; the line shows how many.
+
+    Nobody reads these again by hand: each owner says when its own list changes
+    (see `NotesiftApp.set_warnings` and the messages that call it).
+    """
+
+    startup: tuple[str, ...] = ()  # config and themes, read once at start
+    keymap: tuple[str, ...] = ()  # replaced when the keymap file is reloaded
+    index: tuple[str, ...] = ()  # skipped files, cache trouble (read on worker threads)
+    watcher: str = ""  # the watcher's notice: fell back to polling, stopped
+    tables: tuple[str, ...] = ()  # pinyin / OpenCC tables that did not load
+
+    def lines(self) -> list[str]:
+        watcher = [self.watcher] if self.watcher else []
+        return [*self.startup, *self.keymap, *self.index, *watcher, *self.tables]
+
+
+@dataclass(frozen=True, slots=True)
 class StatusInfo:
     """Everything the status line shows: one value, replaced (never edited) on a change.
 
     The app holds the current one (`NotesiftApp.set_status`) and the line is
-    painted from it in one place, `StatusLine.show`.
+    painted from it in one place, `StatusLine.show`. Facts owned elsewhere (the
+    watcher's mode, the warnings) arrive as messages from their owners.
     """
 
     matches: int = 0
@@ -25,8 +45,8 @@ class StatusInfo:
     mode: str = "insert"
     filters: tuple[str, ...] = ()
     sort: str = "score"
-    watch: str = "off"
-    warnings: int = 0
+    watcher: str = "off"  # the watcher's own mode, or "starting" before it runs
+    warning_lines: Warnings = Warnings()
     pending_keys: str = ""
     message: str = ""
     marked: int = 0
@@ -34,6 +54,15 @@ class StatusInfo:
     activity: str = ""  # indexing progress: kept apart from `message`, which searches reset
     alert: str = ""  # a lasting problem the user must know (the notes folder is gone)
     refining: bool = False  # the hits are a first answer; the full search is still running
+
+    @property
+    def watch(self) -> str:
+        """What `watch:` says: "gone" while the notes folder is away, whatever the watcher."""
+        return "gone" if self.alert else self.watcher
+
+    @property
+    def warnings(self) -> int:
+        return len(self.warning_lines.lines())
 
 
 class StatusLine(Static):

@@ -359,13 +359,16 @@ def test_queue_overflow_asks_for_a_rescan(root: Path, start_watcher) -> None:
 
 
 def test_a_dead_observer_is_replaced_by_polling(root: Path, start_watcher) -> None:
-    watcher, rec = start_watcher(root)
+    told: list[tuple[str, str | None]] = []
+    watcher, rec = start_watcher(root, on_state=lambda *state: told.append(state))
+    assert told == [("native", None)]
     observer = watcher._observer
     assert observer is not None
     observer.stop()
     observer.join(WAIT_S)
     assert wait_for(lambda: watcher.mode == "polling" and rec.rescan)
     assert watcher.notice and "polling" in watcher.notice
+    assert told == [("native", None), ("polling", watcher.notice)]  # said once, unasked
     rec.batches.clear()
     (root / "late.md").write_text("# Late\n", encoding="utf-8")
     assert wait_for(lambda: root / "late.md" in rec.union)
@@ -392,6 +395,21 @@ def test_stop_is_idempotent(root: Path) -> None:
     watcher.stop()
     assert not watcher.is_alive()
     assert watcher.mode == "off"
+
+
+def test_the_watcher_says_when_it_stops_and_when_its_root_goes(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    told: list[tuple[str, str | None]] = []
+    watcher = NotesWatcher(root, lambda batch: None, on_state=lambda *state: told.append(state))
+    watcher.start()
+    try:
+        root.rmdir()
+        assert wait_for(lambda: len(told) == 2), told
+        assert told[1] == ("native", f"the notes folder {root} was removed or moved")
+    finally:
+        watcher.stop()
+    assert told[-1][0] == "off"
 
 
 # -- end to end with the index -------------------------------------------------------------

@@ -9,7 +9,8 @@ full `refresh()` is safe (lost events, directory moves, huge bursts).
 
 Nothing here may take the app down: the event handler never raises, callback
 failures are recorded in `errors`, and when inotify runs out of watches the
-watcher quietly falls back to polling and says so in `notice`.
+watcher quietly falls back to polling and says so in `notice` (and to `on_state`,
+so a status line need not ask again and again).
 
 This is the watcher's life cycle and which events matter; the batching rules
 are `watch_batch`'s, the watchdog observers `watch_backend`'s.
@@ -72,7 +73,9 @@ class NotesWatcher:
 
     `on_batch` runs on the watcher's own thread, once no event arrived for
     `quiet_ms` (or at the latest `max_wait_ms` after the first pending event, so a
-    continuous stream still flushes). Marshal to the UI thread yourself.
+    continuous stream still flushes). `on_state(mode, notice)` is called whenever
+    either changes, on whichever thread changed it (the caller's, the watcher's).
+    Marshal both to the UI thread yourself.
     """
 
     def __init__(
@@ -88,6 +91,7 @@ class NotesWatcher:
         ignore_globs: Sequence[str] = (),
         respect_gitignore: bool = True,
         observer_factory: Callable[[], BaseObserver] | None = None,
+        on_state: Callable[[WatchMode, str | None], None] | None = None,
     ) -> None:
         self.root = Path(root).expanduser().resolve()
         self._root_str = str(self.root)
@@ -104,6 +108,9 @@ class NotesWatcher:
 
         self._mode: WatchMode = "off"
         self._notice: str | None = None
+        self._on_state = on_state
+        self._announced: tuple[WatchMode, str | None] = (self._mode, self._notice)
+        self._announcing = threading.Lock()  # announcements leave in the order made
         self._observer: BaseObserver | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -141,6 +148,7 @@ class NotesWatcher:
                 target=self._run, name=f"notesift-watch:{self.root.name}", daemon=True
             )
             self._thread.start()
+            self._announce()
 
     def stop(self) -> None:
         """Stop watching and join the threads (bounded wait); safe to call twice."""
@@ -150,6 +158,7 @@ class NotesWatcher:
             observer, self._observer = self._observer, None
             thread, self._thread = self._thread, None
             self._mode = "off"
+            self._announce()
         stop_listening(self._queue_overflowed)
         if observer is not None:
             halt_observer(observer)
@@ -254,6 +263,7 @@ class NotesWatcher:
         if not parts:
             if isinstance(event, (DirDeletedEvent, DirMovedEvent)):
                 self._notice = f"the notes folder {self.root} was removed or moved"
+                self._announce()
                 self._push(None, rescan=True)
             return
         if any(p.startswith(".") for p in parts) or self._ignored(parts, is_dir=True):
@@ -314,7 +324,20 @@ class NotesWatcher:
                 self._mode = "off"
                 self._notice = "file watching stopped: press refresh to update"
             log.warning("notes watcher: %s", self._notice)
+            self._announce()
         self._push(None, rescan=True)
+
+    def _announce(self) -> None:
+        """Tell `on_state` about a new mode or notice (never raises into the watcher)."""
+        with self._announcing:
+            state = (self._mode, self._notice)
+            if state == self._announced or self._on_state is None:
+                return
+            self._announced = state
+            try:
+                self._on_state(*state)
+            except Exception as exc:
+                self._record_error(f"on_state failed: {type(exc).__name__}: {exc}")
 
     def _record_error(self, message: str) -> None:
         self.errors.append(message)

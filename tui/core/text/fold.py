@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -64,6 +65,8 @@ def package_dir(name: str) -> Path | None:
 
 # Tables search needed but could not read: shown as warnings, never a silent loss.
 _TABLE_PROBLEMS: list[str] = []
+# Who wants to hear of a new one (the app's status line); called on the loading thread.
+_TABLE_LISTENERS: list[Callable[[list[str]], None]] = []
 
 
 def table_problems() -> list[str]:
@@ -71,9 +74,21 @@ def table_problems() -> list[str]:
     return list(_TABLE_PROBLEMS)
 
 
+def listen_for_table_problems(listener: Callable[[list[str]], None]) -> None:
+    """`listener(all problems)` after each table that fails to load, on that thread."""
+    _TABLE_LISTENERS.append(listener)
+
+
+def stop_listening_for_table_problems(listener: Callable[[list[str]], None]) -> None:
+    if listener in _TABLE_LISTENERS:
+        _TABLE_LISTENERS.remove(listener)
+
+
 def table_missing(name: str, where: Path | None, relative: str) -> None:
     place = str(where / relative) if where is not None else f"the {name} package"
     _TABLE_PROBLEMS.append(f"{place}: not readable; searching without {name} tables")
+    for listener in list(_TABLE_LISTENERS):
+        listener(table_problems())
 
 
 @cache
