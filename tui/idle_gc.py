@@ -6,7 +6,9 @@ with the app's ~120k tracked objects that pass took 110-220 ms at load 8 (25-40 
 quiet), six times in the benchmark's 91 keystrokes, about its p95. While the app
 runs, automatic collection is off; a collection runs once the user has paused
 (`IDLE_S` without a key and no search running): the young generations each time,
-the oldest every `FULL_EVERY` pauses, as CPython's own ratio. The objects alive
+the oldest after `FULL_EVERY` pauses (CPython's own ratio) once a pause lasts
+`FULL_IDLE_S` (a pass of 20-40 ms then never meets the next key of someone typing
+steadily), or at a short pause when long ones never come. The objects alive
 once the index is ready (modules, widgets, the index's tables) are frozen out of
 later passes (`gc.freeze`), so the oldest pass scans only what came after.
 
@@ -23,7 +25,9 @@ from collections.abc import Callable
 from typing import Protocol
 
 IDLE_S = 0.2
+FULL_IDLE_S = 1.0
 FULL_EVERY = 10
+FULL_OVERDUE = 5  # after this many times FULL_EVERY short pauses, a short one will do
 YOUNG_LIMIT = 100_000
 
 
@@ -47,8 +51,9 @@ class IdleCollector:
         self._collect = collect
         self._pending = pending
         self._last = clock()
-        self._armed = False
+        self._cancel: Callable[[], None] | None = None  # the pending check
         self._pauses = 0
+        self._counted = False  # this pause was counted (and its young pass run)
         self._freeze_wanted = False
         self._running = False
         self.collections: list[int] = []  # generations collected (tests read it)
@@ -64,14 +69,18 @@ class IdleCollector:
         self._running = True
         gc.disable()
         self._freeze_wanted = True
-        self._pauses = FULL_EVERY - 1
+        self._pauses = FULL_EVERY * FULL_OVERDUE - 1  # the first pause: a full pass
         self._last = self._clock()
+        self._counted = False
         self._arm()
 
     def stop(self) -> None:
         """Automatic collection back on (the app has ended)."""
         if self._running:
             self._running = False
+            if self._cancel is not None:
+                self._cancel()
+                self._cancel = None
             gc.unfreeze()
             gc.enable()
 
@@ -80,30 +89,41 @@ class IdleCollector:
         if not self._running:
             return
         self._last = self._clock()
+        self._counted = False
         if self._pending() > YOUNG_LIMIT:
             self._run(0)
         self._arm()
 
-    def _arm(self) -> None:
+    def _arm(self, delay: float = IDLE_S) -> None:
+        """The next check in `delay` seconds (one pending check at a time)."""
         if gc.isenabled():  # turned back on by someone else (`tui.launch` after a first paint)
             gc.disable()
-        if not self._armed:
-            self._armed = True
-            self._clock.call_later(IDLE_S, self._due)
+        if self._cancel is not None:
+            self._cancel()
+        self._cancel = self._clock.call_later(delay, self._due)
 
     def _due(self) -> None:
+        self._cancel = None
         if not self._running:
-            self._armed = False
             return
-        wait = self._last + IDLE_S - self._clock()
-        if wait > 0 or self._busy():
-            self._clock.call_later(max(wait, IDLE_S / 2), self._due)
+        idle = self._clock() - self._last
+        if idle < IDLE_S or self._busy():
+            self._arm(max(IDLE_S - idle, IDLE_S / 2))
             return
-        self._armed = False
-        self._pauses += 1
-        if self._pauses < FULL_EVERY:
+        first = not self._counted
+        if first:
+            self._counted = True
+            self._pauses += 1
+        full_due = self._pauses >= FULL_EVERY
+        if full_due and (idle >= FULL_IDLE_S or self._pauses >= FULL_EVERY * FULL_OVERDUE):
+            self._full()
+            return
+        if first:
             self._run(1)
-            return
+        if full_due:  # a longer pause may come: the full pass waits for it
+            self._arm(FULL_IDLE_S - idle)
+
+    def _full(self) -> None:
         self._pauses = 0
         freeze, self._freeze_wanted = self._freeze_wanted, False
         if freeze:

@@ -12,7 +12,7 @@ from fake_clock import FakeClock
 from tui_helpers import app_settings, ready, type_text, until
 
 from tui.app import make_app
-from tui.idle_gc import FULL_EVERY, IDLE_S, YOUNG_LIMIT, IdleCollector
+from tui.idle_gc import FULL_EVERY, FULL_IDLE_S, FULL_OVERDUE, IDLE_S, YOUNG_LIMIT, IdleCollector
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_nothing_is_collected_while_keys_keep_coming_then_a_full_pass_in_the_pau
     assert idle.collections == [2], "the first pause after the start: a full pass"
 
 
-def test_pauses_collect_the_young_generations_and_every_tenth_all(
+def test_pauses_collect_the_young_generations_and_a_long_pause_after_ten_all(
     collector: tuple[IdleCollector, FakeClock, dict[str, object]],
 ) -> None:
     idle, clock, _ = collector
@@ -56,7 +56,22 @@ def test_pauses_collect_the_young_generations_and_every_tenth_all(
     for _ in range(FULL_EVERY):
         _type(idle, clock, 3, IDLE_S / 4)
         clock.advance(IDLE_S * 2)
-    assert idle.collections == [1] * (FULL_EVERY - 1) + [2]
+    assert idle.collections == [1] * FULL_EVERY, "short pauses: young generations only"
+    clock.advance(FULL_IDLE_S)
+    assert idle.collections == [1] * FULL_EVERY + [2], "the tenth pause grew long: all"
+
+
+def test_a_full_pass_comes_at_a_short_pause_when_long_ones_never_do(
+    collector: tuple[IdleCollector, FakeClock, dict[str, object]],
+) -> None:
+    idle, clock, _ = collector
+    idle.start()
+    clock.advance(IDLE_S * 2)
+    idle.collections.clear()
+    for _ in range(FULL_EVERY * FULL_OVERDUE):
+        _type(idle, clock, 2, IDLE_S / 4)
+        clock.advance(IDLE_S * 2)
+    assert idle.collections.count(2) == 1 and idle.collections[-1] == 2
 
 
 def test_a_running_search_postpones_the_collection(
