@@ -117,9 +117,29 @@ def folded_pair(entry: Entry) -> tuple[str, str]:
 
 
 def indexed_columns(entry: Entry) -> tuple[str, str, str]:
-    """The (title, body, path) text `fts` tokenizes for an entry."""
+    """The (title, body, path) text `titles` and `fts` tokenize for an entry."""
     title, body = folded_pair(entry)
-    return index_text(title), index_text(body), index_text(entry.path.lower())
+    return (*indexed_title_body(title, body), index_text(entry.path.lower()))
+
+
+def indexed_title_body(title: str, body: str) -> tuple[str, str]:
+    """The indexed title (`titles`) and text (`fts` body: the title too, unless the
+    text holds it as words already; most texts begin with their heading)."""
+    title, body = index_text(title), index_text(body)
+    return title, (body if _holds_as_words(body, title) else f"{title}\n{body}")
+
+
+def _holds_as_words(text: str, part: str) -> bool:
+    """`part` is in `text` with no word character joined to either end (every word
+    of it is a word of the text, so indexing it again would add nothing)."""
+    if not part.strip():
+        return True
+    at = text.find(part)
+    if at < 0:
+        return False
+    end = at + len(part)
+    return not ((at and text[at - 1].isalnum() and part[0].isalnum())
+                or (end < len(text) and text[end].isalnum() and part[-1].isalnum()))
 
 
 def rows_with_id(db: sqlite3.Connection, entry_id: str) -> list[tuple[Any, ...]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from tui.core.index.payloads import (
     PAYLOAD_CHUNK,
     entry_record,
     folded_pair,
+    indexed_title_body,
     pack_chunk,
     tags_column,
     unpack_chunk,
@@ -24,13 +26,13 @@ NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
 class PreparedSource:
     """A parsed source as the store writes it, computed off the main thread.
 
-    Everything per entry is in parallel lists; `indexed` is what `fts` tokenizes
-    (folded title, body and path, Han runs as bigrams).
+    Everything per entry is in parallel lists; `indexed` is what `titles` and `fts`
+    tokenize (folded title, text with the title, path; Han runs as bigrams).
     """
 
     signature: str
     eids: list[str]
-    columns: list[tuple[Any, ...]]  # filter_columns of each entry (parsed tags)
+    rows: list[tuple[Any, ...]]  # each entry's `entries` row but its rowid (`entry_row`)
     tags: list[tuple[str, ...]]  # each entry's parsed tags (sidecar tags join these)
     chunks: list[bytes]  # the entries' records, PAYLOAD_CHUNK a blob (`pack_chunk`)
     indexed: list[tuple[str, str, str]]
@@ -39,8 +41,8 @@ class PreparedSource:
     @property
     def entries(self) -> list[Entry]:
         records = [r for blob in self.chunks for r in unpack_chunk(blob)]
-        return [unpack_entry((eid, c[0], c[1], c[3]), r)
-                for eid, c, r in zip(self.eids, self.columns, records, strict=True)]
+        return [unpack_entry((eid, row[2], row[3], row[5]), r)
+                for eid, row, r in zip(self.eids, self.rows, records, strict=True)]
 
 
 def _number(value: Any) -> int | float | None:
@@ -62,21 +64,38 @@ def filter_columns(e: Entry) -> tuple[Any, ...]:
     )
 
 
+TAGS_AT = 8  # the tags column in an `entry_row`
+
+
+def entry_row(eid: str, columns: Sequence[Any]) -> tuple[Any, ...]:
+    """An `entries` row but its rowid, of an entry's id and `filter_columns` with its
+    folded title after the line: what the generated columns compute is stored as NULL."""
+    kind, path, path_lower, line, title_f, title_cf = columns[:6]
+    if eid == path:
+        tail = own = None
+    elif eid.startswith(path):
+        tail, own = eid[len(path):], None
+    else:
+        tail, own = None, eid
+    return (tail, own, kind, path, None if path_lower == path else path_lower, line,
+            title_f, None if title_cf == title_f else title_cf, *columns[6:])
+
+
 def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) -> PreparedSource:
     """Everything the store writes for one parsed source (runs in worker processes)."""
     indexed = []
-    columns_of = []
+    rows = []
     paths: dict[str, str] = {}  # a source's entries share one path (or a few)
     for e in entries:
         title, body = folded_pair(e)
         path = paths.get(e.path)
         if path is None:
             path = paths[e.path] = index_text(e.path.lower())
-        indexed.append((index_text(title), index_text(body), path))
+        indexed.append((*indexed_title_body(title, body), path))
         c = filter_columns(e)
-        columns_of.append((*c[:4], title, *c[4:]))
+        rows.append(entry_row(e.id, (*c[:4], title, *c[4:])))
     records = [entry_record(e) for e in entries]
     chunks = [pack_chunk(records[i : i + PAYLOAD_CHUNK])
               for i in range(0, len(records), PAYLOAD_CHUNK)]
-    return PreparedSource(signature, [e.id for e in entries], columns_of,
+    return PreparedSource(signature, [e.id for e in entries], rows,
                           [tuple(e.tags) for e in entries], chunks, indexed, warnings)

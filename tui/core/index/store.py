@@ -44,7 +44,7 @@ ENTRY_CACHE_SIZE = 20_000
 
 def text_only(match: str) -> str:
     """An `fts` MATCH limited to titles and texts (not paths)."""
-    return "{title body} : (" + match + ")"
+    return "{body} : (" + match + ")"  # the body column holds the titles too
 
 
 class IndexStore:

@@ -10,9 +10,8 @@ import contextlib
 import marshal
 import sqlite3
 import threading
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
-from typing import Any
 
 from tui.core.index.payloads import (
     ENTRY_HEAD,
@@ -25,7 +24,7 @@ from tui.core.index.payloads import (
     unpack_entry,
     with_tags,
 )
-from tui.core.index.prepared import PreparedSource
+from tui.core.index.prepared import TAGS_AT, PreparedSource
 from tui.core.index.vocabulary import add_rows_words
 from tui.core.ingest.entry import Entry
 
@@ -40,19 +39,6 @@ class Written:
     first_new: int
     next_id: int
     vocabulary_grew: bool
-
-
-def _entry_row(rowid: int, eid: str, columns: Sequence[Any]) -> tuple[Any, ...]:
-    """An `entries` row: what the generated columns compute is stored as NULL."""
-    kind, path, path_lower, line, title_f, title_cf = columns[:6]
-    if eid == path:
-        tail = own = None
-    elif eid.startswith(path):
-        tail, own = eid[len(path):], None
-    else:
-        tail, own = None, eid
-    return (rowid, tail, own, kind, path, None if path_lower == path else path_lower, line,
-            title_f, None if title_cf == title_f else title_cf, *columns[6:])
 
 
 def write_sources(
@@ -90,15 +76,15 @@ def write_sources(
         next_id = first_of_source = -(-next_id // PAYLOAD_CHUNK) * PAYLOAD_CHUNK
         payload_rows.extend((first_of_source + i * PAYLOAD_CHUNK, blob)
                             for i, blob in enumerate(source.chunks))
-        for eid, columns, tags, indexed in zip(
-            source.eids, source.columns, source.tags, source.indexed, strict=True
+        for eid, row, tags, indexed in zip(
+            source.eids, source.rows, source.tags, source.indexed, strict=True
         ):
             extra = sidecar.get(eid)
             if extra:
                 own = {t.lower() for t in tags}
                 merged = (*tags, *(t for t in extra if t.lower() not in own))
-                columns = (*columns[:6], tags_column(merged), *columns[7:])
-            entry_rows.append(_entry_row(next_id, eid, columns))
+                row = (*row[:TAGS_AT], tags_column(merged), *row[TAGS_AT + 1:])
+            entry_rows.append((next_id, *row))
             fts_rows.append((next_id, *indexed))
             next_id += 1
         db.execute(
@@ -113,7 +99,8 @@ def write_sources(
         entry_rows,
     )
     db.executemany("INSERT INTO payloads VALUES (?, ?)", payload_rows)
-    db.executemany("INSERT INTO fts (rowid, title, body, path) VALUES (?, ?, ?, ?)", fts_rows)
+    db.executemany("INSERT INTO fts (rowid, body, path) VALUES (?, ?, ?)",
+                   ((row[0], row[2], row[3]) for row in fts_rows))
     db.executemany("INSERT INTO titles (rowid, title) VALUES (?, ?)",
                    ((row[0], row[1]) for row in fts_rows))
     vocabulary_grew = False
@@ -141,8 +128,8 @@ def _delete(db: sqlite3.Connection, chunks: ChunkCache, key: str,
         forget = [(row[0], *indexed_columns(unpack_entry(row[1:5], chunks.record(row[0], row[6]))))
                   for row in rows]
         db.executemany(
-            "INSERT INTO fts (fts, rowid, title, body, path) VALUES ('delete', ?, ?, ?, ?)",
-            forget,
+            "INSERT INTO fts (fts, rowid, body, path) VALUES ('delete', ?, ?, ?)",
+            ((f[0], f[2], f[3]) for f in forget),
         )
         db.executemany(
             "INSERT INTO titles (titles, rowid, title) VALUES ('delete', ?, ?)",
