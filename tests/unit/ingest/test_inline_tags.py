@@ -37,3 +37,32 @@ def test_code_is_never_scanned() -> None:
 def test_hex_colours_versus_hex_looking_words() -> None:
     text = "colour #fff and #a0b1c2 and #f00, but #bad idea #add"
     assert find_inline_tags(text) == ["bad", "add"]
+
+
+def test_url_fragments_with_a_value_are_not_tags() -> None:
+    text = "URL 里面设置 #targetText=hello%20world ，then #page=2 and #:~:text=x, but #real"
+    assert find_inline_tags(text) == ["real"]
+
+
+def test_preprocessor_and_shebang_lines_outside_fences_are_code() -> None:
+    text = (
+        "> #define SQLITE_DETERMINISTIC    0x000000800\n"
+        "> #define SQLITE_DIRECTONLY 0x000080000 #flags\n"
+        "#include <stdio.h>\n"
+        '#include "local.h"\n'
+        "  #ifdef DEBUG\n"
+        "#pragma once\n"
+        "#!/usr/bin/env bash #shell\n"
+        "#kept after the code"
+    )
+    assert find_inline_tags(text) == ["kept"]
+
+
+def test_directive_words_alone_and_in_prose_stay_tags() -> None:
+    assert find_inline_tags("#define\nwords to #include in #import/later") == [
+        "define", "include", "import/later",
+    ]
+
+
+def test_tags_keep_their_case_as_written() -> None:
+    assert find_inline_tags("learning #TypeScript and #LLM") == ["TypeScript", "LLM"]

@@ -4,6 +4,16 @@ A `#` means many things in notes: headings, URL fragments, HTML entities,
 colour codes, issue numbers and code. Only a `#` at the start of a word,
 followed by a letter, is a tag, and code is never scanned.
 
+Code and URL pieces outside backticks are common too, so two more rules:
+- `#word=` is not a tag (`#targetText=hello`, `#page=2`, `#:~:text=`): a tag is a
+  label, never assigned to; `=` right after the word only follows URL fragments
+  and code.
+- A line that starts (after `>` quote marks and indentation) with `#!` or a
+  preprocessor directive followed by more on the line (`#define NAME 0x80`,
+  `#include <stdio.h>`, `#if X`, `#pragma once`) is code: none of its `#`s are
+  tags. A lone `#define` or `#import` on a line is still a tag: people do tag
+  with those words, and code never has the directive alone.
+
 Judgement call on colours: a token made only of hex digits is a colour when it
 is 6 characters long (`#a0b1c2`, `#ffffff`) or 3 characters containing a digit
 or one repeated letter (`#f00`, `#fff`, `#eee`). Other 3-letter hex words such
@@ -28,6 +38,11 @@ _INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEX_RE = re.compile(r"[0-9a-fA-F]+")
 _MAYBE_TAG_RE = re.compile(r"#[^\W\d_]")  # what every tag starts with
+# `#!/bin/sh`, or a C/C#/Objective-C directive with something after it.
+_CODE_LINE_RE = re.compile(
+    r"^[\s>]*#(?:!|(?:define|include|import|if|ifdef|ifndef|elif|else|endif|undef|pragma"
+    r"|error|warning|line|region|endregion)(?:\s+\S|[<\"]))"
+)
 
 
 def _is_colour(token: str) -> bool:
@@ -70,12 +85,14 @@ def find_inline_tags(text: str) -> list[str]:
     if _MAYBE_TAG_RE.search(text) is None:  # most texts: a heading's `## ` at most
         return tags
     for line in _code_free_lines(text):
-        if "#" not in line:
+        if "#" not in line or _CODE_LINE_RE.match(line):
             continue
         for match in _TAG_RE.finditer(line):
-            start = match.start()
+            start, end = match.span()
             # `](#anchor)` is a markdown link target, not a tag.
             if start >= 2 and line[start - 1] == "(" and line[start - 2] == "]":
+                continue
+            if line[end:end + 1] == "=":  # `#targetText=hello`: a URL fragment
                 continue
             tag = match.group(1).rstrip("/-")
             if not tag or _is_colour(tag):
