@@ -331,7 +331,8 @@ class NotesiftApp(App[int]):
         self._preview_scheduled = False
         hit: SearchHit | None = self.results.current
         terms = self.result.terms if self.result else []
-        self.preview.show(hit, terms)  # a no-op when the entry and its highlights are the same
+        if self.preview.show(hit, terms):  # False: the entry and its highlights are the same
+            self.set_status(preview_match="")  # `n`'s "match 2/7" was about the last one
 
     def on_side_panel_chosen(self, event: SidePanel.Chosen) -> None:
         self.actions.query.side_choice(event.kind, event.value)

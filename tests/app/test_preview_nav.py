@@ -26,6 +26,10 @@ def _long_note(root: Path) -> None:
     (root / "guide.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _status(app: NotesiftApp) -> str:
+    return str(app.status.render()).rstrip()
+
+
 def _row_text(app: NotesiftApp, row: int) -> str:
     app.preview._wrap_until(rows=row + 1)
     return app.preview._rows[row].plain
@@ -53,11 +57,15 @@ async def test_n_and_N_walk_the_matches_in_the_preview_and_wrap(tmp_path: Path) 
             return _row_text(app, row)
 
         assert (await press("n")).endswith("sighting 24.")
+        assert _status(app).endswith("match 2/3")
         assert (await press("n")).endswith("sighting 40.")
         assert (await press("n")).endswith("sighting 8."), "past the last: the first, as vim"
-        assert any("continuing at TOP" in str(n.message) for n in app._notifications)
+        assert _status(app).endswith("match 1/3 · search hit BOTTOM, continuing at TOP")
         assert (await press("N")).endswith("sighting 40."), "before the first: the last"
+        assert _status(app).endswith("match 3/3 · search hit TOP, continuing at BOTTOM")
         assert (await press("N")).endswith("sighting 24.")
+        assert _status(app).endswith("match 2/3")
+        assert not app._notifications, "the status line says it, no toast"
         assert app.search_input.value == "okapi", "n/N are not typed in normal mode"
 
 
@@ -72,7 +80,32 @@ async def test_n_without_highlights_says_so(tmp_path: Path) -> None:
         await pilot.press("escape", "n")
         await pilot.pause()
         assert app.preview.current_match is None
-        assert any("no highlighted match" in str(n.message) for n in app._notifications)
+        assert _status(app).endswith("no highlighted match in the preview")
+
+
+@pytest.mark.asyncio
+async def test_n_at_the_only_match_says_so_once_and_another_entry_clears_it(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "one.md").write_text("# One\n\nThe only okapi here.\n", encoding="utf-8")
+    (root / "two.md").write_text("# Two\n\nAnother okapi.\n", encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "okapi")
+        await pilot.press("escape")
+        await _settle(pilot, app)
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause()
+        assert _status(app).endswith("match 1/1 · search hit BOTTOM, continuing at TOP")
+        assert _status(app).count("match") == 1
+        assert not app._notifications, "no pile of identical toasts over the preview"
+        await pilot.press("j")
+        await _settle(pilot, app)
+        assert "match 1/1" not in _status(app), "the count was about the other entry"
 
 
 def test_the_keymap_names_n_and_N_and_the_cheat_sheet_lists_them() -> None:

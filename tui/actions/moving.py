@@ -83,13 +83,21 @@ class MoveActions:
         self._jump_match(-1)
 
     def _jump_match(self, step: int) -> None:
-        """`n`/`N`: the next/previous highlighted line, wrapping around as vim does."""
+        """`n`/`N`: the next/previous highlighted line, wrapping around as vim does.
+
+        Where it went is one status-line message, replaced by the next press (vim's
+        command line), never a toast: pressed at the only match, toasts piled up
+        over the preview while nothing else on screen moved.
+        """
         moved = self.app.preview.jump_to_match(step)
         if moved is None:
-            self.app.say("no highlighted match in the preview", severity="warning")
-        elif moved.wrapped:
-            self.app.say("search hit BOTTOM, continuing at TOP" if step > 0
-                         else "search hit TOP, continuing at BOTTOM")
+            said = "no highlighted match in the preview"
+        else:
+            said = f"match {moved.number}/{moved.count}"
+            if moved.wrapped:
+                said += (" · search hit BOTTOM, continuing at TOP" if step > 0
+                         else " · search hit TOP, continuing at BOTTOM")
+        self.app.set_status(preview_match=said)
 
 
 class ViewActions:

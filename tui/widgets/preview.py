@@ -32,10 +32,13 @@ BODY_START = 2  # the title and location lines come first
 
 @dataclass(frozen=True, slots=True)
 class MatchJump:
-    """Where `n`/`N` went: the display row, and whether it wrapped around the entry."""
+    """Where `n`/`N` went: the display row, whether it wrapped around the entry, and
+    which of the entry's match lines it is (`number` of `count`, from 1)."""
 
     row: int
     wrapped: bool
+    number: int = 1
+    count: int = 1
 
 
 def _shown_key(hit: SearchHit | None, terms: list[str]) -> tuple[object, ...] | None:
@@ -127,7 +130,7 @@ class PreviewPane(ScrollView, can_focus=True):
             target, wrapped = (earlier[-1], False) if earlier else (rows[-1], True)
         self._scroll_to_row(max(0, target - CONTEXT_ROWS))
         self.current_match = target
-        return MatchJump(target, wrapped)
+        return MatchJump(target, wrapped, rows.index(target) + 1, len(rows))
 
     def _scroll_to_row(self, top: int) -> None:
         """Put display row `top` at the top, wrapping a screenful below it first: the

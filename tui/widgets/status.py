@@ -54,6 +54,7 @@ class StatusInfo:
     activity: str = ""  # indexing progress: kept apart from `message`, which searches reset
     alert: str = ""  # a lasting problem the user must know (the notes folder is gone)
     refining: bool = False  # the hits are a first answer; the full search is still running
+    preview_match: str = ""  # where `n`/`N` went (`match 2/7`); cleared with another entry
 
     @property
     def watch(self) -> str:
@@ -95,6 +96,8 @@ class StatusLine(Static):
             line.append(f"  ⚠ {info.warnings} warnings{hint}", style=palette.warning)
         if info.pending_keys:
             line.append(f"  {info.pending_keys}…", style="bold")
+        if info.preview_match:
+            line.append(f"  {info.preview_match}", style="bold")
         if info.message:
             line.append(f"  {one_line(info.message)}", style="italic")
         if line != self._shown:
