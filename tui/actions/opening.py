@@ -56,7 +56,9 @@ class OpenActions:
             app.say(f"cannot open {hit.entry.path if hit else 'the marked entries'}: the notes "
                     f"folder {root} is gone (renamed or deleted)", severity="error")
             return
-        entries, targets = self._targets(root, hit, marked)
+        entries, targets = self._without_deleted(root, *self._targets(root, hit, marked))
+        if not targets:
+            return
         code = self._run_editor(targets)
         if code is None:
             return
@@ -75,6 +77,27 @@ class OpenActions:
                     [(root / m.entry.path, m.match_line, m.entry.title) for m in marked])
         assert hit is not None
         return [hit.entry], [(root / hit.entry.path, hit.match_line, hit.entry.title)]
+
+    def _without_deleted(self, root: Path, entries: list[Entry], targets: list[Target]
+                         ) -> tuple[list[Entry], list[Target]]:
+        """The targets whose file is still there; the user is told about the others.
+
+        The list can trail the disk by seconds (a `git checkout`, `rm -r` of a folder)
+        and an editor started on a deleted file shows an empty new buffer, in a
+        folder that may be gone too. Their paths are refreshed so the rows go.
+        """
+        kept = [(e, t) for e, t in zip(entries, targets, strict=True) if t[0].is_file()]
+        gone = sorted({str(t[0].relative_to(root)) for t in targets if not t[0].is_file()})
+        if not gone:
+            return entries, targets
+        if kept:
+            self.app.say(f"not opened, deleted since listed: {', '.join(gone)}",
+                         severity="warning")
+        else:
+            self.app.say(f"{', '.join(gone)} {'was' if len(gone) == 1 else 'were'} deleted",
+                         severity="error")
+        self.app.lifecycle.refresh_paths(gone)
+        return [e for e, _ in kept], [t for _, t in kept]
 
     def _run_editor(self, targets: list[Target]) -> int | None:
         """The editor's exit status; None when it could not start (and the user was told)."""
