@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events
 
+from tui.core.config import another_folder_hint
 from tui.core.search.engine import SearchEngine, SearchResult, plain_hit
 from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
 from tui.core.search.note_order import newest_notes
@@ -132,6 +134,8 @@ class SearchRunner:
             else:
                 result = index.guarded(
                     lambda: recent_result(index.engine, sort, limit, recent))
+            if result is not None and not result.searched and self.app.indexed:
+                help_lines = no_notes_lines(index.root)
             self.app.lifecycle.publish_warnings(index)
         finally:
             with contextlib.suppress(RuntimeError):  # the app may be shutting down
@@ -195,6 +199,13 @@ class SearchRunner:
             self._then = None
             then()
         app.idle_gc.activity()  # the answer's frame comes next: no collection before it
+
+
+def no_notes_lines(root: Path) -> list[str]:
+    """What the empty list says once the whole folder is read and holds no notes:
+    which folder is browsed (a bare `notesift` takes the current one) and how to pick
+    another, instead of a blank list and `0/0`."""
+    return [f"no notes in {root}", another_folder_hint("notesift DIR")]
 
 
 def no_match_help(engine: SearchEngine, query: str) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui.core.config import notes_folder_or_say_why
+from tui.core.config import another_folder_hint, notes_folder_or_say_why
 from tui.core.search.engine import SORT_ORDERS, SearchHit
 from tui.core.search.hit_format import display_path, hit_record, vimgrep_line
 from tui.core.search.query import MAX_QUERY_CHARS, QueryError, parse_query
@@ -198,4 +198,7 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
         out.write(format_hit(hit, root, args, color) + end)
     if result.partial_count and not args.quiet and not args.json:
         err.write(f"notesift: {result.partial_count} partial matches (not every term matched)\n")
+    if not result.searched and not args.quiet:  # exit 1 alone would read as "no match"
+        err.write(f"notesift: no notes in {printable(str(index.root))}; "
+                  f"{another_folder_hint('--dir DIR')}\n")
     return EXIT_FOUND if result.hits else EXIT_NONE

@@ -9,8 +9,10 @@ from textual.geometry import Region
 from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
 from tui_helpers import settle as _settle
+from tui_helpers import until as _until
 
 from tui.app import NotesiftApp, make_app
+from tui.core.keys.actions import ActionCall
 from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
 from tui.core.search.query import parse_query
 
@@ -73,3 +75,25 @@ async def test_the_empty_list_shows_the_query_filters_and_hint(
         app.search_input.value = "tokenizers"
         await _settle(pilot, app)
         assert app.results.hits and "no matches" not in " ".join(_painted(app))
+
+
+@pytest.mark.asyncio
+async def test_a_folder_without_notes_names_itself_and_how_to_choose_another(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "e"
+    empty.mkdir()
+    app = make_app(_settings(empty, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        lines = app.results.empty_lines
+        assert lines[0] == f"no notes in {empty.resolve()}"
+        assert lines[1].startswith("choose another folder with notesift DIR, $NOTESIFT_DIR")
+        assert _painted(app)[0].startswith("no notes in"), "on screen, not a blank list"
+        app.search_input.value = "rust"
+        await _settle(pilot, app)
+        assert app.results.empty_lines[0] == f"no notes in {empty.resolve()}"
+        (empty / "a.md").write_text("# A\n\nrust notes\n", encoding="utf-8")
+        app.run_action_call(ActionCall("reindex"))
+        await _until(pilot, lambda: bool(app.results.hits), "the new note listed")
+        assert "no notes" not in " ".join(_painted(app))

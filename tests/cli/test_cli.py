@@ -86,3 +86,23 @@ def test_warnings_name_the_skipped_file_on_stderr(tmp_path: Path) -> None:
 def test_main_dispatches_search(example_notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "--dir", str(example_notes), "--json", "kind:key"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[0])["kind"] == "key"
+
+
+def test_a_folder_without_notes_is_named_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "e"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    monkeypatch.delenv("NOTESIFT_DIR", raising=False)
+    code, out, err = _run("rust")  # a bare first try, in a folder with no notes
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"notesift: no notes in {empty.resolve()}; choose another folder with --dir DIR, "
+        f"$NOTESIFT_DIR or notes_dir in {tmp_path / 'xdg-config' / 'notesift' / 'config.toml'}"
+    ]
+    assert _run("-q", "rust") == (1, "", "")
+
+
+def test_no_match_in_a_folder_with_notes_stays_silent(example_notes: Path) -> None:
+    assert _run("--dir", str(example_notes), "zzqqxxjj") == (1, "", "")

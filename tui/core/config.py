@@ -139,6 +139,13 @@ def resolve_notes_dir(argument: str | None, config: Config) -> Path:
     return Path(os.path.expandvars(chosen)).expanduser()
 
 
+def another_folder_hint(how: str) -> str:
+    """How to browse another folder, in the order `resolve_notes_dir` looks: for a folder
+    with no notes, where a first `notesift` in a home or project dir finds nothing."""
+    config_file = printable(str(config_dir() / "config.toml"))
+    return f"choose another folder with {how}, $NOTESIFT_DIR or notes_dir in {config_file}"
+
+
 @dataclass(frozen=True, slots=True)
 class NotesFolder:
     """What every command starts from: the config, its problems and the notes folder."""
