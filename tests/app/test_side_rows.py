@@ -44,3 +44,17 @@ def test_tags_are_counted_and_notes_listed_by_path(tmp_path: Path) -> None:
     assert tags == [("#indoor  (1)", "indoor"), ("#outdoor  (2)", "outdoor")]
     assert [label for label, _ in notes] == ["garden.md — Garden", "kitchen.md — Kitchen"]
     assert outline == [], "no highlighted entry: an empty outline"
+
+
+def test_tags_are_listed_as_the_notes_write_them(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n\nlearning #TypeScript\n", encoding="utf-8")
+    (root / "b.md").write_text("# B\n\nmore #typescript and #rust\n", encoding="utf-8")
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache")
+    index.refresh()
+    try:
+        tags = side_rows(index.store, "tags", None)
+    finally:
+        index.close()
+    assert tags == [("#rust  (1)", "rust"), ("#TypeScript  (2)", "TypeScript")]

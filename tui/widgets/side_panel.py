@@ -7,6 +7,7 @@ The rows come from `side_rows`, which reads them from the index's store.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -24,11 +25,36 @@ PANEL_TITLES = {"outline": "Outline", "tags": "Tags", "notes": "Notes"}
 Row = tuple[str, str]  # (label, value): the value is a tag, or an entry id
 
 
+SPELLING_ENTRIES = 2000  # tagged entries read for how their tags are written
+
+
+def _tag_spellings(store: IndexStore) -> dict[str, str]:
+    """Lower-case tag → the tag as the notes write it (`typescript` → `TypeScript`).
+
+    The store counts tags lower-cased (that is how they are searched); the panel shows
+    the spelling most entries use, one with capitals on a tie (`#TypeScript` was
+    written so on purpose), read from the first tagged entries (a tag met only
+    past them is shown lower-cased).
+    """
+    rowids = [r[0] for r in store.query(
+        "SELECT rowid FROM entries WHERE tags != '||' ORDER BY rowid LIMIT ?",
+        (SPELLING_ENTRIES,))]
+    uses: Counter[str] = Counter()
+    for entry in store.entries(rowids).values():
+        uses.update({tag.lstrip("#") for tag in entry.tags})
+    written: dict[str, str] = {}
+    for tag, _ in sorted(uses.items(), key=lambda item: (-item[1], item[0].islower(), item[0])):
+        written.setdefault(tag.lower(), tag)
+    return written
+
+
 def side_rows(store: IndexStore, kind: str, current_path: str | None) -> list[Row]:
     """The rows of a panel: tags with counts, every note, or the current note's outline."""
     if kind == "tags":
+        written = _tag_spellings(store)
         counts = store.tag_counts()
-        return [(f"#{t}  ({n})", t) for t, n in sorted(counts.items())]
+        return [(f"#{written.get(t, t)}  ({n})", written.get(t, t))
+                for t, n in sorted(counts.items())]
     if kind == "notes":
         return [(f"{e.path} — {e.title}", e.id) for e in store.notes()]
     if current_path is None:
