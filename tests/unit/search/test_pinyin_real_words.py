@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from tui.core.index.fts_terms import HanVocabulary, pinyin_spellings
+from tui.core.index.fts_terms import PINYIN_SEQUENCES, HanVocabulary, pinyin_spellings
 from tui.core.ingest.entry import Entry
 from tui.core.search.engine import SearchEngine
 from tui.core.text.pinyin import readings
@@ -45,7 +45,7 @@ def test_initials_spell_the_most_written_word_first() -> None:
     tokens = sorted({w[i : i + 2] for w in noise for i in range(3)} | {"人工", "工智", "智能"})
     docs = {t: 1 for t in tokens} | {"人工": 30, "工智": 25, "智能": 40}
     spellings = pinyin_spellings("rgzn", HanVocabulary.of(tokens, docs))
-    assert len(spellings) == 300  # more spell it than are ever looked up: the order decides
+    assert len(spellings) == PINYIN_SEQUENCES  # more spell it than are looked up: order decides
     assert spellings[0] == "人工智能"
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui.core.text.fold import HAN_CLASS
 from tui.core.text.lazy_re import lazy_compile
@@ -36,8 +36,9 @@ _HAN_TOKEN = lazy_compile(f"[{HAN_CLASS}]{{1,2}}")
 _IS_HAN = lazy_compile(f"[{HAN_CLASS}]")
 VOCAB_MIN = 3  # words shorter than this are never looked up inside
 OR_MAX = 400  # alternatives of one piece; beyond, the shortest shared prefixes stand in
-PINYIN_SEQUENCES = 300  # Han spellings of one pinyin term tried at most
-PINYIN_STEPS = 50_000  # characters tried while spelling one term (a bound on the search)
+PINYIN_SEQUENCES = 120  # Han spellings of one pinyin term tried at most (the most written)
+PINYIN_STEPS = 12_000  # spelling steps for one term: best first finds the words early
+PINYIN_BRANCHES = 12  # next characters tried per step, the most written first
 HAN_VOCABULARY_FORMAT = 3  # the layout `HanVocabulary.plain` keeps beside the cache
 
 
@@ -186,6 +187,8 @@ class HanVocabulary:
     starting: Mapping[str, list[str]]  # letter → chars with a reading starting so
     following: Mapping[tuple[str, str], list[str]]  # (char, letter) → chars after it
     docs: Mapping[str, int]  # token → entries holding it (a char: those of its bigrams)
+    # What `pinyin_spellings` found: one keystroke asks for the same term's several times.
+    spelled: dict[tuple[str, int], list[str]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, tokens: list[str], docs: Mapping[str, int] | None = None) -> HanVocabulary:
@@ -242,8 +245,13 @@ def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES)
     (z-h-a-n-g-j-i), which rarely mean anything; initials are tried when no
     spelling in syllables exists.
     """
-    found = _spelled(term, han, cap, syllables_only=True)
-    return found or _spelled(term, han, cap, syllables_only=False)
+    key = (term, cap)
+    if key not in han.spelled:
+        if len(han.spelled) > 256:
+            han.spelled.clear()
+        found = _spelled(term, han, cap, syllables_only=True)
+        han.spelled[key] = found or _spelled(term, han, cap, syllables_only=False)
+    return han.spelled[key]
 
 
 def _spelled(term: str, han: HanVocabulary, cap: int, *, syllables_only: bool) -> list[str]:
@@ -267,25 +275,38 @@ def _spelled(term: str, han: HanVocabulary, cap: int, *, syllables_only: bool) -
 
     heap: list[tuple[int, str, int, bool]] = []
 
-    def push(score: int, spelled: str) -> None:
-        for after, as_initial in steps(spelled[-1], at, initials or as_initial_start):
+    def push(score: int, spelled: str) -> bool:
+        pushed = False
+        for after, as_initial in steps(spelled[-1], at, initials):
             heapq.heappush(heap, (-score, spelled, after, initials or as_initial))
+            pushed = True
+        return pushed
 
-    at, initials, as_initial_start = 0, False, False
+    # Read as initials, a letter fits hundreds of characters: only the most written
+    # are tried. Whole syllables fit few, and a rare word must still be spelled.
+    most = PINYIN_BRANCHES if not syllables_only else PINYIN_STEPS
+    at, initials = 0, False
+    branches = 0
     for ch in han.starting.get(term[0], ()):
-        push(han.docs.get(ch, 0), ch)
-    found: list[str] = []
+        branches += push(han.docs.get(ch, 0), ch)
+        if branches >= most * 4:
+            break
+    found: dict[str, None] = {}
     budget = PINYIN_STEPS
     while heap and len(found) < cap and budget > 0:
         negative, spelled, at, initials = heapq.heappop(heap)
         if at == n:
-            if spelled not in found:
-                found.append(spelled)
+            found[spelled] = None
             continue
+        # The most written next characters that fit only: a rarer one cannot make a
+        # spelling more written than these, and pushing every one was most of the cost.
+        branches = 0
         for ch in han.following.get((spelled[-1], term[at]), ()):
             budget -= 1
-            push(min(-negative, han.docs.get(spelled[-1] + ch, 0)), spelled + ch)
-    return found
+            branches += push(min(-negative, han.docs.get(spelled[-1] + ch, 0)), spelled + ch)
+            if branches >= most or budget <= 0:
+                break
+    return list(found)
 
 
 def spelling_query(spellings: list[str]) -> str | None:

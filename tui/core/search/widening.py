@@ -26,7 +26,7 @@ _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
 PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
-PINYIN_CHUNKS = (8, 40, 300)  # spellings looked up together, most written first
+PINYIN_CHUNKS = (8, 32, 120)  # spellings looked up together, most written first
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 INITIALS_MAX = 6  # longer runs of letters are words, not abbreviations
 HOMOPHONES = 40  # Han strings of the index tried as homophones of one term
