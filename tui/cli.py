@@ -150,6 +150,8 @@ def _subcommands(only: str | None = None) -> tuple[Subcommand, ...]:
 
 
 SUBCOMMANDS = tuple(SUMMARIES)
+# Subcommands that run the app: it resumes the garbage collector after its first paint.
+APP_SUBCOMMANDS = ("pick",)
 
 APP_EXAMPLES = """\
 examples:
@@ -298,7 +300,8 @@ def _dispatch(args_list: list[str]) -> int:
     if args_list and args_list[0] in SUBCOMMANDS:
         # Only the chosen subcommand's parser: its module alone is imported.
         args = build_parser(only=args_list[0]).parse_args(args_list)
-        resume_collector()  # what runs now may make cycles (paused at launch; see tui.launch)
+        if args_list[0] not in APP_SUBCOMMANDS:
+            resume_collector()  # what runs now may make cycles (paused at launch; tui.launch)
         return int(args.run(args))
     return run_app(_app_parser().parse_args(args_list))
 
