@@ -18,7 +18,7 @@ from typing import TextIO
 
 from tui.core.config import another_folder_hint, notes_folder_or_say_why
 from tui.core.search.engine import SORT_ORDERS, SearchHit
-from tui.core.search.hit_format import display_path, hit_record, vimgrep_line
+from tui.core.search.hit_format import display_path, hit_record, vimgrep_hits, vimgrep_line
 from tui.core.search.query import MAX_QUERY_CHARS, QueryError, parse_query
 from tui.core.search.searchable import SearchableIndex
 from tui.core.text.fold import table_problems
@@ -194,11 +194,14 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
         return EXIT_ERROR
     color = not (args.json or args.vimgrep) and use_color(args.color, out)
     end = "\0" if args.null else "\n"
-    for hit in result.hits:
+    hits = vimgrep_hits(result.hits) if args.vimgrep else result.hits
+    for hit in hits:
         out.write(format_hit(hit, root, args, color) + end)
     if result.partial_count and not args.quiet and not args.json:
-        err.write(f"notesift: {result.partial_count} partial matches (not every term matched)\n")
+        left_out = " left out" if args.vimgrep else ""
+        err.write(f"notesift: {result.partial_count} partial matches{left_out} "
+                  "(not every term matched)\n")
     if not result.searched and not args.quiet:  # exit 1 alone would read as "no match"
         err.write(f"notesift: no notes in {printable(str(index.root))}; "
                   f"{another_folder_hint('--dir DIR')}\n")
-    return EXIT_FOUND if result.hits else EXIT_NONE
+    return EXIT_FOUND if hits else EXIT_NONE

@@ -158,3 +158,23 @@ def test_no_color_under_a_pty_prints_no_escape(notes: Path) -> None:
     plain = _search_under_pty(notes, {**env, "NO_COLOR": "1"})
     assert b"zooms" in plain and b"\x1b" not in plain
     assert b"\x1b" not in _search_under_pty(notes, env, "--color", "never")
+
+
+def test_vimgrep_lists_each_line_once_and_full_matches_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As rg: a key row inside its section is one quickfix entry, and a line holding only
+    some of the words is left out (and counted on stderr)."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "keys.txt").write_text(
+        "SHELL KEYS\n\nkey  app  function  note\nC-W  bash  kill word (backward)\n"
+        "A-D  bash  kill word (forward)\n", encoding="utf-8")
+    (root / "other.md").write_text("# Other\n\nA word alone here.\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    code, out, err = _run("--dir", str(root), "--vimgrep", "kill", "word")
+    assert code == 0
+    places = [":".join(line.split(":")[:2]) for line in out.splitlines()]
+    assert places and len(places) == len(set(places)), out
+    assert all(p.startswith("keys.txt:") for p in places), out
+    assert "partial matches left out" in err

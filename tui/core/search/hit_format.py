@@ -21,6 +21,7 @@ __all__ = [
     "line_text",
     "match_column",
     "path_line",
+    "vimgrep_hits",
     "vimgrep_line",
 ]
 
@@ -70,6 +71,22 @@ def path_line(hit: SearchHit, root: Path, *, absolute: bool = True, cwd: Path | 
               ) -> str:
     """`path:line`: what `nvim $(notesift pick)` and `vim +line path` need."""
     return f"{display_path(root, hit.entry.path, absolute=absolute, cwd=cwd)}:{hit.match_line}"
+
+
+def vimgrep_hits(hits: list[SearchHit]) -> list[SearchHit]:
+    """One hit per file line, full matches only, as `rg --vimgrep` lists them.
+
+    A key row is also inside its section, so one line came out twice in the
+    quickfix list; the section's record is kept there, its text the file's own.
+    """
+    chosen: dict[tuple[str, int], SearchHit] = {}
+    for hit in hits:
+        if hit.partial:
+            continue
+        where = (hit.entry.path, hit.match_line)
+        if where not in chosen or (chosen[where].entry.kind == "key" and hit.entry.kind != "key"):
+            chosen[where] = hit  # a replaced record keeps its place in the ranking
+    return list(chosen.values())
 
 
 def vimgrep_line(hit: SearchHit, root: Path, *, absolute: bool = False,
