@@ -158,6 +158,17 @@ def rows_with_id(db: sqlite3.Connection, entry_id: str) -> list[tuple[Any, ...]]
     ).fetchall()
 
 
+def id_exists(db: sqlite3.Connection, entry_id: str) -> bool:
+    """Whether an entry has this id (narrowed as `rows_with_id` is)."""
+    prefix = entry_id.split("#", 1)[0]
+    return db.execute(
+        "SELECT 1 FROM sources s CROSS JOIN entries e "
+        "ON e.rowid >= s.first_rowid AND e.rowid < s.end_rowid "
+        "WHERE s.key >= ? AND s.key < ? AND +e.eid = ? LIMIT 1",
+        (prefix, prefix + "\U0010ffff", entry_id),
+    ).fetchone() is not None
+
+
 class ChunkCache:
     """Inflated payload blobs by rowid, the few most recently read (one per store).
 

@@ -23,6 +23,7 @@ from tui.core.index.payloads import (
     PAYLOAD_JOIN,
     ChunkCache,
     folded_pair,
+    id_exists,
     rows_with_id,
     unpack_entry,
     with_tags,
@@ -147,6 +148,13 @@ class IndexStore:
             for (blob,) in rows:
                 with contextlib.suppress(ValueError, EOFError, TypeError):
                     found.extend(marshal.loads(blob))
+            # Tags kept beside the notes for entries gone (a renamed note, a new heading):
+            # said, not silently lost.
+            gone = [i for i in sorted(self.sidecar) if not id_exists(self.reader, i)]
+            if gone:
+                found.append(f".notesift/tags.json: the tags of {len(gone)} entries no note "
+                             f"holds any more (renamed?): {', '.join(gone[:3])}"
+                             + (" …" if len(gone) > 3 else ""))
             self._warnings = (self.generation, found)
             return list(found)
 
