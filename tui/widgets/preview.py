@@ -24,6 +24,7 @@ from tui.core.search.engine import SearchHit
 from tui.core.search.spans import find_all
 from tui.core.text.fold import fold
 from tui.render import preview_text
+from tui.text_wrap import wrap_text
 from tui.theme_palette import palette_of
 
 CONTEXT_ROWS = 3  # rows shown above the match line
@@ -200,7 +201,6 @@ class PreviewPane(ScrollView, can_focus=True):
 
     def _wrap_until(self, rows: int | None = None, source: int | None = None) -> None:
         """Wrap source lines until `rows` display rows or source line `source` exist."""
-        console = self.app.console
         width = self._wrap_width
         wrapped_any = False
         while len(self._row_of_source) < len(self._source):
@@ -210,7 +210,7 @@ class PreviewPane(ScrollView, can_focus=True):
                 break
             line = self._source[len(self._row_of_source)]
             self._row_of_source.append(len(self._rows))
-            pieces = line.wrap(console, width) if line.plain else [line]
+            pieces = wrap_text(line, width) if line.plain else [line]
             self._rows.extend(pieces or [Text("")])
             wrapped_any = True
         if wrapped_any:
