@@ -25,8 +25,10 @@ _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]
 
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
-PINYIN_ROWS = 500  # pinyin hits read per keystroke: they rank alike, and each costs its text
-PINYIN_CHUNKS = (8, 32, 120)  # spellings looked up together, most written first
+PINYIN_ROWS = 240  # pinyin hits read per keystroke: titles first, then a share per spelling
+PINYIN_ALONE = 6  # the likeliest spellings: looked up one by one, PINYIN_EACH rows each
+PINYIN_EACH = 40
+PINYIN_CHUNKS = (34, 120)  # then the rest, together, most written first
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 INITIALS_MAX = 6  # longer runs of letters are words, not abbreviations
 HOMOPHONES = 40  # Han strings of the index tried as homophones of one term
@@ -245,33 +247,59 @@ class Widener:
         """Up to PINYIN_ROWS entries holding a spelling, and whether that is all of them.
 
         The spellings come most written first, and the first few are what the term
-        means (`rgzn` → 人工智能): they are looked up first, so rows that merely hold
-        the bigrams of a rare spelling apart (read in rowid order, and checked out
-        on the text) cannot crowd them out of the limit.
+        means (`rgzn` → 人工智能): every title holding one of them comes first, then
+        each of them gets a share of the rows, then the rest together; so rows that
+        merely hold the bigrams of a rare spelling apart (read in rowid order, and
+        checked on the text) cannot crowd them out, and a broad term reads a few
+        hundred texts, not thousands.
         """
-        found: list[int] = []
-        complete = True
-        start = 0
+        expression = spelling_query(spellings)
+        if expression is None:
+            return [], True
+        every = [r for (r,) in self.store.query(
+            f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS + 1}",
+            [text_only(expression)])]
+        if len(every) <= PINYIN_ROWS:  # few enough to read them all: the exact answer
+            return self._holding(spellings, every), True
+        found = self._titled(spellings[:PINYIN_ALONE])
+        complete = False
+        groups = [[s] for s in spellings[:PINYIN_ALONE]]  # each of the likeliest gets room
+        start = PINYIN_ALONE
         for size in PINYIN_CHUNKS:
-            chunk = spellings[start : start + size]
+            groups.append(spellings[start : start + size])
             start += size
+        for i, chunk in enumerate(groups):
             expression = spelling_query(chunk)
+            room = PINYIN_ROWS - len(found)
+            if room <= 0:
+                return found, False
             if expression is None:
                 continue
-            room = PINYIN_ROWS - len(found)
+            limit = min(room, PINYIN_EACH) if i < PINYIN_ALONE else room
+            seen = set(found)
             rowids = [r for (r,) in self.store.query(
-                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {room}", [text_only(expression)],
-            ) if r not in found]
-            if all(len(s) <= 2 for s in chunk):
-                found.extend(rowids)  # one character or one bigram: the index alone is exact
-            else:
-                holds = holding_any(chunk)
-                found.extend(rowid for rowid, (title, body) in self.store.folded(rowids).items()
-                             if holds(title) or holds(body))
-            if len(rowids) >= room:
-                complete = False
-                break
+                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {limit}", [text_only(expression)],
+            ) if r not in seen]
+            found.extend(self._holding(chunk, rowids))
         return found, complete
+
+    def _titled(self, spellings: list[str]) -> list[int]:
+        """Entries whose title holds one of the likeliest spellings: all of them, whatever
+        else the text holds (a note titled 人工智能 is what `rgzn` asks for first)."""
+        expression = spelling_query(spellings)
+        if expression is None:
+            return []
+        rowids = [r for (r,) in self.store.query(
+            f"SELECT rowid FROM titles WHERE titles MATCH ? LIMIT {PINYIN_ROWS}", [expression])]
+        return self._holding(spellings, rowids)
+
+    def _holding(self, spellings: list[str], rowids: list[int]) -> list[int]:
+        """Those of `rowids` whose text holds a spelling (bigrams alone may lie apart)."""
+        if all(len(s) <= 2 for s in spellings):
+            return rowids  # one character or one bigram: the index alone is exact
+        holds = holding_any(spellings)
+        return [rowid for rowid, (title, body) in self.store.folded(rowids).items()
+                if holds(title) or holds(body)]
 
     def _widen_initials(self, plan: TermPlan) -> None:
         """Key bindings whose action's words start with the term's letters (`tpz` →
