@@ -270,7 +270,7 @@ def render(results: list[dict[str, Any]], settle: float) -> str:
     lines = [
         "# Keystroke to painted screen in a real terminal: notesift vs fzf",
         "",
-        f"{time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores (shared by 8 agents) · "
+        f"{time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores · "
         f"tmux {WIDTH}×{HEIGHT}, one control-mode client polling `capture-pane` · "
         f"settled = unchanged for {settle:.1f} s · fzf {_fzf_version()} fed `rg -n ''` lines · "
         f"notesift at {_commit()}",
