@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, settings
 from textual._styles_cache import StylesCache
 from tui_helpers import TMUX, Terminal
 
+import tui.core.text.fold as fold_module
 from tui.core.search.searchable import SearchableIndex
 
 # Hypothesis times each example (200 ms deadline) and its data generation (the too_slow
@@ -81,6 +82,16 @@ def sample_notes(tmp_path: Path) -> Path:
     dest = tmp_path / "sample-notes"
     shutil.copytree(SHARED_SAMPLE_NOTES, dest)
     return dest
+
+
+@pytest.fixture(autouse=True)
+def _table_problems_kept_to_their_test() -> Iterator[None]:
+    """A test that simulates missing pinyin/OpenCC tables leaves its warning behind in a
+    process-wide list: every later test in that worker saw two warnings (snapshots and
+    CLI output differed whenever xdist ran such a test first)."""
+    before = list(fold_module._TABLE_PROBLEMS)
+    yield
+    fold_module._TABLE_PROBLEMS[:] = before
 
 
 @pytest.fixture(autouse=True)
