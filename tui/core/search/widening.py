@@ -217,10 +217,7 @@ class Widener:
                  and needle.startswith(prior.needle)
                  and all(_starts_with_any(s, prior.spellings) for s in spellings))
         if grown:
-            holds = holding_any(spellings)
-            rowids = [r for r, _ in prior.rows]  # type: ignore[union-attr]
-            found = [rowid for rowid, (title, body) in self.store.folded(rowids).items()
-                     if holds(title) or holds(body)]
+            found = self._checked(spellings, [r for r, _ in prior.rows])  # type: ignore[union-attr]
             complete = True
         else:
             found, complete = self._spelled_rows(spellings)
@@ -262,7 +259,6 @@ class Widener:
         if len(every) <= PINYIN_ROWS:  # few enough to read them all: the exact answer
             return self._holding(spellings, every), True
         found = self._titled(spellings[:PINYIN_ALONE])
-        complete = False
         groups = [[s] for s in spellings[:PINYIN_ALONE]]  # each of the likeliest gets room
         start = PINYIN_ALONE
         for size in PINYIN_CHUNKS:
@@ -281,7 +277,7 @@ class Widener:
                 f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {limit}", [text_only(expression)],
             ) if r not in seen]
             found.extend(self._holding(chunk, rowids))
-        return found, complete
+        return found, False  # a share of each spelling: not every entry was read
 
     def _titled(self, spellings: list[str]) -> list[int]:
         """Entries whose title holds one of the likeliest spellings: all of them, whatever
@@ -297,6 +293,10 @@ class Widener:
         """Those of `rowids` whose text holds a spelling (bigrams alone may lie apart)."""
         if all(len(s) <= 2 for s in spellings):
             return rowids  # one character or one bigram: the index alone is exact
+        return self._checked(spellings, rowids)
+
+    def _checked(self, spellings: list[str], rowids: list[int]) -> list[int]:
+        """Those of `rowids` whose folded title or text holds a spelling."""
         holds = holding_any(spellings)
         return [rowid for rowid, (title, body) in self.store.folded(rowids).items()
                 if holds(title) or holds(body)]
