@@ -51,14 +51,24 @@ class ControlClient:
             ["tmux", "-L", socket, "-C", "attach", "-t", session],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
         )
-        self.command("refresh-client -f no-output")  # no %output flood while polling
+        # Attaching answers with a block of its own: read up to the marker's block, so that
+        # each command below reads its own answer (they read the one before, a poll late).
+        self._send("refresh-client -f no-output")  # no %output flood while polling
         marker = "ready-" + str(os.getpid())
-        while marker not in "".join(self.command(f"display -p {marker}")):
+        self._send(f"display -p {marker}")
+        while marker not in "".join(self._block(f"display -p {marker}")):
             pass
 
-    def command(self, line: str) -> list[str]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+    def _send(self, line: str) -> None:
+        assert self.proc.stdin is not None
         self.proc.stdin.write((line + "\n").encode())
+
+    def command(self, line: str) -> list[str]:
+        self._send(line)
+        return self._block(line)
+
+    def _block(self, line: str) -> list[str]:
+        assert self.proc.stdout is not None
         block: list[str] | None = None
         while True:
             raw = self.proc.stdout.readline()
