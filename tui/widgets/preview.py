@@ -26,6 +26,7 @@ from tui.core.text.fold import fold
 from tui.render import preview_text
 from tui.text_wrap import wrap_text
 from tui.theme_palette import palette_of
+from tui.widgets.plain_lines import use_plain_lines
 
 CONTEXT_ROWS = 3  # rows shown above the match line
 BODY_START = 2  # the title and location lines come first
@@ -78,6 +79,7 @@ class PreviewPane(ScrollView, can_focus=True):
         self.current_match: int | None = None  # display row of the match `n`/`N` went to
         self._holding_size = False  # while rewrapping: the height is set once, at the end
         self._frame: tuple[int, int] | None = None  # (scroll y, width) while a frame renders
+        use_plain_lines(self)
 
     # -- content -----------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from tui.core.search.engine import SearchHit
 from tui.core.text.sanitize import printable
 from tui.render import result_row_lines
 from tui.theme_palette import palette_of
+from tui.widgets.plain_lines import use_plain_lines
 
 # Asked of the engine per keystroke (more when the cursor nears the end): as many as
 # it fine-ranks (FINE_RANK_COUNT); each row past those is presented at extra cost
@@ -113,6 +114,7 @@ class ResultsList(ScrollView, can_focus=True):
         self.empty_lines: list[str] = []  # shown when there are no hits (the app's help)
         self._style: Style | None = None
         self._frame: tuple[int, int] | None = None  # (scroll y, width) while a frame renders
+        use_plain_lines(self)
 
     # -- content -----------------------------------------------------------------
 

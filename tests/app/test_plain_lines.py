@@ -1,0 +1,71 @@
+"""The results list and the preview skip Textual's per-line styling, and look the same.
+
+`PlainStylesCache` hands a widget's own strips to the screen; these tests compare
+what it paints with what Textual's general `StylesCache` paints for the same
+widget, cursor row, highlights, preview border and padding included.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual._styles_cache import StylesCache
+from textual.geometry import Region
+from textual.strip import Strip
+from tui_helpers import app_settings as _settings
+from tui_helpers import ready as _ready
+from tui_helpers import settle as _settle
+from tui_helpers import type_text as _type
+
+from tui.app import make_app
+from tui.widgets.plain_lines import PlainStylesCache, plain_box
+
+pytestmark = pytest.mark.asyncio
+
+
+def _lines(widget, cache: StylesCache) -> list[Strip]:  # type: ignore[no-untyped-def]
+    widget._styles_cache = cache
+    width, height = widget.outer_size
+    return widget.render_lines(Region(0, 0, width, height))
+
+
+async def test_list_and_preview_paint_what_textual_would(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "note")
+        await _settle(pilot, app)
+        await pilot.pause()
+        assert app.results.hits and app.preview.shown_id is not None
+        for widget in (app.results, app.preview):
+            assert isinstance(widget._styles_cache, PlainStylesCache)
+            short = _lines(widget, PlainStylesCache())
+            general = _lines(widget, StylesCache())
+            assert [s.text for s in short] == [s.text for s in general]
+            assert short == general, f"{type(widget).__name__}: same segments and styles"
+            assert any(s.text.strip() for s in short)
+        # The preview's left border and side padding are there, as Textual draws them.
+        assert app.preview.styles.border.left[0]
+        assert app.preview.styles.padding.left
+
+
+async def test_a_styled_widget_takes_textuals_path(example_notes: Path, tmp_path: Path) -> None:
+    """A top border, a tint or opacity: the short path steps aside (same lines as Textual)."""
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "note")
+        await _settle(pilot, app)
+        preview = app.preview
+        preview.styles.border_top = ("heavy", "red")
+        preview.styles.tint = "blue 20%"
+        await pilot.pause()
+        base, background = preview.background_colors
+        assert plain_box(preview.styles, base, background, 1.0) is None
+        short = _lines(preview, PlainStylesCache())
+        general = _lines(preview, StylesCache())
+        assert short == general
+        assert short[0].text.startswith("┏")
