@@ -8,6 +8,15 @@ whole-tree refresh also holds `BuildLock`, an advisory lock on a file beside
 the cache, so a second process waits for the first build instead of parsing
 the same tree again. A cache that turns out damaged is moved aside (one copy
 kept, for a bug report) and rebuilt: it only ever holds what the notes hold.
+
+A rebuild from scratch writes a sibling file and renames it over the cache
+when it is complete (`swap_in`), so other processes answer from the old file
+until then and follow the new one after (they poll `file_identity`). SQLite
+names the WAL and shared-memory files after the database's path, so the old
+file's are unlinked in the same step and processes open the cache only under
+a shared `OpenLock`: no process can bind the new file to the old file's WAL.
+An old connection closed later leaves the new WAL alone (SQLite does not
+checkpoint or delete on close once its file has been renamed over).
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 BUSY_TIMEOUT_S = 30.0
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+REBUILD_INFIX = ".rebuild-"  # index-….sqlite.rebuild-<pid>: a rebuild in progress
 WAL_KEEP_BYTES = 4 << 20
 _NOT_DAMAGE = ("locked", "busy", "interrupt", "unable to open")
 
@@ -104,10 +115,98 @@ def move_aside(path: Path | str, opened: tuple[int, int] | None = None) -> Path 
     with contextlib.suppress(OSError):
         os.replace(path, target)
         moved = target
-    for suffix in ("-wal", "-shm", "-journal"):
+    for suffix in SQLITE_SIDE_FILES:
         with contextlib.suppress(OSError):
             os.unlink(f"{path}{suffix}")
     return moved
+
+
+def rebuild_path(path: Path) -> Path:
+    """Where this process builds a replacement for the cache at `path`."""
+    return path.with_name(f"{path.name}{REBUILD_INFIX}{os.getpid()}")
+
+
+def rebuilds_left(path: Path) -> list[Path]:
+    """Files of rebuilds beside `path` (a killed one's stay until someone holding the
+    `BuildLock` removes them: no rebuild runs without it)."""
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    prefix = f"{path.name}{REBUILD_INFIX}"
+    return [path.parent / name for name in names if name.startswith(prefix)]
+
+
+def sweep_rebuilds(path: Path | None, lock: BuildLock) -> None:
+    """Remove the files of rebuilds that were killed midway.
+
+    Only with `lock` held (taken here if free): no rebuild runs without it, so
+    whatever is there then is a dead process's. If another process holds it,
+    its rebuild may be running: a later start removes what is left.
+    """
+    if path is None or not rebuilds_left(path):
+        return
+    took = not lock.held and lock.try_acquire()
+    try:
+        if lock.held:
+            for left in rebuilds_left(path):
+                with contextlib.suppress(OSError):
+                    left.unlink()
+    finally:
+        if took:
+            lock.release()
+
+
+def remove_database(path: Path) -> None:
+    """A database file and its WAL, shared-memory, journal and lock files, if there."""
+    for suffix in ("", *SQLITE_SIDE_FILES, ".open-lock", ".lock"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def swap_in(built: Path, path: Path) -> None:
+    """Rename the closed database `built` over `path`, in one step for every opener.
+
+    The old file's WAL and shared memory go first (their names would otherwise
+    be the new file's): connections still on the old file keep them open and
+    read on until they follow the new one. Call it with no connection of its
+    own open on `built` (closing checkpoints it: the file stands alone).
+    """
+    with OpenLock(path, exclusive=True):
+        for suffix in SQLITE_SIDE_FILES:
+            with contextlib.suppress(OSError):
+                os.unlink(f"{path}{suffix}")
+        os.replace(built, path)
+
+
+class OpenLock:
+    """Held (shared) while a process opens the cache; `swap_in` takes it exclusively.
+
+    Opening binds the database file to the WAL and shared memory named after
+    it; a rename between the two would pair the new file with the old WAL.
+    Held for milliseconds, so a waiting swap is never noticed.
+    """
+
+    def __init__(self, path: Path | None, *, exclusive: bool = False) -> None:
+        self.path = Path(f"{path}.open-lock") if path is not None else None
+        self.mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) if fcntl else 0
+        self._fd: int | None = None
+
+    def __enter__(self) -> OpenLock:
+        if self.path is None or fcntl is None:
+            return self
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, self.mode)
+        except OSError:
+            pass  # an unwritable cache dir or no locks: the store falls back anyway
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # closing releases the lock
 
 
 class BuildLock:
@@ -121,6 +220,7 @@ class BuildLock:
     def __init__(self, cache_path: Path | None) -> None:
         self.path = Path(f"{cache_path}.lock") if cache_path is not None else None
         self._fd: int | None = None
+        self.held = False  # really locked (not merely proceeding on a lockless filesystem)
 
     def acquire(self, on_wait: Callable[[], None] | None = None, poll: float = 0.1) -> None:
         """Wait for the lock; `on_wait()` runs once if another process holds it."""
@@ -134,6 +234,7 @@ class BuildLock:
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.held = True
                 break
             except BlockingIOError:
                 if on_wait is not None and not told:
@@ -144,8 +245,24 @@ class BuildLock:
                 break  # a filesystem without locks: proceed unlocked
         self._fd = fd
 
+    def try_acquire(self) -> bool:
+        """Take the lock if no other process holds it; True when held now."""
+        if self.path is None or fcntl is None or self._fd is not None:
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd, self.held = fd, True
+        return True
+
     def release(self) -> None:
-        fd, self._fd = self._fd, None
+        fd, self._fd, self.held = self._fd, None, False
         if fd is not None:
             with contextlib.suppress(OSError):
                 if fcntl is not None:

@@ -9,13 +9,12 @@ unparsable sources become warnings.
 
 This is the life cycle (refresh, quick check, single paths, healing); what a
 source is and whether it changed is `sources`', parsing and batching `parsing`'.
-About 410 lines, on purpose: the life cycle's steps share one lock and one
+About 430 lines, on purpose: the life cycle's steps share one lock and one
 store, and reading them in one place is what keeps them safe together.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import threading
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
+from tui.core.index import cachefile
 from tui.core.index.cachefile import BuildLock, file_identity, is_damage, move_aside
 from tui.core.index.sources import (
     SourceRef,
@@ -104,6 +104,7 @@ class NoteIndex:
         self.store: IndexStore
         self._entries_cache: tuple[int, list[Entry]] | None = None
         self._open_store()
+        cachefile.sweep_rebuilds(self.cache_path, self.build_lock)  # killed ones'
 
     def _open_store(self) -> None:
         self.store = IndexStore(self.cache_path)
@@ -177,6 +178,8 @@ class NoteIndex:
         with self.guard:
             self.build_lock.acquire(on_wait)
             try:
+                cachefile.sweep_rebuilds(self.cache_path, self.build_lock)
+                self.follow_cache_file()  # a rebuild we waited for replaced it
                 try:
                     return work()
                 except sqlite3.DatabaseError as exc:
@@ -191,21 +194,37 @@ class NoteIndex:
                 on_wait: Callable[[], None] | None = None) -> RefreshStats:
         """Forget the cache and index every note anew (the `reindex` action).
 
-        Other processes sharing the cache notice the new file (`follow_cache_file`).
+        The new index is built in a sibling file and renamed over the cache when
+        complete: until then every process (this one too) answers from the old
+        one; then they follow the new file (`follow_cache_file`). A kill midway
+        leaves the old cache as it was (and a file the next start removes).
         """
         if not self.root_present():
             return RefreshStats(root_missing=True)
+        return self._under_build_lock(lambda: self._rebuild(progress), on_wait)
 
-        def anew() -> RefreshStats:
-            if self.store.path is not None:
-                for suffix in ("", "-wal", "-shm", "-journal"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(f"{self.store.path}{suffix}")
+    def _rebuild(self, progress: Progress | None) -> RefreshStats:
+        path = self.store.path
+        if path is None:  # in memory: nothing to share
             self._refs = {}
             self._open_store()
             return self._refresh(progress)
-
-        return self._under_build_lock(anew, on_wait)
+        built = cachefile.rebuild_path(path)
+        cachefile.remove_database(built)
+        fresh = IndexStore(built)
+        try:
+            stats = self._refresh(progress, fresh)
+        except BaseException:
+            fresh.close()
+            cachefile.remove_database(built)
+            raise
+        fresh.close()  # checkpointed: the file stands alone
+        if fresh.path is None:  # could not write beside the cache: keep it as it was
+            return stats
+        cachefile.swap_in(built, path)
+        cachefile.remove_database(built)  # its lock file
+        self._open_store()
+        return stats
 
     def follow_cache_file(self) -> bool:
         """Reopen the cache when another process replaced the file (healed or rebuilt
@@ -222,24 +241,26 @@ class NoteIndex:
                 self._open_store()
         return True
 
-    def _refresh(self, progress: Progress | None) -> RefreshStats:
+    def _refresh(self, progress: Progress | None, into: IndexStore | None = None) -> RefreshStats:
+        """The walk and what it found changed, written to `into` (default: the store)."""
+        store = into or self.store
         started = time.perf_counter()
         self._temp_warnings = sweep_stale_temps(self.root)
-        self.reload_sidecar()
+        self.reload_sidecar(store)
         walk = walk_notes(self.root, self.ignore_globs, respect_gitignore=self.respect_gitignore)
         ignore_signature = self._rules.ignore_signature(walk.ignore_files)
         self._walk_warnings = list(walk.warnings)
         refs = {k: r for k, r in refs_from_walk(self.root, walk).items() if sign(r)}
-        stored = self.store.signatures()
+        stored = store.signatures()
         to_parse = [ref for key, ref in refs.items() if stored.get(key) != ref.signature]
         to_parse.sort(key=lambda ref: mtime_of(ref.signature), reverse=True)
         removed = [key for key in stored if key not in refs and not self._still_there(key)]
         self._refs = refs
         if removed:
-            self.store.replace_sources({}, removed)
-        done = self._parse_and_store(to_parse, progress)
+            store.replace_sources({}, removed)
+        done = self._parse_and_store(to_parse, progress, store)
         if self.root_present() and walk.dirs:
-            save_walk_state(self.store, walk, refs, ignore_signature)
+            save_walk_state(store, walk, refs, ignore_signature)
         return RefreshStats(
             sources=len(refs),
             parsed=done,
@@ -258,10 +279,11 @@ class NoteIndex:
             self.root, target, self.ignore_globs, respect_gitignore=self.respect_gitignore
         )
 
-    def _parse_and_store(self, to_parse: list[SourceRef], progress: Progress | None) -> int:
+    def _parse_and_store(self, to_parse: list[SourceRef], progress: Progress | None,
+                         store: IndexStore | None = None) -> int:
         from tui.core.index.parsing import parse_and_store
 
-        return parse_and_store(self.store, self.root, to_parse, self.jobs, progress)
+        return parse_and_store(store or self.store, self.root, to_parse, self.jobs, progress)
 
     # -- the quick check (one-shot commands) ----------------------------------------
 
@@ -310,10 +332,10 @@ class NoteIndex:
 
     # -- single paths (the watcher) ----------------------------------------------------
 
-    def reload_sidecar(self) -> bool:
+    def reload_sidecar(self, into: IndexStore | None = None) -> bool:
         """Re-read `.notesift/tags.json`; True when tags of some entry changed."""
         sidecar, self._sidecar_warning = load_sidecar(self.root)
-        return self.store.set_sidecar(sidecar)
+        return (into or self.store).set_sidecar(sidecar)
 
     def source_key_for(self, path: Path | str) -> str | None:
         """The source key (relative path, or archive dir) a filesystem path belongs to."""

@@ -68,19 +68,23 @@ class IndexStore:
         self._authors: tuple[int, list[str]] | None = None
         self._warnings: tuple[int, list[str]] | None = None
         self._chunks = ChunkCache()
-        opened = open_cache(path, self._chunks)
-        self.path = opened.path
-        self.problem = opened.problem
-        self.healed = opened.healed  # one line when a damaged cache was moved aside
-        self.identity = opened.identity  # (dev, inode) of the file opened
-        self.db = opened.db
-        # With WAL, a second connection reads the last commit while a batch is being
-        # written, so searching never waits for indexing. In memory there is one.
-        self.reader = self.db
-        if self.path is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.reader = cachefile.connect(self.path)
-                configure_reader(self.reader, self._chunks)
+        # Both connections bound to one file and its WAL: a rebuild's `swap_in` waits.
+        with cachefile.OpenLock(path):
+            opened = open_cache(path, self._chunks)
+            self.path = opened.path
+            self.problem = opened.problem
+            self.healed = opened.healed  # one line when a damaged cache was moved aside
+            self.identity = opened.identity  # (dev, inode) of the file opened
+            self.db = opened.db
+            # With WAL, a second connection reads the last commit while a batch is being
+            # written, so searching never waits for indexing. In memory there is one.
+            self.reader = self.db
+            if self.path is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    reader = cachefile.connect(self.path)
+                    configure_reader(reader, self._chunks)
+                    reader.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # bind
+                    self.reader = reader
         if self.reader is self.db:
             self.read_lock = self.lock
         self._vocab = VocabularyCache(self.reader, self.read_lock, self.path, self.identity)
