@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from tui.core.index.watch import ChangeBatch, NotesWatcher
 
 FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on screen
+# A watcher batch this large (a checkout, a copied folder) shows progress as a cold
+# start does; an editor's save (one or two paths) does not flash "indexing 0/1".
+BATCH_PROGRESS_PATHS = 16
 
 
 class IndexWarningsChanged(Message):
@@ -202,19 +205,31 @@ class IndexLifecycle:
             self.app.call_from_thread(self.app.request_search)
 
     def _on_watch_batch(self, batch: ChangeBatch) -> None:
-        """Runs on the watcher's thread: update the index, then refresh the screen."""
+        """Runs on the watcher's thread: update the index, then refresh the screen.
+
+        A large batch shows `indexing n/N files` and its results as they are
+        committed (removals first), as a cold start does.
+        """
         index = self.app.index
         if index is None:
             return
+        large = batch.rescan or len(batch.paths) >= BATCH_PROGRESS_PATHS
+        progress = self._progress if large else None
         with self.lock:
+            if large:
+                self.progress.start()
             if batch.rescan:
-                index.refresh()
+                index.refresh(progress=progress)
             else:
-                for path in sorted(batch.paths):
-                    index.update_path(path)
+                index.update_paths(batch.paths, progress=progress)
         self.publish_warnings(index)
         with contextlib.suppress(RuntimeError):  # the app may be shutting down
-            self.app.call_from_thread(self.app.request_search)
+            self.app.call_from_thread(self._batch_done, large)
+
+    def _batch_done(self, large: bool) -> None:
+        if large:
+            self.app.set_status(activity="")
+        self.app.request_search()
 
     # -- other processes, a vanished root ----------------------------------------------
 

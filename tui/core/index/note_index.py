@@ -19,13 +19,14 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
 from tui.core.index import cachefile
 from tui.core.index.cachefile import BuildLock, file_identity, is_damage, move_aside
+from tui.core.index.path_changes import classify, remove_in_chunks, shifted, stored_under
 from tui.core.index.sources import (
     SourceRef,
     WalkRules,
@@ -256,9 +257,8 @@ class NoteIndex:
         to_parse.sort(key=lambda ref: mtime_of(ref.signature), reverse=True)
         removed = [key for key in stored if key not in refs and not self._still_there(key)]
         self._refs = refs
-        if removed:
-            store.replace_sources({}, removed)
-        done = self._parse_and_store(to_parse, progress, store)
+        remove_in_chunks(store, removed, progress, len(removed) + len(to_parse))
+        done = self._parse_and_store(to_parse, shifted(progress, len(removed)), store)
         if self.root_present() and walk.dirs:
             save_walk_state(store, walk, refs, ignore_signature)
         return RefreshStats(
@@ -275,9 +275,7 @@ class NoteIndex:
         target = self.root / key
         if key in self._refs and self._refs[key].is_archive:
             return target.is_dir()
-        return target.is_file() and walk_admits(
-            self.root, target, self.ignore_globs, respect_gitignore=self.respect_gitignore
-        )
+        return target.is_file() and self._admitted(target)
 
     def _parse_and_store(self, to_parse: list[SourceRef], progress: Progress | None,
                          store: IndexStore | None = None) -> int:
@@ -342,72 +340,65 @@ class NoteIndex:
         return source_key(self.root, self._refs, path)
 
     def update_path(self, path: Path | str) -> bool:
-        """Re-check one path after a change event; True if the entries changed.
+        """Re-check one path after a change event; True if the entries changed."""
+        return self.update_paths([path])
+
+    def update_paths(self, paths: Iterable[Path | str], progress: Progress | None = None) -> bool:
+        """Re-check the paths of a change batch; True if any entries changed.
 
         A path is indexed only if the full walk would list it (same ignore, hidden,
         temp-file and symlink rules), so updates and `refresh()` always agree. An
         edited `.notesiftignore` or `.gitignore` can hide or reveal any note, so it
         refreshes; an edited tag sidecar (another process tagged) re-reads the sidecar.
+        Removals go first, then parses in batches, `progress(done, total)` after
+        each (`path_changes`).
         """
-        key = self.source_key_for(path)
-        if key is None:
-            return False
-        if PurePosixPath(key).name in IGNORE_FILES:
-            stats = self.refresh()
+        keys = {key for path in paths if (key := self.source_key_for(path)) is not None}
+        if any(PurePosixPath(key).name in IGNORE_FILES for key in keys):
+            stats = self.refresh(progress)
             return bool(stats.parsed or stats.removed)
-        if key == SIDECAR_KEY:
-            return self.guarded(self.reload_sidecar, fallback=lambda: False)
-
-        def update() -> bool:
-            changed = self._update_key(key)
-            if changed and key in self._refs and not self._refs[key].is_archive:
-                changed = self._update_hard_links(key) or changed
-            return changed
-
-        with self.guard:
-            return self.guarded(update, fallback=lambda: False)
-
-    def _update_key(self, key: str) -> bool:
-        """Bring one source in line with the disk; True if its entries changed."""
-        target = self.root / key
-        archive = key in self._refs and self._refs[key].is_archive
-        if archive:
-            if not target.is_dir():
-                return self.remove_path(key)
-        elif not walk_admits(
-            self.root, target, self.ignore_globs, respect_gitignore=self.respect_gitignore
-        ):
-            return self.remove_path(key)
-        ref = SourceRef(key, target, archive)
-        if not sign(ref):
-            return self.remove_path(key)
-        if self.store.signature(key) == ref.signature:
-            return False
-        self._refs[key] = ref
-        from tui.core.index.parsing import parse_source
-
-        self.store.replace_sources({key: parse_source(self.root, ref)}, [])
-        return True
-
-    def _update_hard_links(self, key: str) -> bool:
-        """Re-check the other indexed names of a hard-linked file that just changed."""
         changed = False
-        for other in hard_link_names(self.root, key, self._refs):
-            changed = self._update_key(other) or changed
+        if SIDECAR_KEY in keys:
+            keys.discard(SIDECAR_KEY)
+            changed = self.guarded(self.reload_sidecar, fallback=lambda: False)
+        if keys:
+            with self.guard:
+                changed = self.guarded(lambda: self._update_keys(sorted(keys), progress),
+                                       fallback=lambda: False) or changed
         return changed
 
-    def remove_path(self, path: Path | str) -> bool:
-        """Forget a source (and everything under it, for a removed directory)."""
-        key = self.source_key_for(path) if isinstance(path, Path) else str(path)
-        if key is None:
-            return False
-        prefix = key.rstrip("/") + "/"
-        gone = [k for k in self.store.signatures() if k == key or k.startswith(prefix)]
-        for k in gone:
-            self._refs.pop(k, None)
-        if gone:
-            self.store.replace_sources({}, gone)
-        return bool(gone)
+    def _update_keys(self, keys: list[str], progress: Progress | None) -> bool:
+        """Bring these sources in line with the disk: removals, then parses."""
+        gone: list[str] = []
+        to_parse: dict[str, SourceRef] = {}
+        checked: set[str] = set()
+        while keys:
+            key = keys.pop()
+            checked.add(key)
+            seen = self._classify(key)
+            if seen is True:
+                gone.append(key)
+            elif isinstance(seen, SourceRef):
+                to_parse[key] = seen
+                if not seen.is_archive:  # a hard-linked file shows new text under each name
+                    keys += [k for k in hard_link_names(self.root, key, self._refs)
+                             if k not in checked]
+        removed = stored_under(self.store, gone)
+        for key in removed:
+            self._refs.pop(key, None)
+        remove_in_chunks(self.store, removed, progress, len(removed) + len(to_parse))
+        self._refs.update(to_parse)
+        ordered = sorted(to_parse.values(), key=lambda r: mtime_of(r.signature), reverse=True)
+        done = self._parse_and_store(ordered, shifted(progress, len(removed)))
+        return bool(removed or done)
+
+    def _classify(self, key: str) -> SourceRef | bool:
+        archive = key in self._refs and self._refs[key].is_archive
+        return classify(self.root, key, archive, self._admitted, self.store.signature(key))
+
+    def _admitted(self, target: Path) -> bool:
+        return walk_admits(self.root, target, self.ignore_globs,
+                           respect_gitignore=self.respect_gitignore)
 
     @property
     def entries(self) -> list[Entry]:

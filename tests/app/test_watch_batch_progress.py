@@ -1,0 +1,66 @@
+"""A large watcher batch (a checkout, a copied folder) shows `indexing n/N files` as a
+cold start does and lists its first files while the rest are parsed (TRY #25: the
+status line kept `1/18` for 14-16 s, then jumped)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from tui_helpers import HANG_S, app_settings, ready, record_first_args, until
+
+import tui.core.index.parsing as parsing
+from tui.app import make_app
+from tui.core.index.watch_batch import ChangeBatch
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_a_copied_folder_shows_progress_and_its_first_notes_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "README.md").write_text("# Readme\n\nhello\n", encoding="utf-8")
+    app = make_app(app_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        copied = root / "docs"
+        copied.mkdir()
+        paths = set()
+        for i in range(40):
+            path = copied / f"issue-{i:02d}.md"
+            path.write_text(f"# Issue {i}\n\nhawthorn {i}\n", encoding="utf-8")
+            paths.add(path)
+        reached, release = threading.Event(), threading.Event()
+        real, parsed = parsing.parse_source, [0]
+
+        def gated(root_: Path, ref: parsing.SourceRef) -> parsing.PreparedSource:
+            parsed[0] += 1
+            if parsed[0] == 21:  # half of the batch is in
+                reached.set()
+                release.wait(HANG_S)
+            return real(root_, ref)
+
+        monkeypatch.setattr(parsing, "parse_source", gated)
+        monkeypatch.setattr(parsing, "BATCH_SOURCES", 10)
+        monkeypatch.setattr(parsing, "BATCH_SECONDS", float("inf"))
+        monkeypatch.setattr(parsing, "PARALLEL_THRESHOLD", 1000)
+        activity = record_first_args(app.lifecycle, "set_activity")
+        await pilot.press(*"hawthorn")
+        batch = asyncio.ensure_future(asyncio.to_thread(
+            app.lifecycle._on_watch_batch, ChangeBatch(paths=paths)))
+        try:
+            await until(pilot, reached.is_set, "half of the batch parsed")
+            await until(pilot, lambda: 0 < len(app.results.hits) < 40,
+                        "the first copied notes listed while the rest are parsed")
+            assert any(re.fullmatch(r"indexing (1|11|21)/40 files.*", a) for a in activity), \
+                activity
+        finally:
+            release.set()
+            await batch
+        await until(pilot, lambda: len(app.results.hits) == 40, "all of them")
+        await until(pilot, lambda: app.status_info.activity == "", "the progress line ends")
