@@ -82,7 +82,9 @@ def test_a_writer_on_the_old_file_loses_nothing_once_it_follows(tmp_path: Path) 
         assert other.follow_cache_file()
         other.refresh()  # what the app does after following a replaced file
         assert _found(other) == 6
-        assert _found(_open(root, cache)) == 6
+        fresh = _open(root, cache)
+        assert _found(fresh) == 6
+        fresh.close()
     finally:
         builder.close()
         other.close()
