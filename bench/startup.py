@@ -42,9 +42,9 @@ TARGET_ONESHOT_RATIO = 1.0
 def child(root: Path, cache: Path, out: Path) -> None:
     """Runs in the measured process: launch the app, record when frames show what."""
     marks: dict[str, float] = {}
-    from tui.launch import pause_collector
+    from tui.launch import start
 
-    pause_collector()  # as the `notesift` command starts (tui.launch): no GC until the first paint
+    start()  # as the `notesift` command starts (tui.launch): no GC until the first paint, …
     import asyncio
 
     from tui.app import AppSettings, NotesiftApp

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["cached_table", "tables_dir"]
+__all__ = ["cached_table", "store_table", "tables_dir"]
 
 T = TypeVar("T")
 FORMAT = 1  # bump when a table's shape changes
@@ -72,6 +72,15 @@ def cached_table(name: str, sources: Sequence[Path | None], build: Callable[[], 
     if keep(table):
         _store(path, table)
     return table
+
+
+def store_table(name: str, sources: Sequence[Path | None], table: object, *,
+                stamp: str = "") -> None:
+    """Store `table` where `cached_table(name, sources, …, stamp=stamp)` reads it: for
+    a table that grows while a process runs (tui.code_cache)."""
+    folder = tables_dir()
+    if folder is not None:
+        _store(folder / f"{name}-{_key(name + stamp, sources)}.marshal", table)
 
 
 def _store(path: Path, table: object) -> None:

@@ -1,0 +1,93 @@
+"""A launch reads the code dataclasses and namedtuples generate from the tables cache.
+
+Each check runs a fresh interpreter started as `notesift` starts (`tui.launch.start`):
+the classes it defines must behave exactly as without the cache, the second launch
+must compile none of them, and a damaged or missing cache only means compiling again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = """
+import json, sys
+if sys.argv[1] == "launch":
+    from tui.launch import start
+    start()
+import collections, dataclasses, inspect, typing
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Point:
+    x: int
+    tags: tuple[str, ...] = ()
+
+@dataclasses.dataclass(slots=True)
+class Box:
+    name: str = "box"
+    items: list[int] = dataclasses.field(default_factory=list)
+
+class Pair(typing.NamedTuple):
+    left: int
+    right: str = "r"
+
+Row = collections.namedtuple("Row", "a b")
+try:
+    Point(1).x = 2
+    frozen = "assigned"
+except dataclasses.FrozenInstanceError:
+    frozen = "refused"
+import tui.code_cache as cache
+print(json.dumps({
+    "values": [repr(Point(1, ("a",))), Point(1) == Point(1), Point(1) < Point(2), hash(Point(3)),
+               repr(Box()), repr(Pair(1)), repr(Row(1, 2)), frozen],
+    "signatures": [str(inspect.signature(c)) for c in (Point, Box, Pair, Row)],
+    "annotations": [str(Point.__init__.__annotations__), str(Box.__init__.__annotations__)],
+    "compiled": cache.compiled(), "installed": cache.installed(),
+}))
+"""
+
+
+def _run(mode: str, cache_home: Path) -> dict[str, object]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "PYTHONHASHSEED": "0"}
+    env.pop("NOTESIFT_NO_TABLE_CACHE", None)
+    out = subprocess.run([sys.executable, "-c", SCRIPT, mode], env=env, check=True,
+                         capture_output=True, text=True, timeout=120).stdout
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def _behaviour(run: dict[str, object]) -> tuple[object, ...]:
+    return run["values"], run["signatures"], run["annotations"]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_cached_generated_code_behaves_as_compiled_code(tmp_path: Path, damage: str) -> None:
+    plain = _run("plain", tmp_path / "plain")
+    first = _run("launch", tmp_path / "xdg")
+    second = _run("launch", tmp_path / "xdg")
+    assert first["installed"] and second["installed"]
+    assert _behaviour(first) == _behaviour(second) == _behaviour(plain)
+    assert "<class 'int'>" in str(plain["annotations"])  # objects, not 'int' strings
+    assert first["compiled"] > 0
+    assert second["compiled"] == 0, "the second launch must find every text in the cache"
+
+    (stored,) = (tmp_path / "xdg" / "notesift" / "tables").glob("codegen-*.marshal")
+    data = stored.read_bytes()
+    stored.write_bytes(b"\x00garbage" * 10 if damage == "garbage" else data[: len(data) // 2])
+    damaged = _run("launch", tmp_path / "xdg")
+    assert _behaviour(damaged) == _behaviour(plain)
+    assert damaged["compiled"] > 0
+    assert _run("launch", tmp_path / "xdg")["compiled"] == 0  # written again, whole
+
+
+def test_the_cache_is_off_when_tables_are_not_kept(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "NOTESIFT_NO_TABLE_CACHE": "1"}
+    out = subprocess.run([sys.executable, "-c", SCRIPT, "launch"], env=env, check=True,
+                         capture_output=True, text=True, timeout=120).stdout
+    assert json.loads(out)["installed"] is False
+    assert not (tmp_path / "notesift").exists()
