@@ -98,6 +98,18 @@ def test_full_syllables_and_initials_both_spell_a_word() -> None:
     assert "生产力" in pinyin_spellings("scl", han)
 
 
+def test_the_kept_vocabulary_reads_back_every_count() -> None:
+    import marshal
+
+    han = HanVocabulary.of(["生产", "产力", "\U00020000力"], {"生产": 5, "产力": 2})
+    back = HanVocabulary.from_plain(marshal.loads(marshal.dumps(han.plain())))
+    assert back == han
+    assert dict(back.docs) == {"生产": 5, "产力": 2, "\U00020000力": 1, "生": 5, "产": 7,
+                               "力": 3, "\U00020000": 1}
+    assert back.docs.get("无", 0) == 0 and back.docs["产力"] == 2
+    assert pinyin_spellings("shengchanli", back) == pinyin_spellings("shengchanli", han)
+
+
 def test_the_han_vocabulary_is_kept_beside_the_cache_and_follows_new_bigrams(
     tmp_path: Path,
 ) -> None:
