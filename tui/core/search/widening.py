@@ -7,14 +7,14 @@ only grows, the last answer, filtered, is the new one.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tui.core.index.fts_terms import NOTHING, HanVocabulary, pinyin_spellings, spelling_query
+from tui.core.index.fts_terms import NOTHING, HanVocabulary, spelling_query
 from tui.core.index.store import IndexStore, text_only
 from tui.core.search.lookup import WordLookup
+from tui.core.search.pinyin_rows import PINYIN_ROWS, PinyinRows, holding_any
 from tui.core.search.sqlfilters import like_escape
 from tui.core.search.term_plan import TermPlan
 from tui.core.search.typos import Vocabulary
@@ -25,10 +25,6 @@ _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]
 
 EXPANSION_THRESHOLD = 30
 EXPANSION_ROWS = 2000
-PINYIN_ROWS = 240  # pinyin hits read per keystroke: titles first, then a share per spelling
-PINYIN_ALONE = 6  # the likeliest spellings: looked up one by one, PINYIN_EACH rows each
-PINYIN_EACH = 40
-PINYIN_CHUNKS = (34, 120)  # then the rest, together, most written first
 PINYIN_SPELLED = 6  # pinyin this long that matched is not also tried as a title abbreviation
 INITIALS_MAX = 6  # longer runs of letters are words, not abbreviations
 HOMOPHONES = 40  # Han strings of the index tried as homophones of one term
@@ -47,7 +43,8 @@ class _GrownRows:
     generation: int
     rows: list[tuple[int, str]]
     complete: bool
-    spellings: frozenset[str] = frozenset()  # pinyin: the Han strings the rows hold
+    # Titles, capped: the (title, rowid) of the last row read, where the next scan resumes.
+    resume: tuple[str, int] | None = None
 
 
 def _in_order(needle: str, text: str) -> bool:
@@ -71,6 +68,7 @@ class Widener:
         # The last lookup of each kind, narrowed while a term grows (one slot per
         # kind, replaced whole, so overlapping searches see one answer or the other).
         self._grown: dict[str, _GrownRows] = {}
+        self.pinyin = PinyinRows(store)
 
     @staticmethod
     def widenable(term_groups: list[list[TermPlan]]) -> bool:
@@ -146,9 +144,9 @@ class Widener:
         if (len(needle) <= INITIALS_MAX and needle.isascii() and needle.isalpha()):
             self._widen_initials(plan)
         if pinyin_term_ok(needle):
-            found = set(self._pinyin_rows(needle))
+            found = set(self.pinyin.rows(needle))
             plan.extra_rowids |= found
-            plan.title_rowids |= self._titles_spelled(needle, found)
+            plan.title_rowids |= self.pinyin.titles_spelled(needle, found)
             plan.pinyin = bool(found)
         spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
         if not (direct > 0 or len(plan.variants) > before[0] or spelled or plan.initials_rowids):
@@ -173,12 +171,7 @@ class Widener:
         """Titles holding the term's letters in order and close together (fzf-like)."""
         needle = plan.folded
         pattern = "%" + "%".join(like_escape(ch) for ch in needle) + "%"
-        rows = self._grown_rows(
-            "title", needle, lambda title: _in_order(needle, title),
-            # The covering title index is a third of the table: a faster scan.
-            "SELECT rowid, title_f FROM entries INDEXED BY entries_title "
-            "WHERE title_f LIKE ? ESCAPE '\\'", pattern,
-        )
+        rows = self._title_rows(needle, lambda title: _in_order(needle, title), pattern)
         widest = max(3 * len(needle), len(needle) + 12)
         subsequence = re.compile("".join(f"{re.escape(ch)}.*?" for ch in needle[:-1])
                                  + re.escape(needle[-1]), re.S)
@@ -202,105 +195,6 @@ class Widener:
                 plan.extra_rowids.add(rowid)
                 plan.variants.extend(g for g in grams if g in body and g not in plan.variants)
 
-    def _pinyin_rows(self, needle: str) -> list[int]:
-        """Entries whose text holds a Han string pinyin `needle` may stand for.
-
-        Spelled against the Han bigrams of the index, found by those bigrams and
-        checked on the folded text (the bigrams alone may lie apart). While the
-        term grows, what a longer term finds is among what its start found (the
-        last syllable may be cut short), so the last answer is checked instead.
-        """
-        spellings = pinyin_spellings(needle, self.store.han_vocabulary())
-        generation = self.store.generation
-        prior = self._grown.get("pinyin")
-        grown = (prior is not None and prior.complete and prior.generation == generation
-                 and needle.startswith(prior.needle)
-                 and all(_starts_with_any(s, prior.spellings) for s in spellings))
-        if grown:
-            found = self._checked(spellings, [r for r, _ in prior.rows])  # type: ignore[union-attr]
-            complete = True
-        else:
-            found, complete = self._spelled_rows(spellings)
-        self._grown["pinyin"] = _GrownRows(needle, generation, [(r, "") for r in found],
-                                           complete, frozenset(spellings))
-        return found
-
-    def _titles_spelled(self, needle: str, rowids: set[int]) -> set[int]:
-        """Those of `rowids` whose title holds a Han spelling of pinyin `needle`.
-
-        Candidates without a word as typed are read shortest title first, which
-        put a note titled with the very word behind 80 sections named 资源.
-        """
-        if not rowids:
-            return set()
-        holds = holding_any(pinyin_spellings(needle, self.store.han_vocabulary()))
-        rows = self.store.query(
-            "SELECT rowid, title_f FROM entries WHERE rowid IN (SELECT value FROM json_each(?))",
-            [json.dumps(sorted(rowids))],
-        )
-        return {rowid for rowid, title in rows if holds(title)}
-
-    def _spelled_rows(self, spellings: list[str]) -> tuple[list[int], bool]:
-        """Up to PINYIN_ROWS entries holding a spelling, and whether that is all of them.
-
-        The spellings come most written first, and the first few are what the term
-        means (`rgzn` → 人工智能): every title holding one of them comes first, then
-        each of them gets a share of the rows, then the rest together; so rows that
-        merely hold the bigrams of a rare spelling apart (read in rowid order, and
-        checked on the text) cannot crowd them out, and a broad term reads a few
-        hundred texts, not thousands.
-        """
-        expression = spelling_query(spellings)
-        if expression is None:
-            return [], True
-        every = [r for (r,) in self.store.query(
-            f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {PINYIN_ROWS + 1}",
-            [text_only(expression)])]
-        if len(every) <= PINYIN_ROWS:  # few enough to read them all: the exact answer
-            return self._holding(spellings, every), True
-        found = self._titled(spellings[:PINYIN_ALONE])
-        groups = [[s] for s in spellings[:PINYIN_ALONE]]  # each of the likeliest gets room
-        start = PINYIN_ALONE
-        for size in PINYIN_CHUNKS:
-            groups.append(spellings[start : start + size])
-            start += size
-        for i, chunk in enumerate(groups):
-            expression = spelling_query(chunk)
-            room = PINYIN_ROWS - len(found)
-            if room <= 0:
-                return found, False
-            if expression is None:
-                continue
-            limit = min(room, PINYIN_EACH) if i < PINYIN_ALONE else room
-            seen = set(found)
-            rowids = [r for (r,) in self.store.query(
-                f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {limit}", [text_only(expression)],
-            ) if r not in seen]
-            found.extend(self._holding(chunk, rowids))
-        return found, False  # a share of each spelling: not every entry was read
-
-    def _titled(self, spellings: list[str]) -> list[int]:
-        """Entries whose title holds one of the likeliest spellings: all of them, whatever
-        else the text holds (a note titled 人工智能 is what `rgzn` asks for first)."""
-        expression = spelling_query(spellings)
-        if expression is None:
-            return []
-        rowids = [r for (r,) in self.store.query(
-            f"SELECT rowid FROM titles WHERE titles MATCH ? LIMIT {PINYIN_ROWS}", [expression])]
-        return self._holding(spellings, rowids)
-
-    def _holding(self, spellings: list[str], rowids: list[int]) -> list[int]:
-        """Those of `rowids` whose text holds a spelling (bigrams alone may lie apart)."""
-        if all(len(s) <= 2 for s in spellings):
-            return rowids  # one character or one bigram: the index alone is exact
-        return self._checked(spellings, rowids)
-
-    def _checked(self, spellings: list[str], rowids: list[int]) -> list[int]:
-        """Those of `rowids` whose folded title or text holds a spelling."""
-        holds = holding_any(spellings)
-        return [rowid for rowid, (title, body) in self.store.folded(rowids).items()
-                if holds(title) or holds(body)]
-
     def _widen_initials(self, plan: TermPlan) -> None:
         """Key bindings whose action's words start with the term's letters (`tpz` →
         TogglePaneZoom, `acp` → ActivateCommandPalette), even when the letters also
@@ -317,23 +211,42 @@ class Widener:
                 plan.initials_rowids.add(rowid)
         plan.extra_rowids |= plan.initials_rowids
 
-    def _grown_rows(
-        self, kind: str, needle: str, keep: Callable[[str], bool], sql: str, param: str,
-        cap: int = EXPANSION_ROWS,
+    def _title_rows(
+        self, needle: str, keep: Callable[[str], bool], pattern: str, cap: int = EXPANSION_ROWS,
     ) -> list[tuple[int, str]]:
-        """`sql` (rowid, text) rows for `needle`, narrowed from the last keystroke's when it can.
+        """(rowid, title) of the first `cap` titles LIKE `pattern`, in title order, from the
+        last keystroke's when it can.
 
-        `keep(text)` must mean exactly what `sql` matches, so a complete earlier
-        answer for a prefix of `needle`, filtered, is the answer.
+        `keep(title)` must mean exactly what the pattern matches. While the needle only
+        grows, its titles are among the last answer's: those, filtered, are the answer
+        when that answer was complete; when it was capped, the scan goes on from the last
+        title it read (the titles before it are filtered, not read again), so a term
+        typed key by key scans the titles once, not once per key (a scan that finds
+        little reads all 100k titles: ~10 ms).
         """
         generation = self.store.generation
-        prior = self._grown.get(kind)
-        if (prior is not None and prior.complete and prior.generation == generation
-                and needle.startswith(prior.needle)):
-            rows = [(rowid, text) for rowid, text in prior.rows if keep(text)]
+        prior = self._grown.get("title")
+        # The covering title index is a third of the table: a faster scan.
+        sql = ("SELECT rowid, title_f FROM entries INDEXED BY entries_title "
+               "WHERE title_f LIKE ? ESCAPE '\\'")
+        if prior is not None and prior.generation == generation and needle.startswith(prior.needle):
+            rows = [(rowid, title) for rowid, title in prior.rows if keep(title)]
+            if prior.complete or prior.resume is None or len(rows) >= cap:
+                self._grown["title"] = _GrownRows(needle, generation, rows, prior.complete,
+                                                  resume=prior.resume)
+                return rows
+            more = self.store.query(
+                f"{sql} AND (title_f, rowid) > (?, ?) ORDER BY title_f, rowid "
+                f"LIMIT {cap - len(rows)}", [pattern, *prior.resume])
+            wanted = cap - len(rows)
         else:
-            rows = [(r, t) for r, t in self.store.query(f"{sql} LIMIT {cap}", [param])]
-        self._grown[kind] = _GrownRows(needle, generation, rows, len(rows) < cap)
+            rows = []
+            more = self.store.query(f"{sql} ORDER BY title_f, rowid LIMIT {cap}", [pattern])
+            wanted = cap
+        rows += [(r, t) for r, t in more]
+        complete = len(more) < wanted
+        resume = None if complete else (more[-1][1], more[-1][0])
+        self._grown["title"] = _GrownRows(needle, generation, rows, complete, resume=resume)
         return rows
 
     def _vocab(self) -> Vocabulary:
@@ -341,20 +254,6 @@ class Widener:
         if self._vocabulary is None or self._vocabulary[0] != generation:
             self._vocabulary = (generation, Vocabulary(self.store.vocabulary()))
         return self._vocabulary[1]
-
-
-def _starts_with_any(text: str, starts: frozenset[str]) -> bool:
-    """Whether `text` begins with one of `starts`: an entry holding `text` was found
-    by that start. (A letter more may spell anew: `xianglian` reads 象力广, 广 being
-    also `an`, while `xianglia` stopped at 向量.)"""
-    return any(text[:k] in starts for k in range(1, len(text) + 1))
-
-
-def holding_any(spellings: list[str]) -> Callable[[str], bool]:
-    """Whether a text holds any of these strings: one regex alternation, searched in C,
-    where `s in text` for each of 300 pinyin spellings reads the text 300 times."""
-    pattern = re.compile("|".join(map(re.escape, sorted(set(spellings), key=len, reverse=True))))
-    return lambda text: pattern.search(text) is not None
 
 
 def initials_match(needle: str, title: str) -> bool:
