@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app(AppSettings(root=root, watch=False, cache_dir=cache, state_file=state))
     recorder = Recorder()
     recorder.install()
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.thread_time) if args.profile else None
     costs = asyncio.run(run_keys(app, queries, recorder, profiler))
     if profiler is not None and args.profile is not None:
         profiler.dump_stats(str(args.profile))

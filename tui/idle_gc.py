@@ -52,6 +52,7 @@ class IdleCollector:
         self._pending = pending
         self._last = clock()
         self._cancel: Callable[[], None] | None = None  # the pending check
+        self._due_at = 0.0  # when it is due
         self._pauses = 0
         self._counted = False  # this pause was counted (and its young pass run)
         self._freeze_wanted = False
@@ -88,11 +89,14 @@ class IdleCollector:
         """A key or an answer: the next collection waits for a pause."""
         if not self._running:
             return
-        self._last = self._clock()
+        now = self._last = self._clock()
         self._counted = False
         if self._pending() > YOUNG_LIMIT:
             self._run(0)
-        self._arm()
+        # A check due before this pause could end re-arms itself when it finds no pause:
+        # a new timer per key (a task each) is echo time, ~0.1 ms of the key's CPU.
+        if self._cancel is None or self._due_at > now + IDLE_S:
+            self._arm()
 
     def _arm(self, delay: float = IDLE_S) -> None:
         """The next check in `delay` seconds (one pending check at a time)."""
@@ -100,6 +104,7 @@ class IdleCollector:
             gc.disable()
         if self._cancel is not None:
             self._cancel()
+        self._due_at = self._clock() + delay
         self._cancel = self._clock.call_later(delay, self._due)
 
     def _due(self) -> None:

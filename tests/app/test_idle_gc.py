@@ -129,3 +129,24 @@ async def test_the_app_collects_in_the_pause_after_typing_and_restores_gc_on_exi
         clock.advance(IDLE_S * 2)
         assert app.idle_gc.collections == [2, 1]
     assert gc.isenabled()
+
+
+def test_steady_typing_keeps_one_pending_check_instead_of_a_timer_per_key(
+    collector: tuple[IdleCollector, FakeClock, dict[str, object]],
+) -> None:
+    """Each timer is a task on the event loop, made on the keystroke's own time."""
+    idle, clock, _ = collector
+    idle.start()
+    scheduled: list[float] = []
+    call_later = clock.call_later
+
+    def counting(seconds: float, callback):  # type: ignore[no-untyped-def]
+        scheduled.append(seconds)
+        return call_later(seconds, callback)
+
+    clock.call_later = counting  # type: ignore[method-assign]
+    _type(idle, clock, 40, IDLE_S / 8)
+    assert idle.collections == []
+    assert len(scheduled) <= 40 // 8 + 2, "about one check per IDLE_S, not one per key"
+    clock.advance(IDLE_S)
+    assert idle.collections == [2], "the pause after the keys is still collected in time"

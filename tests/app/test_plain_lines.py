@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from textual._styles_cache import StylesCache
 from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
@@ -19,7 +20,7 @@ from tui_helpers import settle as _settle
 from tui_helpers import type_text as _type
 
 from tui.app import make_app
-from tui.widgets.plain_lines import PlainStylesCache, plain_box
+from tui.widgets.plain_lines import LineScrollBar, PlainStylesCache, plain_box
 
 pytestmark = pytest.mark.asyncio
 
@@ -69,3 +70,28 @@ async def test_a_styled_widget_takes_textuals_path(example_notes: Path, tmp_path
         general = _lines(preview, StylesCache())
         assert short == general
         assert short[0].text.startswith("┏")
+
+
+async def test_the_preview_scrollbar_paints_what_textuals_would(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    """Thumb and track at several offsets (the thumb's eighth-cell ends included)."""
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 20)) as pilot:
+        await _ready(pilot, app)
+        longest = max(app.results.hits, key=lambda h: len(h.entry.text))
+        app.preview.show(longest, [], force=True)
+        await pilot.pause()
+        bar = app.preview.vertical_scrollbar
+        assert isinstance(bar, LineScrollBar)
+        assert app.preview.virtual_size.height > app.preview.size.height, "a thumb to draw"
+        seen = set()
+        for y in range(0, app.preview.max_scroll_y + 1, 3):
+            app.preview.scroll_to(y=y, animate=False, immediate=True)
+            await pilot.pause()
+            bar._render_content()
+            short = list(bar._render_cache.lines)
+            ScrollBar._render_content(bar)
+            assert list(bar._render_cache.lines) == short, f"offset {y}"
+            seen.add(tuple(s.text for s in short))
+        assert len(seen) > 1, "the thumb moved"

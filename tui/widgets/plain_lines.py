@@ -15,17 +15,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rich.segment import Segment
+from rich.color import Color as RichColor
+from rich.segment import Segment, Segments
 from rich.style import Style as RichStyle
 from textual._border import get_box
 from textual._segment_tools import make_blank
 from textual._styles_cache import StylesCache
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.style import Style
+from textual.visual import Visual, visualize
+from textual.widget import _RenderCache
 
 if TYPE_CHECKING:
     from textual.color import Color
     from textual.widget import Widget
+
+DEFAULT_BACK = RichColor.parse("#555555")  # ScrollBarRender's own defaults
+DEFAULT_BAR = RichColor.parse("bright_magenta")
 
 FRAMED_CACHE = 512  # framed strips kept (a screenful is 36-72)
 
@@ -124,4 +131,62 @@ def plain_box(styles: Any, base_background: Color, background: Color,
 
 def use_plain_lines(widget: Widget) -> None:
     """Give `widget` (before it first paints) the short path for its lines."""
-    widget._styles_cache = PlainStylesCache()
+    if not isinstance(widget._styles_cache, PlainStylesCache):
+        widget._styles_cache = PlainStylesCache()
+
+
+class LineScrollBar(ScrollBar):
+    """A vertical scrollbar that paints each distinct cell once.
+
+    Textual renders a scrollbar as a Rich renderable through the console, 40 us a
+    line; the preview's repaints on every new entry (its height changes). A bar is a
+    column of a handful of distinct segments (track above, thumb, track below, the
+    thumb's eighth-cell ends): each is rendered through Textual's own pipeline once,
+    as a one-line renderable, and reused.
+    """
+
+    _line_cache: dict[tuple[object, ...], Strip]
+
+    def _render_content(self) -> None:
+        width, height = self.size
+        bar = self.render()
+        if (not isinstance(bar, ScrollBarRender) or not bar.vertical
+                or self.text_selection is not None):
+            super()._render_content()
+            return
+        style = self.app.console.get_style(bar.style)
+        column = bar.render_bar(
+            size=height, window_size=bar.window_size, virtual_size=bar.virtual_size,
+            position=bar.position, vertical=True, thickness=width,
+            back_color=style.bgcolor or DEFAULT_BACK, bar_color=style.color or DEFAULT_BAR)
+        visual_style = self.visual_style
+        cache = self.__dict__.setdefault("_line_cache", {})
+        if len(cache) > 64:
+            cache.clear()
+        lines = []
+        for segment in column.segments[:height]:
+            key = (segment, width, visual_style)
+            strip = cache.get(key)
+            if strip is None:
+                one = visualize(self, Segments([segment], new_lines=True))
+                strip = cache[key] = Visual.to_strips(self, one, width, 1, visual_style)[0]
+            lines.append(strip)
+        self._render_cache = _RenderCache(self.size, lines)
+        self._dirty_regions.clear()
+
+
+class PlainScrollbar:
+    """Mixin for a `ScrollView`: its vertical scrollbar is a `LineScrollBar` on the
+    short path (it repaints whole whenever the content's height or scroll changes)."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        bar: ScrollBar | None = self._vertical_scrollbar  # type: ignore[attr-defined]
+        if bar is None:  # as Textual's Widget.vertical_scrollbar, with the class above
+            bar = LineScrollBar(vertical=True, name="vertical",
+                                thickness=self.scrollbar_size_vertical)  # type: ignore[attr-defined]
+            use_plain_lines(bar)
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)  # type: ignore[attr-defined]
+        return bar

@@ -26,7 +26,7 @@ from tui.core.text.fold import fold
 from tui.render import preview_text
 from tui.text_wrap import wrap_text
 from tui.theme_palette import palette_of
-from tui.widgets.plain_lines import use_plain_lines
+from tui.widgets.plain_lines import PlainScrollbar, use_plain_lines
 
 CONTEXT_ROWS = 3  # rows shown above the match line
 BODY_START = 2  # the title and location lines come first
@@ -52,7 +52,7 @@ def _shown_key(hit: SearchHit | None, terms: list[str]) -> tuple[object, ...] | 
             tuple(terms), hit.match_line)
 
 
-class PreviewPane(ScrollView, can_focus=True):
+class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
     """Shows one hit; rows are wrapped and painted only when they come into view."""
 
     # The scrollbar is always there: one that comes and goes with the entry's length

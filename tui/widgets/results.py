@@ -29,7 +29,7 @@ from tui.core.search.engine import SearchHit
 from tui.core.text.sanitize import printable
 from tui.render import result_row_lines
 from tui.theme_palette import palette_of
-from tui.widgets.plain_lines import use_plain_lines
+from tui.widgets.plain_lines import PlainScrollbar, use_plain_lines
 
 # Asked of the engine per keystroke (more when the cursor nears the end): as many as
 # it fine-ranks (FINE_RANK_COUNT); each row past those is presented at extra cost
@@ -56,7 +56,7 @@ def _strip(text: Text, console: Console, base: Style, width: int) -> Strip:
     return Strip(Segment.adjust_line_length(list(segments), width, base), width)
 
 
-class ResultsList(ScrollView, can_focus=True):
+class ResultsList(PlainScrollbar, ScrollView, can_focus=True):
     """Shows hits; keeps the highlighted entry (by id) across updates."""
 
     COMPONENT_CLASSES = {"results--cursor", "results--cursor-blurred"}
@@ -164,12 +164,17 @@ class ResultsList(ScrollView, can_focus=True):
         if before is None or after is None or before[0] != after[0]:
             self.refresh()
             return
-        first = after[0] // ROW_LINES
-        for offset, (old, new) in enumerate(zip(before[1], after[1], strict=False)):
-            if old != new:
-                self.refresh_lines((first + offset) * ROW_LINES, ROW_LINES)
-        if len(before[1]) != len(after[1]):
-            self.refresh()
+        changed = [i for i, (old, new) in enumerate(zip(before[1], after[1], strict=False))
+                   if old != new]
+        if len(before[1]) != len(after[1]) or len(changed) == len(after[1]):
+            self.refresh()  # one region, not one per row (each refresh has its own cost)
+            return
+        if not changed:
+            return
+        top, first = after[0], after[0] // ROW_LINES
+        width = max(self.virtual_size.width, self.size.width)
+        self.refresh(*(Region(0, (first + i) * ROW_LINES - top, width, ROW_LINES)
+                       for i in changed))
 
     def _set_virtual_height(self, height: int) -> None:
         """A new virtual size without a layout pass (the content width cannot change)."""
