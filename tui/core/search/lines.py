@@ -22,6 +22,9 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|<?https?://[^\s>)]+>?|\[\[[^\]]*\]\
 _NOT_PROSE = re.compile(r"[\W\d_]+")
 _SLUG_CHARS = frozenset("-_./")
 _NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".org", ".rst", ".mdx")
+# A line is classified by its start: a 5 MB line (a log, a base64 dump) costs no more
+# than a long paragraph does.
+KIND_CHARS = 2000
 _LABEL_LINE = re.compile(
     r"^\s*(?:#{1,6}\s|[\w\u4e00-\u9fff]{1,12}\s*[:：=](?:\s|$)|[-+=*_~`]{3,}\s*$)"
 )
@@ -43,16 +46,21 @@ class EntryLines:
         end = self.text.find("\n", self.starts[line])
         return len(self.text) if end < 0 else end
 
+    def _head(self, line: int) -> str:
+        """The line, or its first KIND_CHARS characters."""
+        start = self.starts[line]
+        return self.text[start : min(self.end(line), start + KIND_CHARS)]
+
     def kind(self, line: int) -> str:
         if line not in self._kinds:
-            self._kinds[line] = line_kind(self.text[self.starts[line] : self.end(line)])
+            self._kinds[line] = line_kind(self._head(line))
         return self._kinds[line]
 
     def heading(self, line: int) -> bool:
         start = self.starts[line]
         if self.text[start : start + 8].lstrip()[:1] != "#":
             return False  # most lines: no need to find where they end
-        return _is_heading(self.text[start : self.end(line)].strip())
+        return _is_heading(self._head(line).strip())
 
     def line_of(self, offset: int) -> int:
         return _line_of(self.starts, offset)
