@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Span, Text
 
@@ -120,9 +121,23 @@ def result_row_lines(
         detail.append("  ")
         detail.append_text(_styled(hit.snippet, hit.snippet_spans, match))
     if width > 0:
-        row.truncate(width, overflow="ellipsis")
-        detail.truncate(width, overflow="ellipsis")
+        fit(row, width)
+        fit(detail, width)
     return row, detail
+
+
+def fit(text: Text, width: int) -> None:
+    """Cut `text` to `width` cells with an ellipsis, as `Text.truncate` does, sooner.
+
+    Rich splits the whole string into graphemes when it holds a wide or non-ASCII
+    character: a snippet of a few hundred characters with one `…` cost 0.1-0.3 ms a
+    line. When the first `width + 1` characters already fill more than `width` cells,
+    they alone decide the cut, so the rest is dropped first (same result).
+    """
+    plain = text.plain
+    if len(plain) > width + 1 and cell_len(plain[: width + 1]) > width:
+        text.right_crop(len(plain) - (width + 1))
+    text.truncate(width, overflow="ellipsis")
 
 
 def _term_spans(folded_line: str, terms: Sequence[str]) -> list[tuple[int, int]]:

@@ -198,3 +198,29 @@ async def test_an_answer_that_looks_the_same_repaints_no_row_and_a_changed_one_o
         await pilot.pause()
         assert sorted(set(painted)) == [6, 7, 8, 9], "rows 3 and 4, two lines each"
         assert hits[4].entry.title in _painted(results)[6]
+
+
+async def test_showing_an_entry_sets_the_preview_height_once(
+    example_notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each height change updates and repaints the scrollbar; the wrap goes on meanwhile."""
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        preview = app.preview
+        updates: list[int] = []
+        original = preview._scroll_update
+
+        def spy(size):  # type: ignore[no-untyped-def]
+            updates.append(size.height)
+            original(size)
+
+        hits = sorted(app.results.hits, key=lambda h: len(h.entry.text))
+        preview.show(hits[0], ["the"])
+        await pilot.pause()
+        monkeypatch.setattr(preview, "_scroll_update", spy)
+        assert preview.show(hits[-1], ["the"])
+        assert len(updates) == 1, "one height for the new entry, not one per wrap step"
+        await pilot.pause()
+        assert preview.virtual_size.height >= preview.size.height
+        assert round(preview.scroll_offset.y) <= preview.max_scroll_y

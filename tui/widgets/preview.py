@@ -102,14 +102,23 @@ class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
         )
         self.shown_id = hit.entry.id
         match_source = text.plain.count("\n", 0, match_offset) if match_offset else 0
-        self._set_source(text.split("\n", allow_blank=True))
-        row = self._display_row(match_source)
-        if self._content_width() != self._wrap_width:
-            # Wrapping down to the match showed the scrollbar, which narrows the rows:
-            # wrap again at the width they are painted at, or the scroll misses the match.
-            self._reset_rows()
+        # The height is set once, when the rows down to a screenful below the match are
+        # wrapped: each change of it updates (and repaints) the scrollbar.
+        self._holding_size = True
+        try:
+            self._set_source(text.split("\n", allow_blank=True))
             row = self._display_row(match_source)
-        self._scroll_to_row(max(0, row - CONTEXT_ROWS))
+            if self._content_width() != self._wrap_width:
+                # Wrapping down to the match showed the scrollbar, which narrows the rows:
+                # wrap again at the width they are painted at, or the scroll misses the match.
+                self._reset_rows()
+                row = self._display_row(match_source)
+            top = max(0, row - CONTEXT_ROWS)
+            self._wrap_until(rows=top + max(1, self.size.height))
+        finally:
+            self._holding_size = False
+        self._update_virtual_size()
+        self.scroll_to(y=top, animate=False, immediate=True)
         return True
 
     def jump_to_match(self, step: int) -> MatchJump | None:
