@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hostile_text import write_hostile_notes
+from rich.segment import Segment
 from textual._styles_cache import StylesCache
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
@@ -20,7 +22,9 @@ from tui_helpers import settle as _settle
 from tui_helpers import type_text as _type
 
 from tui.app import make_app
-from tui.widgets.plain_lines import LineScrollBar, PlainStylesCache, plain_box
+from tui.render import result_row_lines
+from tui.theme_palette import palette_of
+from tui.widgets.plain_lines import LineScrollBar, PlainStylesCache, line_segments, plain_box
 
 pytestmark = pytest.mark.asyncio
 
@@ -95,3 +99,29 @@ async def test_the_preview_scrollbar_paints_what_textuals_would(
             assert list(bar._render_cache.lines) == short, f"offset {y}"
             seen.add(tuple(s.text for s in short))
         assert len(seen) > 1, "the thumb moved"
+
+
+async def test_result_rows_are_the_segments_rich_would_render(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    """`line_segments` (no style stack) against Rich's render, for every row the list shows,
+    marked or not, under the cursor or not, cut to a narrow or wide width."""
+    write_hostile_notes(example_notes / "hostile")
+    app = make_app(_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        results = app.results
+        console = app.console
+        styles = [results._base_style(), results._cursor_style()]
+        for query in ("note", "kind:tweet", "okapi", "#hostile", "sect"):
+            await pilot.press("ctrl+u")
+            await _type(pilot, app, query)
+            await _settle(pilot, app)
+            assert results.hits, query
+            for hit in results.hits:
+                for marked, width in ((False, 59), (True, 17), (False, 200)):
+                    for line in result_row_lines(hit, marked, None, width,
+                                                 palette=palette_of(app)):
+                        for base in styles:
+                            rich = list(Segment.apply_style(line.render(console), base))
+                            assert line_segments(line, console, base) == rich, line.plain

@@ -29,7 +29,7 @@ from tui.core.search.engine import SearchHit
 from tui.core.text.sanitize import printable
 from tui.render import result_row_lines
 from tui.theme_palette import palette_of
-from tui.widgets.plain_lines import PlainScrollbar, use_plain_lines
+from tui.widgets.plain_lines import PlainScrollbar, line_segments, use_plain_lines
 
 # Asked of the engine per keystroke (more when the cursor nears the end): as many as
 # it fine-ranks (FINE_RANK_COUNT); each row past those is presented at extra cost
@@ -52,8 +52,8 @@ def row_key(hit: SearchHit, marked: bool, cursor: bool, width: int) -> Hashable:
 
 def _strip(text: Text, console: Console, base: Style, width: int) -> Strip:
     """One screen line: `text` over `base`, cut or padded to `width` (a single Strip)."""
-    segments = Segment.apply_style(text.render(console), base)
-    return Strip(Segment.adjust_line_length(list(segments), width, base), width)
+    return Strip(Segment.adjust_line_length(line_segments(text, console, base), width, base),
+                 width)
 
 
 class ResultsList(PlainScrollbar, ScrollView, can_focus=True):
