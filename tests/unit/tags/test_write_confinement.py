@@ -87,3 +87,14 @@ def test_the_state_file_replaces_a_link_instead_of_writing_through_it(
     assert save_state({"theme": "x"}, state)
     assert target.read_text(encoding="utf-8") == "precious\n"
     assert not state.is_symlink()
+
+
+def test_a_read_only_note_is_refused_even_for_root(root: Path) -> None:
+    note = root / "fm.md"  # tags go into its front matter
+    before = note.read_bytes()
+    note.chmod(0o444)
+    code, out, err = _tag(root, "--add", "ro", "fm.md")
+    assert code == 2 and out == ""
+    assert "fm.md: read-only; tag not written" in err
+    assert note.read_bytes() == before
+    assert (note.stat().st_mode & 0o777) == 0o444

@@ -74,6 +74,18 @@ def _snapshot(path: Path) -> _Snapshot:
     return _Snapshot(data, st.st_mtime_ns, st.st_size, digest(data), stat.S_IMODE(st.st_mode))
 
 
+def _refuse_read_only(root: Path, real: Path, snap: _Snapshot) -> None:
+    """A note nobody may write (no write bit: `chmod 444`) is left alone.
+
+    The swap renames over it, which only needs the folder to be writable, and
+    root passes every access() check: the mode bits are what the user set.
+    """
+    if not snap.mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or (
+        os.geteuid() != 0 and not os.access(real, os.W_OK)
+    ):
+        raise Refused(f"{rel_name(root, real)}: read-only; tag not written")
+
+
 def rewrite_file(
     root: Path,
     path: Path,
@@ -144,6 +156,8 @@ class _Writer:
             real.unlink()
             fsync_dir(real.parent)
             return snap.data, None
+        if snap.data is not None:
+            _refuse_read_only(self.root, real, snap)
         directory = state_dir(self.root)
         try:
             if snap.data is None:
