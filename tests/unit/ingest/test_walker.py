@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.ingest.walker import walk_notes
+from tui.core.ingest.walker import walk_admits, walk_notes
 
 
 def _touch(root: Path, *names: str) -> None:
@@ -84,11 +84,18 @@ def test_symlink_loop_terminates(tmp_path: Path) -> None:
     assert _rel(tmp_path, result.files) == ["a/note.md"]
 
 
-def test_symlink_inside_root_is_followed(tmp_path: Path) -> None:
-    _touch(tmp_path, "real/inner.md", "real/file.md")
+def test_symlink_inside_root_is_followed_and_each_real_file_listed_once(
+    tmp_path: Path,
+) -> None:
+    _touch(tmp_path, "real/inner.md", "real/file.md", ".hidden/only.md")
     os.symlink(tmp_path / "real" / "file.md", tmp_path / "alias.md")
+    os.symlink(tmp_path / ".hidden" / "only.md", tmp_path / "way-in.md")
     result = walk_notes(tmp_path)
-    assert "alias.md" in _rel(tmp_path, result.files)
+    # alias.md is real/file.md, listed by its own name; way-in.md is the only way to its file
+    assert _rel(tmp_path, result.files) == ["real/file.md", "real/inner.md", "way-in.md"]
+    assert result.warnings == []
+    assert not walk_admits(tmp_path, tmp_path / "alias.md")
+    assert walk_admits(tmp_path, tmp_path / "way-in.md")
 
 
 def test_symlink_out_of_root_and_broken_symlink_are_skipped(tmp_path: Path) -> None:

@@ -281,6 +281,8 @@ class _Walker:
             if is_dir and (st.st_dev, st.st_ino) in self.visited:
                 self.result.warnings.append(f"{rel}: symlink to an already visited folder")
                 return "skip"
+            if not is_dir and self._listed_by_own_name(target):
+                return "skip"  # each real file once: `ln -s a/n.md alias.md` listed it twice
         if is_dir:
             return "dir"
         if not stat.S_ISREG(st.st_mode):
@@ -289,6 +291,13 @@ class _Walker:
             self.result.warnings.append(f"{rel}: permission denied; skipped")
             return "skip"
         return "file"
+
+
+    def _listed_by_own_name(self, target: Path) -> bool:
+        """Whether the walk lists the (resolved) file `target` under its own path."""
+        parts = target.relative_to(self.real_root).parts
+        checker = _Walker(self.root, self.rules, WalkResult())  # its warnings are not ours
+        return _admitted(checker, self.root, parts)
 
 
 def walk_notes(
@@ -340,15 +349,19 @@ def walk_admits(
         if not parts or ".." in parts:
             return False
         rules = IgnoreMatcher(root, ignore_globs, respect_gitignore)
-        walker = _Walker(root, rules, WalkResult())
-        current = root
-        for depth, name in enumerate(parts):
-            if _is_archive(current):
-                return False  # the walk parses an archive as a whole, never its files
-            current = current / name
-            wanted = "file" if depth == len(parts) - 1 else "dir"
-            if walker.classify(_PathEntry(current), "/".join(parts[: depth + 1])) != wanted:
-                return False
-        return True
+        return _admitted(_Walker(root, rules, WalkResult()), root, parts)
     except Exception:  # an odd path is simply not a note
         return False
+
+
+def _admitted(walker: _Walker, root: Path, parts: tuple[str, ...]) -> bool:
+    """Every folder from the root down to `parts`, and the file, through `classify`."""
+    current = root
+    for depth, name in enumerate(parts):
+        if _is_archive(current):
+            return False  # the walk parses an archive as a whole, never its files
+        current = current / name
+        wanted = "file" if depth == len(parts) - 1 else "dir"
+        if walker.classify(_PathEntry(current), "/".join(parts[: depth + 1])) != wanted:
+            return False
+    return True
