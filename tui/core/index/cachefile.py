@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - Windows
 
 BUSY_TIMEOUT_S = 30.0
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+WAIT_NOTICE_S = 1.0  # a build lock held longer than this is worth a word
 REBUILD_INFIX = ".rebuild-"  # index-….sqlite.rebuild-<pid>: a rebuild in progress
 WAL_KEEP_BYTES = 4 << 20
 _NOT_DAMAGE = ("locked", "busy", "interrupt", "unable to open")
@@ -222,8 +223,12 @@ class BuildLock:
         self._fd: int | None = None
         self.held = False  # really locked (not merely proceeding on a lockless filesystem)
 
-    def acquire(self, on_wait: Callable[[], None] | None = None, poll: float = 0.1) -> None:
-        """Wait for the lock; `on_wait()` runs once if another process holds it."""
+    def acquire(self, on_wait: Callable[[], None] | None = None, poll: float = 0.1, *,
+                clock: Callable[[], float] = time.monotonic,
+                sleep: Callable[[float], None] = time.sleep) -> None:
+        """Wait for the lock; `on_wait()` runs once if another process held it for
+        WAIT_NOTICE_S (twelve `notesift tag` at once each waited a moment, and each
+        said so)."""
         if self.path is None or fcntl is None or self._fd is not None:
             return
         try:
@@ -231,16 +236,17 @@ class BuildLock:
         except OSError:
             return  # an unwritable cache dir: the store falls back to memory anyway
         told = False
+        started = clock()
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 self.held = True
                 break
             except BlockingIOError:
-                if on_wait is not None and not told:
+                if on_wait is not None and not told and clock() - started >= WAIT_NOTICE_S:
                     on_wait()
                     told = True
-                time.sleep(poll)
+                sleep(poll)
             except OSError:
                 break  # a filesystem without locks: proceed unlocked
         self._fd = fd
