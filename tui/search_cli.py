@@ -174,7 +174,9 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     )
     def waiting() -> None:
         if not args.quiet:
-            err.write("notesift: another notesift is indexing this folder; waiting for it\n")
+            # The lock is the cache file's: naming it tells which index is busy.
+            err.write("notesift: another notesift is building this index "
+                      f"({printable(str(index.cache_path))}); waiting for it\n")
             err.flush()
 
     try:

@@ -87,7 +87,9 @@ def _open_index(dir_arg: str | None, no_cache: bool, err: TextIO) -> SearchableI
     index = SearchableIndex(root, use_cache=not no_cache, ignore_globs=config.ignore,
                       respect_gitignore=config.respect_gitignore)
     def waiting() -> None:
-        err.write("notesift: another notesift is indexing this folder; waiting for it\n")
+        # The lock is the cache file's: naming it tells which index is busy.
+        err.write("notesift: another notesift is building this index "
+                  f"({printable(str(index.cache_path))}); waiting for it\n")
         err.flush()
 
     index.quick_refresh(on_wait=waiting)

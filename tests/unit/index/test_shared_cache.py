@@ -206,8 +206,14 @@ def test_a_one_shot_search_says_it_waits_for_a_build_in_progress(tmp_path: Path)
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
+        other = subprocess.run(  # the same folder with another cache: nothing to wait for
+            [notesift_command(), "search", "--dir", str(root), "older"],
+            env={**user_env(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "other-cache")},
+            capture_output=True, text=True, timeout=120)
+        assert other.returncode == 0 and other.stderr == ""
         assert search.stderr is not None
-        assert "waiting for it" in search.stderr.readline()  # said before any result
+        said = search.stderr.readline()  # said before any result, naming the busy index
+        assert "waiting for it" in said and str(cache) in said
         release.set()
         out, _ = search.communicate(timeout=120)
     finally:
