@@ -1,4 +1,5 @@
-"""`notesift check --dir D`: D's index cache file, its size and a read-only `quick_check`.
+"""`notesift check --dir D`: D's index cache file, its size, a read-only `quick_check`
+and what indexing said of the notes (skipped files).
 
 A lightly damaged cache (a few pages overwritten) still opens and answers most
 searches, so nothing else notices it until a search reads the broken page. The
@@ -9,6 +10,7 @@ would heal or write) so running it never changes what another process is using.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -44,6 +46,24 @@ def _quick_check(path: Path) -> list[str]:
     return [row for row in rows if row != "ok"]
 
 
+def _stored_warnings(path: Path) -> list[str]:
+    """What the last indexing said of the notes (skipped files, bad front matter):
+    `notesift search` says each once, so `check` is where to see them all."""
+    uri = f"file:{quote(str(path))}?mode=ro"
+    found: list[str] = []
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(uri, uri=True, timeout=5.0)
+        try:
+            rows = db.execute("SELECT key, warnings FROM sources WHERE length(warnings) > 5 "
+                              "ORDER BY key").fetchall()
+        finally:
+            db.close()
+        for _key, blob in rows:
+            with contextlib.suppress(ValueError, EOFError, TypeError):
+                found.extend(printable(str(w)) for w in marshal.loads(blob))
+    return found
+
+
 def check_index_cache(cache_path: Path, folder: str) -> tuple[str, list[str]]:
     """(the `index:` row, warnings) for the cache file of one notes folder."""
     shown = printable(str(cache_path))
@@ -52,7 +72,7 @@ def check_index_cache(cache_path: Path, folder: str) -> tuple[str, list[str]]:
     problems = _quick_check(cache_path)
     size = _size_text(cache_path)
     if not problems:
-        return f"{shown} ({size}; quick_check ok)", []
+        return f"{shown} ({size}; quick_check ok)", _stored_warnings(cache_path)
     detail = "; ".join(printable(p) for p in problems[:_PROBLEMS_SHOWN])
     more = f" (+{len(problems) - _PROBLEMS_SHOWN} more)" if len(problems) > _PROBLEMS_SHOWN else ""
     warning = (

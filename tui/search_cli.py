@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.core.config import another_folder_hint, notes_folder_or_say_why
+from tui.core.index.told import untold
 from tui.core.search.engine import SORT_ORDERS, SearchHit
 from tui.core.search.hit_format import display_path, hit_record, vimgrep_hits, vimgrep_line
 from tui.core.search.query import MAX_QUERY_CHARS, QueryError, parse_query
@@ -66,8 +67,9 @@ def configure_search(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no warnings on stderr")
     parser.add_argument(
-        "--verbose", "-v", action="store_true", help="show where a query error is (carets)"
-    )
+        "--verbose", "-v", action="store_true",
+        help="show where a query error is (carets), and every warning (by default each is "
+        "said once, when it first appears)")
 
 
 def _search_parser() -> argparse.ArgumentParser:
@@ -185,7 +187,10 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
         else:
             index.quick_refresh(on_wait=waiting)
         result = index.search(query_text, limit=max(0, args.limit), sort=args.sort)
-        warnings = problems + index.warnings + table_problems()
+        index_warnings = index.warnings
+        if not args.quiet and not args.verbose:  # said once per change (`told`)
+            index_warnings = untold(index.store, index_warnings)
+        warnings = problems + index_warnings + table_problems()
     finally:
         index.close()
     if not args.quiet:

@@ -106,3 +106,24 @@ def test_a_folder_without_notes_is_named_on_stderr(
 
 def test_no_match_in_a_folder_with_notes_stays_silent(example_notes: Path) -> None:
     assert _run("--dir", str(example_notes), "zzqqxxjj") == (1, "", "")
+
+
+def test_a_warning_is_said_once_until_it_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every search repeated the same skipped-file lines (noise in `:grep` and scripts)."""
+    from tui.keys_cli import run_check
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "ok.md").write_text("# Fine note\n", encoding="utf-8")
+    (root / "binary.md").write_bytes(b"\x00\x00\x01")
+    assert "binary.md" in _run("--dir", str(root), "fine")[2]
+    assert _run("--dir", str(root), "fine")[2] == ""  # said already
+    assert "binary.md" in _run("--dir", str(root), "-v", "fine")[2]
+    (root / "other.md").write_bytes(b"\x00\x00\x02")
+    err = _run("--dir", str(root), "fine")[2]
+    assert "other.md" in err and "binary.md" not in err  # only what is new
+    run_check(["--dir", str(root)])
+    out = capsys.readouterr().out
+    assert "binary.md" in out and "other.md" in out  # check lists them all
