@@ -240,26 +240,31 @@ def test_a_locked_cache_is_left_alone(tmp_path: Path) -> None:
     holder.close()
 
 
+def _told_while_waiting(path: Path, held_for: float) -> list[str]:
+    """What `acquire` says when another holder keeps the lock `held_for` seconds."""
+    from fake_clock import FakeClock
+
+    holder, clock, told = BuildLock(path), FakeClock(), []
+    holder.acquire()
+    started = clock()
+
+    def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        if clock() - started >= held_for:
+            holder.release()  # the other process's build ends
+
+    lock = BuildLock(path)
+    lock.acquire(lambda: told.append("waiting"), clock=clock, sleep=sleep)
+    assert lock.held
+    lock.release()
+    return told
+
+
 def test_a_short_wait_for_the_build_lock_says_nothing_a_long_one_says_so_once(
     tmp_path: Path,
 ) -> None:
     """Twelve `notesift tag` at once each waited a moment for another's refresh, and each
     printed "another notesift is indexing this folder; waiting for it"."""
-    from fake_clock import FakeClock
-
     path = tmp_path / "index.sqlite"
-    holder = BuildLock(path)
-    for held_for, expected in ((0.5, []), (3.0, ["waiting"])):
-        holder.acquire()
-        clock, told = FakeClock(), []
-        started = clock()
-
-        def sleep(seconds: float, until: float = held_for) -> None:
-            clock.advance(seconds)
-            if clock() - started >= until:
-                holder.release()  # the other process's build ends
-
-        lock = BuildLock(path)
-        lock.acquire(lambda: told.append("waiting"), clock=clock, sleep=sleep)
-        assert lock.held and told == expected
-        lock.release()
+    assert _told_while_waiting(path, 0.5) == []
+    assert _told_while_waiting(path, 3.0) == ["waiting"]
