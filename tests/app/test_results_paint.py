@@ -224,3 +224,47 @@ async def test_showing_an_entry_sets_the_preview_height_once(
         await pilot.pause()
         assert preview.virtual_size.height >= preview.size.height
         assert round(preview.scroll_offset.y) <= preview.max_scroll_y
+
+
+async def test_new_highlights_in_the_same_entry_repaint_only_the_lines_that_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    lines = [f"line {n:02} of plain prose" for n in range(40)]
+    lines[5] = "the okapi line"
+    lines[9] = "another okapi here"
+    (root / "zoo.md").write_text("# Zoo\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        preview = app.preview
+        hit = app.results.hits[0]
+        preview.show(hit, ["plain"])
+        await pilot.pause()
+        await pilot.pause()
+        painted: list[int] = []
+        original = preview.render_line
+
+        def spy(y: int):  # type: ignore[no-untyped-def]
+            painted.append(y)
+            return original(y)
+
+        monkeypatch.setattr(preview, "render_line", spy)
+        assert preview.show(hit, ["xylophone"])  # highlights gone: every prose line changes
+        await pilot.pause()
+        await pilot.pause()
+        assert len(set(painted)) > 20
+        painted.clear()
+        assert preview.show(hit, ["okap"])
+        await pilot.pause()
+        await pilot.pause()
+        shown = [s.text for s in preview.render_lines(Region(0, 0, *preview.outer_size))]
+        okapi_rows = sorted(i for i, text in enumerate(shown) if "okapi" in text)
+        assert len(okapi_rows) == 2
+        assert sorted(set(painted)) == okapi_rows, "only the two lines holding the new term"
+        painted.clear()
+        assert preview.show(hit, ["zebra"])  # no match, as "xylophone": looks the same
+        await pilot.pause()
+        await pilot.pause()
+        assert sorted(set(painted)) == okapi_rows, "the okapi lines lose their highlight"

@@ -26,7 +26,7 @@ from tui.core.text.fold import fold
 from tui.render import preview_text
 from tui.text_wrap import wrap_text
 from tui.theme_palette import palette_of
-from tui.widgets.plain_lines import PlainScrollbar, use_plain_lines
+from tui.widgets.plain_lines import PlainScrollbar, line_segments, use_plain_lines
 
 CONTEXT_ROWS = 3  # rows shown above the match line
 BODY_START = 2  # the title and location lines come first
@@ -68,6 +68,7 @@ class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
         self._shown: tuple[SearchHit | None, list[str]] = (None, [])
         self.shown_id: str | None = None
         self._shown_key: tuple[object, ...] | None = ()
+        self._entry: tuple[str, str] | None = None  # (id, text) of the entry shown
         self.renders = 0  # how often the content was rebuilt (tests check it stays put)
         self._source: list[Text] = []  # one Text per source line of the preview
         self._rows: list[Text] = []  # wrapped display rows, as far as wrapped so far
@@ -92,7 +93,7 @@ class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
         self._shown = (hit, list(terms))
         self.renders += 1
         if hit is None:
-            self.shown_id = None
+            self.shown_id = self._entry = None
             self._set_source([])
             return True
         self._terms = list(terms)
@@ -100,13 +101,16 @@ class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
         text, match_offset = preview_text(
             hit.entry, terms, hit.match_line, self.match_style, palette=palette_of(self.app)
         )
+        same = (hit.entry.id, hit.entry.text) == self._entry and self.text_selection is None
+        old_strips, old_top = (self._strips, round(self.scroll_offset.y)) if same else (None, 0)
         self.shown_id = hit.entry.id
+        self._entry = (hit.entry.id, hit.entry.text)
         match_source = text.plain.count("\n", 0, match_offset) if match_offset else 0
         # The height is set once, when the rows down to a screenful below the match are
         # wrapped: each change of it updates (and repaints) the scrollbar.
         self._holding_size = True
         try:
-            self._set_source(text.split("\n", allow_blank=True))
+            self._set_source(text.split("\n", allow_blank=True), repaint=old_strips is None)
             row = self._display_row(match_source)
             if self._content_width() != self._wrap_width:
                 # Wrapping down to the match showed the scrollbar, which narrows the rows:
@@ -118,8 +122,35 @@ class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
         finally:
             self._holding_size = False
         self._update_virtual_size()
-        self.scroll_to(y=top, animate=False, immediate=True)
+        if old_strips is not None and top == old_top:
+            self._repaint_changed(old_strips, top)
+        else:
+            if old_strips is not None:
+                self.refresh()
+            self.scroll_to(y=top, animate=False, immediate=True)
         return True
+
+    def _repaint_changed(self, old: dict[int, Strip], top: int) -> None:
+        """The same entry with other highlights, at the same place: repaint the rows that
+        look different (a longer word typed changes the few lines holding it)."""
+        width = self._content_width()
+        changed = []
+        for y in range(max(1, self.size.height)):
+            row = top + y
+            self._wrap_until(rows=row + 1)
+            if row >= len(self._rows):
+                if row in old:
+                    changed.append(y)
+                continue
+            strip = self._row_strip(row, self._rows[row], width)
+            before = old.get(row)
+            if before is not None and before == strip:
+                strip = before  # the same object: what Textual keeps of it stays valid
+            else:
+                changed.append(y)
+            self._strips[row] = strip
+        if changed:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
 
     def jump_to_match(self, step: int) -> MatchJump | None:
         """Scroll to the next (`step` 1) or previous (-1) source line holding a match.
@@ -167,11 +198,12 @@ class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
         """Everything the preview holds, unwrapped (what a reader could scroll to)."""
         return "\n".join(line.plain for line in self._source)
 
-    def _set_source(self, lines: list[Text]) -> None:
+    def _set_source(self, lines: list[Text], repaint: bool = True) -> None:
         self._source = lines
         self._reset_rows()
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        if repaint:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.refresh()
 
     def _reset_rows(self) -> None:
         self._rows = []
@@ -278,13 +310,16 @@ class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
             text = text.copy()
             style = self.screen.get_component_rich_style("screen--selection")
             text.stylize(style, start, len(text) if end == -1 else end)
-        base = self._base_style()
-        segments = Segment.apply_style(text.render(self.app.console), base)
-        line = Segment.adjust_line_length(list(segments), width, base)
-        strip = Strip(line, width).apply_offsets(0, row)
+        strip = self._row_strip(row, text, width)
         if selection is None:
             self._strips[row] = strip
         return strip
+
+    def _row_strip(self, row: int, text: Text, width: int) -> Strip:
+        base = self._base_style()
+        line = Segment.adjust_line_length(line_segments(text, self.app.console, base), width,
+                                          base)
+        return Strip(line, width).apply_offsets(0, row)
 
     def on_resize(self) -> None:
         if self._content_width() != self._wrap_width:
