@@ -103,13 +103,14 @@ class PinyinRows:
         each of them gets a share of the rows, then the rest together; so rows that
         merely hold the bigrams of a rare spelling apart (read in rowid order, and
         checked on the text) cannot crowd them out, and a broad term reads a few
-        hundred texts, not thousands. When at most PINYIN_ROWS entries hold the
+        hundred texts, not thousands (the rest together read no more than
+        PINYIN_ROWS + 1 entries in all). When at most PINYIN_ROWS entries hold the
         spellings' bigrams, every one is read: the exact answer.
 
         Whether that is so is asked first only when the bigrams' entry counts say it
-        may be: a broad term goes straight to the shares (the count alone was one
-        query over every spelling, 9-20 ms at 100k entries), and asks only if its
-        shares were cut short while reading no more than PINYIN_ROWS entries.
+        may be: a broad term goes straight to the shares, and asks only if they were
+        cut short while reading no more than PINYIN_ROWS entries (the count alone was
+        one query over every spelling, 9-20 ms at 100k entries).
         """
         expression = spelling_query(spellings)
         if expression is None:
@@ -145,12 +146,18 @@ class PinyinRows:
         cut |= start < len(spellings)
         for i, chunk in enumerate(groups):
             expression = spelling_query(chunk)
-            room = PINYIN_ROWS - len(found)
+            # The likeliest each get their share of the answer; the rest, together,
+            # what is left of PINYIN_ROWS + 1 entries read (one more than an exact
+            # answer reads: then no count is needed to tell it is not one).
+            if i < PINYIN_ALONE:
+                room = PINYIN_ROWS - len(found)
+                limit = min(room, PINYIN_EACH)
+            else:
+                room = limit = PINYIN_ROWS + 1 - len(read)
             if room <= 0:
                 return found, read, True
             if expression is None:
                 continue
-            limit = min(room, PINYIN_EACH) if i < PINYIN_ALONE else room
             rowids = [r for (r,) in self.store.query(
                 f"SELECT rowid FROM fts WHERE fts MATCH ? LIMIT {limit}", [text_only(expression)])]
             cut |= len(rowids) >= limit
