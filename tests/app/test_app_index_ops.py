@@ -52,6 +52,7 @@ class Gate:
 
         monkeypatch.setattr(index_module, "parse_source", gated)
         monkeypatch.setattr(index_module, "BATCH_SOURCES", 10)
+        monkeypatch.setattr(index_module, "MAX_BATCH_SOURCES", 10)
         # Batches by count only: a slow machine would also flush every BATCH_SECONDS,
         # and "20/40 files" would then never be what the status line says.
         monkeypatch.setattr(index_module, "BATCH_SECONDS", float("inf"))

@@ -20,7 +20,6 @@ engine checks candidates against the folded text before it counts or shows them
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from tui.core.text.fold import HAN_CLASS
 from tui.core.text.lazy_re import lazy_compile
 from tui.core.text.pinyin import readings
 
-_HAN_RUN = lazy_compile(f"[{HAN_CLASS}]{{2,}}")
+_HAN_RUN = lazy_compile(f"([{HAN_CLASS}]{{2,}})")  # a group: `split` keeps the runs
 # unicode61's token characters (letters, digits, private use), Han runs apart.
 _PIECE = lazy_compile(f"[{HAN_CLASS}]+|[^\\W_{HAN_CLASS}]+")
 _WORD = lazy_compile(f"[^\\W_{HAN_CLASS}]+")
@@ -52,12 +51,26 @@ def index_text(folded: str) -> str:
     """
     if folded.isascii():
         return folded
-    return _HAN_RUN.sub(_bigrams, folded)
+    parts = _HAN_RUN.split(folded)
+    if len(parts) == 1:
+        return folded
+    # `abc` → `a ab bc c` by one translate, then ` ab bc c `: a third of the cost of
+    # joining the pairs (the bigrams were a fifth of a 100k build's parse workers).
+    doubled = _DOUBLED
+    parts[1::2] = [run.translate(doubled)[1:] + " " for run in parts[1::2]]
+    return "".join(parts)
 
 
-def _bigrams(match: re.Match[str]) -> str:
-    run = match[0]
-    return " " + " ".join(map(str.__add__, run, run[1:])) + " " + run[-1] + " "
+class _Doubling(dict[int, str]):
+    """A `str.translate` table: each character (Han, in a run) → `c c`, made as met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = self[code] = f"{ch} {ch}"
+        return value
+
+
+_DOUBLED = _Doubling()
 
 
 def is_han_token(token: str) -> bool:

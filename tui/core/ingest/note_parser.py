@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import PurePosixPath
 
 from tui.core.ingest.entry import Entry, ParsedFile, split_lines
@@ -52,10 +51,10 @@ def _subtract(
         if r_start > section.end_line:
             break
         if r_start > start and _has_text(lines, start, r_start - 1):
-            pieces.append(replace(section, line=start, end_line=r_start - 1))
+            pieces.append(section.span(start, r_start - 1))
         start = max(start, r_end + 1)
     if start <= section.end_line and _has_text(lines, start, section.end_line):
-        pieces.append(replace(section, line=start, end_line=section.end_line))
+        pieces.append(section.span(start, section.end_line))
     return [_trim(piece, lines) for piece in pieces]
 
 
@@ -87,7 +86,7 @@ def _trim(section: Section, lines: Sequence[str]) -> Section:
         start += 1
     while end > start and not lines[end - 1].strip():
         end -= 1
-    return replace(section, line=start, end_line=end)
+    return section.span(start, end)
 
 
 def _first_heading(sections: Sequence[Section]) -> str | None:
@@ -162,7 +161,7 @@ def parse_note(rel_path: str, text: str) -> ParsedFile:
     absorbed: Section | None = None
     if sections and not preamble_pieces:
         absorbed = sections.pop(0)
-        preamble = replace(absorbed, line=1)
+        preamble = absorbed.span(1, absorbed.end_line)
         preamble_pieces = _subtract(preamble, skip, lines)
     chunks: list[Section] = []
     for piece in preamble_pieces:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tui.core.text.width import display_width
 
@@ -41,6 +41,14 @@ class Section:
     line: int
     end_line: int
     part: int = 1
+
+    def span(self, line: int, end_line: int, part: int | None = None) -> Section:
+        """This section over other lines (`dataclasses.replace` costs ~5x as much:
+        a digest makes tens of thousands of these)."""
+        if line == self.line and end_line == self.end_line and part in (None, self.part):
+            return self
+        return Section(self.title, self.level, self.heading_path, line, end_line,
+                       self.part if part is None else part)
 
 
 
@@ -214,7 +222,7 @@ def split_long(
             else:
                 end = _cut_point(lines, start, start + max_lines - 1)
             end = _trim_blank_end(lines, start, end)
-            out.append(replace(section, line=start, end_line=end, part=part))
+            out.append(section.span(start, end, part))
             part += 1
             start = max(end + 1, start + 1)
             while start <= section.end_line and not lines[start - 1].strip():
