@@ -137,6 +137,7 @@ class NotesiftApp(App[int]):
         self.picked: list[SearchHit] = []  # what `notesift pick` prints
         self.own_themes: list[str] = []  # notesift's themes (shipped, then the user's)
         self._status = StatusInfo()
+        self._first_paint_asked = False
         self.keys = KeyRouter(self, settings.clock)
         self.lifecycle = IndexLifecycle(self)
         self.search = SearchRunner(self)
@@ -283,11 +284,18 @@ class NotesiftApp(App[int]):
                 lambda: self.set_warnings(tables=tuple(problems))))
 
     def first_paint_done(self) -> None:
-        """Results are on screen: the walk may start (see `IndexLifecycle`), and once
-        they are painted the garbage collector paused at launch resumes (`tui.launch`)."""
-        if not self.lifecycle.first_paint.is_set():
-            self.call_after_refresh(resume_collector)
-        self.lifecycle.first_paint.set()
+        """Results are going on screen: once they are painted, the walk may start (see
+        `IndexLifecycle`) and the garbage collector paused at launch resumes
+        (`tui.launch`). Started before, the walk took half the GIL from that paint."""
+        if self._first_paint_asked:
+            return
+        self._first_paint_asked = True
+
+        def painted() -> None:
+            resume_collector()
+            self.lifecycle.first_paint.set()
+
+        self.call_after_refresh(painted)
 
     # -- the index ----------------------------------------------------------------
 
