@@ -14,7 +14,8 @@ from pathlib import Path
 from tui.core.config import config_dir, read_toml
 from tui.core.keys.actions import ActionCall
 from tui.core.keys.keymap import DEFAULT_TIMEOUT_MS, KeyBinding, Keymap, KeyTable
-from tui.core.keys.keymap_reader import Layer, read_layer
+from tui.core.keys.keymap_cache import read_layer_cached as read_layer
+from tui.core.keys.keymap_reader import Layer
 from tui.core.keys.notation import LEADER, display_sequence, parse_vim_keys
 from tui.core.resources import shipped_keymaps_dir
 from tui.core.text.suggest import did_you_mean
