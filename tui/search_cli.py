@@ -19,7 +19,13 @@ from typing import TextIO
 from tui.core.config import another_folder_hint, notes_folder_or_say_why
 from tui.core.index.told import untold
 from tui.core.search.engine import SORT_ORDERS, SearchHit
-from tui.core.search.hit_format import display_path, hit_record, vimgrep_hits, vimgrep_line
+from tui.core.search.hit_format import (
+    display_path,
+    files_with_matches,
+    hit_record,
+    vimgrep_hits,
+    vimgrep_line,
+)
 from tui.core.search.query import MAX_QUERY_CHARS, QueryError, parse_query
 from tui.core.search.searchable import SearchableIndex
 from tui.core.text.fold import table_problems
@@ -38,6 +44,7 @@ examples:
   notesift search --vimgrep tmux > qf && vim -q qf  # results in vim's quickfix list
   notesift search --json kind:tweet | jq -r .url    # URLs of matching tweets
   notesift search -0 --absolute todo | xargs -0 -n1 echo
+  notesift search -l --limit 0 python                # every file that mentions python
 """
 
 
@@ -52,6 +59,9 @@ def configure_search(parser: argparse.ArgumentParser) -> None:
                       help="JSON Lines, one result per line (with root and abspath)")
     form.add_argument("--vimgrep", action="store_true",
                       help="path:line:col:text per result, as rg --vimgrep (vim -q loads it)")
+    form.add_argument("-l", "--files-with-matches", action="store_true", dest="files",
+                      help="each file with a matching entry once, best first, as rg -l "
+                      "(--limit counts files)")
     parser.add_argument("--absolute", action="store_true",
                         help="absolute paths (default: relative to the working directory "
                         "when the notes are below it)")
@@ -186,7 +196,8 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
             index.refresh(on_wait=waiting)
         else:
             index.quick_refresh(on_wait=waiting)
-        result = index.search(query_text, limit=max(0, args.limit), sort=args.sort)
+        limit = 0 if args.files else max(0, args.limit)  # files: the limit counts files
+        result = index.search(query_text, limit=limit, sort=args.sort)
         index_warnings = index.warnings
         if not args.quiet and not args.verbose:  # said once per change (`told`)
             index_warnings = untold(index.store, index_warnings)
@@ -201,14 +212,21 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
         return EXIT_ERROR
     color = not (args.json or args.vimgrep) and use_color(args.color, out)
     end = "\0" if args.null else "\n"
-    hits = vimgrep_hits(result.hits) if args.vimgrep else result.hits
-    for hit in hits:
-        out.write(format_hit(hit, root, args, color) + end)
+    if args.files:
+        found = files_with_matches(result.hits)[: args.limit if args.limit > 0 else None]
+        for path in found:
+            out.write(display_path(root, path, absolute=args.absolute) + end)
+        printed = len(found)
+    else:
+        hits = vimgrep_hits(result.hits) if args.vimgrep else result.hits
+        for hit in hits:
+            out.write(format_hit(hit, root, args, color) + end)
+        printed = len(hits)
     if result.partial_count and not args.quiet and not args.json:
-        left_out = " left out" if args.vimgrep else ""
+        left_out = " left out" if args.vimgrep or args.files else ""
         err.write(f"notesift: {result.partial_count} partial matches{left_out} "
                   "(not every term matched)\n")
     if not result.searched and not args.quiet:  # exit 1 alone would read as "no match"
         err.write(f"notesift: no notes in {printable(str(index.root))}; "
                   f"{another_folder_hint('--dir DIR')}\n")
-    return EXIT_FOUND if hits else EXIT_NONE
+    return EXIT_FOUND if printed else EXIT_NONE

@@ -127,3 +127,25 @@ def test_a_warning_is_said_once_until_it_changes(
     run_check(["--dir", str(root)])
     out = capsys.readouterr().out
     assert "binary.md" in out and "other.md" in out  # check lists them all
+
+
+def test_files_with_matches_lists_each_file_once_as_rg_l(tmp_path: Path) -> None:
+    """`kind:note WORD` misses a note whose WORD is in a section (a note entry is its
+    intro): `-l` answers "which files mention WORD", each file once, best first."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "intro.md").write_text("# Serpents\n\npython in the intro\n\n## More\npython again\n",
+                                   encoding="utf-8")
+    (root / "deep.md").write_text("# Snakes\n\nnothing here\n\n## Later\na python\n",
+                                  encoding="utf-8")
+    (root / "none.md").write_text("# Other\n\nno snakes\n", encoding="utf-8")
+    assert _run("--dir", str(root), "--vimgrep", "kind:note", "python")[1].count("\n") == 1
+    code, out, _ = _run("--dir", str(root), "-l", "python")
+    assert code == 0
+    lines = out.splitlines()
+    assert sorted(lines) == sorted(str(root / n) for n in ("intro.md", "deep.md"))
+    assert _run("--dir", str(root), "-l", "--limit", "1", "python")[1].count("\n") == 1
+    code, out, _ = _run("--dir", str(root), "--files-with-matches", "-0", "python")
+    assert code == 0 and out.count("\0") == 2 and "\n" not in out
+    code, out, err = _run("--dir", str(root), "-l", "python", "zzqqxx")
+    assert (code, out) == (1, "") and "partial matches left out" in err

@@ -89,6 +89,15 @@ def vimgrep_hits(hits: list[SearchHit]) -> list[SearchHit]:
     return list(chosen.values())
 
 
+def files_with_matches(hits: list[SearchHit]) -> list[str]:
+    """Each file holding a full match once, best first, as `rg -l` lists them.
+
+    A match is an entry (a note's intro, a section, a tweet, a key row) holding
+    every term, as rg's is a line holding the pattern; partial matches are left out.
+    """
+    return list(dict.fromkeys(hit.entry.path for hit in hits if not hit.partial))
+
+
 def vimgrep_line(hit: SearchHit, root: Path, *, absolute: bool = False,
                  cwd: Path | None = None) -> str:
     """`path:line:col:text`, as `rg --vimgrep` prints it (control characters made visible)."""
