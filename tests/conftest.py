@@ -20,6 +20,7 @@ sys.dont_write_bytecode = False
 
 import pytest
 import textual._wait
+import textual.screen
 from example_files import PROJECT_ROOT, copy_example_notes
 from hypothesis import HealthCheck, settings
 from textual._styles_cache import StylesCache
@@ -42,6 +43,14 @@ settings.load_profile("notesift")
 # 4 ms slice (and the same 5 % CPU ratio for "idle") halves the app tests' time.
 textual._wait.SLEEP_GRANULARITY = 0.004
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20.0
+
+# Textual repaints a changed screen on a 1/60 s grid: typing a query painted nearly
+# every keystroke (about 30 partial frames for a launch and ten keys, a third of an app
+# test's CPU). Tests read the app's state, and Pilot's pause() still paints the current
+# state before a test looks at the screen, so a 10 fps grid here drops only intermediate
+# frames (the app itself runs at 240 fps, tui/cli.py). Snapshots are taken from a fresh
+# full render either way.
+textual.screen.UPDATE_PERIOD = 1 / 10
 
 SHARED_SAMPLE_NOTES = PROJECT_ROOT.parent / "shared" / "sample-notes"
 
