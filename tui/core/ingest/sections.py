@@ -19,6 +19,9 @@ _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _ATX_CLOSE_RE = re.compile(r"(?:^|[ \t]+)#+$")
 _SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Lines that can start a heading: `#` (ATX), or `=`/`-` (a setext underline: the
+# heading is the line above), each after a newline of `"\n" + text`.
+_HEADING_MARK_RE = re.compile(r"\n {0,3}[#=-]")
 # A list item's marker (a heading never starts with one); shared with `plain_sections`.
 LIST_ITEM = re.compile(
     r"^\s*(?:[-*+•·‣▪●◦○■□►▸→✓✔✅❌]\s|\d{1,3}[.)、．]\s?|[a-zA-Z][.)]\s|[(（]\d+[)）])"
@@ -92,9 +95,15 @@ def build_sections(
     return sections
 
 
-def find_fenced_lines(lines: Sequence[str], start_line: int = 1) -> set[int]:
-    """1-based numbers of lines inside (or fencing) ``` / ~~~ code blocks."""
+def find_fenced_lines(lines: Sequence[str], start_line: int = 1, text: str | None = None
+                      ) -> set[int]:
+    """1-based numbers of lines inside (or fencing) ``` / ~~~ code blocks (`text`: the
+    lines joined by newlines, when the caller has it)."""
     inside: set[int] = set()
+    if text is None:
+        text = "\n".join(lines)
+    if "```" not in text and "~~~" not in text:  # most notes: no fence to look for
+        return inside
     fence: str | None = None
     for number in range(start_line, len(lines) + 1):
         match = _FENCE_RE.match(lines[number - 1])
@@ -130,19 +139,18 @@ def markdown_sections(
     any level, so sections never overlap. `---` after a blank line (or under a
     list item) is a thematic break, not a setext underline.
     """
-    fenced = find_fenced_lines(lines, start_line)
+    text = "\n" + "\n".join(lines)
+    fenced = find_fenced_lines(lines, start_line, text)
     skipped = lines_in(skip_ranges)
     heads: list[tuple[int, int, str]] = []
-    number = start_line
-    while number <= len(lines):
-        line = lines[number - 1]
-        if number in fenced or number in skipped:
-            number += 1
+    after = start_line  # a setext underline is not looked at again
+    for number in _heading_candidates(text):
+        if number < after or number in fenced or number in skipped:
             continue
+        line = lines[number - 1]
         atx = atx_heading(line)
         if atx is not None:
             heads.append((number, atx[0], atx[1]))
-            number += 1
             continue
         if number < len(lines) and line.strip() and (number + 1) not in fenced:
             under = _SETEXT_RE.match(lines[number])
@@ -157,10 +165,24 @@ def markdown_sections(
             ):
                 level = 1 if under.group(1)[0] == "=" else 2
                 heads.append((number, level, _clean_title(line)))
-                number += 2
-                continue
-        number += 1
+                after = number + 2
     return build_sections(lines, heads)
+
+
+def _heading_candidates(text: str) -> list[int]:
+    """The 1-based numbers of the lines of `text` ("\n" + the lines joined) that may be
+    headings, in order: those starting with `#` and those above a line starting with
+    `=` or `-`. Found by one search of the text, not by testing each line (most lines
+    of a note are neither)."""
+    found: list[int] = []
+    number, at = 0, 0
+    for match in _HEADING_MARK_RE.finditer(text):
+        number += text.count("\n", at, match.start() + 1)
+        at = match.start() + 1
+        candidate = number if text[match.end() - 1] == "#" else number - 1
+        if candidate >= 1 and (not found or found[-1] < candidate):
+            found.append(candidate)
+    return found
 
 
 def count_atx_headings(lines: Sequence[str]) -> int:

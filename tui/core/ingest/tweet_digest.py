@@ -34,7 +34,9 @@ _LABEL_WINDOW = 12
 
 _ISO_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BLOCK_RE = re.compile(r"^###[ \t]+(\d+)[ \t]*#*[ \t]*$")
-_ANY_BLOCK_RE = re.compile(_BLOCK_RE.pattern, re.MULTILINE)  # in a whole text
+# In "\n" + a whole text: anchored on newlines, the search skips to each (a `^` in
+# MULTILINE mode is tried at every character).
+_ANY_BLOCK_RE = re.compile(r"\n###[ \t]+(\d+)[ \t]*#*[ \t]*$", re.MULTILINE)
 _HEADING_RE = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _LABEL_RE = re.compile(
@@ -49,6 +51,9 @@ _COUNT_RE = re.compile(
     r"([0-9][0-9,.]*[ \t]*[kKmM万萬]?)",
     re.IGNORECASE,
 )
+_COUNT_VALUE_RE = re.compile(r"\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM万萬]?)")
+# Lines `_block_starts` looks at (a heading or a fence), after a newline of "\n" + text.
+_MARK_LINE_RE = re.compile(r"\n(?:#|[ \t]{0,3}(?:```|~~~))")
 _STATUS_URL_RE = re.compile(
     r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/([A-Za-z0-9_]+)/status(?:es)?/(\d+)"
 )
@@ -83,7 +88,7 @@ def parse_count(text: str | int | None) -> int:
         return text
     if not text:
         return 0
-    match = re.match(r"\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM万萬]?)", str(text))
+    match = _COUNT_VALUE_RE.match(str(text))
     if not match:
         return 0
     number = float(match.group(1).replace(",", ""))
@@ -148,7 +153,7 @@ def extract_digest_tweets(rel_path: str, lines: list[str]) -> list[Entry]:
     and is left to the markdown parser.
     """
     entries: list[Entry] = []
-    if _ANY_BLOCK_RE.search("\n".join(lines)) is None:  # not a digest: most notes
+    if _ANY_BLOCK_RE.search("\n" + "\n".join(lines)) is None:  # not a digest: most notes
         return entries
     name = PurePosixPath(rel_path).name
     starts = _block_starts(lines)
@@ -170,7 +175,8 @@ def _block_starts(lines: list[str]) -> list[int]:
     """
     starts: list[int] = []
     in_fence = False
-    for i, line in enumerate(lines):
+    for i in _marked_lines(lines):
+        line = lines[i]
         if _FENCE_RE.match(line):
             in_fence = not in_fence
             continue
@@ -180,6 +186,19 @@ def _block_starts(lines: list[str]) -> list[int]:
         if match and len(match.group(1)) in (2, 3):
             starts.append(i)
     return starts
+
+
+def _marked_lines(lines: list[str]) -> list[int]:
+    """0-based indexes of the lines starting with `#` or a fence, in order: one search
+    of the text (a digest has tens of thousands of lines, most of them neither)."""
+    text = "\n" + "\n".join(lines)
+    found: list[int] = []
+    index, at = -1, 0
+    for match in _MARK_LINE_RE.finditer(text):
+        index += text.count("\n", at, match.start() + 1)
+        at = match.start() + 1
+        found.append(index)
+    return found
 
 
 def _parse_block(
