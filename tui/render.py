@@ -84,6 +84,18 @@ def result_row(
     return row
 
 
+def tags_not_in(title: str, tags: tuple[str, ...] | list[str]) -> list[str]:
+    """The tags a row must add: a heading written `Rust book #rust` already shows `#rust`."""
+    if "#" not in title:
+        return list(tags)
+    return [tag for tag in tags if not _written_in(tag, title)]
+
+
+def _written_in(tag: str, title: str) -> bool:
+    pattern = rf"(?<![A-Za-z0-9_#&/])#{re.escape(tag.lstrip('#'))}(?![\w/-])"
+    return re.search(pattern, title, re.IGNORECASE) is not None
+
+
 def result_row_lines(
     hit: SearchHit,
     marked: bool = False,
@@ -101,8 +113,9 @@ def result_row_lines(
     row.append(BADGES.get(entry.kind, "?"), style=colours.badge(entry.kind))
     row.append(" ")
     row.append_text(_styled(entry.title or "(untitled)", hit.title_spans, match))
-    if entry.tags:
-        row.append("  " + " ".join(f"#{one_line(t)}" for t in entry.tags[:6]), style=colours.tag)
+    extra_tags = tags_not_in(entry.title, entry.tags)
+    if extra_tags:
+        row.append("  " + " ".join(f"#{one_line(t)}" for t in extra_tags[:6]), style=colours.tag)
     if hit.partial:
         row.append("  ~partial", style=colours.partial)
     detail = Text("    ", no_wrap=True, overflow="ellipsis")
