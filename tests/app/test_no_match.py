@@ -43,8 +43,9 @@ def test_a_short_word_suggests_the_exact_quote() -> None:
 def test_filters_alone_and_plain_words_get_their_own_hint() -> None:
     assert _lines("kind:tweet likes:>99999")[-1] == (
         "hint: no entry passes all these filters: drop one")
-    assert "drop one" in _lines("okapi zebra")[-1]
-    assert "'word" in _lines("okapiz")[-1]
+    assert _lines("okapi zebra")[-1] == "hint: no entry has all the words: drop one"
+    # quoting a word can only find less than the word unquoted: never suggested
+    assert "'" not in _lines("okapiz")[-1] and "spelling" in _lines("okapiz")[-1]
     assert _lines("kind:key okapi", Relaxed(0, False))[-1] == (
         "hint: nothing matches even without kind:key: drop a word")
 

@@ -54,6 +54,8 @@ def _hint(query: Query, filters: list[str], relaxed: Relaxed | None) -> str:
         return f"'{short[0].text} finds \"{short[0].text}\" anywhere (unquoted: word starts only)"
     if filters:
         return f"nothing matches even without {filters[-1]}: drop a word"
+    # An unquoted word already matches as a substring (and, from 5 letters, a letter away), so
+    # quoting it ('word) could only find less: the hints never suggest it.
     if len(words) > 1:
-        return "no entry has all the words: drop one, or 'quote one for an exact substring"
-    return "try fewer letters, or 'word for an exact substring"
+        return "no entry has all the words: drop one"
+    return "no text holds it: check the spelling, or type less of it"
