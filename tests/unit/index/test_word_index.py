@@ -163,3 +163,37 @@ def test_the_count_of_a_han_run_counts_only_entries_that_hold_the_run() -> None:
     result = engine.search("开源项目", limit=5)
     assert result.total == 3
     assert all(h.entry.title.startswith("Run") for h in result.hits)
+
+
+def _vocabulary_of(index: SearchableIndex) -> tuple[list[str], list[str], set[str]]:
+    store = index.store
+    return (sorted(store.vocabulary()), sorted(store.words_with("ebr")),
+            {t for t, n in store.han_vocabulary().docs.items() if len(t) == 2 and n})
+
+
+def test_a_cache_after_churn_knows_the_words_a_fresh_one_knows(tmp_path: Path) -> None:
+    """TRY #12: a folder emptied and refilled with other notes; its cache must not keep
+    the old notes' words (typo and substring look-ups, pinyin spellings read them),
+    nor grow past a fresh cache's size by what the old notes held."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    for i in range(40):
+        (root / f"old-{i:02d}.md").write_text(
+            f"# Zebrafinch {i}\n\nvertebrate songbird 鸟类观察 number {i}\n" * 40,
+            encoding="utf-8")
+    index = SearchableIndex(root, cache_dir=tmp_path / "churned", jobs=1)
+    index.refresh()
+    assert "zebrafinch" in index.store.vocabulary()
+    for i in range(40):
+        (root / f"old-{i:02d}.md").unlink()
+    _tree(root, 30)
+    index.refresh()
+    fresh = SearchableIndex(root, cache_dir=tmp_path / "fresh", jobs=1)
+    fresh.refresh()
+    assert _vocabulary_of(index) == _vocabulary_of(fresh)
+    assert "zebrafinch" not in index.store.vocabulary()
+    index.close()
+    fresh.close()
+    sizes = [cache_path_for(root.resolve(), tmp_path / name).stat().st_size
+             for name in ("churned", "fresh")]
+    assert sizes[0] <= sizes[1] * 1.25  # the removed lists and markers are merged away

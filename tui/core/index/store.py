@@ -37,7 +37,7 @@ from tui.core.index.store_writer import (
     write_sidecar_tags,
     write_sources,
 )
-from tui.core.index.vocabulary import VocabularyCache, fill_from_terms
+from tui.core.index.vocabulary import VocabularyCache, sync_from_terms
 from tui.core.ingest.entry import Entry
 
 ENTRY_CACHE_SIZE = 20_000
@@ -189,7 +189,8 @@ class IndexStore:
             return vocabulary_stale(self.db)
 
     def sync_vocabulary(self, *, build_done: bool = True) -> None:
-        """Fill the vocabulary and the Han bigrams from the index's own term list.
+        """Fill the vocabulary and the Han bigrams from the index's own term list
+        (anew after many removals: `vocabulary.sync_from_terms`).
 
         A first build writes thousands of entries a batch; collecting their
         words in Python costs more than this one pass over the distinct terms.
@@ -197,7 +198,7 @@ class IndexStore:
         next batches reuse them).
         """
         with self.lock, write_transaction(self.db):
-            fill_from_terms(self.db)
+            sync_from_terms(self.db)
         if build_done:
             release_free_pages(self.db)
         with self.read_lock:

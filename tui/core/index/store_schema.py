@@ -48,7 +48,7 @@ from tui.core.index.payloads import ChunkCache
 from tui.core.text.fold import fold
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "12"
+STORE_VERSION = "13"
 # No column sizes: ranking reads the texts themselves (`bm25`), never FTS5's counts.
 _WORDS = "tokenize='unicode61 remove_diacritics 0', content='', detail=column, columnsize=0"
 # A new file's pages: payload blobs are 2-4 KB, and 4 KB pages held one each (a quarter
@@ -83,8 +83,9 @@ _SCHEMA = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, path, {_WORDS})",
     # Titles alone: "title hits first" without reading every body's hits.
     f"CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5(title, {_WORDS})",
-    # Distinct words, for substrings inside a word and for typo suggestions. Never
-    # pruned: a stale word only finds nothing.
+    # Distinct words, for substrings inside a word and for typo suggestions. Rebuilt
+    # once a tenth of the entries went (`store_writer._prune_due`): till then a
+    # removed file's words only find nothing.
     "CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS vocab_tri USING fts5(word, content='vocab', "
     "content_rowid='id', tokenize='trigram', columnsize=0)",
