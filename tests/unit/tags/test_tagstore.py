@@ -328,15 +328,39 @@ def test_batch_is_one_undo_step(tmp_path: Path) -> None:
     assert store.undo() is None
 
 
-def test_undo_leaves_a_file_edited_after_the_tag_alone(tmp_path: Path) -> None:
+def test_undo_takes_the_tag_back_and_keeps_a_later_body_edit(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"---\r\ntitle: T\r\ntags: [a]\r\n---\r\nbody\r\n")
+    store = TagStore(tmp_path)
+    assert store.add(_note(tmp_path, "n.md"), "x").ok
+    note.write_bytes(note.read_bytes().replace(b"body", b"body edited later"))
+    change = store.undo()
+    assert change is not None and change.ok, change
+    assert note.read_bytes() == b"---\r\ntitle: T\r\ntags: [a]\r\n---\r\nbody edited later\r\n"
+
+
+def test_undo_leaves_a_file_whose_tags_line_changed_since_alone(tmp_path: Path) -> None:
     note = tmp_path / "n.md"
     note.write_bytes(b"---\ntags: [a]\n---\nbody\n")
     store = TagStore(tmp_path)
     assert store.add(_note(tmp_path, "n.md"), "x").ok
-    note.write_bytes(note.read_bytes() + b"edited later\n")
+    note.write_bytes(b"---\ntags: [a, x, mine]\n---\nbody\n")
     change = store.undo()
     assert change is not None and not change.ok and "changed since" in change.message
-    assert note.read_bytes().endswith(b"edited later\n")
+    assert note.read_bytes() == b"---\ntags: [a, x, mine]\n---\nbody\n"
+
+
+def test_undo_of_a_new_tags_line_keeps_a_later_body_edit(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"---\ntitle: T\n---\nbody\n")
+    store = TagStore(tmp_path)
+    assert store.add(_note(tmp_path, "n.md"), "x").ok
+    assert b"x" in note.read_bytes().split(b"---")[1]
+    with note.open("ab") as out:
+        out.write(b"appended\n")
+    change = store.undo()
+    assert change is not None and change.ok, change
+    assert note.read_bytes() == b"---\ntitle: T\n---\nbody\nappended\n"
 
 
 def test_external_edit_between_read_and_write_is_kept(tmp_path: Path) -> None:

@@ -30,8 +30,9 @@ from tui.core.ingest.sidecar import (
     sidecar_path,
 )
 from tui.core.safe_write import rel_name
-from tui.core.tags.file_rewrite import Refused, Transform, digest, rewrite_file
+from tui.core.tags.file_rewrite import Refused, Transform, rewrite_file
 from tui.core.tags.fm_tags import NotEditable, edit_tags, parse_exact
+from tui.core.tags.undo_edit import reverse_edit
 from tui.core.text.decoding import decode_bytes
 
 MAX_TAG_LEN = 100
@@ -93,7 +94,7 @@ class TagChange:
 @dataclass(slots=True)
 class _Write:
     before: bytes | None
-    after_digest: str | None
+    after: bytes | None
 
 
 @dataclass(slots=True)
@@ -162,7 +163,9 @@ class TagStore:
     def undo(self) -> TagChange | None:
         """Restore every file of the last step; None when there is nothing to undo.
 
-        A file changed since our write is left alone and reported.
+        A file changed since our write keeps that change: the edit is taken back
+        from it when its own lines are untouched, else the file is left alone
+        and reported.
         """
         if not self._undo:
             return None
@@ -172,11 +175,14 @@ class TagStore:
         for path, write in reversed(list(step.writes.items())):
 
             def back(data: bytes | None, write: _Write = write, path: Path = path) -> bytes | None:
-                now = digest(data) if data is not None else None
-                if now != write.after_digest:
-                    name = rel_name(self.root, path)
-                    raise Refused(f"{name} changed since the tag edit; not undone")
-                return write.before
+                if data == write.after:
+                    return write.before
+                if data is not None and write.before is not None and write.after is not None:
+                    reversed_now = reverse_edit(write.before, write.after, data)
+                    if reversed_now is not None:  # edited elsewhere since: kept
+                        return reversed_now
+                name = rel_name(self.root, path)
+                raise Refused(f"{name} changed since the tag edit; not undone")
 
             try:
                 self._rewrite(path, back, record=False)
@@ -197,7 +203,7 @@ class TagStore:
         if record and self._batch is not None:
             previous = self._batch.writes.get(real)
             first = previous.before if previous is not None else before
-            self._batch.writes[real] = _Write(first, digest(new) if new is not None else None)
+            self._batch.writes[real] = _Write(first, new)
         return True
 
     # -- where an entry's tags live -------------------------------------
