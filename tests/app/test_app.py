@@ -117,6 +117,12 @@ async def test_tags_panel_filters_by_the_chosen_tag(example_notes: Path, tmp_pat
         await pilot.press("alt+g")
         assert app.side.is_open and app.side.kind == "tags"
         assert app.side.values, "the example notes carry tags"
+        await pilot.pause()
+        from textual.widgets import OptionList  # mounted when first opened
+
+        listed = app.side.query_one(OptionList)
+        assert listed.option_count == len(app.side.values) and listed.region.height > 2
+        assert listed.has_focus, "the opened panel takes the keys"
         tag = app.side.values[0]
         await pilot.press("enter")
         await _settle(pilot, app)
