@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 from tui_helpers import app_settings, ready, settle, type_text
 
 from tui.app import make_app
@@ -48,7 +49,8 @@ def notes(tmp_path: Path) -> Path:
     (root / "one.md").write_text(
         f"# Single link\n\nread {URL} today\n", encoding="utf-8")
     (root / "two.md").write_text(
-        "# Reading list\n\nhttps://a.example/first and https://b.example/second\n",
+        "# Reading list\n\nhttps://a.example/first and https://b.example/second\n"
+        "- [Textual's guide](https://c.example/guide)\n",
         encoding="utf-8")
     return root
 
@@ -84,3 +86,19 @@ async def test_gx_with_several_links_asks_which(notes: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     opened = await _open(notes, tmp_path, "reading", monkeypatch, picks=("j", "enter"))
     assert opened == [["xdg-open", "https://b.example/second"]]
+
+
+@pytest.mark.asyncio
+async def test_gx_picker_names_each_link_by_its_text(notes: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("shutil.which", _which("xdg-open"))
+    app = make_app(app_settings(notes, tmp_path, link_opener=lambda argv: None))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot, app)
+        await type_text(pilot, app, "reading")
+        await pilot.press("escape", "g", "x")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        rows = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    assert rows == ["https://a.example/first", "https://b.example/second",
+                    "Textual's guide  https://c.example/guide"]

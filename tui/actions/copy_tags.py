@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.core.clipboard import copy_text
-from tui.core.copying import entry_copy_text, join_marked
+from tui.core.copying import entry_copy_text, join_marked, link_labels
 from tui.core.ingest.entry import Entry
 from tui.core.keys.actions import ActionCall
 
@@ -71,7 +71,10 @@ class CopyTagActions:
             what = "links" if field == "url" else "code blocks"
             from tui.screens.picker import PickerScreen
 
-            self.app.push_screen(PickerScreen(f"{len(candidates)} {what}", candidates), chosen)
+            named = link_labels(targets[0].text) if field == "url" else {}
+            labels = [named.get(text, "") for text in candidates]
+            self.app.push_screen(
+                PickerScreen(f"{len(candidates)} {what}", candidates, labels=labels), chosen)
             return
         self._copy(candidates[0], targets, field)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual.app import SuspendNotSupported
 
 from tui.core.browser import browser_argv, is_openable
-from tui.core.copying import entry_copy_text
+from tui.core.copying import entry_copy_text, link_labels
 from tui.core.editor import editor_argv_many, editor_command, quickfix_text
 from tui.core.ingest.entry import Entry
 from tui.core.keys.actions import ActionCall
@@ -148,7 +148,10 @@ class OpenActions:
 
         from tui.screens.picker import PickerScreen  # loaded when first shown
 
-        self.app.push_screen(PickerScreen(f"{len(links)} links", links, verb="opens"), chosen)
+        named = link_labels(current.entry.text)
+        labels = [named.get(url, "") for url in links]
+        self.app.push_screen(
+            PickerScreen(f"{len(links)} links", links, verb="opens", labels=labels), chosen)
 
     def _open_link(self, url: str) -> None:
         app = self.app

@@ -69,6 +69,34 @@ def find_urls(text: str) -> list[str]:
     return out
 
 
+_LABEL_LEAD = " \t-*+>#|"  # list markers, quotes, headings, table bars
+_LABEL_TAIL = " \t:：-–—(（|"
+LABEL_WIDTH = 60
+
+
+def link_labels(text: str) -> dict[str, str]:
+    """What the text calls each link, so a picker of links can say more than the URL.
+
+    A Markdown link's text, else the words before a bare URL on its line
+    (`- Textual docs: https://…` → `Textual docs`); the first mention wins.
+    """
+    labels: dict[str, str] = {}
+    for match in _MD_LINK_RE.finditer(text):
+        label = text[match.start() + 1 : text.index("]", match.start())]
+        labels.setdefault(match.group(1), " ".join(label.split()))
+    for match in _BARE_URL_RE.finditer(text):
+        url = _trim_url(match.group(0))
+        if url in labels:
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        before = text[line_start : match.start()]
+        if "://" in before:  # words after another link on the line do not name this one
+            before = ""
+        before = before.lstrip(_LABEL_LEAD).rstrip(_LABEL_TAIL)
+        labels[url] = " ".join(before.split())[-LABEL_WIDTH:]
+    return labels
+
+
 def find_code_blocks(text: str) -> list[str]:
     """Contents of fenced code blocks (``` or ~~~), without the fence lines.
 

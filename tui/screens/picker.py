@@ -31,18 +31,30 @@ class PickerScreen(ModalScreen[int | None]):
         Binding("k,ctrl+p", "cursor(-1)", "Up", show=False),
     ]
 
-    def __init__(self, title: str, candidates: list[str], verb: str = "copies") -> None:
+    def __init__(self, title: str, candidates: list[str], verb: str = "copies",
+                 labels: list[str] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.candidates = candidates
         self.verb = verb
+        self.labels = labels or [""] * len(candidates)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(f"{one_line(self.title_text)}  — Enter {self.verb}, Esc cancels"))
-            yield OptionList(*[Option(Text(one_line(c)[:200])) for c in self.candidates])
+            yield OptionList(*[Option(self._option(label, c))
+                               for label, c in zip(self.labels, self.candidates, strict=False)])
             with VerticalScroll():
                 yield Static("", id="picker-preview", markup=False)
+
+    @staticmethod
+    def _option(label: str, candidate: str) -> Text:
+        """`label  candidate`: the label (a link's text) first, the candidate dimmed after."""
+        if not label:
+            return Text(one_line(candidate)[:200])
+        text = Text(one_line(label)[:80], style="bold")
+        text.append("  " + one_line(candidate)[:200], style="dim")
+        return text
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -14,6 +14,7 @@ from tui.core.copying import (
     find_code_blocks,
     find_urls,
     join_marked,
+    link_labels,
 )
 from tui.core.ingest.entry import Entry
 from tui.core.search.engine import SearchHit
@@ -115,3 +116,24 @@ def test_copied_text_has_no_control_characters(hits: list[SearchHit]) -> None:
 def test_clean_copy_text_drops_every_c0_c1_control() -> None:
     text = "a\x1b[2Jb\x07c\x9bd\x7fe\rf\r\ng\th\x00i"
     assert clean_copy_text(text) == "a[2Jbcdef\ng\thi"
+
+
+def test_links_are_named_by_their_markdown_text_or_the_words_before_them() -> None:
+    text = (
+        "# Reading\n\n"
+        "- Textual docs: https://textual.example/docs\n"
+        "See [the fzf README](https://fzf.example/readme \"title\") for keys.\n"
+        "> https://bare.example/only\n"
+        "中文说明：https://zh.example/page，后面\n"
+        "https://a.example/1 and https://b.example/2\n"
+    )
+    labels = link_labels(text)
+    assert labels == {
+        "https://textual.example/docs": "Textual docs",
+        "https://fzf.example/readme": "the fzf README",
+        "https://bare.example/only": "",
+        "https://zh.example/page": "中文说明",
+        "https://a.example/1": "",
+        "https://b.example/2": "",
+    }
+    assert set(labels) == set(find_urls(text))
