@@ -17,9 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from tui_helpers import HANG_S
 
 from tui.core.index.cachefile import BuildLock, rebuild_path, rebuilds_left
+from tui.core.index.fts_terms import HanVocabulary
 from tui.core.search.searchable import SearchableIndex
 
 
@@ -144,3 +146,25 @@ def test_a_running_rebuilds_file_is_not_removed_by_a_start(tmp_path: Path) -> No
         held.release()
     _open(root, cache).close()
     assert not running.exists()
+
+
+def test_processes_following_a_rebuild_find_its_han_tables_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root, cache = _notes(tmp_path / "notes", 5), tmp_path / "cache"
+    (root / "zh.md").write_text("# 银行\n\n人工智能和银行的新闻\n", encoding="utf-8")
+    builder, other = _open(root, cache), _open(root, cache)
+    builder.refresh()
+    other.refresh()
+    try:
+        builder.rebuild()
+        assert other.follow_cache_file()
+
+        def counted_again(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the follower counted the Han bigrams itself")
+
+        monkeypatch.setattr(HanVocabulary, "of", counted_again)
+        assert len(other.search("yinhang", limit=5).hits) >= 1
+    finally:
+        builder.close()
+        other.close()
