@@ -36,6 +36,9 @@ PREVIEW_SAME_FRAME_CHARS = 20_000
 # one paint, not two (a second paint costs the full answer 10-30 ms of the main
 # thread, and the screen settles only with the full answer).
 FIRST_ANSWER_WAIT_S = 0.06
+# A search still running this long after it started says so in the status line: the
+# list meanwhile shows the last answer under the newly typed text.
+SLOW_SEARCH_S = 0.3
 
 
 class SearchRunner:
@@ -52,6 +55,7 @@ class SearchRunner:
         self._again = False
         self._deferred = False
         self.first_answer_wait = FIRST_ANSWER_WAIT_S
+        self.slow_search_after = SLOW_SEARCH_S
         self._first_answer: tuple[int, str, SearchResult] | None = None
         self._then: tuple[int, Callable[[], None]] | None = None  # after that search shows
 
@@ -100,6 +104,7 @@ class SearchRunner:
         self._busy = True
         self._again = False
         app = self.app
+        app.set_timer(self.slow_search_after, partial(self._still_searching, self.seq))
         app.run_worker(
             partial(self._job, self.seq, app.search_input.value, self.sort,
                     self.result_limit, app.frecency.scores(), app.frecency.top(20)),
@@ -141,6 +146,10 @@ class SearchRunner:
             with contextlib.suppress(RuntimeError):  # the app may be shutting down
                 self.app.call_from_thread(self._finished, seq, query, result, help_lines)
 
+    def _still_searching(self, seq: int) -> None:
+        if self._busy and self.shown_seq < seq:
+            self.app.set_status(searching=True)
+
     def _first_answer_found(self, seq: int, query: str, result: SearchResult) -> None:
         """A first answer while the full search goes on: painted if that takes a while."""
         if seq != self.seq:
@@ -166,6 +175,8 @@ class SearchRunner:
             self.show_result(seq, query, result)
         if self._again:
             self._start()
+        else:
+            self.app.set_status(searching=False)
 
     def show_result(self, seq: int, query: str, result: SearchResult, *, first: bool = False
                     ) -> None:

@@ -119,3 +119,20 @@ async def test_a_newer_key_skips_the_rest_of_a_stale_search(tmp_path: Path) -> N
         assert ("shang", True) not in calls, "the stale query was not widened"
         assert calls[-1] == ("shanghai", True)
         assert app.results.hits and app.results.hits[0].entry.path == "trip.md"
+
+
+async def test_a_slow_search_says_searching_until_its_answer_is_shown(tmp_path: Path) -> None:
+    app = make_app(_settings(_notes(tmp_path), tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        app.search.first_answer_wait = 3600  # only the full answer is painted
+        app.search.slow_search_after = 0.05
+        release, _ = _hold_full_searches(app)
+        app.search_input.value = "shang"
+        await _until(pilot, lambda: app.status_info.searching)
+        assert "searching…" in str(app.status.render())
+        release.set()
+        await _settle(pilot, app)
+        assert not app.status_info.searching
+        assert "searching…" not in str(app.status.render())
+        assert [h.entry.path for h in app.results.hits] == ["trip.md", "weather.md"]

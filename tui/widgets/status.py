@@ -54,6 +54,7 @@ class StatusInfo:
     activity: str = ""  # indexing progress: kept apart from `message`, which searches reset
     alert: str = ""  # a lasting problem the user must know (the notes folder is gone)
     refining: bool = False  # the hits are a first answer; the full search is still running
+    searching: bool = False  # a search has run for a while: the list is the last answer
     preview_match: str = ""  # where `n`/`N` went (`match 2/7`); cleared with another entry
 
     @property
@@ -80,6 +81,8 @@ class StatusLine(Static):
         line.append(f" {info.mode.upper()} ", style="bold reverse")
         refining = "…" if info.refining else ""
         line.append(f"  {info.matches}{'+' if info.capped else ''}{refining}/{info.total}")
+        if info.searching:
+            line.append("  searching…", style="italic")
         if info.marked:
             line.append(f"  ● {info.marked} marked", style=palette.panel_marked)
         if info.filters:
