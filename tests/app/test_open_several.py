@@ -74,6 +74,13 @@ async def test_enter_with_marked_entries_opens_them_all(
         files = argv[argv.index("--") + 1:]
         assert files == [str(example_notes / first.path), str(example_notes / second.path)]
         assert argv[2] == f"+{first.line}" and f"|silent {second.line}|" in argv[4]
+        # the marks are spent: the next <CR> opens the highlighted entry alone
+        assert app.results.marked_hits() == [] and app.status_info.marked == 0
+        await pilot.press("enter")
+        await _settle(pilot, app)
+        current = app.results.current
+        assert current is not None
+        assert len(calls) == 2 and calls[-1][-1] == str(example_notes / current.entry.path)
 
 
 @pytest.mark.asyncio

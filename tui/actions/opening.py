@@ -64,6 +64,8 @@ class OpenActions:
             return
         for entry in entries:
             app.frecency.record(entry.id)
+        if marked:  # opened: as fzf's accept, the marks are spent (copy and tag keep them)
+            app.results.clear_marks()
         app.remember_query()
         if code:
             app.say(f"editor exited with status {code}", severity="warning")

@@ -203,6 +203,13 @@ class ResultsList(PlainScrollbar, ScrollView, can_focus=True):
         self.move(1)
         self.post_message(self.MarksChanged(len(self._marked)))
 
+    def clear_marks(self) -> None:
+        """Unmark everything (the marked entries were opened: the next open starts anew)."""
+        if self._marked:
+            self._marked.clear()
+            self.refresh()
+            self.post_message(self.MarksChanged(0))
+
     def marked_entries(self) -> list[Entry]:
         """The marked entries in the order they were marked."""
         return [hit.entry for hit in self._marked.values()]
