@@ -188,3 +188,22 @@ def test_chinese_with_spaces_between_words_is_still_gb18030() -> None:
     text = "今天 天气 很好 我们 去 公园 散步 然后 回家 写 笔记 整理 一下 这周 的 工作 内容\n" * 3
     decoded = decode_bytes(text.encode("gb18030"))
     assert (decoded.encoding, decoded.text, decoded.warnings) == ("gb18030", text, [])
+
+
+@pytest.mark.parametrize("text", [
+    "# Notes\n\nA naïve plan.\n",
+    "Grüße aus München, schöne Straße\n",
+    "# Café\n\ncrème brûlée, déjà vu\n",
+])
+def test_western_latin1_text_with_few_accents_reads_as_western(text: str) -> None:
+    decoded = decode_bytes(text.encode("latin-1"))
+    assert decoded.text == text and decoded.encoding == "cp1252"
+
+
+@pytest.mark.parametrize(("encoding", "text"), [
+    ("cp1250", "Příliš žluťoučký kůň úpěl ďábelské ódy, řeřicha a čočka\n"),
+    ("cp1250", "Zażółć gęślą jaźń, Łódź, Kraków i Wrocław są piękne\n"),
+    ("cp1251", "Съешь же ещё этих мягких французских булок, да выпей чаю\n"),
+])
+def test_central_european_and_cyrillic_text_keep_their_code_page(encoding: str, text: str) -> None:
+    assert decode_bytes(text.encode(encoding)).text == text

@@ -17,6 +17,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tui.core.text.fold import HAN_CLASS, is_han
 from tui.core.text.lazy_re import lazy_compile
@@ -31,6 +32,9 @@ DETECTABLE = (
     "big5", "cp950", "big5hkscs", "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949",
     "gb18030", "cp1252", "cp1250", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1257",
 )
+# Single-byte code pages in the order notes come in them: a tie (the same text, or
+# too few letters to tell) goes to the first, so `naïve` in Latin-1 is not `naďve`.
+SINGLE_BYTE_ORDER = ("cp1252", "cp1250", "cp1251", "cp1254", "cp1257", "cp1253", "koi8_r")
 MIN_EVIDENCE_CHARS = 16  # fewer non-ASCII characters than this: any pick is a guess
 DETECT_SAMPLE_BYTES = 256 * 1024  # detection reads this much; the whole file is decoded
 
@@ -198,8 +202,9 @@ def _detect(data: bytes, display_name: str) -> tuple[str, str, list[str]] | None
     best = fitting[0] if fitting else matches.best()
     if best is None:
         return None
+    encoding = _tie_broken(best, fitting or list(matches))
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         return None  # the sample decoded, the whole file does not: not this encoding
     warnings = []
@@ -207,10 +212,24 @@ def _detect(data: bytes, display_name: str) -> tuple[str, str, list[str]] | None
     if evidence < MIN_EVIDENCE_CHARS or best.coherence < 0.05 or best.chaos > 0.1:
         language = f", {best.language}" if best.language != "Unknown" else ""
         warnings.append(
-            f"{display_name}: encoding guessed as {best.encoding}{language}; "
+            f"{display_name}: encoding guessed as {encoding}{language}; "
             "re-save it as UTF-8 if the text looks wrong"
         )
-    return text, best.encoding, warnings
+    return text, encoding, warnings
+
+
+def _tie_broken(best: Any, matches: list[Any]) -> str:
+    """`best`'s encoding, or the likelier single-byte code page that reads as well.
+
+    charset-normalizer orders equally good matches by name, so `cp1250` (Central
+    European) won every tie with `cp1252` (Western European), the far more common.
+    """
+    if best.encoding not in SINGLE_BYTE_ORDER:
+        return best.encoding
+    score = (best.chaos, best.coherence)
+    tied = {name for m in matches if (m.chaos, m.coherence) == score
+            for name in m.could_be_from_charset}
+    return next((name for name in SINGLE_BYTE_ORDER if name in tied), best.encoding)
 
 
 def _decode_body(body: bytes, encoding: str) -> str:
