@@ -76,6 +76,20 @@ def checked_target(root: Path, path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def _refuse_read_only_folder(root: Path) -> None:
+    """A notes folder nobody may write (`chmod a-w`) gets no `.notesift/` either.
+
+    Root passes every access() check and mkdir succeeds: the mode bits are what
+    the user set, as for a read-only note.
+    """
+    try:
+        mode = root.stat().st_mode
+    except OSError:
+        return  # mkdir says what is wrong
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise WriteRefused(f"the notes folder {root} is read-only; nothing written")
+
+
 def state_dir(root: Path, create: bool = True) -> Path:
     """`ROOT/.notesift`, created on demand; refused when it is a link out of the root."""
     directory = Path(root) / STATE_DIR
@@ -85,6 +99,7 @@ def state_dir(root: Path, create: bool = True) -> Path:
             "nothing written"
         )
     if create and not directory.is_dir():
+        _refuse_read_only_folder(Path(root))
         try:
             directory.mkdir()
         except FileExistsError:

@@ -98,3 +98,14 @@ def test_a_read_only_note_is_refused_even_for_root(root: Path) -> None:
     assert "fm.md: read-only; tag not written" in err
     assert note.read_bytes() == before
     assert (note.stat().st_mode & 0o777) == 0o444
+
+
+def test_a_read_only_notes_folder_gets_no_sidecar_even_for_root(root: Path) -> None:
+    root.chmod(0o555)
+    try:
+        code, out, err = _tag(root, "--add", "ro", "plain.md")  # a sidecar tag
+        assert code == 2 and out == ""
+        assert "read-only; nothing written" in err
+        assert not (root / ".notesift").exists()
+    finally:
+        root.chmod(0o755)
