@@ -69,3 +69,21 @@ async def test_a_tag_typed_with_backspaces_in_one_read_is_the_tag_typed(
         _read_together(app, "backspace", "backspace", *"demo/tryout")
         await settle(pilot, app)
         assert app.screen.query_one("Input").value == "demo/tryout"  # type: ignore[attr-defined]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("key", ["i", "slash"])
+async def test_i_and_slash_in_the_preview_go_back_to_the_prompt(
+    example_notes: Path, tmp_path: Path, key: str
+) -> None:
+    """README: `i` or `/` back to the prompt, from the preview (`<M-w>`) as from the list."""
+    app = make_app(app_settings(example_notes, tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        await type_text(pilot, app, "rust")
+        await pilot.press("escape", "alt+w")
+        await until(pilot, lambda: app.status_info.mode == "preview", "preview focused")
+        await pilot.press(key, "x")
+        await settle(pilot, app)
+        assert app.focused is app.search_input
+        assert app.search_input.value == "rustx"
