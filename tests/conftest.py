@@ -27,6 +27,7 @@ from textual._styles_cache import StylesCache
 from tui_helpers import TMUX, Terminal
 
 import tui.core.text.fold as fold_module
+import tui.idle_gc as idle_gc_module
 from tui.core.search.searchable import SearchableIndex
 
 # Hypothesis times each example (200 ms deadline) and its data generation (the too_slow
@@ -61,11 +62,56 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     Each app test leaves enough objects behind to set off a full collection or two,
     which walked every module, class and test item each time. With this and the
     fixture below, test_app.py + test_app_keys.py spent 3.8-3.9 CPU-s in the collector
-    instead of 5.4-6.3 (of 18-22). (An app's idle collector unfreezes when it stops,
-    so this holds fully until the first app test ends.)
+    instead of 5.4-6.3 (of 18-22). (An app's idle collector would undo it, were it not
+    for `_apps_leave_the_session_frozen`.)
     """
     gc.collect()
     gc.freeze()
+
+
+# Dead apps kept frozen before one full collection releases them: an app's first full
+# pass freezes 15-20k objects, so a few MB each.
+_RELEASE_AFTER_FREEZES = 20
+
+
+class _AppGc:
+    """The `gc` module as an app under test sees it, with its `unfreeze` put off.
+
+    The idle collector unfreezes before its first full pass and when the app stops:
+    right in a process that is the app, but here it handed the whole test session
+    (frozen above) back to the collector, and each app test's first pause walked every
+    module and test item: 19 of the 24 full passes in test_app.py and
+    test_results_paint.py, ~100 ms each at load 20. Everything else is `gc` itself.
+    """
+
+    freezes = 0  # by apps, since the last release
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(gc, name)
+
+    @staticmethod
+    def unfreeze() -> None:
+        """Put off to `_apps_leave_the_session_frozen`."""
+
+    @staticmethod
+    def freeze() -> None:
+        gc.freeze()
+        _AppGc.freezes += 1
+
+
+@pytest.fixture(autouse=True)
+def _apps_leave_the_session_frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Apps under test freeze as the app does but never unfreeze; after
+    `_RELEASE_AFTER_FREEZES` of their freezes one full collection frees the dead apps
+    and freezes what lives on. (`gc.get_freeze_count()` walks every frozen object,
+    ~8 ms: too slow to ask after each test.)"""
+    monkeypatch.setattr(idle_gc_module, "gc", _AppGc())
+    yield
+    if _AppGc.freezes >= _RELEASE_AFTER_FREEZES:
+        _AppGc.freezes = 0
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 @pytest.fixture(autouse=True)
