@@ -20,6 +20,7 @@ sys.dont_write_bytecode = False
 
 import pytest
 import textual._wait
+import textual.notifications
 import textual.screen
 from example_files import PROJECT_ROOT, copy_example_notes
 from hypothesis import HealthCheck, settings
@@ -121,6 +122,14 @@ def _forget_textual_style_caches() -> Iterator[None]:
     every later full GC walks. Emptied after each test; the next app fills it again."""
     yield
     StylesCache.get_inner_outer.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _notifications_stay_while_a_test_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual drops a notification 5-10 s of wall time after it is raised, and tests
+    read `app._notifications`: at load 24 one found the cache-damage notice gone
+    (test_app_index_ops). Their clock stands still in tests, so none expires."""
+    monkeypatch.setattr(textual.notifications, "time", lambda: 0.0)
 
 
 @pytest.fixture
