@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -145,6 +146,10 @@ def sample_notes(tmp_path: Path) -> Path:
         pytest.skip("../shared/sample-notes is not present")
     dest = tmp_path / "sample-notes"
     shutil.copytree(SHARED_SAMPLE_NOTES, dest)
+    # The shared copy is read-only (555/444) and copytree keeps modes: a user's own
+    # notes are writable, and tagging refuses a folder or note with no write bit.
+    for path in (dest, *dest.rglob("*")):
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
     return dest
 
 
