@@ -15,6 +15,10 @@ Some of these are supersets (Han runs of 3+ characters, several pieces): the
 engine checks candidates against the folded text before it counts or shows them
 (`Needle.exact`). Pinyin is matched against the Han bigrams of the vocabulary
 (`pinyin_query`), so no pinyin is stored at all.
+
+About 425 lines, on purpose: how text becomes FTS5 tokens and how a query's
+pieces and pinyin spellings become FTS5 queries over those same tokens must
+change together (one tokenization, read by both sides).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ unparsable sources become warnings.
 
 This is the life cycle (refresh, quick check, single paths, healing); what a
 source is and whether it changed is `sources`', parsing and batching `parsing`'.
-About 430 lines, on purpose: the life cycle's steps share one lock and one
+About 440 lines, on purpose: the life cycle's steps share one lock and one
 store, and reading them in one place is what keeps them safe together.
 """
 
