@@ -102,3 +102,28 @@ def test_importing_every_core_module_loads_no_textual_or_rich() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "", f"core imported UI modules: {result.stdout.strip()}"
+
+
+# Bases a class may combine with its one parent: typing's, not behaviour.
+TYPING_BASES = {"Generic", "Protocol", "NamedTuple", "TypedDict"}
+
+
+def _base_name(node: ast.expr) -> str:
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def test_no_class_is_built_from_mixins() -> None:
+    """One parent per class (issue 12): behaviour spread over mixins hid the engine's
+    state; a class of ours combines another only with typing's bases."""
+    package = CORE_DIR.parent
+    mixed = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                parents = [b for b in node.bases if _base_name(b) not in TYPING_BASES]
+                if len(parents) > 1:
+                    mixed.append(f"{path.relative_to(package.parent)}:{node.lineno} {node.name}")
+    assert mixed == []

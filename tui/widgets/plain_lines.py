@@ -25,6 +25,7 @@ from rich.style import Style as RichStyle
 from textual._border import get_box
 from textual._segment_tools import make_blank
 from textual._styles_cache import StylesCache
+from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.style import Style
@@ -181,20 +182,20 @@ class LineScrollBar(ScrollBar):
         self._dirty_regions.clear()
 
 
-class PlainScrollbar:
-    """Mixin for a `ScrollView`: its vertical scrollbar is a `LineScrollBar` on the
-    short path (it repaints whole whenever the content's height or scroll changes)."""
+class PlainScrollView(ScrollView):
+    """A `ScrollView` whose vertical scrollbar is a `LineScrollBar` on the short path
+    (it repaints whole whenever the content's height or scroll changes)."""
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
-        bar: ScrollBar | None = self._vertical_scrollbar  # type: ignore[attr-defined]
+        bar: ScrollBar | None = self._vertical_scrollbar
         if bar is None:  # as Textual's Widget.vertical_scrollbar, with the class above
             bar = LineScrollBar(vertical=True, name="vertical",
-                                thickness=self.scrollbar_size_vertical)  # type: ignore[attr-defined]
+                                thickness=self.scrollbar_size_vertical)
             use_plain_lines(bar)
             bar.display = False
             self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)  # type: ignore[attr-defined]
+            self.app._start_widget(self, bar)
         return bar
 
 

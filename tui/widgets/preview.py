@@ -15,7 +15,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
@@ -26,7 +25,7 @@ from tui.core.text.fold import fold
 from tui.render import preview_text
 from tui.text_wrap import wrap_text
 from tui.theme_palette import palette_of
-from tui.widgets.plain_lines import PlainScrollbar, line_segments, use_plain_lines
+from tui.widgets.plain_lines import PlainScrollView, line_segments, use_plain_lines
 
 CONTEXT_ROWS = 3  # rows shown above the match line
 BODY_START = 2  # the title and location lines come first
@@ -52,7 +51,7 @@ def _shown_key(hit: SearchHit | None, terms: list[str]) -> tuple[object, ...] | 
             tuple(terms), hit.match_line)
 
 
-class PreviewPane(PlainScrollbar, ScrollView, can_focus=True):
+class PreviewPane(PlainScrollView, can_focus=True):
     """Shows one hit; rows are wrapped and painted only when they come into view."""
 
     # The scrollbar is always there: one that comes and goes with the entry's length

@@ -20,7 +20,6 @@ from rich.text import Text
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -29,7 +28,7 @@ from tui.core.search.engine import SearchHit
 from tui.core.text.sanitize import printable
 from tui.render import result_row_lines
 from tui.theme_palette import palette_of
-from tui.widgets.plain_lines import PlainScrollbar, line_segments, use_plain_lines
+from tui.widgets.plain_lines import PlainScrollView, line_segments, use_plain_lines
 
 # Asked of the engine per keystroke (more when the cursor nears the end): as many as
 # it fine-ranks (FINE_RANK_COUNT); each row past those is presented at extra cost
@@ -56,7 +55,7 @@ def _strip(text: Text, console: Console, base: Style, width: int) -> Strip:
                  width)
 
 
-class ResultsList(PlainScrollbar, ScrollView, can_focus=True):
+class ResultsList(PlainScrollView, can_focus=True):
     """Shows hits; keeps the highlighted entry (by id) across updates."""
 
     COMPONENT_CLASSES = {"results--cursor", "results--cursor-blurred"}
