@@ -155,3 +155,13 @@ def test_filter_finds_rows_by_words_keys_and_typos() -> None:
     assert {r.key for r in filter_rows(rows, "copy link")} >= {"yl", "l"}
     assert any(r.key == "<leader>tr" for r in filter_rows(rows, "remve tag"))
     assert filter_rows(rows, "xyzzyq") == []
+
+
+def test_the_leader_copy_table_offers_every_y_copy() -> None:
+    """`<leader>y` then a letter copies what `y` then that letter does (`s` was missing)."""
+    keymap, _ = load_keymap()
+    rows = cheatsheet_rows(keymap)
+    plain = {row.key[1:]: row.action for row in rows
+             if row.scope == "normal" and row.key.startswith("y") and len(row.key) == 2}
+    table = {row.key: row.action for row in rows if row.scope == "table:yank"}
+    assert plain and plain == table
