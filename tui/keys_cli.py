@@ -126,10 +126,12 @@ def _named_root(dir_arg: str | None, config: Config) -> Path | None:
     return resolve_notes_dir(dir_arg, config)
 
 
-def _check_notes_dir(root: Path | None, out: TextIO) -> list[str]:
+def _check_notes_dir(root: Path | None, out: TextIO, config: Config) -> list[str]:
     """Tidy the notes root (stale temp files of interrupted writes), check its index cache.
 
-    Prints the `index:` row (the cache file, its size and health); returns warnings.
+    Prints the `index:` row (the cache file, its size and health); returns warnings:
+    the walk's own (symlinks skipped, unreadable folders), which the cache does not
+    keep, and those stored with the indexed files.
     """
     if root is None:
         return []
@@ -137,10 +139,12 @@ def _check_notes_dir(root: Path | None, out: TextIO) -> list[str]:
         return [f"{root}: notes directory not found"]
     from tui.cache_check import check_index_cache
     from tui.core.index.store_schema import cache_path_for
+    from tui.core.ingest.walker import walk_notes
 
     row, warnings = check_index_cache(cache_path_for(root.expanduser().resolve()), str(root))
     print(f"{'index:':<8}{row}", file=out)
-    return [*sweep_stale_temps(root), *warnings]
+    walk = walk_notes(root, config.ignore, respect_gitignore=config.respect_gitignore)
+    return [*sweep_stale_temps(root), *walk.warnings, *warnings]
 
 
 def _setting_position(path: Path | None, key: str) -> str:
@@ -210,7 +214,7 @@ def run_check_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
     errors.extend(theme_errors)
     warnings.extend(theme_warnings)
     errors.extend(_check_tables(out))
-    warnings.extend(_check_notes_dir(_named_root(getattr(args, "dir", None), config), out))
+    warnings.extend(_check_notes_dir(_named_root(getattr(args, "dir", None), config), out, config))
 
     for problem in [*errors, *warnings]:
         print(problem, file=out)

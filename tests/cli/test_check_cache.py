@@ -83,3 +83,19 @@ def test_check_warns_about_a_lightly_damaged_cache_and_leaves_it_alone(
     assert "rebuilt" in warning[0] and f"notesift reindex --dir {root}" in warning[0]
     assert out.splitlines()[-1].endswith("1 warning(s)")
     assert cache.read_bytes() == damaged and os.stat(cache).st_mtime_ns == before
+
+
+def test_check_lists_the_symlinks_the_walk_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The TUI warns about skipped symlinks; `check` said nothing of them (tester)."""
+    root = _notes(tmp_path / "notes", 3)
+    (tmp_path / "elsewhere.md").write_text("# Outside\n", encoding="utf-8")
+    (root / "outside.md").symlink_to(tmp_path / "elsewhere.md")
+    (root / "dangling.md").symlink_to(root / "missing.md")
+    _build(root)
+    assert run_check(["--dir", str(root)]) == 0  # warnings, not errors
+    out = capsys.readouterr().out
+    assert "outside.md: symlink points outside the notes root" in out
+    assert "dangling.md: broken symlink skipped" in out
+    assert out.splitlines()[-1].endswith("2 warning(s)")
