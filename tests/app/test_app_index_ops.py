@@ -203,9 +203,15 @@ async def test_a_cache_damaged_under_a_running_app_heals_with_one_notice(
         for key in "words":
             await pilot.press(key)
         await until(pilot, lambda: len(app.results.hits) >= 50, "results after healing")
+
+        def damaged() -> list[str]:
+            return [n.message for n in app._notifications if "damaged" in n.message]
+
+        # The notice is said by the next shared-state poll (every 0.5 s), which can
+        # come after the healed results: wait for it, then check it was said once.
+        await until(pilot, lambda: len(damaged()) >= 1, "the damage notice")
         await until(pilot, lambda: app.status_info.activity == "", "the refill ended")
-        damaged = [n for n in app._notifications if "damaged" in n.message]
-        assert len(damaged) == 1
+        assert len(damaged()) == 1
 
 
 async def test_an_app_without_a_watcher_follows_what_another_process_indexed(
