@@ -169,6 +169,16 @@ def striped_notes(tmp_path: Path) -> Path:
     return root
 
 
+def numbered_notes(root: Path, count: int) -> Path:
+    """`n000.md`… with one plain line each, a second apart in mtime (a stable order)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        note = root / f"n{i:03d}.md"
+        note.write_text(f"# Note {i}\n\nplain words {i}\n", encoding="utf-8")
+        os.utime(note, (1_600_000_000 + i, 1_600_000_000 + i))
+    return root
+
+
 def record_actions(app: NotesiftApp) -> list[ActionCall]:
     """Record every action a key dispatches, and still run it."""
     calls: list[ActionCall] = []

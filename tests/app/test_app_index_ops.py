@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from tui_helpers import HANG_S, app_settings, ready, record_first_args, until
+from tui_helpers import HANG_S, app_settings, numbered_notes, ready, record_first_args, until
 
 import tui.app as app_module
 import tui.core.index.parsing as index_module
@@ -22,13 +22,7 @@ from tui.core.search.searchable import SearchableIndex
 pytestmark = pytest.mark.asyncio
 
 
-def _notes(root: Path, count: int) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        note = root / f"n{i:03d}.md"
-        note.write_text(f"# Note {i}\n\nplain words {i}\n", encoding="utf-8")
-        os.utime(note, (1_600_000_000 + i, 1_600_000_000 + i))
-    return root
+_notes = numbered_notes
 
 
 class Gate:

@@ -4,12 +4,11 @@ index for the whole rebuild, then follows the new one (TRY #23: it dropped to 2/
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 import pytest
-from tui_helpers import HANG_S, app_settings, ready, record_first_args, until
+from tui_helpers import HANG_S, app_settings, numbered_notes, ready, record_first_args, until
 
 import tui.core.index.parsing as parsing
 from tui.app import make_app
@@ -18,13 +17,7 @@ from tui.core.search.searchable import SearchableIndex
 pytestmark = pytest.mark.asyncio
 
 
-def _notes(root: Path, count: int) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        note = root / f"n{i:03d}.md"
-        note.write_text(f"# Note {i}\n\nplain words {i}\n", encoding="utf-8")
-        os.utime(note, (1_600_000_000 + i, 1_600_000_000 + i))
-    return root
+_notes = numbered_notes
 
 
 async def test_a_rebuild_elsewhere_keeps_the_list_until_the_new_index_is_complete(
