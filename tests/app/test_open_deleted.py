@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import app_settings, ready, settle, type_text, until
 
-from tui.app import make_app
+from tui.app import NotesiftApp, make_app
 
 
 def _notes(root: Path) -> None:
@@ -16,16 +16,23 @@ def _notes(root: Path) -> None:
         (root / f"{name}.md").write_text(f"# {name}\n\nwalrus {name}\n", encoding="utf-8")
 
 
-@pytest.mark.asyncio
-async def test_enter_on_a_deleted_note_says_so_and_starts_no_editor(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+         ) -> tuple[Path, NotesiftApp, list[list[str]]]:
+    """Three notes holding "walrus", and an app whose editor only records its argv."""
     root = tmp_path / "notes"
     _notes(root)
     calls: list[list[str]] = []
     monkeypatch.setenv("EDITOR", "nano")
     monkeypatch.delenv("VISUAL", raising=False)
     app = make_app(app_settings(root, tmp_path, editor_runner=lambda a: calls.append(a) or 0))
+    return root, app, calls
+
+
+@pytest.mark.asyncio
+async def test_enter_on_a_deleted_note_says_so_and_starts_no_editor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, app, calls = _app(tmp_path, monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         await type_text(pilot, app, "walrus")
@@ -45,12 +52,7 @@ async def test_enter_on_a_deleted_note_says_so_and_starts_no_editor(
 async def test_marked_entries_skip_the_deleted_ones_and_name_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "notes"
-    _notes(root)
-    calls: list[list[str]] = []
-    monkeypatch.setenv("EDITOR", "nano")
-    monkeypatch.delenv("VISUAL", raising=False)
-    app = make_app(app_settings(root, tmp_path, editor_runner=lambda a: calls.append(a) or 0))
+    root, app, calls = _app(tmp_path, monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         await type_text(pilot, app, "walrus")
