@@ -213,18 +213,25 @@ class IndexLifecycle:
         index = self.app.index
         if index is None:
             return
-        large = batch.rescan or len(batch.paths) >= BATCH_PROGRESS_PATHS
-        progress = self._progress if large else None
+        shown = False
+
+        def progress(done: int, total: int) -> None:
+            # Counted in sources, not paths: one removed folder is one path and can be
+            # 600 notes, which leave the list over seconds and say so meanwhile.
+            nonlocal shown
+            if batch.rescan or total >= BATCH_PROGRESS_PATHS:
+                shown = True
+                self._progress(done, total)
+
         with self.lock:
-            if large:
-                self.progress.start()
+            self.progress.start()
             if batch.rescan:
                 index.refresh(progress=progress)
             else:
                 index.update_paths(batch.paths, progress=progress)
         self.publish_warnings(index)
         with contextlib.suppress(RuntimeError):  # the app may be shutting down
-            self.app.call_from_thread(self._batch_done, large)
+            self.app.call_from_thread(self._batch_done, shown)
 
     def _batch_done(self, large: bool) -> None:
         if large:

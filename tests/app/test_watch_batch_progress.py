@@ -64,3 +64,32 @@ async def test_a_copied_folder_shows_progress_and_its_first_notes_early(
             await batch
         await until(pilot, lambda: len(app.results.hits) == 40, "all of them")
         await until(pilot, lambda: app.status_info.activity == "", "the progress line ends")
+
+
+async def test_a_removed_folder_of_many_notes_shows_progress_though_it_is_one_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rm -rf docs` reaches the watcher as one or a few paths, but forgets 40 notes
+    over several transactions: the status line counts them as they go (TRY2 #8)."""
+    root = tmp_path / "notes"
+    folder = root / "docs"
+    folder.mkdir(parents=True)
+    (root / "README.md").write_text("# Readme\n\nhawthorn\n", encoding="utf-8")
+    for i in range(40):
+        (folder / f"issue-{i:02d}.md").write_text(f"# Issue {i}\n\nhawthorn\n", encoding="utf-8")
+    app = make_app(app_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press(*"hawthorn")
+        await until(pilot, lambda: len(app.results.hits) == 41, "all notes listed")
+        monkeypatch.setattr("tui.core.index.path_changes.REMOVE_CHUNK", 10)
+        activity = record_first_args(app.lifecycle, "set_activity")
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+        await asyncio.to_thread(app.lifecycle._on_watch_batch, ChangeBatch(paths={folder}))
+        assert [a for a in activity if a.startswith("indexing")][:4] == [
+            f"indexing {n}/40 files" for n in (10, 20, 30, 40)
+        ], activity
+        await until(pilot, lambda: len(app.results.hits) == 1, "only the readme is left")
+        await until(pilot, lambda: app.status_info.activity == "", "the progress line ends")
