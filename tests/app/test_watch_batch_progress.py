@@ -93,3 +93,34 @@ async def test_a_removed_folder_of_many_notes_shows_progress_though_it_is_one_pa
         ], activity
         await until(pilot, lambda: len(app.results.hits) == 1, "only the readme is left")
         await until(pilot, lambda: app.status_info.activity == "", "the progress line ends")
+
+
+async def test_the_progress_line_moves_every_second_while_a_batch_takes_long(
+    tmp_path: Path,
+) -> None:
+    """A batch that takes long (one huge file) left `indexing 96/419 · 17 s left` on
+    screen for 25 s (TRY2 #3): the line is said again each second and its estimate
+    grows while nothing gets done."""
+    from fake_clock import FakeClock
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "README.md").write_text("# Readme\n\nhello\n", encoding="utf-8")
+    clock = FakeClock()
+    app = make_app(app_settings(root, tmp_path, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        progress = app.lifecycle.progress
+        progress.clock = clock
+        progress.start()
+        clock.advance(10.0)
+        progress.update(100, 400)
+        app.lifecycle.set_activity(progress.text())
+        assert app.status_info.activity == "indexing 100/400 files · 30 s left"
+        clock.advance(10.0)  # ten ticks, and no batch committed meanwhile
+        await pilot.pause()
+        assert app.status_info.activity == "indexing 100/400 files · 60 s left"
+        app.lifecycle._batch_done(True)
+        clock.advance(5.0)
+        await pilot.pause()
+        assert app.status_info.activity == "", "the ticks end with the indexing"
