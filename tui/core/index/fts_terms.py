@@ -266,7 +266,9 @@ class HanVocabulary:
     following: Mapping[tuple[str, str], str]  # (char, letter) → chars after it
     docs: Mapping[str, int]  # token → entries holding it (a char: those of its bigrams)
     # What `pinyin_spellings` found: one keystroke asks for the same term's several times.
-    spelled: dict[tuple[str, int], list[str]] = field(default_factory=dict, compare=False)
+    # With whether they are whole syllables (`spelled_in_syllables`).
+    spelled: dict[tuple[str, int], tuple[list[str], bool]] = field(default_factory=dict,
+                                                                     compare=False)
 
     @classmethod
     def of(cls, tokens: list[str], docs: Mapping[str, int] | None = None) -> HanVocabulary:
@@ -324,12 +326,23 @@ def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES)
     (z-h-a-n-g-j-i), which rarely mean anything; initials are tried when no
     spelling in syllables exists.
     """
+    return _spellings(term, han, cap)[0]
+
+
+def spelled_in_syllables(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES) -> bool:
+    """Whether `term`'s spellings are whole syllables (`yinhang` → 银行), not initials:
+    a word written out in pinyin is that word, as surely as typed in Han."""
+    return _spellings(term, han, cap)[1]
+
+
+def _spellings(term: str, han: HanVocabulary, cap: int) -> tuple[list[str], bool]:
     key = (term, cap)
     if key not in han.spelled:
         if len(han.spelled) > 256:
             han.spelled.clear()
         found = _spelled(term, han, cap, syllables_only=True)
-        han.spelled[key] = found or _spelled(term, han, cap, syllables_only=False)
+        han.spelled[key] = ((found, True) if found
+                            else (_spelled(term, han, cap, syllables_only=False), False))
     return han.spelled[key]
 
 
