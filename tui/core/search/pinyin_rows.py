@@ -126,8 +126,12 @@ class PinyinRows:
         if _bigram_bound(spellings, self.store.han_vocabulary().docs) > PINYIN_ROWS:
             shares = self._shares(spellings)
             found, read, cut = shares
-            if len(read) > PINYIN_ROWS:
-                return found, False, len(read)  # more than an exact answer reads: the shares
+            if len(read) >= PINYIN_ROWS:
+                # As many as an exact answer reads, or more: the shares. (With exactly
+                # PINYIN_ROWS read, an exact answer would be these same rows: they hold
+                # the bigrams, and no more than PINYIN_ROWS entries would then; only
+                # whether it is complete is unknown, so the next key asks afresh.)
+                return found, False, len(read)
             if not cut:
                 return found, True, len(read)  # every entry holding the bigrams was read
         every = [r for (r,) in self.store.query(
