@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 
+from tui.core.index.payloads import PayloadDictionary, packing_with
 from tui.core.index.prepared import PreparedSource, prepare_source
 from tui.core.index.sources import SourceRef
 from tui.core.index.store import IndexStore
@@ -89,10 +90,12 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _parse_chunk(root: Path, refs: list[SourceRef]) -> list[PreparedSource]:
+def _parse_chunk(root: Path, refs: list[SourceRef],
+                 dictionary: PayloadDictionary | None = None) -> list[PreparedSource]:
     if _PARENT is not None and os.getppid() != _PARENT:
         os._exit(1)  # orphaned (no PR_SET_PDEATHSIG here): nobody reads the answer
-    return [parse_source(root, ref) for ref in refs]
+    with packing_with(dictionary):
+        return [parse_source(root, ref) for ref in refs]
 
 
 def _chunks(refs: list[SourceRef]) -> Iterator[list[SourceRef]]:
@@ -105,8 +108,10 @@ def _chunks(refs: list[SourceRef]) -> Iterator[list[SourceRef]]:
         size = min(PARSE_CHUNK, size * 2)
 
 
-def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[PreparedSource]:
-    """Parsed sources in order, from worker processes when there are many.
+def _parse_stream(root: Path, refs: list[SourceRef], jobs: int,
+                  dictionary: Callable[[], PayloadDictionary | None]) -> Iterator[PreparedSource]:
+    """Parsed sources in order, from worker processes when there are many; their
+    payloads packed with the store's `dictionary()` of the moment.
 
     Only a few chunks per worker are queued ahead: parsed sources are written
     as they come, never held for the whole tree (memory stays flat at any size).
@@ -122,17 +127,19 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[Prep
         if pool is not None:
             with pool:
                 chunks = _chunks(refs)
-                pending = deque(pool.submit(_parse_chunk, root, chunk)
+                pending = deque(pool.submit(_parse_chunk, root, chunk, dictionary())
                                 for chunk in islice(chunks, jobs * CHUNKS_AHEAD))
                 while pending:
                     parsed = pending.popleft().result()
                     following = next(chunks, None)
                     if following is not None:
-                        pending.append(pool.submit(_parse_chunk, root, following))
+                        pending.append(pool.submit(_parse_chunk, root, following, dictionary()))
                     yield from parsed
             return
     for ref in refs:
-        yield parse_source(root, ref)
+        with packing_with(dictionary()):
+            prepared = parse_source(root, ref)
+        yield prepared
 
 
 def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jobs: int,
@@ -148,7 +155,8 @@ def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jo
     flushed = synced = time.monotonic()
     wait, most = FIRST_BATCH_SECONDS, BATCH_SOURCES
     sync_every = VOCAB_SYNC_SECONDS
-    for ref, prepared in zip(to_parse, _parse_stream(root, to_parse, jobs), strict=True):
+    parsed = _parse_stream(root, to_parse, jobs, store.payload_dictionary)
+    for ref, prepared in zip(to_parse, parsed, strict=True):
         batch[ref.key] = prepared
         # Large batches build fast; a few large files (an archive) still show up
         # in searches within a fraction of a second of being parsed.
