@@ -323,6 +323,9 @@ def summary(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["run"]:
+        from tui.launch import start
+
+        start()  # as `notesift` starts: its frame grid is set before Textual is imported
         install(Path(args[1]))
         from tui.cli import main as cli_main
 

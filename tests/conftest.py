@@ -51,7 +51,7 @@ textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20.0
 # every keystroke (about 30 partial frames for a launch and ten keys, a third of an app
 # test's CPU). Tests read the app's state, and Pilot's pause() still paints the current
 # state before a test looks at the screen, so a 10 fps grid here drops only intermediate
-# frames (the app itself runs at 240 fps, tui/cli.py). Snapshots are taken from a fresh
+# frames (the app itself runs at 240 fps, tui/launch.py). Snapshots are taken from a fresh
 # full render either way.
 textual.screen.UPDATE_PERIOD = 1 / 10
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ FIRST_PAINT_WAIT_S = 1.0  # the walk waits (at most this) for the first rows on 
 # A watcher batch this large (a checkout, a copied folder) shows progress as a cold
 # start does; an editor's save (one or two paths) does not flash "indexing 0/1".
 BATCH_PROGRESS_PATHS = 16
+PROGRESS_TICK_S = 1.0  # the progress line is said again this often while indexing
 
 
 class IndexWarningsChanged(Message):
@@ -63,6 +65,7 @@ class IndexLifecycle:
         self._notices_shown = 0
         self._warnings_lock = threading.Lock()  # publishers read and post in one order
         self._published: tuple[str, ...] = ()
+        self._ticking: Callable[[], None] | None = None  # cancels the next progress tick
 
     # -- opening ---------------------------------------------------------------------
 
@@ -158,6 +161,15 @@ class IndexLifecycle:
 
     def set_activity(self, text: str) -> None:
         self.app.set_status(activity=text)
+        if text.startswith("indexing") and self._ticking is None:
+            self._ticking = self.app.keys.clock.call_later(PROGRESS_TICK_S, self._tick)
+
+    def _tick(self) -> None:
+        """Say the progress again: a batch that takes long (a huge file, a merge) still
+        moves the estimate, which grows while nothing is done, instead of freezing."""
+        self._ticking = None
+        if self.app.status_info.activity.startswith("indexing"):
+            self.set_activity(self.progress.text())
 
     def _progress(self, done: int, total: int) -> None:
         """Runs on the indexing thread after each committed batch."""
@@ -213,18 +225,25 @@ class IndexLifecycle:
         index = self.app.index
         if index is None:
             return
-        large = batch.rescan or len(batch.paths) >= BATCH_PROGRESS_PATHS
-        progress = self._progress if large else None
+        shown = False
+
+        def progress(done: int, total: int) -> None:
+            # Counted in sources, not paths: one removed folder is one path and can be
+            # 600 notes, which leave the list over seconds and say so meanwhile.
+            nonlocal shown
+            if batch.rescan or total >= BATCH_PROGRESS_PATHS:
+                shown = True
+                self._progress(done, total)
+
         with self.lock:
-            if large:
-                self.progress.start()
+            self.progress.start()
             if batch.rescan:
                 index.refresh(progress=progress)
             else:
                 index.update_paths(batch.paths, progress=progress)
         self.publish_warnings(index)
         with contextlib.suppress(RuntimeError):  # the app may be shutting down
-            self.app.call_from_thread(self._batch_done, large)
+            self.app.call_from_thread(self._batch_done, shown)
 
     def _batch_done(self, large: bool) -> None:
         if large:

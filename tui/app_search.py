@@ -202,6 +202,7 @@ class SearchRunner:
             total=result.searched,
             filters=tuple(result.filters),
             message="; ".join(e.message for e in result.errors),
+            preview_match="",  # `n`'s "match 2/7" was about the last answer
         )
         self.shown_seq = seq
         app.first_paint_done()

@@ -225,9 +225,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def app_settings(args: argparse.Namespace, **extra: Any) -> AppSettings | None:
     """The TUI's settings from the shared options (browser and picker); None if no notes dir."""
-    # Textual paints on a fixed grid of 1/FPS; at its default 60 a keystroke waits up to
-    # 17 ms per frame (echo, list, preview). Frames are only drawn when something changed.
-    os.environ.setdefault("TEXTUAL_FPS", "240")
     from tui.app import AppSettings
     from tui.core.keys.keymap_file import keymap_choice
 

@@ -11,15 +11,22 @@ of `tui` run with the collector as they found it.
 
 `start` also serves the code dataclasses and namedtuples generate from a cache
 (`tui.code_cache`): compiling it was another sixth of a warm launch.
+
+And it sets the frame grid before anything imports Textual, which reads it once at
+import: a screen repaints on a 1/FPS grid, and Textual's default 60 made a new answer
+wait 17-33 ms after the echo's frame (at 10k, half of a keystroke's time to paint).
+Set after `tui.app` was imported (as the CLI did), it was silently ignored.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 
 __all__ = ["main", "pause_collector", "resume_collector", "start"]
 
 _paused = False
+FRAMES_PER_SECOND = "240"  # frames are drawn only when something changed
 
 
 def pause_collector() -> None:
@@ -41,6 +48,7 @@ def resume_collector() -> None:
 
 def start() -> None:
     """What a process started as `notesift` does before importing the rest."""
+    os.environ.setdefault("TEXTUAL_FPS", FRAMES_PER_SECOND)  # a user's own value stays
     pause_collector()
     from tui.code_cache import install
 

@@ -153,6 +153,27 @@ def fit(text: Text, width: int) -> None:
     text.truncate(width, overflow="ellipsis")
 
 
+def _long_line_window(line: str, terms: Sequence[str]) -> tuple[str, str, str]:
+    """The part of a too-long line worth showing, and the marks for what was left out.
+
+    The part starts at the line's start, or near its first match when that lies
+    beyond it (a match at the end of a 5 MB line is what the row's snippet shows,
+    so the preview and `n` must reach it too).
+    """
+    start = 0
+    folded = fold(line) if terms else ""
+    firsts = [pos for term in terms if term and (pos := folded.find(term)) >= 0]
+    if firsts and max(len(t) for t in terms) + min(firsts) > MAX_LINE_CHARS:
+        start = max(0, min(min(firsts) - MAX_LINE_CHARS // 4, len(line) - MAX_LINE_CHARS))
+    part = line[start : start + MAX_LINE_CHARS]
+    after = len(line) - start - len(part)
+    return (
+        part,
+        f"[+{start} chars]… " if start else "",
+        f" …[+{after} chars]" if after else "",
+    )
+
+
 def _term_spans(folded_line: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     return merge_spans([span for term in terms for span in find_all(folded_line, term, 200)])
 
@@ -311,14 +332,15 @@ def preview_text(
     markdown = entry.path.lower().endswith((".md", ".markdown"))
     cut = len(lines) > MAX_PREVIEW_LINES
     shown: list[str] = []
+    leads: list[str] = []
     extras: list[str] = []
     for raw in lines[first:MAX_PREVIEW_LINES]:
         line = raw.rstrip("\r")
-        extra = ""
+        lead = extra = ""
         if len(line) > MAX_LINE_CHARS:
-            extra = f" …[+{len(line) - MAX_LINE_CHARS} chars]"
-            line = line[:MAX_LINE_CHARS]
+            line, lead, extra = _long_line_window(line, terms)
         shown.append(line)
+        leads.append(lead)
         extras.append(extra)
     fences, code = (
         _code_blocks([one_line(line) for line in shown], colours) if markdown else (set(), {})
@@ -342,6 +364,8 @@ def preview_text(
         if match_line is not None and entry.line + index == match_line:
             match_row = len(out.plain)
             line_text.stylize(colours.match_line)
+        if leads[offset]:
+            out.append(leads[offset], style=f"italic {colours.preview_muted}".strip())
         out.append_text(line_text)
         if extras[offset]:
             out.append(extras[offset], style=f"italic {colours.preview_muted}".strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,36 @@ def test_the_keymap_names_n_and_N_and_the_cheat_sheet_lists_them() -> None:
     rows = {(r.key, r.scope): r for r in cheatsheet_rows(keymap)}
     assert any(k == "n" and "Next match in the preview" in r.action for (k, _), r in rows.items())
     assert any(k == "N" and "Previous match" in r.action for (k, _), r in rows.items())
+
+
+@pytest.mark.asyncio
+async def test_a_match_at_the_end_of_a_huge_line_is_shown_and_reached_by_n(
+    tmp_path: Path,
+) -> None:
+    """The row's snippet shows a match 300,000 characters into one line: the preview
+    shows that part too, says what it left out on each side, and `n` finds it."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    words = " ".join(["gravel", "pebble", "cobble"] * 100_000)
+    line = f"{words} boulderfinch {words}"
+    (root / "quarry.md").write_text(f"# Quarry\n\n{line}\n", encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "boulderfinch")
+        await pilot.press("escape")
+        await _settle(pilot, app)
+        shown = app.preview.plain_text.split("\n")[-2]
+        left_out = re.fullmatch(r"\[\+(\d+) chars\]… (.*) …\[\+(\d+) chars\]", shown)
+        assert left_out, f"the marks say both ends were cut: {shown[:40]}…{shown[-40:]}"
+        start, part, after = int(left_out[1]), left_out[2], int(left_out[3])
+        assert "boulderfinch" in part
+        assert line[start : start + len(part)] == part, "the marks count what was left out"
+        assert start + len(part) + after == len(line)
+        await pilot.press("n")
+        await pilot.pause()
+        assert _status(app).endswith("match 1/1 · search hit BOTTOM, continuing at TOP")
+        await pilot.press("i")
+        await _type(pilot, app, " gravel")
+        await _settle(pilot, app)
+        assert "match" not in _status(app), "n's message was about the last answer"

@@ -64,3 +64,63 @@ async def test_a_copied_folder_shows_progress_and_its_first_notes_early(
             await batch
         await until(pilot, lambda: len(app.results.hits) == 40, "all of them")
         await until(pilot, lambda: app.status_info.activity == "", "the progress line ends")
+
+
+async def test_a_removed_folder_of_many_notes_shows_progress_though_it_is_one_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rm -rf docs` reaches the watcher as one or a few paths, but forgets 40 notes
+    over several transactions: the status line counts them as they go (TRY2 #8)."""
+    root = tmp_path / "notes"
+    folder = root / "docs"
+    folder.mkdir(parents=True)
+    (root / "README.md").write_text("# Readme\n\nhawthorn\n", encoding="utf-8")
+    for i in range(40):
+        (folder / f"issue-{i:02d}.md").write_text(f"# Issue {i}\n\nhawthorn\n", encoding="utf-8")
+    app = make_app(app_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press(*"hawthorn")
+        await until(pilot, lambda: len(app.results.hits) == 41, "all notes listed")
+        monkeypatch.setattr("tui.core.index.path_changes.REMOVE_CHUNK", 10)
+        activity = record_first_args(app.lifecycle, "set_activity")
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+        await asyncio.to_thread(app.lifecycle._on_watch_batch, ChangeBatch(paths={folder}))
+        assert [a for a in activity if a.startswith("indexing")][:4] == [
+            f"indexing {n}/40 files" for n in (10, 20, 30, 40)
+        ], activity
+        await until(pilot, lambda: len(app.results.hits) == 1, "only the readme is left")
+        await until(pilot, lambda: app.status_info.activity == "", "the progress line ends")
+
+
+async def test_the_progress_line_moves_every_second_while_a_batch_takes_long(
+    tmp_path: Path,
+) -> None:
+    """A batch that takes long (one huge file) left `indexing 96/419 · 17 s left` on
+    screen for 25 s (TRY2 #3): the line is said again each second and its estimate
+    grows while nothing gets done."""
+    from fake_clock import FakeClock
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "README.md").write_text("# Readme\n\nhello\n", encoding="utf-8")
+    clock = FakeClock()
+    app = make_app(app_settings(root, tmp_path, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        progress = app.lifecycle.progress
+        progress.clock = clock
+        progress.start()
+        clock.advance(10.0)
+        progress.update(100, 400)
+        app.lifecycle.set_activity(progress.text())
+        assert app.status_info.activity == "indexing 100/400 files · 30 s left"
+        clock.advance(10.0)  # ten ticks, and no batch committed meanwhile
+        await pilot.pause()
+        assert app.status_info.activity == "indexing 100/400 files · 60 s left"
+        app.lifecycle._batch_done(True)
+        clock.advance(5.0)
+        await pilot.pause()
+        assert app.status_info.activity == "", "the ticks end with the indexing"

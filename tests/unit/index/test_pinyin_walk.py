@@ -132,3 +132,10 @@ def test_the_han_vocabulary_is_kept_beside_the_cache_and_follows_new_bigrams(
     second.close()
     assert not kept.exists()  # replaced by the grown table's file
     assert len(list(cache.glob("index-*.han-*.marshal"))) == 1
+
+
+def test_letters_no_syllables_then_initials_can_read_spell_nothing() -> None:
+    han = HanVocabulary.of(["生产", "产力", "女生"])  # 女 reads nv
+    assert pinyin_spellings("nvsc", han) == ["女生产"]  # a syllable, then initials
+    assert pinyin_spellings("scnv", han) == []  # no reading starts with v
+    assert pinyin_spellings("batching", han) == []  # no syllable tc, no initial i

@@ -37,7 +37,7 @@ def _noise_entries() -> list[Entry]:
 
 def _meant(i: int, text: str) -> Entry:
     return Entry(id=f"meant{i}", kind="note", title=f"m{i}", path=f"meant{i}.md", line=1,
-                 end_line=1, text=text)
+                 end_line=1 + text.count("\n"), text=text)
 
 
 def test_initials_spell_the_most_written_word_first() -> None:
@@ -65,3 +65,26 @@ def test_each_reading_of_a_polyphonic_character_finds_it() -> None:
                          ("haiyou", "meant4")):
         hits = engine.search(typed).hits
         assert hits and hits[0].entry.id == meant, typed
+
+
+def test_a_word_spelled_out_in_pinyin_ranks_above_a_typo_and_points_at_its_line() -> None:
+    """`yinhang` is 银行 (行 read hang, not its first reading xing): the notes holding
+    it come before a one-letter-off `yinwang` in a link, and each hit's line and
+    snippet are the line with 银行, not the first line of its section."""
+    cover = ("![](https://img.example.org/cover.webp)\n\n"
+             "城里新开了一家种子银行，保存了许多蔬菜的种子。")
+    engine = SearchEngine.from_entries([
+        _meant(0, "读书笔记，摘自[序言](http://www.yinwang.org/blog/preface)。"),
+        _meant(1, cover),
+        _meant(2, "存款放在银行里会有利息。"),
+        _meant(3, "另一个链接：http://www.yinwang.org/blog/grammar"),
+    ])
+    hits = engine.search("yinhang").hits
+    ids = [h.entry.id for h in hits]
+    assert set(ids[:2]) == {"meant1", "meant2"}, ids
+    assert set(ids[2:]) == {"meant0", "meant3"}, "typos still follow"
+    by_id = {h.entry.id: h for h in hits}
+    assert by_id["meant1"].match_line == 3
+    assert by_id["meant1"].snippet.startswith("城里新开了一家种子银行")
+    start, end = by_id["meant1"].snippet_spans[0]
+    assert by_id["meant1"].snippet[start:end] == "银行"

@@ -244,3 +244,19 @@ def test_a_result_names_the_filters_it_applied_for_the_status_line() -> None:
     assert result.filters == ["kind:tweet"]
     assert engine.search("okapi #zoo | @ann").filters == ["#zoo | @ann"]
     assert engine.search("okapi").filters == []
+
+
+def test_a_broad_partial_word_lists_the_entries_it_titles_first(monkeypatch) -> None:
+    """When even the rarest word of a partial query is in many entries, the entries
+    titled with it come first, wherever they are in the index (the last ones here)."""
+    import tui.core.search.candidates as candidates
+
+    monkeypatch.setattr(candidates, "PARTIAL_RANKED", 5)
+    entries = [_entry(f"z{i}", f"Log {i}", f"a zephyr passed on day {i}") for i in range(30)]
+    entries += [_entry(f"q{i}", f"Sky {i}", f"a quasar shone on night {i}") for i in range(35)]
+    entries.append(_entry("titled", "Zephyr", "the west wind"))
+    engine = SearchEngine.from_entries(entries)
+    result = engine.search("zephyr quasar", limit=10)
+    assert result.hits and all(h.partial for h in result.hits)
+    assert result.hits[0].entry.id == "titled"
+    assert len(result.hits) == 10

@@ -16,7 +16,7 @@ engine checks candidates against the folded text before it counts or shows them
 (`Needle.exact`). Pinyin is matched against the Han bigrams of the vocabulary
 (`pinyin_query`), so no pinyin is stored at all.
 
-About 425 lines, on purpose: how text becomes FTS5 tokens and how a query's
+About 480 lines, on purpose: how text becomes FTS5 tokens and how a query's
 pieces and pinyin spellings become FTS5 queries over those same tokens must
 change together (one tokenization, read by both sides).
 """
@@ -266,7 +266,12 @@ class HanVocabulary:
     following: Mapping[tuple[str, str], str]  # (char, letter) → chars after it
     docs: Mapping[str, int]  # token → entries holding it (a char: those of its bigrams)
     # What `pinyin_spellings` found: one keystroke asks for the same term's several times.
-    spelled: dict[tuple[str, int], list[str]] = field(default_factory=dict, compare=False)
+    # With whether they are whole syllables (`spelled_in_syllables`).
+    spelled: dict[tuple[str, int], tuple[list[str], bool]] = field(default_factory=dict,
+                                                                     compare=False)
+    # Every reading of a character, and each start of one of 2+ letters (`_spellable`).
+    syllables: tuple[frozenset[str], frozenset[str]] | None = field(default=None,
+                                                                    compare=False)
 
     @classmethod
     def of(cls, tokens: list[str], docs: Mapping[str, int] | None = None) -> HanVocabulary:
@@ -324,13 +329,50 @@ def pinyin_spellings(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES)
     (z-h-a-n-g-j-i), which rarely mean anything; initials are tried when no
     spelling in syllables exists.
     """
+    return _spellings(term, han, cap)[0]
+
+
+def spelled_in_syllables(term: str, han: HanVocabulary, cap: int = PINYIN_SEQUENCES) -> bool:
+    """Whether `term`'s spellings are whole syllables (`yinhang` → 银行), not initials:
+    a word written out in pinyin is that word, as surely as typed in Han."""
+    return _spellings(term, han, cap)[1]
+
+
+def _spellings(term: str, han: HanVocabulary, cap: int) -> tuple[list[str], bool]:
     key = (term, cap)
     if key not in han.spelled:
         if len(han.spelled) > 256:
             han.spelled.clear()
         found = _spelled(term, han, cap, syllables_only=True)
-        han.spelled[key] = found or _spelled(term, han, cap, syllables_only=False)
+        han.spelled[key] = ((found, True) if found
+                            else (_spelled(term, han, cap, syllables_only=False), False))
     return han.spelled[key]
+
+
+def _spellable(term: str, han: HanVocabulary, *, syllables_only: bool) -> bool:
+    """Whether the letters of `term` split as a spelling may: whole syllables, the last
+    maybe cut short (2+ letters), then (unless `syllables_only`) initials, letters that
+    start a reading. Characters aside, so when they do not, no walk can spell the term:
+    an English word (`batching`: no syllable `tc`, and no reading starts with `i`) or
+    a `v` among initials is known unspelled at once, where the walk spent its whole
+    budget (40-60 ms at 100k entries) finding nothing."""
+    if han.syllables is None:
+        every = frozenset(r for found in han.reading.values() for r in found)
+        han.syllables = (every, frozenset(r[:k] for r in every for k in range(2, len(r))))
+    syllables, starts = han.syllables
+    n = len(term)
+    reached, at_syllable = {0}, [0]
+    while at_syllable:
+        at = at_syllable.pop()
+        if at == n or (n - at > 1 and term[at:] in starts):
+            return True
+        if not syllables_only and all(letter in han.starting for letter in term[at:]):
+            return True
+        for end in range(at + 2, n + 1):
+            if end not in reached and term[at:end] in syllables:
+                reached.add(end)
+                at_syllable.append(end)
+    return False
 
 
 def _spelled(term: str, han: HanVocabulary, cap: int, *, syllables_only: bool) -> list[str]:
@@ -338,54 +380,72 @@ def _spelled(term: str, han: HanVocabulary, cap: int, *, syllables_only: bool) -
     next. A longer spelling is never more written than its start, so the spellings
     come out in that order, and the common word is found in a few hundred steps
     where walking the characters in any fixed order exhausted the budget first."""
+    if not _spellable(term, han, syllables_only=syllables_only):
+        return []
     n = len(term)
 
-    def steps(ch: str, at: int, initials: bool) -> set[tuple[int, bool]]:
+    def steps(ch: str, at: int) -> set[tuple[int, bool]]:
+        """Where `ch` at `at` may lead in syllables (or, unless syllables_only, as an initial)."""
         out = set() if syllables_only else {(at + 1, True)}  # as an initial
-        if not initials:
-            for reading in han.reading[ch]:
-                if not reading.startswith(term[at]):
-                    continue
-                if term.startswith(reading, at) and len(reading) > 1:
-                    out.add((at + len(reading), False))
-                elif at + len(reading) > n and reading.startswith(term[at:]) and n - at > 1:
-                    out.add((n, False))  # the last syllable, cut short
+        for reading in han.reading[ch]:
+            if not reading.startswith(term[at]):
+                continue
+            if term.startswith(reading, at) and len(reading) > 1:
+                out.add((at + len(reading), False))
+            elif at + len(reading) > n and reading.startswith(term[at:]) and n - at > 1:
+                out.add((n, False))  # the last syllable, cut short
         return out
 
     heap: list[tuple[int, str, int, bool]] = []
+    push = heapq.heappush
+    # A character's steps in syllables from one place are the same wherever it is met
+    # (thousands of times a walk): worked out once. Read as an initial, a character
+    # has one step, the next letter, and nothing else is asked.
+    syllable_steps: dict[tuple[str, int], tuple[tuple[int, bool], ...]] = {}
 
-    def push(score: int, spelled: str) -> bool:
-        pushed = False
-        for after, as_initial in steps(spelled[-1], at, initials):
-            heapq.heappush(heap, (-score, spelled, after, initials or as_initial))
-            pushed = True
-        return pushed
+    def after_syllable(ch: str, at: int) -> tuple[tuple[int, bool], ...]:
+        found = syllable_steps.get((ch, at))
+        if found is None:
+            found = syllable_steps[ch, at] = tuple(steps(ch, at))
+        return found
 
     # Read as initials, a letter fits hundreds of characters: only the most written
     # are tried. Whole syllables fit few, and a rare word must still be spelled.
     most = PINYIN_BRANCHES if not syllables_only else PINYIN_STEPS
-    at, initials = 0, False
     branches = 0
     for ch in han.starting.get(term[0], ()):
-        branches += push(han.docs.get(ch, 0), ch)
+        outs = after_syllable(ch, 0)
+        for after, as_initial in outs:
+            push(heap, (-han.docs.get(ch, 0), ch, after, as_initial))
+        branches += bool(outs)
         if branches >= most * 4:
             break
     found: dict[str, None] = {}
     budget = PINYIN_STEPS
     count = _coded_counts(han.docs)
+    pop = heapq.heappop
     while heap and len(found) < cap and budget > 0:
-        negative, spelled, at, initials = heapq.heappop(heap)
+        negative, spelled, at, initials = pop(heap)
         if at == n:
             found[spelled] = None
             continue
         # The most written next characters that fit only: a rarer one cannot make a
         # spelling more written than these, and pushing every one was most of the cost.
         branches = 0
-        last = spelled[-1]
-        high = ord(last) << 21  # the bigram's key in `counts` (see `_code`), less the 2nd char
-        for ch in han.following.get((last, term[at]), ()):
+        high = ord(spelled[-1]) << 21  # the bigram's key in `counts` (see `_code`)
+        ceiling = -negative
+        for ch in han.following.get((spelled[-1], term[at]), ()):
             budget -= 1
-            branches += push(min(-negative, count(high | ord(ch), 0)), spelled + ch)
+            score = count(high | ord(ch), 0)
+            score = -(score if score < ceiling else ceiling)
+            if initials:  # after an initial, initials only: one step, the next letter
+                push(heap, (score, spelled + ch, at + 1, True))
+                branches += 1
+            else:
+                outs = after_syllable(ch, at)
+                for after, as_initial in outs:
+                    push(heap, (score, spelled + ch, after, as_initial))
+                branches += bool(outs)
             if branches >= most or budget <= 0:
                 break
     return list(found)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from itertools import islice
 from pathlib import Path
 
+from tui.core.index.payloads import PayloadDictionary, packing_with
 from tui.core.index.prepared import PreparedSource, prepare_source
 from tui.core.index.sources import SourceRef
 from tui.core.index.store import IndexStore
@@ -25,10 +25,7 @@ PARALLEL_THRESHOLD = 64
 PARSE_CHUNK = 8  # sources a worker parses per task
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 _PARENT: int | None = None  # in a worker: the process it parses for
-# Sources handed to the workers ahead of the writer: while it writes a batch (up to
-# a few seconds at 100k), the workers parse on instead of waiting for it (with 3
-# tasks a worker they idled through each write: a 100k build ran parse, write, parse…).
-AHEAD_SOURCES = 384
+CHUNKS_AHEAD = 3  # tasks queued per worker
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
 VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
 BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
@@ -36,9 +33,7 @@ FIRST_BATCH_SECONDS = 0.0  # the first parsed source is committed at once: a fir
 # Later batches grow (twice the sources and the seconds each time) up to these: each
 # commit writes a new FTS5 segment that merges cost again, and a 100k build spent a
 # sixth of its writer's time on 0.5 s commits. Searches still see new files every 2 s.
-# 512 sources (~40 MB parsed) with the parsed sources waiting (AHEAD_SOURCES) keep a
-# 100k build's writer at ~220-240 MB; 1024 was the ceiling when nothing waited.
-MAX_BATCH_SOURCES = 512
+MAX_BATCH_SOURCES = 1024
 MAX_BATCH_SECONDS = 2.0
 Progress = Callable[[int, int], None]
 
@@ -95,12 +90,12 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _parse_chunk(root: Path, refs: list[SourceRef]) -> bytes:
-    """Parsed `refs`, pickled: the writer keeps hundreds of parsed sources waiting,
-    and as bytes they take a third of the memory they take as objects."""
+def _parse_chunk(root: Path, refs: list[SourceRef],
+                 dictionary: PayloadDictionary | None = None) -> list[PreparedSource]:
     if _PARENT is not None and os.getppid() != _PARENT:
         os._exit(1)  # orphaned (no PR_SET_PDEATHSIG here): nobody reads the answer
-    return pickle.dumps([parse_source(root, ref) for ref in refs], pickle.HIGHEST_PROTOCOL)
+    with packing_with(dictionary):
+        return [parse_source(root, ref) for ref in refs]
 
 
 def _chunks(refs: list[SourceRef]) -> Iterator[list[SourceRef]]:
@@ -113,8 +108,10 @@ def _chunks(refs: list[SourceRef]) -> Iterator[list[SourceRef]]:
         size = min(PARSE_CHUNK, size * 2)
 
 
-def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[PreparedSource]:
-    """Parsed sources in order, from worker processes when there are many.
+def _parse_stream(root: Path, refs: list[SourceRef], jobs: int,
+                  dictionary: Callable[[], PayloadDictionary | None]) -> Iterator[PreparedSource]:
+    """Parsed sources in order, from worker processes when there are many; their
+    payloads packed with the store's `dictionary()` of the moment.
 
     Only a few chunks per worker are queued ahead: parsed sources are written
     as they come, never held for the whole tree (memory stays flat at any size).
@@ -130,20 +127,19 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int) -> Iterator[Prep
         if pool is not None:
             with pool:
                 chunks = _chunks(refs)
-                pending: deque[tuple[int, Future[bytes]]] = deque()
-                ahead = 0
-                while True:
-                    while ahead < AHEAD_SOURCES and (chunk := next(chunks, None)):
-                        pending.append((len(chunk), pool.submit(_parse_chunk, root, chunk)))
-                        ahead += len(chunk)
-                    if not pending:
-                        break
-                    size, future = pending.popleft()
-                    ahead -= size
-                    yield from pickle.loads(future.result())
+                pending = deque(pool.submit(_parse_chunk, root, chunk, dictionary())
+                                for chunk in islice(chunks, jobs * CHUNKS_AHEAD))
+                while pending:
+                    parsed = pending.popleft().result()
+                    following = next(chunks, None)
+                    if following is not None:
+                        pending.append(pool.submit(_parse_chunk, root, following, dictionary()))
+                    yield from parsed
             return
     for ref in refs:
-        yield parse_source(root, ref)
+        with packing_with(dictionary()):
+            prepared = parse_source(root, ref)
+        yield prepared
 
 
 def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jobs: int,
@@ -159,7 +155,8 @@ def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jo
     flushed = synced = time.monotonic()
     wait, most = FIRST_BATCH_SECONDS, BATCH_SOURCES
     sync_every = VOCAB_SYNC_SECONDS
-    for ref, prepared in zip(to_parse, _parse_stream(root, to_parse, jobs), strict=True):
+    parsed = _parse_stream(root, to_parse, jobs, store.payload_dictionary)
+    for ref, prepared in zip(to_parse, parsed, strict=True):
         batch[ref.key] = prepared
         # Large batches build fast; a few large files (an archive) still show up
         # in searches within a fraction of a second of being parsed.

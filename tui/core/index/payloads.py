@@ -2,16 +2,25 @@
 
 The worker processes that prepare sources, the writer and the readers share
 this one definition of the format.
+
+A blob is a zlib stream (first byte 0x78), or, once the cache has a payload
+dictionary, `0x01`, the dictionary's 4-byte id and raw deflate primed with it:
+eight records alone share few strings, and a 32 KB sample of the collection's
+own records (its words, its labels, its meta keys) packs them about a fifth
+tighter (bench 100k: payloads 41.4 -> 34.0 MB) for no more CPU (the primed
+compressor is copied, not primed again, per blob) and a faster inflate.
 """
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import sqlite3
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tui.core.index.fts_terms import index_text
@@ -24,6 +33,12 @@ from tui.core.text.fold import fold
 PAYLOAD_CHUNK = 8
 PAYLOAD_LEVEL = 1  # zlib level: 6 packs a few % tighter for twice the workers' time
 CHUNK_CACHE_SIZE = 512  # inflated blobs kept (a scan or a ranking reads neighbours)
+DICTIONARY_BYTES = 32 << 10  # deflate's window: a dictionary longer than this is cut
+# A dictionary is learnt from a batch with at least this much record text: less
+# says too little about the collection (and a small collection needs none).
+DICTIONARY_SAMPLE_MIN = 64 << 10
+_DICTIONARY_BLOBS = 128  # blobs a dictionary is learnt from, evenly spread over the batch
+_WITH_DICTIONARY = 1  # a blob's first byte: raw deflate primed with a dictionary
 
 # The `entries` columns that, with the payload record, make an entry (`unpack_entry`).
 ENTRY_HEAD = "e.eid, e.kind, e.path, e.line"
@@ -56,22 +71,130 @@ def entry_record(e: Entry) -> tuple[Any, ...]:
     return (e.title, e.end_line, e.text, tuple(e.tags), e.breadcrumb, _plain(e.meta))
 
 
+@dataclass(frozen=True, slots=True)
+class PayloadDictionary:
+    """A cache's preset dictionary for payload blobs; `ident` is its CRC-32, which
+    each blob packed with it names (so any process can tell which one it needs)."""
+
+    ident: int
+    data: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> PayloadDictionary:
+        return cls(zlib.crc32(data), data)
+
+
+# Dictionaries by id, of every cache this process has read or written: an id is the
+# content's checksum, so one table serves every store (and the parse workers).
+_KNOWN: dict[int, bytes] = {}
+_PRIMED: dict[int, Any] = {}  # a compressor primed with each dictionary, copied per blob
+_packing = threading.local()  # the dictionary this thread packs with (`packing_with`)
+
+
+def remember(dictionary: PayloadDictionary) -> None:
+    """Make `dictionary` known to this process's readers."""
+    _KNOWN.setdefault(dictionary.ident, dictionary.data)
+
+
+@contextlib.contextmanager
+def packing_with(dictionary: PayloadDictionary | None) -> Iterator[None]:
+    """`pack_chunk` in this thread packs with `dictionary` (None: plain zlib)."""
+    before = getattr(_packing, "dictionary", None)
+    _packing.dictionary = dictionary
+    try:
+        yield
+    finally:
+        _packing.dictionary = before
+
+
 def pack_chunk(records: Sequence[tuple[Any, ...]]) -> bytes:
     """Up to PAYLOAD_CHUNK consecutive entries' records as one payload blob.
 
     Each record is marshalled apart, so reading one entry inflates the blob
     (fast) but unmarshals only that entry.
     """
-    return zlib.compress(marshal.dumps([marshal.dumps(r) for r in records]), PAYLOAD_LEVEL)
+    raw = marshal.dumps([marshal.dumps(r) for r in records])
+    dictionary: PayloadDictionary | None = getattr(_packing, "dictionary", None)
+    if dictionary is None:
+        return zlib.compress(raw, PAYLOAD_LEVEL)
+    primed = _PRIMED.get(dictionary.ident)
+    if primed is None:
+        remember(dictionary)
+        primed = _PRIMED[dictionary.ident] = zlib.compressobj(
+            PAYLOAD_LEVEL, zlib.DEFLATED, -15, zdict=dictionary.data)
+    packer = primed.copy()
+    return (bytes((_WITH_DICTIONARY,)) + dictionary.ident.to_bytes(4, "big")
+            + packer.compress(raw) + packer.flush())
 
 
-def _packed_records(blob: bytes) -> list[bytes]:
-    return marshal.loads(zlib.decompress(blob))  # type: ignore[no-any-return]
+DictionaryLoader = Callable[[int], "bytes | None"]
+
+
+def _packed_records(blob: bytes, load: DictionaryLoader | None = None) -> list[bytes]:
+    if blob[0] != _WITH_DICTIONARY:
+        return marshal.loads(zlib.decompress(blob))  # type: ignore[no-any-return]
+    ident = int.from_bytes(blob[1:5], "big")
+    data = _KNOWN.get(ident)
+    if data is None and load is not None:
+        data = load(ident)
+        if data is not None:
+            _KNOWN[ident] = data
+    if data is None:
+        raise ValueError(f"payload dictionary {ident:08x} is missing")
+    inflater = zlib.decompressobj(-15, zdict=data)
+    return marshal.loads(inflater.decompress(blob[5:]))  # type: ignore[no-any-return]
 
 
 def unpack_chunk(blob: bytes) -> list[tuple[Any, ...]]:
-    """Every record of a payload blob."""
+    """Every record of a payload blob (its dictionary, if any, known to this process)."""
     return [marshal.loads(r) for r in _packed_records(blob)]
+
+
+def learn_dictionary(db: sqlite3.Connection, blobs: Sequence[bytes]) -> PayloadDictionary | None:
+    """The cache's payload dictionary, learnt from a build's batch of `blobs` when it
+    has none (inside the batch's write transaction); None when they hold too little."""
+    found = stored_dictionary(db)  # another process may have learnt one
+    if found is None:
+        found = _learnt(blobs)
+        if found is None:
+            return None
+        db.execute("INSERT INTO zdicts VALUES (?, ?)", (found.ident, found.data))
+    remember(found)
+    return found
+
+
+def stored_dictionary(db: sqlite3.Connection) -> PayloadDictionary | None:
+    """The cache's payload dictionary, if one was learnt."""
+    row = db.execute("SELECT data FROM zdicts LIMIT 1").fetchone()
+    if row is None:
+        return None
+    dictionary = PayloadDictionary.of(bytes(row[0]))
+    remember(dictionary)
+    return dictionary
+
+
+def dictionary_in_file(path: Any, ident: int) -> bytes | None:
+    """Dictionary `ident` of the cache file at `path` (a `ChunkCache.load_dictionary`:
+    another process learnt it since this one opened the file). Read on a connection
+    of its own: it may be wanted in the middle of a query on either of the store's."""
+    db = sqlite3.connect(str(path), timeout=10.0)
+    try:
+        row = db.execute("SELECT data FROM zdicts WHERE id=?", (ident,)).fetchone()
+    finally:
+        db.close()
+    return None if row is None else bytes(row[0])
+
+
+def _learnt(blobs: Sequence[bytes]) -> PayloadDictionary | None:
+    """A dictionary from a batch's payload blobs (DICTIONARY_BYTES of records evenly
+    spread over it), or None when they hold too little text."""
+    records = [r for blob in blobs[:: max(1, len(blobs) // _DICTIONARY_BLOBS)]
+               for r in _packed_records(blob)]
+    size = sum(map(len, records))
+    if size * max(1, len(blobs) // _DICTIONARY_BLOBS) < DICTIONARY_SAMPLE_MIN:
+        return None
+    step = max(1, size // DICTIONARY_BYTES)
+    return PayloadDictionary.of(b"".join(records[::step])[-DICTIONARY_BYTES:])
 
 
 def chunk_of(rowid: int) -> int:
@@ -179,6 +302,9 @@ class ChunkCache:
     def __init__(self) -> None:
         self._records: OrderedDict[tuple[int, int], list[bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        # Reads a dictionary this process has not met from the cache file (another
+        # process learnt it); None in memory, where every blob is this process's.
+        self.load_dictionary: DictionaryLoader | None = None
 
     def _packed(self, rowid: int, blob: bytes) -> list[bytes]:
         key = (rowid, len(blob))
@@ -187,7 +313,7 @@ class ChunkCache:
             if found is not None:
                 self._records.move_to_end(key)
                 return found
-        found = _packed_records(blob)
+        found = _packed_records(blob, self.load_dictionary)
         with self._lock:
             self._records[key] = found
             while len(self._records) > CHUNK_CACHE_SIZE:

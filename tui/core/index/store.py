@@ -2,6 +2,8 @@
 
 Its file format and opening are `store_schema`'s (the format is described
 there); it keeps the connections, their locks and what readers cached.
+About 415 lines: every read and write goes through this one object, which
+hands the SQL and the formats to the modules named above.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sqlite3
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +25,13 @@ from tui.core.index.payloads import (
     ENTRY_HEAD,
     PAYLOAD_JOIN,
     ChunkCache,
+    PayloadDictionary,
+    dictionary_in_file,
     folded_pair,
     id_exists,
+    learn_dictionary,
     rows_with_id,
+    stored_dictionary,
     unpack_entry,
     with_tags,
 )
@@ -90,6 +97,14 @@ class IndexStore:
         self._vocab = VocabularyCache(self.reader, self.read_lock, self.path, self.identity)
         self._rowids = RowidTables(self.reader, self.read_lock)
         self._data_version = self._read_data_version()
+        if self.path is not None:
+            self._chunks.load_dictionary = partial(dictionary_in_file, self.path)
+        with self.lock:
+            self._dictionary = stored_dictionary(self.db)
+
+    def payload_dictionary(self) -> PayloadDictionary | None:
+        """What new payload blobs are packed with (`payloads.packing_with`)."""
+        return self._dictionary
 
     # -- opening -------------------------------------------------------------------
 
@@ -172,8 +187,12 @@ class IndexStore:
         `bulk` (one of many batches): the words are left to `sync_vocabulary`.
         """
         with self.lock, write_transaction(self.db):
+            learnt = (learn_dictionary(self.db, [b for s in sources.values() for b in s.chunks])
+                      if bulk and not self._dictionary else None)
             written = write_sources(self.db, self._chunks, self.sidecar, sources, removed,
                                     bulk=bulk, read_lock=self.read_lock, cached=self._entries)
+        if learnt is not None:  # committed: blobs may name it now
+            self._dictionary = learnt
         # After the commit, so readers never cache old data under the new generation.
         with self.read_lock:
             for rowid in range(written.first_new, written.next_id):

@@ -1,14 +1,15 @@
 """The cache file's schema, format version and opening: entries and a word FTS5 index.
 
 Search must stay fast at a million entries, and the first build must stay near
-the cost of reading the notes once. Schema (index format 12), every text once:
+the cost of reading the notes once. Schema (index format 14), every text once:
 
 * `entries`: one row per entry with the narrow columns field filters and
   ordering read (kind, path, line, folded title, tags, author, date, counts).
   The id, lower-case path and case-folded title are generated columns over
   what is stored (an id is its path plus a tail; most paths are lower case).
 * `payloads`: the entries themselves as `marshal`ed tuples, their text
-  included, zlib-packed PAYLOAD_CHUNK entries of one source a blob: the ONLY
+  included, zlib-packed PAYLOAD_CHUNK entries of one source a blob (primed
+  with a dictionary learnt from the collection, kept in `zdicts`): the ONLY
   copy of any text. A section is its own line range of its note (the parser
   makes disjoint chunks), never a second copy. Read only when a result shows
   an entry; folded text for ranking and highlighting is folded from it.
@@ -48,7 +49,7 @@ from tui.core.index.payloads import ChunkCache
 from tui.core.text.fold import fold
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "13"
+STORE_VERSION = "14"
 # No column sizes: ranking reads the texts themselves (`bm25`), never FTS5's counts.
 _WORDS = "tokenize='unicode61 remove_diacritics 0', content='', detail=column, columnsize=0"
 # A new file's pages: payload blobs are 2-4 KB, and 4 KB pages held one each (a quarter
@@ -90,9 +91,12 @@ _SCHEMA = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS vocab_tri USING fts5(word, content='vocab', "
     "content_rowid='id', tokenize='trigram', columnsize=0)",
     "CREATE TABLE IF NOT EXISTS han (token TEXT PRIMARY KEY) WITHOUT ROWID",
+    # Payload dictionaries by id (`payloads.PayloadDictionary`): learnt once, from a
+    # first build's early batch, and never changed (blobs name the one they need).
+    "CREATE TABLE IF NOT EXISTS zdicts (id INTEGER PRIMARY KEY, data BLOB NOT NULL)",
 )
 _TABLES = ("meta", "sources", "entries", "payloads", "fts", "titles", "vocab", "vocab_tri",
-           "han", "pinyin", "tokens", "words")
+           "han", "zdicts", "pinyin", "tokens", "words")
 
 
 def default_cache_dir() -> Path:

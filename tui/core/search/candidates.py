@@ -15,7 +15,7 @@ from tui.core.search.bm25 import Bm25Ranker
 from tui.core.search.candidate_sql import CandidateSqlBuilder, order_sql
 from tui.core.search.lines import looks_like_file_name
 from tui.core.search.lookup import WordLookup
-from tui.core.search.plan import FTS_JOIN, CandidateSql, QueryPlan, Rendered, Sql
+from tui.core.search.plan import FTS_JOIN, CandidateSql, Expression, QueryPlan, Rendered, Sql
 from tui.core.search.presenting import FINE_RANK_COUNT
 from tui.core.search.query import FieldFilter, Term
 from tui.core.search.sqlfilters import like_escape
@@ -280,11 +280,14 @@ class CandidateFinder:
         costs a scan of its whole list, for results that rank last anyway. Terms
         in a large share of entries are left out: they barely say anything.
         """
-        ranked, filler = self._partial_terms(long_groups, total_entries)
+        ranked, filler, broad = self._partial_terms(long_groups, total_entries)
         others = tuple(self.sql.others_sql(g) for g in plan.other_groups)
         found: Rows = []
         seen = set(strict)
-        if ranked:
+        if broad:
+            found = self._partial_broad(ranked[0], others, seen, wanted)
+            seen.update(r for r, _ in found)
+        elif ranked:
             rendered = CandidateSql(self.lookup.match(ranked), others).render(probe_on_fts=False)
             rows = self.store.query(rendered.select("e.rowid", capped=True),
                                     [*rendered.params, PARTIAL_RANKED + len(seen)])
@@ -298,9 +301,33 @@ class CandidateFinder:
             found += [(r, 0.0) for (r,) in rows if r not in seen][: wanted - len(found)]
         return found
 
+    def _partial_broad(self, needle: str, others: tuple[Expression, ...], seen: set[int],
+                       wanted: int) -> Rows:
+        """The rarest term is itself in more than PARTIAL_RANKED entries (`mod` of
+        `attention vowel agent mod` at 100k entries: 3,653): as for a broad strict term
+        (`_broad`), its title hits come first, best title first, then its other entries
+        in index order. Ranking a thousand of them by their texts read each text (~80 µs
+        an entry: 80 ms a key), to order what was an arbitrary first thousand anyway."""
+        match = self.lookup.match([needle])
+        rendered = CandidateSql(None, others).without_match(
+            "(SELECT rowid AS hit FROM titles WHERE titles MATCH ? "
+            f"LIMIT {TITLE_HITS}) t CROSS JOIN entries e ON e.rowid = t.hit", [match])
+        titled = [r for (r,) in self.store.query(rendered.select("e.rowid"), rendered.params)
+                  if r not in seen]
+        found = [(r, k) for r, k in self.ranker.titles_ranked(titled, [needle]) if k < 0]
+        found = found[:wanted]
+        if len(found) < wanted:
+            have = seen | {r for r, _ in found}
+            rendered = CandidateSql(match, others).render(probe_on_fts=False)
+            rows = self.store.query(rendered.select("e.rowid", capped=True),
+                                    [*rendered.params, wanted + len(have)])
+            found += [(r, 0.0) for (r,) in rows if r not in have][: wanted - len(found)]
+        return found
+
     def _partial_terms(self, long_groups: list[list[TermPlan]], total_entries: int
-                       ) -> tuple[list[str], list[str]]:
-        """The needles partial matching ranks (rarest first) and those that only fill."""
+                       ) -> tuple[list[str], list[str], bool]:
+        """The needles partial matching ranks (rarest first), those that only fill, and
+        whether the rarest alone is in more than PARTIAL_RANKED entries."""
         needles = [n for n in _long_needles(long_groups) if self.lookup.match([n]) is not None]
         limit = max(50, int(total_entries * COMMON_SHARE))
         counts = {n: self.lookup.count(n, limit) for n in dict.fromkeys(needles)}
@@ -310,7 +337,8 @@ class CandidateFinder:
             if ranked and sum(counts[r] for r in ranked) + counts[n] > PARTIAL_RANKED:
                 break
             ranked.append(n)
-        return ranked, usable[len(ranked):] or ([] if usable else list(counts))
+        broad = bool(ranked) and counts[ranked[0]] > PARTIAL_RANKED
+        return ranked, usable[len(ranked):] or ([] if usable else list(counts)), broad
 
 
 def _long_needles(groups: list[list[TermPlan]]) -> list[str]:

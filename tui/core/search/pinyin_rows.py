@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from tui.core.index.fts_terms import pinyin_spellings, spelling_query
+from tui.core.index.fts_terms import pinyin_spellings, spelled_in_syllables, spelling_query
 from tui.core.index.store import IndexStore, text_only
 
 PINYIN_ROWS = 240  # pinyin hits read per keystroke: titles first, then a share per spelling
@@ -79,6 +79,13 @@ class PinyinRows:
         return (self._checked(spellings, [r for r in prior.rows if r not in seen]) + found,
                 True, prior.reads + reads)
 
+    def words(self, needle: str) -> tuple[str, ...]:
+        """The Han strings `needle` spells in whole syllables (none for initials)."""
+        han = self.store.han_vocabulary()
+        if not spelled_in_syllables(needle, han):
+            return ()
+        return tuple(pinyin_spellings(needle, han))
+
     def titles_spelled(self, needle: str, rowids: set[int]) -> set[int]:
         """Those of `rowids` whose title holds a Han spelling of pinyin `needle`.
 
@@ -119,8 +126,12 @@ class PinyinRows:
         if _bigram_bound(spellings, self.store.han_vocabulary().docs) > PINYIN_ROWS:
             shares = self._shares(spellings)
             found, read, cut = shares
-            if len(read) > PINYIN_ROWS:
-                return found, False, len(read)  # more than an exact answer reads: the shares
+            if len(read) >= PINYIN_ROWS:
+                # As many as an exact answer reads, or more: the shares. (With exactly
+                # PINYIN_ROWS read, an exact answer would be these same rows: they hold
+                # the bigrams, and no more than PINYIN_ROWS entries would then; only
+                # whether it is complete is unknown, so the next key asks afresh.)
+                return found, False, len(read)
             if not cut:
                 return found, True, len(read)  # every entry holding the bigrams was read
         every = [r for (r,) in self.store.query(
@@ -217,6 +228,17 @@ def _alternation(spellings: frozenset[str]) -> re.Pattern[str]:
     """The compiled alternation (compiling 120 spellings costs ~1.3 ms, and one keystroke
     asks for the same list up to three times)."""
     return re.compile("|".join(map(re.escape, sorted(spellings, key=len, reverse=True))))
+
+
+def spelling_spans(spellings: tuple[str, ...], text: str, limit: int = 64
+                   ) -> list[tuple[int, int]]:
+    """Where `text` holds one of the spellings (the longest at each place), in order."""
+    spans = []
+    for m in _alternation(frozenset(spellings)).finditer(text):
+        spans.append(m.span())
+        if len(spans) == limit:
+            break
+    return spans
 
 
 def _bigram_bound(spellings: list[str], docs: Mapping[str, int]) -> int:

@@ -23,6 +23,7 @@ from tui.core.search.lines import (
     file_name_credit,
     leading_line,
 )
+from tui.core.search.pinyin_rows import spelling_spans
 from tui.core.search.pinyin_views import PinyinViews
 from tui.core.search.plan import QueryPlan
 from tui.core.search.spans import find_all, merge_spans, snippet
@@ -30,6 +31,9 @@ from tui.core.search.term_plan import TermPlan
 from tui.core.text.fold import fold
 from tui.core.text.pinyin import find_pinyin, pinyin_text
 
+TYPO_WEIGHT = 0.7  # a typo's or homophone's word, of the credit of the word as typed
+TYPO_OF_PINYIN_WEIGHT = 0.5  # ... when the term also spells a Han word in pinyin
+PINYIN_WORD_WEIGHT = 0.9  # a Han word spelled out in pinyin
 FINE_RANK_COUNT = 80  # rows re-scored in Python: what a page shows, and a margin
 # What a term found in one place is worth: a title far more than a heading (lines.py).
 TITLE_CREDIT = 40.0
@@ -88,7 +92,8 @@ class FineRanker:
                        file_name_credit(entry, [p.folded for p in group],
                                         alone=len(term_groups) == 1))
             if best == 0.0:
-                best = self._widened_credit(group, rowid, entry, title_f, found)
+                best = max(self._widened_credit(group, rowid, entry, title_f, found),
+                           _pinyin_word_credit(g, group, lines, found))
             found.score += best
         found.score -= min(12.0, 2.0 * math.log2(1 + len(lines.text) / 120))
         if not found.line_groups and any(p.pinyin for g in term_groups for p in g):
@@ -104,9 +109,12 @@ class FineRanker:
                       title_f: str, lines: EntryLines, found: Assessment) -> float:
         """The best place of a group's words as typed (or as variants) in title and text."""
         best = 0.0
+        # A typo's or a homophone's word counts less than the word as typed, and less
+        # still when the term is a Han word written out in pinyin (`yinhang`: 银行, and
+        # `yinwang` is only one letter off).
+        guess = TYPO_OF_PINYIN_WEIGHT if any(p.pinyin_words for p in group) else TYPO_WEIGHT
         for alt in (n for p in group for n in (p.folded, *p.variants) if n):
-            # A typo's or a homophone's word counts less than the word as typed.
-            weight = 1.0 if alt in exact else 0.7
+            weight = 1.0 if alt in exact else guess
             pos = title_f.find(alt)
             if pos >= 0:
                 found.title_spans.extend(find_all(title_f, alt))
@@ -146,6 +154,27 @@ class FineRanker:
                 found.pinyin_spans.extend(find_pinyin(plan.pinyin_key, view))
         for start, _ in found.pinyin_spans[:1]:
             found.line_groups[lines.line_of(start)] = {0}
+
+
+def _pinyin_word_credit(g: int, group: list[TermPlan], lines: EntryLines,
+                        found: Assessment) -> float:
+    """A pinyin term written in whole syllables, on the lines holding its Han word: the
+    word as typed, nearly (`yinhang` is 银行 above a one-letter-off `yinwang` URL)."""
+    best = 0.0
+    for plan in group:
+        if not plan.pinyin_words:
+            continue
+        spans = spelling_spans(plan.pinyin_words, lines.text)
+        found_on = []
+        for start, end in spans:
+            line = lines.line_of(start)
+            found_on.append(line)
+            found.line_groups.setdefault(line, set()).add(g)
+            found.pinyin_spans.append((start, end))
+        if found_on:
+            best = max(best, PINYIN_WORD_WEIGHT * best_line_credit(found_on, lines.kind,
+                                                                   lines.heading))
+    return best
 
 
 def _lines_holding(alt: str, g: int, lines: EntryLines, found: Assessment) -> list[int]:

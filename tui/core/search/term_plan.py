@@ -25,6 +25,9 @@ class TermPlan:
     # The pinyin that found `extra_rowids`: the term itself, or the reading of its Han
     # characters (a homophone slip: 生产利 for 生产力).
     pinyin_spelling: str = ""
+    # The Han strings a pinyin term spells in whole syllables (`yinhang` → 银行, 行 read
+    # hang): where the entry holds one is its line, and it counts as the word typed.
+    pinyin_words: tuple[str, ...] = ()
 
     @property
     def long(self) -> bool:

@@ -148,6 +148,7 @@ class Widener:
             plan.extra_rowids |= found
             plan.title_rowids |= self.pinyin.titles_spelled(needle, found)
             plan.pinyin = bool(found)
+            plan.pinyin_words = self.pinyin.words(needle) if found else ()
         spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
         if not (direct > 0 or len(plan.variants) > before[0] or spelled or plan.initials_rowids):
             # Not found as typed, as a typo of a real word, or as spelled-out pinyin:
