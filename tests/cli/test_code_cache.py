@@ -1,8 +1,10 @@
-"""A launch reads the code dataclasses and namedtuples generate from the tables cache.
+"""A launch reads the code dataclasses and namedtuples generate, string annotations and
+regular expressions from the tables cache.
 
 Each check runs a fresh interpreter started as `notesift` starts (`tui.launch.start`):
-the classes it defines must behave exactly as without the cache, the second launch
-must compile none of them, and a damaged or missing cache only means compiling again.
+the classes and patterns it defines must behave exactly as without the cache, the
+second launch must compile none of them, a damaged or missing cache only means
+compiling again, and a pattern compiled after the start (a search's) is not kept.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import json, sys
 if sys.argv[1] == "launch":
     from tui.launch import start
     start()
-import collections, dataclasses, inspect, typing
+import collections, dataclasses, inspect, re, typing
 
 @dataclasses.dataclass(frozen=True, order=True)
 class Point:
@@ -37,6 +39,14 @@ class Pair(typing.NamedTuple):
     right: str = "r"
 
 Row = collections.namedtuple("Row", "a b")
+Later = typing.Optional["Point"]
+pattern = re.compile(r"(?P<word>[a-z]+)-([0-9]+)?| +", re.IGNORECASE)
+found = [(m.group(), m.groupdict(), m.groups(), m.span()) for m in pattern.finditer("Ab-12 cd- ")]
+byte_pattern = re.compile(rb"(?P<n>[0-9]+)")
+if sys.argv[1] == "launch":
+    from tui.launch import resume_collector
+    resume_collector()  # the first paint: the start is over
+typed = re.compile(re.escape("user typed this"))
 try:
     Point(1).x = 2
     frozen = "assigned"
@@ -45,7 +55,10 @@ except dataclasses.FrozenInstanceError:
 import tui.code_cache as cache
 print(json.dumps({
     "values": [repr(Point(1, ("a",))), Point(1) == Point(1), Point(1) < Point(2), hash(Point(3)),
-               repr(Box()), repr(Pair(1)), repr(Row(1, 2)), frozen],
+               repr(Box()), repr(Pair(1)), repr(Row(1, 2)), frozen, repr(Later), found,
+               [pattern.pattern, pattern.flags, pattern.groups, dict(pattern.groupindex)],
+               [byte_pattern.flags, byte_pattern.search(b"x42").span(), repr(byte_pattern)],
+               typed.search("a user typed this") is not None],
     "signatures": [str(inspect.signature(c)) for c in (Point, Box, Pair, Row)],
     "annotations": [str(Point.__init__.__annotations__), str(Box.__init__.__annotations__)],
     "compiled": cache.compiled(), "installed": cache.installed(),
@@ -75,10 +88,15 @@ def test_cached_generated_code_behaves_as_compiled_code(tmp_path: Path, damage: 
     assert "<class 'int'>" in str(plain["annotations"])  # objects, not 'int' strings
     assert first["compiled"] > 0
     assert second["compiled"] == 0, "the second launch must find every text in the cache"
+    # A pattern compiled after the start is not kept: it may hold what a user typed.
+    tables = tmp_path / "xdg" / "notesift" / "tables"
+    (patterns,) = tables.glob("regex-*.marshal")
+    assert b"[a-z]+" in patterns.read_bytes()
+    assert b"user" not in patterns.read_bytes()
 
-    (stored,) = (tmp_path / "xdg" / "notesift" / "tables").glob("codegen-*.marshal")
-    data = stored.read_bytes()
-    stored.write_bytes(b"\x00garbage" * 10 if damage == "garbage" else data[: len(data) // 2])
+    for stored in [*tables.glob("codegen-*.marshal"), patterns]:
+        data = stored.read_bytes()
+        stored.write_bytes(b"\x00garbage" * 10 if damage == "garbage" else data[: len(data) // 2])
     damaged = _run("launch", tmp_path / "xdg")
     assert _behaviour(damaged) == _behaviour(plain)
     assert damaged["compiled"] > 0

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-__all__ = ["lazy_compile"]
+__all__ = ["SOURCES", "lazy_compile"]
+
+# Every pattern given to `lazy_compile`: constants of the code, never a user's text, so
+# the launched process may keep their compiled form between runs (tui.code_cache).
+SOURCES: set[tuple[str, int]] = set()
 
 
 class _LazyPattern:
@@ -31,4 +35,5 @@ class _LazyPattern:
 
 def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(pattern, flags)`, done when the pattern is first used."""
+    SOURCES.add((pattern, int(flags)))
     return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
