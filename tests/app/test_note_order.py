@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,15 @@ from tui_helpers import app_settings as _settings
 from tui_helpers import ready as _ready
 
 from tui.app import make_app
-from tui.core.search.note_order import filename_date, mtime_day, natural_key, order_notes
+from tui.core.search import note_order
+from tui.core.search.note_order import (
+    filename_date,
+    mtime_day,
+    natural_key,
+    newest_notes,
+    order_notes,
+)
+from tui.core.search.searchable import SearchableIndex
 
 
 def test_dates_in_file_names() -> None:
@@ -107,3 +116,41 @@ async def test_empty_query_puts_recently_modified_files_first(tmp_path: Path) ->
         assert [h.entry.path for h in app.results.hits] == [
             "edited-today.md", "edited-last-week.md", "dated.md", "issue-9.md",
         ]
+
+
+def _newest_paths(root: Path, cache: Path) -> list[str]:
+    """The empty query's notes as a new process sees them (nothing kept in memory)."""
+    index = SearchableIndex(root, cache_dir=cache, jobs=1)
+    try:
+        index.refresh()
+        note_order._cached = None  # a new process: only what is kept on disk
+        ordered = newest_notes(index.store, 10)
+        found = index.store.entries(ordered)
+        return [found[rowid].path for rowid in ordered]
+    finally:
+        index.close()
+
+
+def test_the_order_kept_for_the_next_launch_follows_changed_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache = tmp_path / "notes", tmp_path / "cache"
+    root.mkdir()
+    for number, name in enumerate(["a.md", "b.md", "c.md"]):
+        (root / name).write_text(f"# {name}\n", encoding="utf-8")
+        os.utime(root / name, (1_700_000_000 + number * 86_400,) * 2)
+    assert _newest_paths(root, cache) == ["c.md", "b.md", "a.md"]
+    with monkeypatch.context() as patched:  # the next launch reads the kept order
+        patched.setattr(note_order, "order_notes", None)
+        assert _newest_paths(root, cache) == ["c.md", "b.md", "a.md"]
+
+    os.utime(root / "a.md", (1_700_000_000 + 9 * 86_400,) * 2)  # edited later
+    (root / "d.md").write_text("---\ndate: 2030-01-01\n---\nnew\n", encoding="utf-8")
+    os.utime(root / "d.md", (1_700_000_000,) * 2)
+    (root / "b.md").unlink()
+    assert _newest_paths(root, cache) == ["a.md", "c.md", "d.md"]
+
+    shutil.rmtree(cache)  # a rebuilt cache: new rowids for the same notes
+    (root / "e.md").write_text("# e\n", encoding="utf-8")
+    os.utime(root / "e.md", (1_700_000_000 + 5 * 86_400,) * 2)
+    assert _newest_paths(root, cache) == ["a.md", "e.md", "c.md", "d.md"]
