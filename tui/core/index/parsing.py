@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from itertools import islice
+from concurrent.futures import Future
 from pathlib import Path
 
 from tui.core.index.payloads import PayloadDictionary, packing_with
@@ -25,7 +26,11 @@ PARALLEL_THRESHOLD = 64
 PARSE_CHUNK = 8  # sources a worker parses per task
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 _PARENT: int | None = None  # in a worker: the process it parses for
-CHUNKS_AHEAD = 3  # tasks queued per worker
+CHUNKS_AHEAD = 3  # tasks queued per worker until the store has its payload dictionary
+# …then this many sources handed to the workers ahead of the writer: while it writes
+# a batch (2-4 s at 100k), the workers parse on instead of waiting for it (3 tasks a
+# worker left them idle through each write: a 100k build ran parse, write, parse…).
+AHEAD_SOURCES = 384
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
 VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
 BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
@@ -33,7 +38,9 @@ FIRST_BATCH_SECONDS = 0.0  # the first parsed source is committed at once: a fir
 # Later batches grow (twice the sources and the seconds each time) up to these: each
 # commit writes a new FTS5 segment that merges cost again, and a 100k build spent a
 # sixth of its writer's time on 0.5 s commits. Searches still see new files every 2 s.
-MAX_BATCH_SOURCES = 1024
+# 512 sources (~40 MB parsed) with the parsed sources waiting (AHEAD_SOURCES) keep a
+# 100k build's writer at ~210-240 MB; 1024 was the ceiling when nothing waited.
+MAX_BATCH_SOURCES = 512
 MAX_BATCH_SECONDS = 2.0
 Progress = Callable[[int, int], None]
 
@@ -91,11 +98,14 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _parse_chunk(root: Path, refs: list[SourceRef],
-                 dictionary: PayloadDictionary | None = None) -> list[PreparedSource]:
+                 dictionary: PayloadDictionary | None = None) -> bytes:
+    """Parsed `refs`, pickled: the writer keeps hundreds of parsed sources waiting,
+    and as bytes they take a third of the memory they take as objects."""
     if _PARENT is not None and os.getppid() != _PARENT:
         os._exit(1)  # orphaned (no PR_SET_PDEATHSIG here): nobody reads the answer
     with packing_with(dictionary):
-        return [parse_source(root, ref) for ref in refs]
+        parsed = [parse_source(root, ref) for ref in refs]
+    return pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)
 
 
 def _chunks(refs: list[SourceRef]) -> Iterator[list[SourceRef]]:
@@ -113,8 +123,8 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int,
     """Parsed sources in order, from worker processes when there are many; their
     payloads packed with the store's `dictionary()` of the moment.
 
-    Only a few chunks per worker are queued ahead: parsed sources are written
-    as they come, never held for the whole tree (memory stays flat at any size).
+    At most AHEAD_SOURCES are parsed ahead of the writer: parsed sources are
+    written as they come, never held for the whole tree (memory stays flat at any size).
     """
     if jobs > 1 and len(refs) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor  # a warm start never needs it
@@ -127,14 +137,23 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int,
         if pool is not None:
             with pool:
                 chunks = _chunks(refs)
-                pending = deque(pool.submit(_parse_chunk, root, chunk, dictionary())
-                                for chunk in islice(chunks, jobs * CHUNKS_AHEAD))
-                while pending:
-                    parsed = pending.popleft().result()
-                    following = next(chunks, None)
-                    if following is not None:
-                        pending.append(pool.submit(_parse_chunk, root, following, dictionary()))
-                    yield from parsed
+                pending: deque[tuple[int, Future[bytes]]] = deque()
+                ahead = done = 0
+                while True:
+                    # Few ahead until the first batches have taught the store its
+                    # payload dictionary: sources parsed before it are packed without.
+                    most = (AHEAD_SOURCES if done >= 4 * BATCH_SOURCES or dictionary() is not None
+                            else jobs * CHUNKS_AHEAD * PARSE_CHUNK)
+                    while ahead < most and (chunk := next(chunks, None)):
+                        pending.append((len(chunk),
+                                        pool.submit(_parse_chunk, root, chunk, dictionary())))
+                        ahead += len(chunk)
+                    if not pending:
+                        break
+                    size, future = pending.popleft()
+                    ahead -= size
+                    done += size
+                    yield from pickle.loads(future.result())
             return
     for ref in refs:
         with packing_with(dictionary()):
