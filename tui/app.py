@@ -53,6 +53,7 @@ from tui.themes import DEFAULT_THEME, discover_themes, register_themes, theme_va
 from tui.widgets.preview import PreviewPane
 from tui.widgets.prompt import SearchPrompt
 from tui.widgets.results import ResultsList
+from tui.widgets.screen_paint import PaintedScreen
 from tui.widgets.side_panel import SidePanel
 from tui.widgets.status import StatusInfo, StatusLine
 from tui.widgets.which_key import WhichKey
@@ -365,6 +366,9 @@ class NotesiftApp(App[int]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.keys.focus_changed()
+
+    def get_default_screen(self) -> Screen:
+        return PaintedScreen(id="_default")
 
     def get_driver_class(self) -> type[Driver]:
         return coalescing_driver(super().get_driver_class())
