@@ -37,7 +37,7 @@ from tui.core.search.query import Query, QueryError, parse_query
 from tui.core.search.spans import SNIPPET_WIDTH
 from tui.core.search.widening import EXPANSION_THRESHOLD, Widener
 from tui.core.text.fold import fold
-from tui.core.text.pinyin import readings
+from tui.core.text.pinyin import find_pinyin, pinyin_text, readings
 
 # Re-exported for the UI and the CLI (span helpers live in `spans`).
 __all__ = [
@@ -119,12 +119,16 @@ class SearchEngine:
         """Build, off the UI's path, what a session's first searches would build mid-keystroke.
 
         The fold table for non-ASCII text (the first Han or accented letter), the
-        pinyin readings and the index's Han vocabulary (the first typo or pinyin
+        pinyin readings and the tables that put text in pinyin (the first pinyin hit
+        to highlight: ~80 ms), the index's Han vocabulary (the first typo or pinyin
         widening), and the length averages bm25 normalises by: 0.3-1.2 s at 100k
         entries that the first such keystroke would otherwise wait for.
         """
         fold("É量")
         readings("量")
+        view = pinyin_text("量")
+        if view is not None:
+            find_pinyin("liang", view)
         self.store.han_vocabulary()
         self.finder.ranker.column_averages()
 
