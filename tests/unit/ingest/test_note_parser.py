@@ -89,6 +89,17 @@ def test_title_fallbacks() -> None:
     assert (empty.entries[0].line, empty.entries[0].end_line) == (1, 1)
 
 
+def test_a_note_without_a_title_heading_is_named_by_its_file() -> None:
+    """Obsidian, Foam and Dendron notes have no `# ` heading: the file name is the
+    title, not a `##` heading further down that the opening paragraph is not under."""
+    text = "---\naliases: [tides]\n---\nHow to read a tide table.\n\n## Spring tides\nbig\n"
+    parsed = parse_note("Harbour/Tide tables.md", text)
+    assert [e.title for e in parsed.entries] == ["Tide tables", "Spring tides"]
+    opening = parse_note("w.md", "\n## Week 9\nsourdough\n")
+    assert opening.entries[0].title == "Week 9", "a heading the note opens with names it"
+    assert parse_note("plain.md", "first words\nmore\n").entries[0].title == "first words"
+
+
 def test_file_opening_with_heading_has_no_duplicate_section() -> None:
     text = "# Title\n\nintro\n\n## Part\nbody\n"
     parsed = parse_note("t.md", text)

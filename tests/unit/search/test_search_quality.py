@@ -147,6 +147,19 @@ def test_only_the_note_entry_of_a_named_file_gets_the_first_place() -> None:
     assert _ids(engine.search(slug))[0] == "n"
 
 
+
+def test_the_words_of_a_file_name_with_spaces_bring_its_note_first() -> None:
+    """Obsidian and Foam name a note by its file (`Tide tables.md`): typing that name
+    lists it above sections elsewhere that happen to carry the same heading."""
+    note = _e("n", "Tide tables", "How to read the tables of a harbour.",
+              path="Harbour/Tide tables.md")
+    elsewhere = [_e(f"s{i}", "Tide tables", "Tide tables are printed each spring.",
+                    kind="section", path=f"Release notes/v{i}.md", line=9) for i in range(3)]
+    engine = SearchEngine.from_entries([*elsewhere, note])
+    assert _ids(engine.search("tide tables"))[0] == "n"
+    assert _ids(engine.search("tide tables harbour"))[0] == "n", "a word more still finds it"
+
+
 # -- 4. field weights: title >> headings >> body >> link lists ---------------------------
 
 def test_a_title_beats_an_index_page_listing_it_and_a_history_section_linking_it() -> None:

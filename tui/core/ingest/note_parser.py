@@ -89,8 +89,17 @@ def _trim(section: Section, lines: Sequence[str]) -> Section:
     return section.span(start, end)
 
 
-def _first_heading(sections: Sequence[Section]) -> str | None:
-    return sections[0].title if sections else None
+def _title_heading(sections: Sequence[Section], lines: Sequence[str], body_start: int
+                   ) -> str | None:
+    """The heading that names the note: a `# ` one, or any first heading the text
+    opens with. A note whose first heading is a `##` further down is named by its
+    file (Obsidian, Foam, Logseq, Dendron: no H1, the file name is the title), not
+    by a heading its opening paragraph does not belong to."""
+    if not sections:
+        return None
+    first = sections[0]
+    opens = all(not line.strip() for line in lines[body_start - 1 : first.line - 1])
+    return first.title if first.level == 1 or opens else None
 
 
 def _first_line(lines: Sequence[str], start: int) -> str | None:
@@ -147,7 +156,8 @@ def parse_note(rel_path: str, text: str) -> ParsedFile:
 
     title = (
         fm.title
-        or (_first_heading(sections) if use_markdown else None)
+        or (_title_heading(sections, lines, body_start) if use_markdown else None)
+        or (PurePosixPath(rel_path).stem if use_markdown and sections else None)
         or _first_line(lines, body_start)
         or PurePosixPath(rel_path).stem
     )

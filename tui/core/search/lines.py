@@ -123,6 +123,21 @@ def file_name_credit(entry: Entry, terms: list[str], *, alone: bool) -> float:
     return best
 
 
+def words_name_credit(entry: Entry, words: list[str]) -> float:
+    """The words of a query, in order, that are the whole name of the entry's file
+    (`internal links` for `Internal links.md`, as Obsidian and Foam name notes): its
+    note entry first, its sections next."""
+    if len(words) < 2 or not all(w in entry.path.lower() for w in words):
+        return 0.0
+    stem = _without_suffix(entry.path.lower().rsplit("/", 1)[-1])
+    if _SEPARATORS.split(stem) != words:
+        return 0.0
+    return SAME_NAME_CREDIT if entry.kind == "note" else SAME_NAME_CREDIT / 3
+
+
+_SEPARATORS = re.compile(r"[\s_-]+")
+
+
 def _without_suffix(name: str) -> str:
     return next((name[: -len(s)] for s in _NOTE_SUFFIXES if name.endswith(s)), name)
 

@@ -22,6 +22,7 @@ from tui.core.search.lines import (
     best_line_credit,
     file_name_credit,
     leading_line,
+    words_name_credit,
 )
 from tui.core.search.pinyin_rows import spelling_spans
 from tui.core.search.pinyin_views import PinyinViews
@@ -95,6 +96,7 @@ class FineRanker:
                 best = max(self._widened_credit(group, rowid, entry, title_f, found),
                            _pinyin_word_credit(g, group, lines, found))
             found.score += best
+        found.score += words_name_credit(entry, [g[0].folded for g in term_groups])
         found.score -= min(12.0, 2.0 * math.log2(1 + len(lines.text) / 120))
         if not found.line_groups and any(p.pinyin for g in term_groups for p in g):
             self._pinyin_places(rowid, entry, lines, term_groups, found)
