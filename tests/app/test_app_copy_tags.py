@@ -64,6 +64,30 @@ async def test_code_blocks_offer_a_picker(tmp_path: Path) -> None:
         assert app.app_clipboard == "print('second')"
 
 
+async def test_yp_copies_the_line_enter_opens(tmp_path: Path) -> None:
+    """`yp` is `path:line` of the match, the line `<CR>` and `pick` go to (TRY3 #3)."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "log.md").write_text(
+        "# Ship log\n\n## Week 1\n\ncalm seas\n\nlighthouse keeper waved\n",
+        encoding="utf-8")
+    (root / "crew.md").write_text("# Crew\n\nnobody\n\nthe lighthouse at dusk\n",
+                                  encoding="utf-8")
+    app = _app(root, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, "lighthouse")
+        hits = {h.entry.path: h for h in app.results.hits}
+        assert hits["log.md"].match_line == 7 and hits["crew.md"].match_line == 5
+        first = app.results.current
+        assert first is not None
+        await pilot.press("escape", "y", "p")
+        await pilot.pause()
+        assert app.app_clipboard == f"{first.entry.path}:{first.match_line}"
+        await pilot.press("tab", "tab", "y", "p")
+        await pilot.pause()
+        assert sorted(app.app_clipboard.split("\n\n")) == ["crew.md:5", "log.md:7"]
+
+
 async def test_marked_entries_are_copied_together(example_notes: Path, tmp_path: Path) -> None:
     app = _app(example_notes, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

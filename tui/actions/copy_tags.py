@@ -11,6 +11,7 @@ from tui.core.keys.actions import ActionCall
 
 if TYPE_CHECKING:
     from tui.app import NotesiftApp
+    from tui.core.search.engine import SearchHit
     from tui.core.tags.tagstore import TagChange, TagStore
 
 # The screens and the tag writer (YAML, TOML, decoders) load on the first use: a
@@ -44,6 +45,14 @@ class CopyTagActions:
         current = self.app.results.current
         return [current.entry] if current is not None else []
 
+    def _target_hits(self) -> list[SearchHit]:
+        """`_targets` as hits: where each matched (`yp` copies that line)."""
+        marked = self.app.results.marked_hits()
+        if marked:
+            return marked
+        current = self.app.results.current
+        return [current] if current is not None else []
+
     # -- copying ---------------------------------------------------------------------
 
     def copy(self, call: ActionCall) -> None:
@@ -51,15 +60,17 @@ class CopyTagActions:
         if field == "selection":
             self._copy_selection()
             return
-        targets = self._targets()
+        hits = self._target_hits()
+        targets = [hit.entry for hit in hits]
         if not targets:
             self.app.say("nothing to copy", severity="warning")
             return
         if len(targets) > 1:
-            texts = [found[0] for e in targets if (found := entry_copy_text(e, field))]
+            texts = [found[0] for h in hits
+                     if (found := entry_copy_text(h.entry, field, h.match_line))]
             self._copy(join_marked(texts), targets, field)
             return
-        candidates = entry_copy_text(targets[0], field)
+        candidates = entry_copy_text(targets[0], field, hits[0].match_line)
         if not candidates:
             self.app.say(f"this entry has no {field} to copy", severity="warning")
             return

@@ -132,18 +132,19 @@ def find_code_blocks(text: str) -> list[str]:
     return blocks
 
 
-def entry_copy_text(entry: Entry, field: str) -> list[str]:
+def entry_copy_text(entry: Entry, field: str, line: int | None = None) -> list[str]:
     """Candidates to copy for `field` (see COPY_FIELDS); several → the app offers a picker.
 
-    "url" puts a tweet's own link first, then links found in the text. An
-    empty list means there is nothing of that kind in the entry.
+    "url" puts a tweet's own link first, then links found in the text. "path" is
+    `path:line` of `line` (the hit's match line, where `<CR>` and `pick` go), else the
+    entry's first line. An empty list means there is nothing of that kind in the entry.
     """
     if field == "entry":
         candidates = [entry.text]
     elif field == "title":
         candidates = [entry.title]
     elif field == "path":
-        candidates = [f"{entry.path}:{entry.line}"]
+        candidates = [f"{entry.path}:{line or entry.line}"]
     elif field == "url":
         own = entry.meta.get("url") if entry.kind == "tweet" else None
         candidates = [str(own)] if own else []
