@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from tui import code_cache, css_cache
 from tui.actions import ActionTable
 from tui.app_index import IndexLifecycle, IndexWarningsChanged, WatcherChanged
 from tui.app_keys import KeyClock, KeyRouter
@@ -119,6 +120,8 @@ class NotesiftApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, settings: AppSettings) -> None:
+        if code_cache.installed():  # a launched process (tui.launch), not a test's app
+            css_cache.install()
         super().__init__()
         self.settings = settings
         self.index: SearchableIndex | None = None
