@@ -209,12 +209,18 @@ class KeyRouter:
         """Show what may follow; from now on the prefix waits for a key (which-key.nvim)."""
         if not self.sequencer.pending:
             return
+        own_label = self.sequencer.pending_own_label()
+        left = self.sequencer.seconds_until_timeout()
+        own = (own_label, left) if own_label is not None and left is not None else None
         self.app.which_key.show_options(self.sequencer.pending,
-                                        self.sequencer.pending_options())
+                                        self.sequencer.pending_options(), own)
         self.sequencer.hold()
-        if self._sequence_wait is not None:
-            self._sequence_wait()
-            self._sequence_wait = None
+        if self.sequencer.held:
+            if self._sequence_wait is not None:
+                self._sequence_wait()
+                self._sequence_wait = None
+        elif self._sequence_wait is None and left is not None:  # runs by itself in time
+            self._sequence_wait = self.clock.call_later(left + 0.01, self.sequence_timeout)
 
     def sequence_timeout(self) -> None:
         """The sequence's time is up: run or type what it held."""

@@ -141,3 +141,30 @@ async def test_a_narrow_terminal_gets_fewer_columns_never_wrapped_rows(
     narrow = await rows_at(60)
     assert len(narrow) > len(wide), "60 columns hold fewer columns of labels"
     assert all(len(row) <= 58 for row in narrow)
+
+
+async def test_a_prefix_that_is_a_binding_itself_still_runs_after_its_timeout(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    """`d` bound beside `dd` (TRY3 #2): once the popup shows, `d` does not wait forever;
+    the popup says what `d` runs and when, and it runs after the timeout (vim's
+    `timeoutlen`), as `notesift check` promises."""
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[[keys]]\nkeys = "dd"\naction = "toggle_mark"\nmode = "normal"\n'
+                      '[[keys]]\nkeys = "d"\naction = "first"\nmode = "normal"\n'
+                      'desc = "Go to the first row"\n', encoding="utf-8")
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock, keymap_file=keymap))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        assert app.keymap_problems == [] or all("waits" in p for p in app.keymap_problems)
+        calls = record_actions(app)
+        await pilot.press("escape", "d")
+        await _until_popup(pilot, clock)
+        painted = "\n".join(_popup_lines(app))
+        assert "➜ Go to the first row in 0.6 s" in painted, painted
+        clock.advance(0.7)
+        await pilot.pause()
+        assert calls[-1] == ActionCall("first"), calls
+        assert app.sequencer.pending == ()
+        assert not app.which_key.has_class("-open")

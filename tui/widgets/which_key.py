@@ -37,10 +37,15 @@ class WhichKey(Static):
     WhichKey.-open { display: block; }
     """
 
-    def show_options(self, prefix: tuple[str, ...], options: list[PendingOption]) -> None:
+    def show_options(self, prefix: tuple[str, ...], options: list[PendingOption],
+                     own: tuple[str, float] | None = None) -> None:
+        """`own`: what the prefix runs by itself, and in how many seconds (`d` beside `dd`)."""
         palette = palette_of(self.app)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(display_sequence(prefix), style="bold")
+        if own is not None:
+            label, seconds = own
+            text.append(f"  ➜ {label} in {seconds:.1f} s", style="")
         text.append("  (Esc close · BS up)", style=palette.panel_muted)
         keys = [display_chord(option.chord) for option in options]
         key_width = max((cell_len(k) for k in keys), default=1)

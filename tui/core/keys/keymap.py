@@ -143,9 +143,18 @@ class KeySequencer:
         """Suspend the timeout of the pending sequence until the next key (which-key.nvim).
 
         The app calls this once the popup is on screen: a person reading it must not
-        lose the prefix under their eyes. Esc, Backspace or any key ends the wait.
+        lose the prefix under their eyes. Esc, Backspace or any key ends the wait. A
+        prefix that is a binding itself (`d` beside `dd`) keeps its timeout, as vim's
+        `timeoutlen`: held, it could never run.
         """
-        self._held = bool(self.pending)
+        self._held = bool(self.pending) and self.pending_own_label() is None
+
+    def pending_own_label(self) -> str | None:
+        """What the pending keys run by themselves when their time is up, if anything."""
+        node = self._node(self.pending) if self.pending else None
+        if node is None or node.binding is None:
+            return None
+        return node.binding.desc or node.binding.action.label
 
     @property
     def held(self) -> bool:
