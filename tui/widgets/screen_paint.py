@@ -41,7 +41,7 @@ class CroppedCompositor(Compositor):
             render_x = visible.x
             strips = widget.render_lines(
                 Region(render_x - region.x, top - region.y, visible.width, bottom - top))
-            for y, strip in zip(range(top, bottom), strips, strict=True):
+            for y, strip in zip(range(top, bottom), strips, strict=False):  # as Textual
                 if not is_rendered_line(y):
                     continue
                 chops_line = chops[y]
