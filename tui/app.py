@@ -12,6 +12,8 @@ wiring of the collaborators, each of which is a module of its own.
 from __future__ import annotations
 
 import contextlib
+import errno
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -450,8 +452,24 @@ class NotesiftApp(App[int]):
             driver.write(sequence)
 
     def default_editor_runner(self, argv: list[str]) -> int:
+        """Hand the terminal to the editor and take it back, whatever happens.
+
+        An editor that cannot start is found before the screen is given up; any other
+        failure is raised only once the app is back: Textual's `suspend` does not
+        resume after an exception, and the terminal stayed blank and deaf for good.
+        """
+        if shutil.which(argv[0]) is None:
+            raise FileNotFoundError(errno.ENOENT, "not found or not executable", argv[0])
+        failure: OSError | None = None
+        code = 0
         with self.suspend():
-            return subprocess.call(argv)
+            try:
+                code = subprocess.call(argv)
+            except OSError as exc:
+                failure = exc
+        if failure is not None:
+            raise failure
+        return code
 
 
 def make_app(settings: AppSettings) -> NotesiftApp:

@@ -45,3 +45,25 @@ def test_live_updates_in_the_running_app(terminal_for, tmp_path: Path) -> None: 
     poll(lambda: "Okapi" not in term.screen(), "the deleted note gone from the screen")
     term.send("C-q")
     term.wait_for("EXIT=0")
+
+
+@pytest.mark.parametrize("kind", ["missing", "bad interpreter"])
+def test_an_editor_that_cannot_start_gives_the_terminal_back_with_a_message(  # type: ignore[no-untyped-def]
+    terminal_for, example_notes: Path, tmp_path: Path, kind: str,
+) -> None:
+    """A typo in $EDITOR, or a script whose interpreter is gone (TRY3 #1): the screen
+    used to stay blank and deaf for good; the app comes back and says why."""
+    editor = "notesift-no-such-editor"
+    if kind == "bad interpreter":
+        script = tmp_path / "ed.sh"
+        script.write_text("#!/nonexistent/interpreter\n", encoding="utf-8")
+        script.chmod(0o755)
+        editor = str(script)
+    term = terminal_for(f"EDITOR={editor} {_notesift()} {example_notes}")
+    term.wait_for("watch:")
+    term.send("kind:tweet")
+    term.wait_for("♥")
+    term.send("Enter")
+    term.wait_for("could not start editor")
+    term.send("C-q")
+    term.wait_for("EXIT=0")
