@@ -43,3 +43,24 @@ def test_a_change_right_after_the_edited_line_refuses() -> None:
 def test_a_change_before_the_edited_line_refuses() -> None:
     before, after = b"---\ntags: [a]\n---\nbody\n", b"---\ntags: [a, x]\n---\nbody\n"
     assert reverse_edit(before, after, b"+++\ntags: [a, x]\n---\nbody\n") is None
+
+
+def test_lines_added_or_removed_above_the_edit_do_not_stop_it() -> None:
+    """An editor adding a line at the top, another process tagging a note that sorts
+    first in the sidecar (TRY3 #3): the edited line moved, unchanged, and is undone."""
+    before = b"---\ntitle: T\ntags: [a]\ndraft: no\n---\nbody\n"
+    after = b"---\ntitle: T\ntags: [a, x]\ndraft: no\n---\nbody\n"
+    moved = b"---\nauthor: me\ntitle: T\ntags: [a, x]\ndraft: no\n---\nbody\nmore\n"
+    assert reverse_edit(before, after, moved) == (
+        b"---\nauthor: me\ntitle: T\ntags: [a]\ndraft: no\n---\nbody\nmore\n")
+    sidecar_before = b'{\n  "b.md": ["k"],\n  "z.md": ["q"]\n}\n'
+    sidecar_after = b'{\n  "b.md": ["k"],\n  "z.md": ["q", "uK"]\n}\n'
+    other_tagged = b'{\n  "a.md": ["uL"],\n  "b.md": ["k"],\n  "z.md": ["q", "uK"]\n}\n'
+    assert reverse_edit(sidecar_before, sidecar_after, other_tagged) == (
+        b'{\n  "a.md": ["uL"],\n  "b.md": ["k"],\n  "z.md": ["q"]\n}\n')
+
+
+def test_an_edit_found_in_two_places_refuses() -> None:
+    """Which copy was the tag's cannot be told: nothing is written."""
+    before, after = b"x\ntags: [a]\ny\n", b"x\ntags: [a, b]\ny\n"
+    assert reverse_edit(before, after, b"top\nx\ntags: [a, b]\ny\nx\ntags: [a, b]\ny\n") is None

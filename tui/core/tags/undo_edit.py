@@ -1,10 +1,11 @@
 """Taking a tag edit back from a file that changed since, when the edit's lines did not.
 
-A tag edit changes one line or block (the front matter's `tags`). Someone editing
-the body afterwards should not make `u` refuse: the edit is reversed on the file
-as it is now, provided everything up to the edited lines, the edited lines
-themselves and the line after them are still exactly as the edit left them.
-Lines are compared as bytes (any encoding and line ending stays as it is).
+A tag edit changes one line or block (the front matter's `tags`, a path's entry in
+the sidecar). Someone editing the note afterwards, or another process tagging
+another note, should not make `u` refuse: the edit is reversed on the file as it is
+now, wherever its lines moved to, provided the edited lines and the lines just
+before and after them are still exactly as the edit left them, and are found in
+one place only. Lines are compared as bytes (any encoding and line ending stays).
 """
 
 from __future__ import annotations
@@ -18,11 +19,31 @@ def reverse_edit(before: bytes, after: bytes, now: bytes) -> bytes | None:
     head = _common_head(old, new)
     tail = _common_head(old[head:][::-1], new[head:][::-1])
     edited = new[head:len(new) - tail]
-    end = head + len(edited)
-    context = new[: end + 1]  # the lines before, the edited ones, and one after
-    if current[: len(context)] != context:
+    lead = 1 if head else 0  # the line before the edit, when there is one
+    context = new[head - lead: len(new) - tail + 1]  # ... the edit and the line after it
+    if old == new:
+        return now
+    at = head - lead  # where the edit left them: still there, or moved as one block
+    places = [at] if current[at:at + len(context)] == context else _places(current, context)
+    if len(places) != 1:
         return None
-    return b"".join(current[:head] + old[head:len(old) - tail] + current[end:])
+    start = places[0] + lead
+    restored = current[:start] + old[head:len(old) - tail] + current[start + len(edited):]
+    return b"".join(restored)
+
+
+def _places(lines: list[bytes], block: list[bytes]) -> list[int]:
+    """Where `block` occurs in `lines` (at most two places: more than one is too many)."""
+    found: list[int] = []
+    width = len(block)
+    if not width:
+        return [0] if not lines else []
+    for at in range(len(lines) - width + 1):
+        if lines[at] == block[0] and lines[at:at + width] == block:
+            found.append(at)
+            if len(found) > 1:
+                break
+    return found
 
 
 def _common_head(a: list[bytes], b: list[bytes]) -> int:
