@@ -36,6 +36,16 @@ def test_vim_takes_more_than_ten_files_as_a_quickfix_list(tmp_path: Path) -> Non
     assert len(text.splitlines()) == TAB_LIMIT + 2
 
 
+def test_gui_vims_stay_in_the_foreground_to_read_the_quickfix_file(tmp_path: Path) -> None:
+    """gvim/mvim fork and return at once, and the quickfix file went with their caller
+    (TRY3 #7): `-f` keeps them until they are closed, unless the user said so already."""
+    many = [(Path(f"/notes/n{i}.md"), i + 1) for i in range(TAB_LIMIT + 2)]
+    qf = tmp_path / "marked.qf"
+    assert editor_argv_many("gvim", many, qf) == ["gvim", "-f", "-q", str(qf)]
+    assert editor_argv_many("/usr/bin/mvim --nofork", many, qf) == [
+        "/usr/bin/mvim", "--nofork", "-q", str(qf)]
+
+
 def test_other_editors_get_every_file_at_its_line_where_they_can() -> None:
     assert editor_argv_many("nano", TARGETS) == ["nano", "+3", str(A), "+10", str(B), "+7", str(C)]
     assert editor_argv_many("emacs -nw", TARGETS) == [

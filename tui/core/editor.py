@@ -96,6 +96,7 @@ def editor_argv(command: str, path: Path, line: int) -> list[str]:
 _TABS = {"vim", "nvim", "gvim", "mvim"}
 # Editors where `+LINE` applies to the file after it, so every file gets its line.
 _PLUS_EACH = {"nano", "emacs", "emacsclient"}
+_FORKING = {"gvim", "mvim"}  # GUI vims that go to the background unless given -f
 TAB_LIMIT = 10  # vim's default 'tabpagemax': more files go to the quickfix list
 
 
@@ -134,7 +135,10 @@ def editor_argv_many(
     files = [str(path) for path, _ in unique]
     if name in _TABS:
         if len(unique) > TAB_LIMIT and quickfix is not None:
-            return [*words, "-q", str(quickfix.absolute())]
+            # gvim/mvim fork and return at once: in the foreground, they read the
+            # quickfix file before the caller removes it.
+            stay = ["-f"] if name in _FORKING and not {"-f", "--nofork"} & set(words) else []
+            return [*words, *stay, "-q", str(quickfix.absolute())]
         shown = unique[:TAB_LIMIT]
         # `silent`: a bare `:LINE` in a chain echoes the line, which stops vim at a
         # "Press ENTER" prompt before the user sees anything.
