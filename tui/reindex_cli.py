@@ -111,6 +111,7 @@ def run_reindex_args(args: argparse.Namespace, err: TextIO | None = None) -> int
     index = NoteIndex(root, ignore_globs=config.ignore,
                       respect_gitignore=config.respect_gitignore)
     line = _ProgressLine(err)
+    started = time.monotonic()  # what the user waited: the swap and the merge included
     try:
         stats = index.rebuild(progress=None if args.quiet else line,
                               on_wait=None if args.quiet else line.waiting)
@@ -123,10 +124,11 @@ def run_reindex_args(args: argparse.Namespace, err: TextIO | None = None) -> int
         size = _cache_bytes(index.cache_path)
     finally:
         index.close()
+    seconds = time.monotonic() - started
     if not args.quiet:
         for warning in warnings:
             err.write(f"notesift: warning: {printable(warning)}\n")
         err.write(f"notesift: indexed {stats.sources:,} files ({entries:,} entries) in "
-                  f"{stats.seconds:.1f} s; cache {size / 1e6:.1f} MB: "
+                  f"{seconds:.1f} s; cache {size / 1e6:.1f} MB: "
                   f"{printable(str(index.cache_path))}\n")
     return EXIT_OK

@@ -37,3 +37,14 @@ def test_waiting_for_another_process_says_so() -> None:
     progress.start()
     progress.waiting = True
     assert "another notesift" in progress.text()
+
+
+def test_once_every_file_is_read_it_says_finishing_not_seconds_left() -> None:
+    """The words and the merge come after the last file: `<1 s left` stood on screen
+    for 10 s of them (TRY3 #6)."""
+    clock = FakeClock()
+    progress = BuildProgress(clock=clock)
+    progress.start()
+    clock.now += 18
+    progress.update(420, 420)
+    assert progress.text() == "indexing 420/420 files · finishing…"

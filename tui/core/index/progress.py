@@ -61,5 +61,9 @@ class BuildProgress:
         if not self.total:
             return "indexing: looking for notes…"
         line = f"indexing {self.done:,}/{self.total:,} files"
+        if self.done >= self.total:
+            # Every file is read; the words and the index's merge come last and can
+            # take seconds on a big tree, which a `<1 s left` misstated.
+            return f"{line} · finishing…"
         left = self.seconds_left()
         return line if left is None else f"{line} · {_duration(left)} left"
