@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from tui.core.ingest.sidecar import SIDECAR_REL
 from tui.core.text.sanitize import printable
 
 # tomllib, the key locator and did-you-mean load when a file is read or a problem
@@ -134,9 +135,28 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
 
 
 def resolve_notes_dir(argument: str | None, config: Config) -> Path:
-    """The argument, else `$NOTESIFT_DIR`, else the config's `notes_dir`, else the cwd."""
-    chosen = argument or os.environ.get("NOTESIFT_DIR") or config.notes_dir or "."
+    """The argument, else `$NOTESIFT_DIR`, else the config's `notes_dir`, else the cwd
+    (or the notes folder it is inside: `notes_root_above`)."""
+    chosen = argument or os.environ.get("NOTESIFT_DIR") or config.notes_dir
+    if not chosen:
+        return notes_root_above(Path.cwd()) or Path(".")
     return Path(os.path.expandvars(chosen)).expanduser()
+
+
+def notes_root_above(start: Path) -> Path | None:
+    """The nearest folder above `start` that holds notesift's tags (`.notesift/tags.json`),
+    as git finds `.git`: run in a subfolder, commands use the notes folder it belongs
+    to, not a second one whose tags the first never sees. Home and the filesystem root
+    are not looked at (a stray `~/.notesift` would capture every folder below it)."""
+    if (start / SIDECAR_REL).is_file():
+        return None
+    home = Path.home()
+    for folder in start.parents:
+        if folder == home or folder == folder.parent:
+            return None
+        if (folder / SIDECAR_REL).is_file():
+            return folder
+    return None
 
 
 def another_folder_hint(how: str) -> str:

@@ -42,6 +42,33 @@ def test_notes_dir_resolution_order(tmp_path: Path, monkeypatch) -> None:  # typ
     assert resolve_notes_dir(str(tmp_path / "arg"), config) == tmp_path / "arg"
 
 
+def test_run_in_a_subfolder_of_a_tagged_notes_folder_it_uses_that_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As git finds `.git` (TRY3 #8): `notesift tag` in `notes/tmux/` wrote a second
+    `.notesift/tags.json` there, whose tags `notes/` never showed."""
+    monkeypatch.delenv("NOTESIFT_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    notes = tmp_path / "home" / "notes"
+    deep = notes / "tmux" / "sessions"
+    deep.mkdir(parents=True)
+    config, _ = load_config(tmp_path / "absent.toml")
+    monkeypatch.chdir(deep)
+    assert resolve_notes_dir(None, config) == Path("."), "no tags anywhere: the cwd"
+    (notes / ".notesift").mkdir()
+    (notes / ".notesift" / "tags.json").write_text("{}", encoding="utf-8")
+    assert resolve_notes_dir(None, config) == notes
+    assert resolve_notes_dir(str(deep), config) == deep, "a folder named is that folder"
+    monkeypatch.chdir(notes)
+    assert resolve_notes_dir(None, config) == Path(".")
+    (tmp_path / "home" / ".notesift").mkdir()
+    (tmp_path / "home" / ".notesift" / "tags.json").write_text("{}", encoding="utf-8")
+    elsewhere = tmp_path / "home" / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert resolve_notes_dir(None, config) == Path("."), "home's own tags capture nothing"
+
+
 def test_respect_gitignore_defaults_on_and_can_be_turned_off(tmp_path: Path) -> None:
     assert load_config(tmp_path / "absent.toml")[0].respect_gitignore is True
     cfg = tmp_path / "config.toml"
