@@ -185,6 +185,19 @@ action = "quit"
     assert action_for(keymap, "<leader>x", "normal") == ActionCall("quit")
 
 
+def test_a_leader_you_type_is_warned_about(tmp_path: Path) -> None:
+    """`leader = { key = "space" }` (vim's habit): typing `kill word` in the prompt ran
+    `<leader>w` and left `kill` (TRY3 #9); `check` now says why, where."""
+    path = write(tmp_path, 'leader = { key = "space" }\n')
+    keymap, problems = load_keymap(path)
+    assert keymap.leader == "space"
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:1:")
+    assert "warning: the leader <Space> is a key you type" in problems[0]
+    assert is_warning(problems[0])
+    _, problems = load_keymap(write(tmp_path, 'leader = "<M-Space>"\n', "alt.toml"))
+    assert problems == []
+
+
 def test_syntax_error_gives_file_line_col_and_the_defaults_still_load(tmp_path: Path) -> None:
     path = write(tmp_path, '[[keys]]\nkeys = "ZQ"\naction = quit\n')
     keymap, problems = load_keymap(path)

@@ -137,6 +137,12 @@ class _Reader:
             self.problem(value_at, "the leader must be a single key chord such as <M-a>")
             return
         self.layer.leader = sequences[0][0]
+        chord = sequences[0][0]
+        if chord == "space" or (len(chord) == 1 and chord.isprintable()):
+            shown = display_sequence((chord,))
+            self.problem(value_at, f"{WARNING}the leader {shown} is a key you type: in the "
+                         f"prompt it starts <leader> sequences instead of typing {shown}; "
+                         "a chord with a modifier (<M-Space>, <C-a>) leaves typing whole")
         for name in ("timeout_ms", "timeout_milliseconds"):
             if name in entry:
                 timeout = self._positive_int(entry[name], self.loc.field(span, name))
