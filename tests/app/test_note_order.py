@@ -154,3 +154,22 @@ def test_the_order_kept_for_the_next_launch_follows_changed_notes(
     (root / "e.md").write_text("# e\n", encoding="utf-8")
     os.utime(root / "e.md", (1_700_000_000 + 5 * 86_400,) * 2)
     assert _newest_paths(root, cache) == ["a.md", "e.md", "c.md", "d.md"]
+
+
+@pytest.mark.asyncio
+async def test_the_empty_query_count_is_not_called_a_lower_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It lists every note it shows: `81+/2229` read as 'at least 81' (TRY3 #9)."""
+    for module in ("candidates", "engine"):  # as 2,000 notes would
+        monkeypatch.setattr(f"tui.core.search.{module}.COUNT_CAP", 3)
+    root = tmp_path / "notes"
+    root.mkdir()
+    for i in range(6):
+        (root / f"n{i}.md").write_text(f"# Note {i}\n", encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        assert len(app.results.hits) == 6
+        assert not app.status_info.capped
+        assert " 6/6" in str(app.status.render())
