@@ -260,3 +260,14 @@ def test_a_broad_partial_word_lists_the_entries_it_titles_first(monkeypatch) -> 
     assert result.hits and all(h.partial for h in result.hits)
     assert result.hits[0].entry.id == "titled"
     assert len(result.hits) == 10
+
+
+def test_a_filter_only_row_reads_the_notes_text_not_its_front_matter() -> None:
+    """`#desktop` listed every release note as `1.10.0 — - desktop` (a YAML list item
+    of its front matter); the row shows the first line of text after it (TRY3 #9)."""
+    text = "---\ntitle: '1.10.0'\ntags:\n  - desktop\n---\nBookmarks sync across devices.\n"
+    engine = SearchEngine.from_entries([
+        _entry("rel", "1.10.0", text, kind="note", path="rel.md", tags=["desktop"]),
+    ])
+    hit = engine.search("kind:note").hits[0]
+    assert hit.snippet == "Bookmarks sync across devices."

@@ -155,6 +155,18 @@ def _name_credit(term: str, path: str, stem: str, alone: bool) -> float:
     return 0.0
 
 
+def _after_front_matter(lines: list[str]) -> int:
+    """The index of the first line after a leading `---` / `+++` block (0: none)."""
+    fence = lines[0].strip() if lines else ""
+    if fence not in ("---", "+++"):
+        return 0
+    ends = (fence, "...") if fence == "---" else (fence,)
+    for index in range(1, min(len(lines), 400)):
+        if lines[index].strip() in ends:
+            return index + 1
+    return 0
+
+
 def _line_of(line_starts: list[int], offset: int) -> int:
     lo, hi = 0, len(line_starts)
     while lo + 1 < hi:
@@ -167,8 +179,10 @@ def _line_of(line_starts: list[int], offset: int) -> int:
 
 
 def leading_line(entry: Entry) -> str:
-    """The first informative line of an entry: not its title, a heading or a label."""
-    for line in entry.text.split("\n"):
+    """The first informative line of an entry: not its title, a heading, a label or
+    its front matter (a row reading `- desktop` or `title: '…'` said nothing)."""
+    lines = entry.text.split("\n")
+    for line in lines[_after_front_matter(lines):]:
         stripped = line.strip()
         if stripped and stripped != entry.title.strip() and not _LABEL_LINE.match(line):
             return stripped[:SNIPPET_WIDTH]
