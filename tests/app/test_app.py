@@ -133,6 +133,17 @@ async def test_tags_panel_filters_by_the_chosen_tag(example_notes: Path, tmp_pat
             any(t == tag or t.startswith(tag + "/") for t in h.entry.tags)
             for h in app.results.hits
         )
+        # A tag picked while words are typed filters them; the words stay (TRY3 #9).
+        app.search_input.value = "#nosuchtag hello "
+        await pilot.press("alt+g")  # the panel is open: this closes it, the next opens it
+        await pilot.pause()
+        if not app.side.is_open:
+            await pilot.press("alt+g")
+            await pilot.pause()
+        picked = app.side.values[app.side.query_one(OptionList).highlighted or 0]
+        await pilot.press("enter")
+        await _settle(pilot, app)
+        assert app.search_input.value == f"#{picked} hello "
 
 
 async def test_outline_lists_headings_of_the_current_note(

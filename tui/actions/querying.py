@@ -92,8 +92,11 @@ class QueryActions:
     def side_choice(self, kind: str, value: str) -> None:
         """Outline/notes: jump to that entry; tags: filter by the tag."""
         app = self.app
-        if kind == "tags":
-            self.set_query(f"#{value} ")
+        if kind == "tags":  # the tag filter is swapped in; the typed words stay (as <M-t>)
+            query = app.search_input.value
+            if f"#{value}" not in query.split():  # picked again: kept, not toggled off
+                query = with_filter(query, f"#{value}")
+            self.set_query(query)
             app.focus_now(app.results)
             return
         index = app.index
