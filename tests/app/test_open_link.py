@@ -102,3 +102,20 @@ async def test_gx_picker_names_each_link_by_its_text(notes: Path, tmp_path: Path
         rows = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
     assert rows == ["https://a.example/first", "https://b.example/second",
                     "Textual's guide  https://c.example/guide"]
+
+
+@pytest.mark.asyncio
+async def test_a_browser_variable_naming_nothing_is_named_in_the_message(
+    notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`BROWSER=nonexistent-browser` was told to 'set $BROWSER' (TRY3 #9)."""
+    monkeypatch.setenv("BROWSER", "nonexistent-browser")
+    monkeypatch.setattr("shutil.which", _which())
+    app = make_app(app_settings(notes, tmp_path, link_opener=lambda argv: None))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot, app)
+        await type_text(pilot, app, "single")
+        await pilot.press("escape", "g", "x")
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+    assert any("$BROWSER='nonexistent-browser' names no program here" in s for s in said), said

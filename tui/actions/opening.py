@@ -159,7 +159,11 @@ class OpenActions:
         app = self.app
         argv = browser_argv(url, os.environ)
         if argv is None:
-            app.say("no browser found: set $BROWSER, or install xdg-open", severity="error")
+            set_to = os.environ.get("BROWSER", "").strip()
+            app.say(f"no browser found: $BROWSER={set_to!r} names no program here, and "
+                    "xdg-open is not installed" if set_to
+                    else "no browser found: set $BROWSER, or install xdg-open",
+                    severity="error")
             return
         opener = app.settings.link_opener or _spawn_detached
         try:
