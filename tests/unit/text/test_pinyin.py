@@ -122,3 +122,12 @@ def test_any_run_is_found_by_its_initials_and_full_pinyin(text: str, data: st.Da
         assert (lo, hi) in find_pinyin(initials, pt)
     for s, e in find_pinyin(full if len(full) >= 2 else "zz", pt):
         assert all(is_han(ch) for ch in text[s:e])
+
+
+def test_a_han_character_beyond_the_bmp_reads_as_pinyin_beside_common_ones() -> None:
+    text = "说𤭢量子"  # 𤭢 (U+24B62) reads cei or sui
+    view = pinyin_text(text)
+    assert view is not None
+    assert view.full == "shuoceiliangzi" and view.initials == "sclz"
+    assert find_pinyin("ceiliangzi", view) == [(1, 4)]
+    assert find_pinyin("lz", view) == [(2, 4)]
