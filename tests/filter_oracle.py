@@ -8,6 +8,7 @@ no likes) does not match it, and therefore does match the negated filter.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
@@ -71,8 +72,13 @@ def _path_match(f: FieldFilter, path: str) -> bool:
     if pattern == pattern.lower():
         path = path.lower()
     if f.op == "glob":
-        return fnmatchcase(path, pattern)
-    return pattern in path
+        return any(fnmatchcase(path, form) for form in _forms(pattern))
+    return any(form in path for form in _forms(pattern))
+
+
+def _forms(pattern: str) -> list[str]:
+    """A file name typed composed matches it stored decomposed, and back."""
+    return [unicodedata.normalize(n, pattern) for n in ("NFC", "NFD")]
 
 
 def _date_match(f: FieldFilter, raw: Any) -> bool:

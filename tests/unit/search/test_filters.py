@@ -85,6 +85,13 @@ def test_path_substring_glob_and_smart_case() -> None:
     assert not passes("path:*.txt", e) and not passes("path:2024/*", e)
 
 
+def test_a_decomposed_file_name_is_found_as_typed() -> None:
+    """macOS writes `café.md` as `cafe` + U+0301; `path:café` is typed composed (TRY3 #9)."""
+    e = entry(path="names/cafe\u0301.md")
+    assert passes("path:café", e) and passes("path:*café.md", e)
+    assert passes("path:cafe\u0301", entry(path="names/café.md"))
+
+
 def test_title_folds_case() -> None:
     e = entry(title="Kill Word Backwards")
     assert passes('title:"kill word"', e) and passes("title:BACK", e)

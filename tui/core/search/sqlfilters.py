@@ -9,6 +9,7 @@ filter and so passes its negation, hence `NOT coalesce(…, 0)`.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -73,9 +74,14 @@ def _path_sql(f: FieldFilter) -> tuple[str, list[Any]]:
     """Smart case, like the text terms: `path:Blog` is case-sensitive, `path:blog` not."""
     pattern = str(f.value)
     column = "e.path_lower" if pattern == pattern.lower() else "e.path"
+    # A file name may be stored decomposed (macOS writes `café` as `cafe` + U+0301)
+    # while a query is typed composed, or the other way round: either form matches.
+    forms = list(dict.fromkeys(unicodedata.normalize(n, pattern) for n in ("NFC", "NFD")))
     if f.op == "glob":
-        return f"{column} GLOB ?", [_fnmatch_to_glob(pattern)]
-    return f"instr({column}, ?) > 0", [pattern]
+        test, values = f"{column} GLOB ?", [_fnmatch_to_glob(p) for p in forms]
+    else:
+        test, values = f"instr({column}, ?) > 0", forms
+    return "(" + " OR ".join([test] * len(values)) + ")", values
 
 
 def _date_sql(f: FieldFilter) -> tuple[str, list[Any]]:
