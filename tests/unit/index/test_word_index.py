@@ -197,3 +197,19 @@ def test_a_cache_after_churn_knows_the_words_a_fresh_one_knows(tmp_path: Path) -
     sizes = [cache_path_for(root.resolve(), tmp_path / name).stat().st_size
              for name in ("churned", "fresh")]
     assert sizes[0] <= sizes[1] * 1.25  # the removed lists and markers are merged away
+
+
+def test_digits_inside_a_number_find_it_as_letters_inside_a_word_do(tmp_path: Path) -> None:
+    # Numbers are left out of the trigram index (ids and counts are most of the
+    # words of a collection): a piece of digits finds them by a scan of the words.
+    root = tmp_path / "notes"
+    root.mkdir()
+    _tree(root, BATCH_SOURCES + 10)
+    (root / "ids.md").write_text("# Ids\n\nstatus 1700019427840261638 and v2019x\n",
+                                 encoding="utf-8")
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    index.refresh()
+    assert _titles(index.engine, "0194278") == ["Ids"]
+    assert _titles(index.engine, "201") == ["Ids"]  # inside `v2019x` and the number
+    assert _titles(index.engine, "019x") == ["Ids"]
+    index.close()

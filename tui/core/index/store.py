@@ -44,7 +44,7 @@ from tui.core.index.store_writer import (
     write_sidecar_tags,
     write_sources,
 )
-from tui.core.index.vocabulary import VocabularyCache, sync_from_terms
+from tui.core.index.vocabulary import VocabularyCache, make_late_indexes, sync_from_terms
 from tui.core.ingest.entry import Entry
 
 ENTRY_CACHE_SIZE = 20_000
@@ -191,6 +191,8 @@ class IndexStore:
                       if bulk and not self._dictionary else None)
             written = write_sources(self.db, self._chunks, self.sidecar, sources, removed,
                                     bulk=bulk, read_lock=self.read_lock, cached=self._entries)
+            if not bulk:  # a small write: no build's end to wait for
+                make_late_indexes(self.db)
         if learnt is not None:  # committed: blobs may name it now
             self._dictionary = learnt
         # After the commit, so readers never cache old data under the new generation.
@@ -217,7 +219,7 @@ class IndexStore:
         next batches reuse them).
         """
         with self.lock, write_transaction(self.db):
-            sync_from_terms(self.db)
+            sync_from_terms(self.db, build_done=build_done)
         if build_done:
             release_free_pages(self.db)
         with self.read_lock:

@@ -1,7 +1,7 @@
 """The cache file's schema, format version and opening: entries and a word FTS5 index.
 
 Search must stay fast at a million entries, and the first build must stay near
-the cost of reading the notes once. Schema (index format 14), every text once:
+the cost of reading the notes once. Schema (index format 15), every text once:
 
 * `entries`: one row per entry with the narrow columns field filters and
   ordering read (kind, path, line, folded title, tags, author, date, counts).
@@ -21,9 +21,11 @@ the cost of reading the notes once. Schema (index format 14), every text once:
   the payload. `titles` is the same for titles alone (tiny), so "title hits
   first" never reads a body word's whole list.
 * `vocab` + `vocab_tri`: the distinct non-Han words (3+ characters) and a
-  trigram index over them: a substring inside a word is looked up among tens of
-  thousands of words, then found in `fts` as those words (`fts_terms`). The
-  vocabulary doubles as the typo-tolerance word list.
+  trigram index over them (numbers are scanned instead): a substring inside a
+  word is looked up among tens of thousands of words, then found in `fts` as
+  those words (`fts_terms`). The vocabulary doubles as the typo-tolerance
+  word list.
+* `zdicts`: the payloads' dictionary.
 * `han`: the distinct Han bigrams, which pinyin is spelled against at query
   time (no pinyin is stored).
 * `sources`: each note file or X archive with its (mtime_ns, size) signature, so
@@ -77,9 +79,6 @@ _SCHEMA = (
     # one zlib blob per PAYLOAD_CHUNK entries of a source (`pack_chunk`).
     "CREATE TABLE IF NOT EXISTS payloads (rowid INTEGER PRIMARY KEY, payload BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS entries_title ON entries(title_f)",
-    "CREATE INDEX IF NOT EXISTS entries_kind_path ON entries(kind, path, line)",
-    # `@author` filters look up the few matching names here instead of scanning.
-    "CREATE INDEX IF NOT EXISTS entries_author ON entries(author)",
     # The body column holds the title too, unless the text has it as words already.
     f"CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, path, {_WORDS})",
     # Titles alone: "title hits first" without reading every body's hits.
@@ -87,13 +86,22 @@ _SCHEMA = (
     # Distinct words, for substrings inside a word and for typo suggestions. Rebuilt
     # once a tenth of the entries went (`store_writer._prune_due`): till then a
     # removed file's words only find nothing.
-    "CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE)",
+    # No index of the words: scans find them (`vocabulary._add_words`).
+    "CREATE TABLE IF NOT EXISTS vocab (id INTEGER PRIMARY KEY, word TEXT NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS vocab_tri USING fts5(word, content='vocab', "
     "content_rowid='id', tokenize='trigram', columnsize=0)",
     "CREATE TABLE IF NOT EXISTS han (token TEXT PRIMARY KEY) WITHOUT ROWID",
     # Payload dictionaries by id (`payloads.PayloadDictionary`): learnt once, from a
     # first build's early batch, and never changed (blobs name the one they need).
     "CREATE TABLE IF NOT EXISTS zdicts (id INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+)
+# Made once a first build's rows are in (`vocabulary.make_late_indexes`), or by the first
+# small write: sorted in one go they fill their pages (row by row, a fifth was slack),
+# and a build does not update them row by row. Searches meanwhile scan `entries`.
+LATE_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS entries_kind_path ON entries(kind, path, line)",
+    # `@author` filters look up the few matching names here instead of scanning.
+    "CREATE INDEX IF NOT EXISTS entries_author ON entries(author)",
 )
 _TABLES = ("meta", "sources", "entries", "payloads", "fts", "titles", "vocab", "vocab_tri",
            "han", "zdicts", "pinyin", "tokens", "words")

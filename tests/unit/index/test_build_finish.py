@@ -1,0 +1,75 @@
+"""A build's last step: the filter indexes made once its rows are in (sorted in one
+go, they fill their pages), by the next start when a build was cut short."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.core.search.searchable import SearchableIndex
+
+
+def _tree(root: Path, files: int) -> None:
+    for i in range(files):
+        folder = root / f"d{i % 4}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"n{i:03}.md").write_text(
+            f"# Note {i}\n\nharbour lantern {i}\n\n"
+            f"## Part\n\nquokka meadow {i}\n", encoding="utf-8")
+
+
+def _indexes(index: SearchableIndex) -> set[str]:
+    return {r[0] for r in index.store.query(
+        "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='entries'")}
+
+
+def _answers(index: SearchableIndex) -> list[list[str]]:
+    return [[h.entry.id for h in index.engine.search(q).hits]
+            for q in ("quokka", "harbour", "kind:section meadow", "kind:note lantern 17", "d2/")]
+
+
+def _in_memory(root: Path) -> list[list[str]]:
+    memory = SearchableIndex(root, use_cache=False)
+    memory.refresh()
+    try:
+        return _answers(memory)
+    finally:
+        memory.close()
+
+
+def test_a_first_build_ends_with_its_filter_indexes(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    _tree(root, 150)
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    index.refresh()
+    assert {"entries_kind_path", "entries_author", "entries_title"} <= _indexes(index)
+    # The same answers as an index kept in memory (whose writes make them at once).
+    assert _answers(index) == _in_memory(root)
+    index.close()
+
+
+def test_a_small_folder_gets_its_filter_indexes_at_its_first_write(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    _tree(root, 3)
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    index.refresh()
+    assert {"entries_kind_path", "entries_author"} <= _indexes(index)
+    assert _answers(index) == _in_memory(root)
+    index.close()
+
+
+def test_a_build_cut_short_is_finished_by_the_next_start(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = tmp_path / "notes"
+    _tree(root, 150)
+    cache = tmp_path / "cache"
+    first = SearchableIndex(root, cache_dir=cache, jobs=1)
+    # Killed after its last batch was committed, before the build's last steps.
+    monkeypatch.setattr(first.store, "sync_vocabulary", lambda **_: None)
+    first.refresh()
+    assert "entries_kind_path" not in _indexes(first)
+    first.close()
+    monkeypatch.undo()
+    second = SearchableIndex(root, cache_dir=cache, jobs=1)
+    assert second.refresh().parsed == 0
+    assert {"entries_kind_path", "entries_author"} <= _indexes(second)
+    assert _answers(second) == _in_memory(root)
+    second.close()
