@@ -229,7 +229,8 @@ def no_match_help(engine: SearchEngine, query: str) -> list[str]:
         found = engine.search(words, limit=5)
         partial_only = bool(found.hits) and all(h.partial for h in found.hits)
         relaxed = Relaxed(found.total, partial_only)
-    return no_match_lines(query, parsed, relaxed)
+    tags = engine.store.tag_counts() if any(f.field == "tag" for f in parsed.filters) else None
+    return no_match_lines(query, parsed, relaxed, tags)
 
 
 def recent_result(

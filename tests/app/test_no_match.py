@@ -36,6 +36,19 @@ def test_partial_matches_hidden_by_a_filter_are_pointed_out() -> None:
     assert lines[2] == "hint: 3 partial matches (some of the words) hidden by #ai: drop it"
 
 
+def test_a_tag_no_note_carries_names_the_tags_that_start_so() -> None:
+    """`#loop` with tags loop1…loop20 said 'drop a filter' (TRY3 #9)."""
+    tags = {f"loop{i}" for i in range(1, 21)} | {"lookup", "misc"}
+    hint = no_match_lines("#loop", parse_query("#loop"), None, tags)[-1]
+    assert hint == ("hint: no tag #loop; tags starting so: #loop1, #loop2, #loop3, #loop4, "
+                    "#loop5 and 15 more")
+    assert no_match_lines("#zzz", parse_query("#zzz"), None, tags)[-1] == (
+        "hint: no note is tagged #zzz")
+    nested = no_match_lines("#loop okapi", parse_query("#loop okapi"), Relaxed(0, False),
+                            {"loop/inner"})[-1]
+    assert "no tag" not in nested, "the tag exists (nested): the words found nothing"
+
+
 def test_a_short_word_suggests_the_exact_quote() -> None:
     assert _lines("zq")[-1] == "hint: 'zq finds \"zq\" anywhere (unquoted: word starts only)"
 
@@ -76,6 +89,25 @@ async def test_the_empty_list_shows_the_query_filters_and_hint(
         app.search_input.value = "tokenizers"
         await _settle(pilot, app)
         assert app.results.hits and "no matches" not in " ".join(_painted(app))
+
+
+
+@pytest.mark.asyncio
+async def test_a_tag_prefix_is_answered_with_the_tags_it_starts(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    for i in (1, 2, 10):
+        (root / f"n{i}.md").write_text(f"---\ntags: [loop{i}]\n---\nbody {i}\n",
+                                       encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        app.search_input.value = "#loop"
+        await _settle(pilot, app)
+        assert app.results.hits == []
+        hint = "hint: no tag #loop; tags starting so: #loop1, #loop2, #loop10"
+        assert app.results.empty_lines[-1] == hint
+        assert "tags starting so" in " ".join(_painted(app))
 
 
 @pytest.mark.asyncio

@@ -6,6 +6,8 @@ without the filters); this module only decides what to say from the answers.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from tui.core.search.filters import describe_filters
@@ -30,14 +32,41 @@ def without_filters(query: Query) -> str:
     return render_query(kept)
 
 
-def no_match_lines(text: str, query: Query, relaxed: Relaxed | None) -> list[str]:
-    """`no matches for "…"`, the active filters, and one hint."""
+TAGS_NAMED = 5  # tags listed by a "tags starting with" hint
+
+
+def no_match_lines(text: str, query: Query, relaxed: Relaxed | None,
+                   tags: Collection[str] | None = None) -> list[str]:
+    """`no matches for "…"`, the active filters, and one hint. `tags`: every tag the
+    notes carry, for a `#tag` that none does."""
     lines = [f'no matches for "{one_line(text.strip())}"']
     filters = describe_filters(query)
     if filters:
         lines.append("filters: " + "  ".join(filters))
-    lines.append("hint: " + _hint(query, filters, relaxed))
+    tag_hint = _tag_hint(query, tags) if tags is not None else None
+    lines.append("hint: " + (tag_hint or _hint(query, filters, relaxed)))
     return lines
+
+
+def _tag_hint(query: Query, tags: Collection[str]) -> str | None:
+    """`#loop` when only `loop1`…`loop20` exist: name the tags that start so."""
+    for f in query.filters:
+        if f.field != "tag" or f.negated or not isinstance(f.value, str):
+            continue
+        if any(t == f.value or t.startswith(f.value + "/") for t in tags):
+            continue  # the tag exists: other filters or words found nothing
+        near = sorted((t for t in tags if t.startswith(f.value)), key=_natural)
+        if near:
+            shown = ", ".join(f"#{one_line(t)}" for t in near[:TAGS_NAMED])
+            more = f" and {len(near) - TAGS_NAMED} more" if len(near) > TAGS_NAMED else ""
+            return f"no tag #{one_line(f.value)}; tags starting so: {shown}{more}"
+        return f"no note is tagged #{one_line(f.value)}"
+    return None
+
+
+def _natural(text: str) -> list[object]:
+    """`loop2` before `loop10`."""
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
 
 
 def _hint(query: Query, filters: list[str], relaxed: Relaxed | None) -> str:
