@@ -177,7 +177,11 @@ class TagStore:
             def back(data: bytes | None, write: _Write = write, path: Path = path) -> bytes | None:
                 if data == write.after:
                     return write.before
-                if data is not None and write.before is not None and write.after is not None:
+                if data is not None and write.after is not None and path == self.sidecar:
+                    reversed_now = reverse_sidecar_edit(write.before, write.after, data)
+                    if reversed_now is not None:  # other notes tagged since: kept
+                        return reversed_now
+                elif data is not None and write.before is not None and write.after is not None:
                     reversed_now = reverse_edit(write.before, write.after, data)
                     if reversed_now is not None:  # edited elsewhere since: kept
                         return reversed_now
@@ -337,6 +341,26 @@ def _front_matter_edit(
             raise NotEditable(f"the tag cannot be written in {encoding}") from None
 
     return transform
+
+
+def reverse_sidecar_edit(before: bytes | None, after: bytes, now: bytes) -> bytes | None:
+    """`now` with the notes the edit `before` -> `after` changed given their tags back,
+    or None when one of those notes' tags changed since (or a file is damaged).
+
+    By data, not lines: in the sidecar every note's tags look alike, and a line-based
+    undo could take a tag off another note that was tagged the same way since."""
+    try:
+        old = parse_sidecar(before) if before else {}
+        new, current = parse_sidecar(after), parse_sidecar(now)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    changed = [k for k in old.keys() | new.keys()
+               if _sorted_tags(old.get(k, [])) != _sorted_tags(new.get(k, []))]
+    if any(_sorted_tags(current.get(k, [])) != _sorted_tags(new.get(k, [])) for k in changed):
+        return None
+    for key in changed:
+        current[key] = old.get(key, [])
+    return dump_sidecar(current)
 
 
 def _sidecar_edit(

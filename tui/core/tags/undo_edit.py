@@ -6,6 +6,8 @@ another note, should not make `u` refuse: the edit is reversed on the file as it
 now, wherever its lines moved to, provided the edited lines and the lines just
 before and after them are still exactly as the edit left them, and are found in
 one place only. Lines are compared as bytes (any encoding and line ending stays).
+This is for a note's own lines; the sidecar, where every note's tags look alike, is
+undone by its data (`tagstore.reverse_sidecar_edit`).
 """
 
 from __future__ import annotations
@@ -23,10 +25,13 @@ def reverse_edit(before: bytes, after: bytes, now: bytes) -> bytes | None:
     context = new[head - lead: len(new) - tail + 1]  # ... the edit and the line after it
     if old == new:
         return now
-    at = head - lead  # where the edit left them: still there, or moved as one block
-    places = [at] if current[at:at + len(context)] == context else _places(current, context)
-    if len(places) != 1:
-        return None
+    end = len(new) - tail
+    if current[:end + 1] == new[:end + 1]:  # all above it, it and the line after: as left
+        places = [head - lead]
+    else:  # moved: found once, or which copy was the tag's cannot be told
+        places = _places(current, context)
+        if len(places) != 1:
+            return None
     start = places[0] + lead
     restored = current[:start] + old[head:len(old) - tail] + current[start + len(edited):]
     return b"".join(restored)
