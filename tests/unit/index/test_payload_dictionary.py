@@ -76,3 +76,37 @@ def test_another_process_reads_blobs_packed_with_a_dictionary_it_never_saw(
     assert _snapshot(early) == expected
     assert [h.entry.path for h in early.engine.search("n042").hits][:1] == ["d2/n042.md"]
     early.close()
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbled"])
+def test_a_lost_or_damaged_dictionary_heals_the_cache_with_one_notice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """Every search touching those entries was an internal error until a reindex by
+    hand, and substring searches skipped them (REVIEW3 #5): now the cache is rebuilt
+    once, with a notice, and the search answers."""
+    import sqlite3
+
+    root = tmp_path / "notes"
+    _tree(root)
+    cache = tmp_path / "cache"
+    builder = SearchableIndex(root, cache_dir=cache, jobs=1)
+    builder.refresh()
+    expected = _snapshot(builder)
+    path = builder.cache_path
+    builder.close()
+    db = sqlite3.connect(str(path))
+    if damage == "deleted":
+        db.execute("DELETE FROM zdicts")
+    else:
+        db.execute("UPDATE zdicts SET data = zeroblob(length(data))")
+    db.commit()
+    db.close()
+    monkeypatch.setattr(payloads, "_KNOWN", {})  # a new process
+    monkeypatch.setattr(payloads, "_PRIMED", {})
+    index = SearchableIndex(root, cache_dir=cache, jobs=1)
+    index.refresh()
+    hits = index.search("orchard kernel").hits
+    assert hits and all("orchard" in h.entry.text for h in hits)
+    assert _snapshot(index) == expected
+    assert len(index.notices) == 1 and "rebuilt" in index.notices[0], index.notices
+    index.close()

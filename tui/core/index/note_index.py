@@ -407,10 +407,10 @@ class NoteIndex:
     @property
     def entries(self) -> list[Entry]:
         """Every entry (path, line order); loads them all, so not for hot paths."""
-        store = self.store
-        generation = store.generation
+        generation = self.store.generation
         if self._entries_cache is None or self._entries_cache[0] != generation:
-            self._entries_cache = (generation, store.all_entries())
+            found = self.guarded(lambda: self.store.all_entries())  # a damaged blob heals
+            self._entries_cache = (self.store.generation, found)
         return self._entries_cache[1]
 
     @property

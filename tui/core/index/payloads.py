@@ -21,6 +21,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tui.core.index.fts_terms import index_text
@@ -133,18 +134,26 @@ DictionaryLoader = Callable[[int], "bytes | None"]
 
 
 def _packed_records(blob: bytes, load: DictionaryLoader | None = None) -> list[bytes]:
-    if blob[0] != _WITH_DICTIONARY:
-        return marshal.loads(zlib.decompress(blob))  # type: ignore[no-any-return]
-    ident = int.from_bytes(blob[1:5], "big")
-    data = _KNOWN.get(ident)
-    if data is None and load is not None:
-        data = load(ident)
-        if data is not None:
-            _KNOWN[ident] = data
-    if data is None:
-        raise ValueError(f"payload dictionary {ident:08x} is missing")
-    inflater = zlib.decompressobj(-15, zdict=data)
-    return marshal.loads(inflater.decompress(blob[5:]))  # type: ignore[no-any-return]
+    """The marshalled records of a blob. A blob that cannot be read (its dictionary
+    missing or damaged, its bytes garbled) is a damaged cache: a `DatabaseError`,
+    which the index heals by rebuilding, not an error on every search."""
+    try:
+        if blob[0] != _WITH_DICTIONARY:
+            return marshal.loads(zlib.decompress(blob))  # type: ignore[no-any-return]
+        ident = int.from_bytes(blob[1:5], "big")
+        data = _KNOWN.get(ident)
+        if data is None and load is not None:
+            data = load(ident)
+            if data is not None and zlib.crc32(data) == ident:
+                _KNOWN[ident] = data
+            else:
+                data = None
+        if data is None:
+            raise sqlite3.DatabaseError(f"payload dictionary {ident:08x} is missing")
+        inflater = zlib.decompressobj(-15, zdict=data)
+        return marshal.loads(inflater.decompress(blob[5:]))  # type: ignore[no-any-return]
+    except (zlib.error, ValueError, EOFError, TypeError, IndexError) as exc:
+        raise sqlite3.DatabaseError(f"entry payload damaged: {exc}") from None
 
 
 def unpack_chunk(blob: bytes) -> list[tuple[Any, ...]]:
@@ -179,7 +188,11 @@ def dictionary_in_file(path: Any, ident: int) -> bytes | None:
     """Dictionary `ident` of the cache file at `path` (a `ChunkCache.load_dictionary`:
     another process learnt it since this one opened the file). Read on a connection
     of its own: it may be wanted in the middle of a query on either of the store's."""
-    db = sqlite3.connect(str(path), timeout=10.0)
+    try:  # read-only: a cache removed meanwhile is not created empty
+        db = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True,
+                             timeout=10.0)
+    except sqlite3.Error:
+        return None
     try:
         row = db.execute("SELECT data FROM zdicts WHERE id=?", (ident,)).fetchone()
     finally:
