@@ -168,3 +168,28 @@ async def test_a_prefix_that_is_a_binding_itself_still_runs_after_its_timeout(
         assert calls[-1] == ActionCall("first"), calls
         assert app.sequencer.pending == ()
         assert not app.which_key.has_class("-open")
+
+
+async def test_an_ambiguous_prefix_reached_from_a_held_one_still_times_out(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    """`g` (popup shown, held), then `d` where `gd` is bound beside `gdd` (REVIEW3 #4):
+    `gd` waited forever and the next `d` ran `gd`; now `gd` runs after its timeout."""
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[[keys]]\nkeys = "gd"\naction = "first"\nmode = "normal"\n'
+                      '[[keys]]\nkeys = "gdd"\naction = "toggle_mark"\nmode = "normal"\n',
+                      encoding="utf-8")
+    clock = FakeClock()
+    app = make_app(_settings(example_notes, tmp_path, clock=clock, keymap_file=keymap))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        calls = record_actions(app)
+        await pilot.press("escape", "g")
+        await _until_popup(pilot, clock)
+        await pilot.press("d")
+        await pilot.pause()
+        assert "➜" in "\n".join(_popup_lines(app)).split("\n")[1], "it says what gd runs"
+        clock.advance(1.1)
+        await pilot.pause()
+        assert calls[-1] == ActionCall("first"), calls
+        assert app.sequencer.pending == ()

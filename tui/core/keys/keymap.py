@@ -214,7 +214,9 @@ class KeySequencer:
     def feed(self, chord: str) -> Outcome:
         """Process one chord; call `poll` first so stale prefixes time out correctly."""
         outcome = self._feed(chord)
-        if not self.pending:
+        if not self.pending or self.pending_own_label() is not None:
+            # A prefix that runs by itself keeps its timeout, also when reached from a
+            # held one (`g`, popup shown, then `d` beside `gd` and `gdd`).
             self._held = False
         return outcome
 
