@@ -147,16 +147,28 @@ def notes_root_above(start: Path) -> Path | None:
     """The nearest folder above `start` that holds notesift's tags (`.notesift/tags.json`),
     as git finds `.git`: run in a subfolder, commands use the notes folder it belongs
     to, not a second one whose tags the first never sees. Home and the filesystem root
-    are not looked at (a stray `~/.notesift` would capture every folder below it)."""
+    are not looked at (a stray `~/.notesift` would capture every folder below it), nor
+    anything above a folder that is not the user's own (`_own_folder`)."""
     if (start / SIDECAR_REL).is_file():
         return None
     home = Path.home()
     for folder in start.parents:
-        if folder == home or folder == folder.parent:
+        if folder == home or folder == folder.parent or not _own_folder(folder):
             return None
         if (folder / SIDECAR_REL).is_file():
             return folder
     return None
+
+
+def _own_folder(folder: Path) -> bool:
+    """A folder the user owns and no one else may write to: the climb stops at `/tmp`
+    and other shared folders, where anyone could plant a `.notesift/tags.json`."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    own = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return own and not info.st_mode & 0o022
 
 
 def another_folder_hint(how: str) -> str:

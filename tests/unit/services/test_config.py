@@ -69,6 +69,28 @@ def test_run_in_a_subfolder_of_a_tagged_notes_folder_it_uses_that_folder(
     assert resolve_notes_dir(None, config) == Path("."), "home's own tags capture nothing"
 
 
+def test_the_climb_stops_at_a_folder_others_can_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anyone can plant `/tmp/.notesift/tags.json` (REVIEW3 #7): a shared folder is
+    not climbed past, so it never becomes the notes folder of everything below it."""
+    monkeypatch.delenv("NOTESIFT_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    shared = tmp_path / "shared"
+    (shared / ".notesift").mkdir(parents=True)
+    (shared / ".notesift" / "tags.json").write_text("{}", encoding="utf-8")
+    mine = shared / "me" / "notes"
+    mine.mkdir(parents=True)
+    config, _ = load_config(tmp_path / "absent.toml")
+    monkeypatch.chdir(mine)
+    assert resolve_notes_dir(None, config) == shared, "a private tree: the tags above count"
+    shared.chmod(0o1777)
+    try:
+        assert resolve_notes_dir(None, config) == Path(".")
+    finally:
+        shared.chmod(0o755)
+
+
 def test_respect_gitignore_defaults_on_and_can_be_turned_off(tmp_path: Path) -> None:
     assert load_config(tmp_path / "absent.toml")[0].respect_gitignore is True
     cfg = tmp_path / "config.toml"
