@@ -63,3 +63,19 @@ async def test_partial_frames_paint_what_textual_would(
         await settle(pilot, app)
     assert len(checked) >= 5 and sum(checked) > 0, "partial frames were painted and compared"
     assert differ == []
+
+
+async def test_the_compositor_replaces_only_the_textual_method_it_was_written_for() -> None:
+    """It overrides a private method of Textual (REVIEW3 #8): a Textual whose method
+    takes other parameters keeps its own compositor instead of failing at each frame."""
+    from textual._compositor import Compositor
+
+    from tui.widgets import screen_paint
+
+    assert screen_paint.FITS_TEXTUAL, "the installed Textual is the one it was written for"
+
+    def other(self, crop, is_rendered_line, extra):  # type: ignore[no-untyped-def]
+        return []
+
+    assert not screen_paint._fits(other)
+    assert screen_paint._fits(Compositor._render_chops)

@@ -11,6 +11,7 @@ it already cover every cut of those lines: the same chops, from less work.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 
 from textual._compositor import Compositor
@@ -59,9 +60,23 @@ def _uncovered(chops_line: dict[int, Strip | None], line_cuts: list[int], first_
     return any(chops_line.get(cut) is None for cut in line_cuts if first_cut <= cut < last_cut)
 
 
+def _fits(textual_method: Callable[..., object]) -> bool:
+    """Whether Textual's private `_render_chops` is the one this class replaces (same
+    parameters): another Textual keeps its own compositor rather than break."""
+    try:
+        names = list(inspect.signature(textual_method).parameters)
+    except (TypeError, ValueError):
+        return False
+    return names == ["self", "crop", "is_rendered_line"]
+
+
+FITS_TEXTUAL = _fits(Compositor._render_chops)
+
+
 class PaintedScreen(Screen):
-    """The app's main screen, painted through `CroppedCompositor`."""
+    """The app's main screen, painted through `CroppedCompositor` when it fits."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._compositor = CroppedCompositor()
+        if FITS_TEXTUAL:
+            self._compositor = CroppedCompositor()
