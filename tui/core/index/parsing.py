@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tui.core.index.payloads import PayloadDictionary, packing_with
 from tui.core.index.prepared import PreparedSource, prepare_source
-from tui.core.index.sources import SourceRef
+from tui.core.index.sources import SourceRef, size_of
 from tui.core.index.store import IndexStore
 from tui.core.text.decoding import read_note_file
 
@@ -31,6 +31,7 @@ CHUNKS_AHEAD = 3  # tasks queued per worker until the store has its payload dict
 # a batch (2-4 s at 100k), the workers parse on instead of waiting for it (3 tasks a
 # worker left them idle through each write: a 100k build ran parse, write, parse…).
 AHEAD_SOURCES = 384
+AHEAD_BYTES = 24 << 20  # notes' bytes parsed ahead (held pickled at ~1.5-2x their size)
 BATCH_SOURCES = 64  # committed together, so a first start can search what is done
 VOCAB_SYNC_SECONDS = 30.0  # during a first build, words inside words become findable this often
 BATCH_SECONDS = 0.5  # …or whatever was parsed in this long, whichever comes first
@@ -137,21 +138,26 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int,
         if pool is not None:
             with pool:
                 chunks = _chunks(refs)
-                pending: deque[tuple[int, Future[bytes]]] = deque()
-                ahead = done = 0
+                pending: deque[tuple[int, int, Future[bytes]]] = deque()
+                ahead = ahead_bytes = done = 0
                 while True:
                     # Few ahead until the first batches have taught the store its
                     # payload dictionary: sources parsed before it are packed without.
                     most = (AHEAD_SOURCES if done >= 4 * BATCH_SOURCES or dictionary() is not None
                             else jobs * CHUNKS_AHEAD * PARSE_CHUNK)
-                    while ahead < most and (chunk := next(chunks, None)):
-                        pending.append((len(chunk),
+                    # ...and no more than AHEAD_BYTES of notes: 384 big notes held 1.3 GB.
+                    while (ahead < most and (not pending or ahead_bytes < AHEAD_BYTES)
+                           and (chunk := next(chunks, None))):
+                        weight = sum(size_of(ref.signature) for ref in chunk)
+                        pending.append((len(chunk), weight,
                                         pool.submit(_parse_chunk, root, chunk, dictionary())))
                         ahead += len(chunk)
+                        ahead_bytes += weight
                     if not pending:
                         break
-                    size, future = pending.popleft()
+                    size, weight, future = pending.popleft()
                     ahead -= size
+                    ahead_bytes -= weight
                     done += size
                     yield from pickle.loads(future.result())
             return

@@ -45,6 +45,17 @@ def signature_of(paths: Sequence[Path]) -> str | None:
     return "|".join(parts)
 
 
+def size_of(signature: str) -> int:
+    """The files' bytes in a signature (what parsing a source will hold, roughly)."""
+    total = 0
+    for part in signature.split("|"):
+        try:
+            total += int(part.rsplit(":", 1)[1])
+        except (IndexError, ValueError):
+            continue
+    return total
+
+
 def mtime_of(signature: str) -> int:
     """The first file's mtime in a signature (newest sources are parsed first)."""
     try:
