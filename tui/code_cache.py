@@ -65,7 +65,8 @@ class _Table:
 
         table = self.items
         if len(table) > MAX_ENTRIES:
-            table = {key: self.items[key] for key in self.used}
+            # Used and kept: a pattern used after the start was never stored.
+            table = {key: self.items[key] for key in self.used if key in self.items}
         store_table(self.name, [], table, stamp=_stamp())
 
 

@@ -109,3 +109,63 @@ def test_the_cache_is_off_when_tables_are_not_kept(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=120).stdout
     assert json.loads(out)["installed"] is False
     assert not (tmp_path / "notesift").exists()
+
+
+APP_SCRIPT = """
+import asyncio, sys
+from pathlib import Path
+from tui.launch import start
+start()
+from tui.app import AppSettings, make_app
+
+async def main() -> None:
+    root = Path(sys.argv[1])
+    app = make_app(AppSettings(root=root, watch=False, cache_dir=root.parent / "index",
+                               state_file=root.parent / "state.json",
+                               initial_query="'zebrasecret' #privatetag"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if app.result is not None and app.result.hits:
+                break
+        assert app.result is not None and app.result.hits, "the query found its note"
+
+asyncio.run(main())
+"""
+
+
+def test_a_query_given_at_launch_is_not_kept_in_the_pattern_cache(tmp_path: Path) -> None:
+    """The first answer is painted before the start is over (REVIEW3 #2): what a user
+    searched for, and the tags of the notes it showed, were written to the cache."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "n.md").write_text("# Zoo #privatetag\n\nthe zebrasecret is here\n",
+                               encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    for _ in range(2):  # the second launch reads the cache the first wrote
+        subprocess.run([sys.executable, "-c", APP_SCRIPT, str(root)], env=env, check=True,
+                       capture_output=True, text=True, timeout=120)
+    tables = tmp_path / "xdg" / "notesift" / "tables"
+    kept = b"".join(p.read_bytes() for p in tables.glob("regex-*.marshal"))
+    assert kept, "patterns of the start are kept"
+    assert b"zebrasecret" not in kept and b"privatetag" not in kept
+
+
+def test_a_full_table_keeps_what_was_used_and_stored_without_an_error_at_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past MAX_ENTRIES the table is cut to what this process used; a pattern used
+    after the start was never stored, and cutting raised KeyError at every exit
+    (REVIEW3 #3)."""
+    from tui import code_cache
+    from tui.core.text import table_cache
+
+    saved: list[dict[tuple[object, ...], object]] = []
+    monkeypatch.setattr(table_cache, "store_table",
+                        lambda name, sources, table, stamp=None: saved.append(table))
+    table = code_cache._Table("regex-test", tuple)
+    table.items = {(f"p{i}", 0): (0,) for i in range(code_cache.MAX_ENTRIES + 1)}
+    table.used = {("p1", 0), ("typed by a user", 0)}
+    table.added = 1
+    table.save()
+    assert saved == [{("p1", 0): (0,)}]
