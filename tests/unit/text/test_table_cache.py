@@ -78,3 +78,36 @@ def test_switched_off_it_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     build = Builder([4])
     cached_table("t", [], build, folder=tmp_path / "beside")
     assert build.calls == 1 and not (tmp_path / "beside").exists()
+
+
+def test_a_damaged_file_that_still_loads_is_rebuilt_not_believed(tmp_path: Path) -> None:
+    """One number off in a kept table loaded fine and changed what the app did, without
+    a word (REVIEW3 #9): the CRC in front of it says it was damaged."""
+    build = Builder({"pattern": (1, [17, 4, 2])})
+    cached_table("t", [], build)
+    (stored,) = tables_dir().glob("t-*.marshal")  # type: ignore[union-attr]
+    data = bytearray(stored.read_bytes())
+    data[-3] ^= 0x01  # inside the list of numbers: still loads as marshal
+    stored.write_bytes(bytes(data))
+    assert cached_table("t", [], build) == {"pattern": (1, [17, 4, 2])}
+    assert build.calls == 2
+
+
+def test_a_cache_folder_others_may_write_is_never_read(tmp_path: Path) -> None:
+    """The tables hold code a launch runs: a folder writable by others is not used."""
+    folder = tables_dir()
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o777)
+    from tui.core.text import table_cache
+
+    table_cache._private.cache_clear()
+    try:
+        assert tables_dir() is None
+        build = Builder([1])
+        cached_table("t", [], build)
+        cached_table("t", [], build)
+        assert build.calls == 2 and not list(folder.glob("t-*"))
+    finally:
+        folder.chmod(0o700)
+        table_cache._private.cache_clear()

@@ -12,11 +12,13 @@ the file just means building in memory, as before.
 from __future__ import annotations
 
 import contextlib
+import functools
 import marshal
 import os
 import sys
 import time
 import unicodedata
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -24,16 +26,35 @@ from typing import TypeVar
 __all__ = ["cached_table", "store_table", "tables_dir"]
 
 T = TypeVar("T")
-FORMAT = 1  # bump when a table's shape changes
+FORMAT = 2  # bump when a table's shape changes (2: a CRC-32 first)
 STALE_TEMP_S = 60.0
 
 
 def tables_dir() -> Path | None:
-    """`$XDG_CACHE_HOME/notesift/tables` (or ~/.cache/…); None when it is switched off."""
+    """`$XDG_CACHE_HOME/notesift/tables` (or ~/.cache/…); None when it is switched off,
+    or when it is not the user's own: the tables hold code and compiled patterns that
+    a launch runs, so a folder someone else may write to is never read (`_private`)."""
     if os.environ.get("NOTESIFT_NO_TABLE_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "notesift" / "tables"
+    folder = Path(base) / "notesift" / "tables"
+    return folder if _private(str(folder)) else None
+
+
+@functools.lru_cache(maxsize=8)
+def _private(folder: str) -> bool:
+    """The folder and the one above it (when they exist) are the user's and no one
+    else may write to them."""
+    for path in (folder, os.path.dirname(folder)):
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue  # made by this process when it first stores a table
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            return False
+        if info.st_mode & 0o022:
+            return False
+    return True
 
 
 def _key(name: str, sources: Sequence[Path | None]) -> str:
@@ -65,7 +86,7 @@ def cached_table(name: str, sources: Sequence[Path | None], build: Callable[[], 
         return build()
     path = folder / f"{name}-{_key(name + stamp, sources)}.marshal"
     try:
-        return marshal.loads(path.read_bytes())  # type: ignore[no-any-return]
+        return marshal.loads(_checked(path.read_bytes()))  # type: ignore[no-any-return]
     except (OSError, ValueError, EOFError, TypeError):
         pass
     table = build()
@@ -83,13 +104,22 @@ def store_table(name: str, sources: Sequence[Path | None], table: object, *,
         _store(folder / f"{name}-{_key(name + stamp, sources)}.marshal", table)
 
 
+def _checked(data: bytes) -> bytes:
+    """The table's bytes after their CRC-32: a damaged file that still loads (one
+    number off in a cached pattern) would change behaviour without a word."""
+    if len(data) < 4 or zlib.crc32(data[4:]) != int.from_bytes(data[:4], "big"):
+        raise ValueError("table damaged")
+    return data[4:]
+
+
 def _store(path: Path, table: object) -> None:
     """Write atomically (another process may read it at any instant); drop stale keys."""
     import tempfile  # with shutil, bz2, lzma: only a process that writes a table pays it
 
     try:
         data = marshal.dumps(table)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        data = zlib.crc32(data).to_bytes(4, "big") + data
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except (OSError, ValueError):
         return
