@@ -26,6 +26,7 @@ from __future__ import annotations
 import _sre
 import atexit
 import builtins
+import contextlib
 import sys
 from types import CodeType
 from typing import Any
@@ -66,7 +67,7 @@ class _Table:
         table = self.items
         if len(table) > MAX_ENTRIES:
             # Used and kept: a pattern used after the start was never stored.
-            table = {key: self.items[key] for key in self.used if key in self.items}
+            table = {key: self.items[key] for key in list(self.used) if key in self.items}
         store_table(self.name, [], table, stamp=_stamp())
 
 
@@ -147,9 +148,11 @@ def _stamp() -> str:
 
 
 def _save() -> None:
-    """Write the tables back if this process compiled something new (at exit)."""
-    _codes.save()
-    _patterns.save()
+    """Write the tables back if this process compiled something new (at exit; a thread
+    still compiling may change them meanwhile: then they are not written this time)."""
+    for table in (_codes, _patterns):
+        with contextlib.suppress(Exception):  # a cache must never disturb the exit
+            table.save()
 
 
 def install() -> None:

@@ -15,6 +15,7 @@ files, so an upgrade parses afresh; any problem reading the table means parsing.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import marshal
 import pickle
 from pathlib import Path
@@ -65,8 +66,9 @@ def _save() -> None:
         return
     from tui.core.text.table_cache import store_table
 
-    table = _table if len(_table) <= MAX_ENTRIES else {k: _table[k] for k in _used}
-    store_table(NAME, _sources(), table)
+    with contextlib.suppress(Exception):  # a cache must never disturb the exit
+        table = _table if len(_table) <= MAX_ENTRIES else {k: _table[k] for k in list(_used)}
+        store_table(NAME, _sources(), table)
 
 
 def install() -> None:
