@@ -175,9 +175,7 @@ class NotesiftApp(App[int]):
         yield self.which_key
 
     def on_mount(self) -> None:
-        code_cache = sys.modules.get("tui.code_cache")
-        if code_cache is not None:  # from here on a pattern may hold a query or a note's text
-            code_cache.settle()
+        code_cache.settle()  # from here on a pattern may hold a query or a note's text
         sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
         self.search_input.focus()
         if self.settings.initial_query:

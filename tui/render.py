@@ -345,6 +345,7 @@ def preview_text(
     fences, code = (
         _code_blocks([one_line(line) for line in shown], colours) if markdown else (set(), {})
     )
+    left_out = f"italic {colours.preview_muted}".strip()  # what the preview does not show
     match_row = 0
     for offset, line in enumerate(shown):
         index = first + offset
@@ -365,15 +366,15 @@ def preview_text(
             match_row = len(out.plain)
             line_text.stylize(colours.match_line)
         if leads[offset]:
-            out.append(leads[offset], style=f"italic {colours.preview_muted}".strip())
+            out.append(leads[offset], style=left_out)
         out.append_text(line_text)
         if extras[offset]:
-            out.append(extras[offset], style=f"italic {colours.preview_muted}".strip())
+            out.append(extras[offset], style=left_out)
         out.append("\n")
     if cut:
         out.append(
             f"… {len(lines) - MAX_PREVIEW_LINES} more lines not shown\n",
-            style=f"italic {colours.preview_muted}".strip(),
+            style=left_out,
         )
     return out, match_row
 

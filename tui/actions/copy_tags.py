@@ -39,11 +39,7 @@ class CopyTagActions:
 
     def _targets(self) -> list[Entry]:
         """The marked entries (Tab), else the highlighted one."""
-        marked = self.app.results.marked_entries()
-        if marked:
-            return marked
-        current = self.app.results.current
-        return [current.entry] if current is not None else []
+        return [hit.entry for hit in self._target_hits()]
 
     def _target_hits(self) -> list[SearchHit]:
         """`_targets` as hits: where each matched (`yp` copies that line)."""

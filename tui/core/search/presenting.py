@@ -167,12 +167,8 @@ def _pinyin_word_credit(g: int, group: list[TermPlan], lines: EntryLines,
         if not plan.pinyin_words:
             continue
         spans = spelling_spans(plan.pinyin_words, lines.text)
-        found_on = []
-        for start, end in spans:
-            line = lines.line_of(start)
-            found_on.append(line)
-            found.line_groups.setdefault(line, set()).add(g)
-            found.pinyin_spans.append((start, end))
+        found.pinyin_spans.extend(spans)
+        found_on = _note_lines(spans, g, lines, found)
         if found_on:
             best = max(best, PINYIN_WORD_WEIGHT * best_line_credit(found_on, lines.kind,
                                                                    lines.heading))
@@ -181,14 +177,21 @@ def _pinyin_word_credit(g: int, group: list[TermPlan], lines: EntryLines,
 
 def _lines_holding(alt: str, g: int, lines: EntryLines, found: Assessment) -> list[int]:
     """The lines `alt` is on (its first 64 places), noted for group `g`."""
-    found_on: list[int] = []
     body_f = lines.text
-    for start, _ in find_all(body_f, alt, limit=64):
-        line = lines.line_of(start)
-        found_on.append(line)
-        found.line_groups.setdefault(line, set()).add(g)
+    spans = find_all(body_f, alt, limit=64)
+    found_on = _note_lines(spans, g, lines, found)
+    for (start, _), line in zip(spans, found_on, strict=True):
         if start == 0 or not _WORD_CHAR.match(body_f[start - 1]):
             found.boundary_lines.add(line)
+    return found_on
+
+
+def _note_lines(spans: list[tuple[int, int]], g: int, lines: EntryLines,
+                found: Assessment) -> list[int]:
+    """The line of each span, each noted as holding group `g`."""
+    found_on = [lines.line_of(start) for start, _ in spans]
+    for line in found_on:
+        found.line_groups.setdefault(line, set()).add(g)
     return found_on
 
 

@@ -1,8 +1,7 @@
 """Taking a tag edit back from a file that changed since, when the edit's lines did not.
 
-A tag edit changes one line or block (the front matter's `tags`, a path's entry in
-the sidecar). Someone editing the note afterwards, or another process tagging
-another note, should not make `u` refuse: the edit is reversed on the file as it is
+A tag edit changes one line or block (the front matter's `tags`). Someone editing
+the note afterwards should not make `u` refuse: the edit is reversed on the file as it is
 now, wherever its lines moved to, provided the edited lines and the lines just
 before and after them are still exactly as the edit left them, and are found in
 one place only. Lines are compared as bytes (any encoding and line ending stays).
