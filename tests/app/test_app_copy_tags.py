@@ -99,6 +99,30 @@ async def test_marked_entries_are_copied_together(example_notes: Path, tmp_path:
         assert app.status_info.marked == 2
 
 
+async def test_tag_prompt_enter_adds_the_completion_shown_and_a_space_keeps_the_typed(
+    example_notes: Path, tmp_path: Path
+) -> None:
+    post = example_notes / POST
+    app = _app(example_notes, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, f"path:{POST} kind:note")
+        for typed, added in (("ru", "rust"), ("ru ", "ru")):
+            await pilot.press("escape", "t")
+            await until(pilot, lambda: type(app.screen).__name__ == "TagPromptScreen", "prompt")
+            for ch in typed:
+                await pilot.press("space" if ch == " " else ch)
+            await pilot.pause()
+            line = str(app.screen.query_one("#tag-enter").render())
+            assert f"Enter: #{added}" in line
+            await pilot.press("enter")
+            await _settle(pilot, app)
+            await until(pilot, lambda a=added: f'"{a}"' in post.read_text(encoding="utf-8"),
+                        f"#{added} written")
+        tags_line = next(line for line in post.read_text(encoding="utf-8").splitlines()
+                         if line.startswith("tags:"))
+        assert tags_line.count('"rust"') == 1 and tags_line.count('"ru"') == 1
+
+
 async def test_tag_add_edits_only_the_tags_line_and_undo_restores(
     example_notes: Path, tmp_path: Path
 ) -> None:

@@ -9,11 +9,16 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
+from tui.core.tags.completion import tag_completion, tag_to_submit
 from tui.core.text.sanitize import one_line
 
 
 class TagPromptScreen(ModalScreen[str | None]):
-    """Enter confirms, Esc cancels; Right accepts the completion."""
+    """Enter takes the shown completion (a trailing space keeps the typed text), Esc cancels.
+
+    A line under the box says what Enter will do, so the dimmed completion is
+    never mistaken for the value (or the value for the completion).
+    """
 
     DEFAULT_CSS = """
     TagPromptScreen { align: center middle; }
@@ -38,15 +43,23 @@ class TagPromptScreen(ModalScreen[str | None]):
                 suggester=SuggestFromList(self.choices, case_sensitive=False),
                 id="tag-input",
             )
+            yield Label("", id="tag-enter", markup=False)
             if self.hint:
                 yield Label(one_line(self.hint), markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        completion = tag_completion(event.value, self.choices)
+        tag = tag_to_submit(event.value, self.choices)
+        line = f"Enter: #{tag}" if tag else ""
+        if completion and completion.casefold() != event.value.strip().lstrip("#").casefold():
+            line += f" (a space after it keeps #{event.value.strip().lstrip('#')})"
+        self.query_one("#tag-enter", Label).update(one_line(line))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip().lstrip("#")
-        self.dismiss(value or None)
+        self.dismiss(tag_to_submit(event.value, self.choices) or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
