@@ -105,6 +105,7 @@ class AppSettings:
     history_file: Path | None = None  # default: next to state_file, else the state dir
     link_opener: LinkOpener | None = None  # default: a detached process, no shell
     clock: KeyClock | None = None  # key sequences' time (default: the real clock and timers)
+    root_notice: str | None = None  # said once at start (the folder was found above the cwd)
 
 
 class NotesiftApp(App[int]):
@@ -196,6 +197,8 @@ class NotesiftApp(App[int]):
                 severity="warning",
                 timeout=8,
             )
+        elif self.settings.root_notice:
+            self.say(self.settings.root_notice, timeout=6)
         self.lifecycle.start()
         self.set_timer(COLLECTOR_PAUSE_MAX_S, resume_collector)  # no rows yet: collect anyway
         self.set_interval(1.0, self.keys.check_keymap_changed)

@@ -267,6 +267,7 @@ def app_settings(args: argparse.Namespace, **extra: Any) -> AppSettings | None:
         theme=args.theme,
         watch=not getattr(args, "no_watch", False),
         use_cache=not args.no_cache,
+        root_notice=folder.above_note,
         **extra,
     )
 

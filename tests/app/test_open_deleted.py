@@ -67,3 +67,15 @@ async def test_marked_entries_skip_the_deleted_ones_and_name_them(
         assert [str(n.message) for n in app._notifications] == [
             f"not opened, deleted since listed: {marked[1]}"
         ]
+
+
+@pytest.mark.asyncio
+async def test_a_notes_folder_found_above_the_cwd_is_named_at_start(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n", encoding="utf-8")
+    line = f"notes folder: {root} (it holds .notesift/tags.json; the current folder is inside it)"
+    app = make_app(app_settings(root, tmp_path, root_notice=line))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot, app)
+        assert [str(n.message) for n in app._notifications] == [line]

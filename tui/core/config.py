@@ -185,6 +185,15 @@ class NotesFolder:
     config: Config
     problems: list[str]
     root: Path
+    found_above: bool = False  # the cwd's notes folder, found by `notes_root_above`
+
+    @property
+    def above_note(self) -> str | None:
+        """The line saying which folder a command in a subfolder uses (None if not climbed)."""
+        if not self.found_above:
+            return None
+        return (f"notes folder: {printable(str(self.root))} "
+                f"(it holds {SIDECAR_REL}; the current folder is inside it)")
 
     @property
     def missing(self) -> str | None:
@@ -197,13 +206,29 @@ class NotesFolder:
 def locate_notes(argument: str | None) -> NotesFolder:
     """Load the config and resolve the notes folder as `resolve_notes_dir` does."""
     config, problems = load_config()
-    return NotesFolder(config, problems, resolve_notes_dir(argument, config))
+    root = resolve_notes_dir(argument, config)
+    climbed = root != Path(".") and not (argument or os.environ.get("NOTESIFT_DIR")
+                                         or config.notes_dir)
+    return NotesFolder(config, problems, root, found_above=climbed)
 
 
 def notes_folder_or_say_why(argument: str | None, err: TextIO) -> NotesFolder | None:
-    """`locate_notes`, or None once the command's one error line is written to `err`."""
+    """`locate_notes`, or None once the command's one error line is written to `err`.
+
+    A folder found above the cwd is named on `err` when a person reads it (a tty),
+    so results from a parent folder never come as a surprise; scripts stay quiet.
+    """
     folder = locate_notes(argument)
     if folder.missing:
         err.write(folder.missing)
         return None
+    if folder.above_note and _is_tty(err):
+        err.write(f"notesift: {folder.above_note}\n")
     return folder
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 
-from tui.core.config import load_config, resolve_notes_dir
+from tui.core.config import load_config, notes_folder_or_say_why, resolve_notes_dir
 
 
 def test_syntax_error_names_line_and_column(tmp_path: Path) -> None:
@@ -137,3 +138,32 @@ def test_a_syntax_error_keeps_the_settings_on_the_lines_that_read(
     assert len(problems) == 1 and problems[0].startswith(f"{path}:3:")
     monkeypatch.delenv("NOTESIFT_DIR", raising=False)
     assert resolve_notes_dir(None, config) == Path("~/notes").expanduser()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_folder_found_above_is_named_to_a_person_not_to_a_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NOTESIFT_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    notes = tmp_path / "home" / "notes"
+    deep = notes / "tmux"
+    deep.mkdir(parents=True)
+    (notes / ".notesift").mkdir()
+    (notes / ".notesift" / "tags.json").write_text("{}", encoding="utf-8")
+    monkeypatch.chdir(deep)
+    terminal, pipe = _Terminal(), io.StringIO()
+    folder = notes_folder_or_say_why(None, terminal)
+    assert folder is not None and folder.root == notes
+    assert terminal.getvalue() == (
+        f"notesift: notes folder: {notes} (it holds .notesift/tags.json; "
+        "the current folder is inside it)\n")
+    assert notes_folder_or_say_why(None, pipe) is not None and pipe.getvalue() == ""
+    monkeypatch.chdir(notes)
+    quiet = _Terminal()
+    assert notes_folder_or_say_why(None, quiet) is not None and quiet.getvalue() == ""
