@@ -50,6 +50,9 @@ from tui.core.ingest.entry import Entry
 ENTRY_CACHE_SIZE = 20_000
 
 
+_TOKEN_ROWIDS = "SELECT rowid FROM fts WHERE fts MATCH ?"
+
+
 def text_only(match: str) -> str:
     """An `fts` MATCH limited to titles and texts (not paths)."""
     return "{body} : (" + match + ")"  # the body column holds the titles too
@@ -259,9 +262,15 @@ class IndexStore:
         table keyed by rowid, every statement of a search (and the next
         keystroke) looks rows up in it instead of re-reading the term's list.
         """
-        table = self.rowid_table("SELECT rowid FROM fts WHERE fts MATCH ?", [text_only(match)])
+        table = self.rowid_table(_TOKEN_ROWIDS, [text_only(match)])
         assert table is not None  # no size limit asked for
         return table
+
+    def kept_token_table(self, match: str) -> str | None:
+        """The `token_table` of `match` if a search made it and it is still kept, else None
+        (nothing is built)."""
+        with self.read_lock:
+            return self._rowids.kept(self.generation, _TOKEN_ROWIDS, [text_only(match)])
 
     def rowid_table(
         self, select: str, params: Sequence[Any], max_rows: int | None = None

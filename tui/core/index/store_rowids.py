@@ -65,6 +65,16 @@ class RowidTables:
             self._trim()
             return name
 
+    def kept(self, generation: int, select: str, params: Sequence[Any]) -> str | None:
+        """The table `table` made for these arguments if it is still kept (pinned for
+        the running search), else None: nothing is built."""
+        with self.read_lock:
+            name = self._tables.get((generation, select, tuple(params)))
+            if name is not None:
+                self._tables.move_to_end((generation, select, tuple(params)))
+                self._pin(name)
+            return name
+
     @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
         """Keep every rowid table made or reused inside the block until it ends.

@@ -15,7 +15,15 @@ from tui.core.search.bm25 import Bm25Ranker
 from tui.core.search.candidate_sql import CandidateSqlBuilder, order_sql
 from tui.core.search.lines import looks_like_file_name
 from tui.core.search.lookup import WordLookup
-from tui.core.search.plan import FTS_JOIN, CandidateSql, Expression, QueryPlan, Rendered, Sql
+from tui.core.search.plan import (
+    FTS_JOIN,
+    CandidateSql,
+    Expression,
+    QueryPlan,
+    Rendered,
+    RowidIn,
+    Sql,
+)
 from tui.core.search.presenting import FINE_RANK_COUNT
 from tui.core.search.query import FieldFilter, Term
 from tui.core.search.sqlfilters import like_escape
@@ -132,7 +140,7 @@ class CandidateFinder:
         elif sql.match is not None:
             titled = self._titled(plan.term_groups, sql, keep)
         else:
-            titled = self._titles_like(plan, sql, keep)
+            titled = self._titles_like(plan, sql, keep, first)
         seen = {r for r, _ in titled}
         rows = [(r, float(k)) for r, k in titled]
         if len(rows) < keep:
@@ -158,11 +166,23 @@ class CandidateFinder:
                                 [*rendered.params, f"{like_escape(first_term)}%", keep])
         return [(r, float(k)) for r, k in rows]
 
-    def _titles_like(self, plan: QueryPlan, sql: CandidateSql, keep: int) -> Rows:
-        """Matches with a term in the title, for candidates found without the word index."""
+    def _titles_like(self, plan: QueryPlan, sql: CandidateSql, keep: int, first: list[int]
+                     ) -> Rows:
+        """Matches with a term in the title, for candidates found without the word index:
+        the first `keep` in the source's order."""
         needles = [p.folded for g in plan.term_groups for p in g]
         likes = Sql("(" + " OR ".join("e.title_f LIKE ? ESCAPE '\\'" for _ in needles) + ")",
                     tuple(f"%{like_escape(n)}%" for n in needles))
+        if sql.stream is not None:
+            # A token stream yields its matches in rowid order, and `first` holds the
+            # first of them: when `keep` of those have a term in the title, they are the
+            # first `keep` of all, found without merging the token lists again (~10 ms).
+            rows = self.store.query(
+                "SELECT e.rowid, 0 FROM json_each(?) j CROSS JOIN entries e "
+                f"ON e.rowid = j.value WHERE {likes.text} LIMIT ?",
+                [json.dumps(first), *likes.params, keep])
+            if len(rows) == keep:
+                return [(r, float(k)) for r, k in rows]
         rendered = sql.render(self.store.rowid_table_size, extra=[likes])
         rows = self.store.query(rendered.select("e.rowid, 0", capped=True),
                                 [*rendered.params, keep])
@@ -197,6 +217,8 @@ class CandidateFinder:
         candidates = self._best_titles([n for g in alts for n in g])
         if not candidates:
             return []
+        if sql.word is not None:  # the last short word is in the match: its rows as a set
+            sql = sql.also(RowidIn.temp(self.store.token_table(sql.word)))
         rendered = sql.without_match("json_each(?) j CROSS JOIN entries e ON e.rowid = j.value",
                                      [json.dumps([r for r, _ in candidates])])
         allowed = dict(self.store.query(rendered.select("e.rowid, e.path_lower"),

@@ -229,6 +229,9 @@ class CandidateSql:
     conditions: tuple[Expression, ...] = ()
     check: bool = False  # Python must confirm each row (case, anchors, boundaries)
     stream: str | None = None  # a lone 1-2 letter word: its token list drives
+    # The `tokens` MATCH of a last 1-2 letter word AND-ed into `match` (not among the
+    # conditions): `without_match` must be given its rows another way.
+    word: str | None = None
 
     def render(self, set_size: Callable[[str], int] | None = None, *,
                probe_on_fts: bool = True, extra: Sequence[Expression] = ()) -> Rendered:
@@ -236,9 +239,12 @@ class CandidateSql:
         the smallest temp rowid set (`set_size`), else by `entries`; `extra`
         conditions are added to a statement without a match."""
         if self.stream is not None:
+            # Rowid sets are probed on the FTS side, before any row of `entries` is read.
+            parts = [render(c, True) for c in self.conditions]
             more = _rendered(FTS_JOIN, (), extra)
-            return Rendered(FTS_JOIN, ("fts MATCH ?", *more.conditions),
-                            (self.stream, *more.params))
+            only = not extra and not any(reads_entries(c, True) for c in self.conditions)
+            return Rendered(FTS_JOIN, ("fts MATCH ?", *(t for t, _ in parts), *more.conditions),
+                            (self.stream, *(v for _, p in parts for v in p), *more.params), only)
         if self.match is not None:
             fts_side = probe_on_fts
             parts = [render(c, fts_side) for c in self.conditions]
@@ -263,7 +269,8 @@ class CandidateSql:
 
     def also(self, *extra: Expression) -> CandidateSql:
         """The same candidates under more conditions."""
-        return CandidateSql(self.match, (*self.conditions, *extra), self.check, self.stream)
+        return CandidateSql(self.match, (*self.conditions, *extra), self.check, self.stream,
+                            self.word)
 
 
 def _rendered(source: str, source_params: Sequence[object],
