@@ -1,5 +1,6 @@
-"""A build's last step: the filter indexes made once its rows are in (sorted in one
-go, they fill their pages), by the next start when a build was cut short."""
+"""A build's last steps: the word indexes merged into one segment each and the filter
+indexes made once its rows are in (sorted in one go, they fill their pages), by the
+next start when a build was cut short."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ def _answers(index: SearchableIndex) -> list[list[str]]:
             for q in ("quokka", "harbour", "kind:section meadow", "kind:note lantern 17", "d2/")]
 
 
+def _segments(index: SearchableIndex) -> list[int]:
+    """Segments of the word indexes (`fts`, `titles`): a segment's pages are the
+    rows of `<table>_data` whose id holds its number above bit 37 (fts5_index.c)."""
+    return [index.store.query(f"SELECT count(DISTINCT id >> 37) FROM {table}_data "
+                              "WHERE id >> 37 > 0")[0][0] for table in ("fts", "titles")]
+
+
 def _in_memory(root: Path) -> list[list[str]]:
     memory = SearchableIndex(root, use_cache=False)
     memory.refresh()
@@ -42,6 +50,10 @@ def test_a_first_build_ends_with_its_filter_indexes(tmp_path: Path) -> None:
     index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
     index.refresh()
     assert {"entries_kind_path", "entries_author", "entries_title"} <= _indexes(index)
+    # Its batches were committed one by one (searchable meanwhile), each a segment of
+    # its own; the build ends with one: as small and as quick to search as can be,
+    # whatever the machine's speed made of the batches.
+    assert _segments(index) == [1, 1]
     # The same answers as an index kept in memory (whose writes make them at once).
     assert _answers(index) == _in_memory(root)
     index.close()
@@ -71,5 +83,22 @@ def test_a_build_cut_short_is_finished_by_the_next_start(tmp_path: Path, monkeyp
     second = SearchableIndex(root, cache_dir=cache, jobs=1)
     assert second.refresh().parsed == 0
     assert {"entries_kind_path", "entries_author"} <= _indexes(second)
+    assert _segments(second) == [1, 1]
     assert _answers(second) == _in_memory(root)
     second.close()
+
+
+def test_edits_after_a_build_keep_its_merge_and_answer_as_a_fresh_index(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    _tree(root, 150)
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    index.refresh()
+    for i in range(5):  # each edit a small write of its own: a segment each, not a rebuild
+        path = root / f"d{i % 4}" / f"n{i:03}.md"
+        path.write_text(f"# Note {i}\n\nharbour quokka {i}\n", encoding="utf-8")
+        index.update_path(path)
+    # A small write adds a small segment: it never merges the whole index again
+    # (a second at 100k entries for each saved file).
+    assert all(1 < segments <= 6 for segments in _segments(index))
+    assert _answers(index) == _in_memory(root)
+    index.close()

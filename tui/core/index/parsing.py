@@ -205,6 +205,7 @@ def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jo
         done += len(batch)
     if progress is not None and to_parse:
         progress(done, len(to_parse))
-    if store.vocabulary_stale():
+    # A build's end (also when a pass mid-build had just brought the words up to date).
+    if bulk or store.vocabulary_stale():
         store.sync_vocabulary()
     return done

@@ -112,6 +112,10 @@ def write_sources(
         vocabulary_grew = add_rows_words(db, fts_rows)
     elif fts_rows:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('vocabulary', 'stale')")
+        # Each commit left a segment of its own in the word indexes: counted, so the
+        # build's end merges them (`vocabulary.sync_from_terms`).
+        db.execute("INSERT INTO meta VALUES ('merge', ?) ON CONFLICT(key) DO UPDATE "
+                   "SET value = value + excluded.value", (len(fts_rows),))
     if gone and _prune_due(db, gone):
         db.execute("INSERT OR REPLACE INTO meta VALUES ('prune', '1')")
     db.execute("INSERT OR REPLACE INTO meta VALUES ('next_rowid', ?)", (str(next_id),))
