@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tui.core.index.store import IndexStore
 from tui.core.ingest.entry import Entry
@@ -98,14 +99,25 @@ class FineRanker:
             found.score += best
         found.score += words_name_credit(entry, [g[0].folded for g in term_groups])
         found.score -= min(12.0, 2.0 * math.log2(1 + len(lines.text) / 120))
-        if not found.line_groups and any(p.pinyin for g in term_groups for p in g):
-            self._pinyin_places(rowid, entry, lines, term_groups, found)
         if found.line_groups:
             found.best_line = _best_line(found, lines)
             found.score += 12.0 * (len(found.line_groups[found.best_line]) - 1)
             if found.best_line in found.boundary_lines:
                 found.score += 4.0
         return found
+
+    def place(self, rowid: int, entry: Entry, lines: EntryLines,
+              term_groups: list[list[TermPlan]], found: Assessment) -> None:
+        """The line and spans of a hit that no term holds as typed but pinyin does.
+
+        Only for hits that are shown (the pinyin view of a text is most of a pinyin
+        hit's cost): the score does not depend on it, as the one line it notes holds
+        one group and no typed word starts there (`assess` would add 0).
+        """
+        if not found.line_groups and any(p.pinyin for g in term_groups for p in g):
+            self._pinyin_places(rowid, entry, lines, term_groups, found)
+            if found.line_groups:
+                found.best_line = _best_line(found, lines)
 
     def _typed_credit(self, g: int, group: list[TermPlan], exact: set[str], entry: Entry,
                       title_f: str, lines: EntryLines, found: Assessment) -> float:
@@ -242,7 +254,9 @@ class Presenter:
 
     def present(self, rows: list[tuple[int, float]], plan: QueryPlan, limit: int, *,
                 partial: bool) -> list[SearchHit]:
-        """Hits for `rows`: the first FINE_RANK_COUNT re-ranked (by score), the rest after."""
+        """Hits for `rows`: the first FINE_RANK_COUNT re-ranked (by score), the rest after;
+        with a `limit`, no more than that many (those re-ranked but not shown are only
+        scored: no snippet, no pinyin places)."""
         if not rows:
             return []
         ranked = plan.ranked
@@ -250,25 +264,31 @@ class Presenter:
         if limit > 0 and not ranked:
             fine = rows[:limit]
         rest = [] if not ranked else rows[FINE_RANK_COUNT:]
-        hits = self._hits_for(fine, plan.term_groups, partial)
+        assessed = self._assessed(fine, plan.term_groups)
         # Partial matches keep their rarest-terms-first (bm25) order: a title hit on a
         # common word must not pass a body hit on the rare word the query is about.
         if ranked and plan.term_groups and not partial:
-            order = {id(h): i for i, h in enumerate(hits)}
             boost = plan.boost
-            hits.sort(key=lambda h: (-round(h.score, 3), -boost.get(h.entry.id, 0.0), order[id(h)]))
+            assessed = [a for _, a in sorted(
+                enumerate(assessed),
+                key=lambda ia: (-round(ia[1].found.score, 3),
+                                -boost.get(ia[1].entry.id, 0.0), ia[0]))]
+        if limit > 0:
+            assessed = assessed[:limit]
+        hits = [self._hit(a, plan.term_groups, partial) for a in assessed]
         if rest and (limit <= 0 or len(hits) < limit):
             more = rest if limit <= 0 else rest[: limit - len(hits)]
-            hits += self._hits_for(more, plan.term_groups, partial)
+            hits += [self._hit(a, plan.term_groups, partial)
+                     for a in self._assessed(more, plan.term_groups)]
         return hits
 
-    def _hits_for(self, rows: list[tuple[int, float]], term_groups: list[list[TermPlan]],
-                  partial: bool) -> list[SearchHit]:
-        """Load and present `rows` (rowid, bm25) in their order."""
+    def _assessed(self, rows: list[tuple[int, float]], term_groups: list[list[TermPlan]]
+                  ) -> list[_Assessed]:
+        """Load and score `rows` (rowid, bm25) in their order."""
         ids = [r for r, _ in rows]
         entries = self.store.entries(ids)
         folded = self.store.folded(ids) if term_groups else {}
-        hits = []
+        out = []
         for rowid, rank in rows:
             entry = entries.get(rowid)
             if entry is None:
@@ -281,7 +301,22 @@ class Presenter:
                 title_f, body_f = entry.title, entry.text
             lines = EntryLines(body_f)
             found = self.ranker.assess(entry, title_f, lines, -rank, term_groups, rowid)
-            hit = self.highlighter.hit(entry, lines, found, term_groups)
-            hit.partial = partial
-            hits.append(hit)
-        return hits
+            out.append(_Assessed(rowid, entry, lines, found))
+        return out
+
+    def _hit(self, assessed: _Assessed, term_groups: list[list[TermPlan]], partial: bool
+             ) -> SearchHit:
+        rowid, entry, lines, found = assessed
+        self.ranker.place(rowid, entry, lines, term_groups, found)
+        hit = self.highlighter.hit(entry, lines, found, term_groups)
+        hit.partial = partial
+        return hit
+
+
+class _Assessed(NamedTuple):
+    """A scored entry, before its hit is built."""
+
+    rowid: int
+    entry: Entry
+    lines: EntryLines
+    found: Assessment
