@@ -293,6 +293,12 @@ class NotesiftApp(App[int]):
             self.post_message(events.Callback(
                 lambda: self.set_warnings(tables=tuple(problems))))
 
+    def paint_now(self) -> bool:
+        """Draw the main screen's changes at once (see `PaintedScreen.paint_now`);
+        False when it is not the screen on top (a pop-up screen paints as usual)."""
+        screen = self.screen
+        return isinstance(screen, PaintedScreen) and screen.paint_now()
+
     def first_paint_done(self) -> None:
         """Results are going on screen: once they are painted, the walk may start (see
         `IndexLifecycle`) and the garbage collector paused at launch resumes

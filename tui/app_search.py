@@ -67,7 +67,11 @@ class SearchRunner:
     def query_changed(self) -> None:
         """The prompt changed: a new query starts at the top (as fzf)."""
         self.result_limit = RESULT_ROWS
-        # Echo first: the typed character is painted before the search takes the CPU.
+        # Echo first: the typed character is painted before the search takes the CPU,
+        # here and now when the screen can (a millisecond of Textual's hops sooner).
+        if self.app.paint_now():
+            self.request(keep_selection=False)
+            return
         self._deferred = True
         self.app.call_after_refresh(self._deferred_search)
 
@@ -211,6 +215,7 @@ class SearchRunner:
             self._then = None
             then()
         app.idle_gc.activity()  # the answer's frame comes next: no collection before it
+        app.paint_now()  # that frame, at once (not after the loop's next idle turn)
 
 
 def no_notes_lines(root: Path) -> list[str]:

@@ -1,0 +1,81 @@
+"""The echo of a typed key and a new answer are drawn in the turn they happen.
+
+Textual draws a change after a few hops through the event loop (the widget's idle
+turn, the screen's, the update timer's). The prompt's echo and a search's answer
+are drawn at once instead: the echo before the search starts, the answer before
+`show_result` returns. Counted in frames written, never in time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from tui_helpers import app_settings, ready, settle, type_text
+
+from tui.app import make_app
+from tui.app_search import SearchRunner
+
+pytestmark = pytest.mark.asyncio
+
+
+def _count_frames(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every frame the app writes, as the text it sends (headless: nothing is sent)."""
+    frames: list[str] = []
+    original = App._display
+
+    def display(self, screen, update):  # type: ignore[no-untyped-def]
+        if update is not None:
+            frames.append(update.render_segments(self.console))
+        return original(self, screen, update)
+
+    monkeypatch.setattr(App, "_display", display)
+    return frames
+
+
+async def test_the_echo_is_drawn_before_the_search_starts(
+    example_notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = _count_frames(monkeypatch)
+    seen: list[tuple[str, bool]] = []  # (the query a search started for, echoed by then)
+    original = SearchRunner.request
+
+    def request(self, keep_selection=True):  # type: ignore[no-untyped-def]
+        query = self.app.search_input.value
+        seen.append((query, any(query in frame for frame in frames)))
+        return original(self, keep_selection)
+
+    monkeypatch.setattr(SearchRunner, "request", request)
+    app = make_app(app_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        seen.clear()
+        await type_text(pilot, app, "zq")
+        await settle(pilot, app)
+    typed = [echoed for query, echoed in seen if query in ("z", "zq")]
+    assert typed and all(typed), seen
+
+
+async def test_an_answer_is_drawn_before_show_result_returns(
+    example_notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = _count_frames(monkeypatch)
+    drawn: list[bool] = []
+    original = SearchRunner.show_result
+
+    def show_result(self, seq, query, result, *, first=False):  # type: ignore[no-untyped-def]
+        before = len(frames)
+        original(self, seq, query, result, first=first)
+        if result.hits:
+            title = result.hits[0].entry.title[:20]
+            drawn.append(any(title in frame for frame in frames[before:]))
+
+    monkeypatch.setattr(SearchRunner, "show_result", show_result)
+    app = make_app(app_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        drawn.clear()  # the launch's answers may come while its layouts are pending
+        await type_text(pilot, app, "rust")
+        await settle(pilot, app)
+    assert drawn and all(drawn), drawn
