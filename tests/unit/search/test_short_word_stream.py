@@ -80,3 +80,40 @@ def test_streamed_word_reuses_a_kept_set() -> None:
     assert not any("MATCH" in sql for sql in asked)
     assert _answer(engine, "kind:tweet li") == _answer(SearchEngine.from_entries(_entries()),
                                                          "kind:tweet li")
+
+
+@pytest.mark.parametrize("query", ["kind:tweet li", "kind:section li", "#work li", "likes li"])
+def test_a_limited_answer_is_the_start_of_the_unlimited_one(query: str) -> None:
+    """Under BROAD_MATCHES, the page is every match ordered (from the matches already
+    read), as the unlimited answer orders them."""
+    engine = SearchEngine.from_entries(_entries())
+    limited = [h.entry.id for h in engine.search(query, limit=2).hits]
+    assert limited == [h.entry.id for h in engine.search(query, limit=0).hits][:2]
+
+
+def test_a_filter_set_over_the_cap_that_an_index_counts_is_never_gathered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`kind:tweet` is counted off its index and found too large: nothing is inserted
+    only to be dropped, and the filter is then checked row by row, as before."""
+    monkeypatch.setattr(candidate_sql, "FILTER_SET_MAX", 10)
+    engine = SearchEngine.from_entries(_entries())
+    statements: list[str] = []
+    engine.store.reader.set_trace_callback(statements.append)
+    try:
+        found = _answer(engine, "kind:tweet likes", limit=0)
+    finally:
+        engine.store.reader.set_trace_callback(None)
+    assert not any(s.startswith("INSERT") for s in statements)
+    assert any("count(*)" in s and "e.kind" in s for s in statements)
+    expected = {e.id for e in _entries() if e.kind == "tweet" and "likes" in e.text}
+    assert set(found[1]) == expected and found[0] == len(expected)
+    # A small set is still gathered (and kept for the next keystrokes).
+    statements.clear()
+    engine.store.reader.set_trace_callback(statements.append)
+    try:
+        _answer(engine, "@nobody kind:tweet likes")
+        _answer(engine, "kind:section likes:>150 likes")
+    finally:
+        engine.store.reader.set_trace_callback(None)
+    assert any(s.startswith("INSERT") for s in statements)

@@ -14,6 +14,9 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from tui.core.text.lazy_re import lazy_compile
+
+_READS_ENTRIES = lazy_compile(r"(SCAN|SEARCH) e\b")  # a query plan's step over `entries e`
 ROWID_TABLES = 6  # temp rowid sets kept between searches (each up to a few MB at 1M entries)
 
 _Key = tuple[int, str, tuple[Any, ...]]
@@ -45,18 +48,19 @@ class RowidTables:
                 return name
             if key in self._too_large:
                 return None
+            limited = select if max_rows is None else f"{select} LIMIT {max_rows + 1}"
+            if max_rows is not None and self._too_many(limited, params, max_rows):
+                self._refuse(key)
+                return None
             self._serial += 1
             name = f"temp.rowids_{self._serial}"
             self.reader.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
-            limited = select if max_rows is None else f"{select} LIMIT {max_rows + 1}"
             cursor = self.reader.execute(f"INSERT INTO {name} {limited}", list(params))
             size = max(0, cursor.rowcount)
             if max_rows is not None and size > max_rows:
                 self.reader.execute(f"DROP TABLE {name}")
                 self.reader.commit()
-                if len(self._too_large) > 1000:
-                    self._too_large.clear()
-                self._too_large.add(key)
+                self._refuse(key)
                 return None
             self._sizes[name] = size
             self.reader.commit()  # never hold a read snapshot of the index open
@@ -64,6 +68,27 @@ class RowidTables:
             self._pin(name)
             self._trim()
             return name
+
+    def _too_many(self, limited: str, params: Sequence[Any], max_rows: int) -> bool:
+        """Whether `limited` (capped at max_rows + 1) is over `max_rows`, asked first only
+        when an index alone answers it: `kind:tweet` (40k entries at 100k) is counted
+        in ~2 ms off its index, where gathering 20,001 rows to drop them cost 8-16 ms.
+        A set read from the table rows is gathered at once (counting first would read
+        them twice)."""
+        count = f"SELECT count(*) FROM ({limited})"
+        plan = self.reader.execute(f"EXPLAIN QUERY PLAN {count}", list(params)).fetchall()
+        reads = [row[-1] for row in plan if _READS_ENTRIES.match(row[-1])]
+        if not reads or not all("COVERING INDEX" in step for step in reads):
+            return False
+        found = self.reader.execute(count, list(params)).fetchone()[0]
+        self.reader.commit()  # never hold a read snapshot of the index open
+        return int(found) > max_rows
+
+    def _refuse(self, key: _Key) -> None:
+        """Remember that this set is too large to gather (until the index changes)."""
+        if len(self._too_large) > 1000:
+            self._too_large.clear()
+        self._too_large.add(key)
 
     def kept(self, generation: int, select: str, params: Sequence[Any]) -> str | None:
         """The table `table` made for these arguments if it is still kept (pinned for

@@ -108,9 +108,13 @@ class CandidateFinder:
         if sql.match is not None:
             ranked = self.ranker.rank(first, plan.term_groups)
             return ranked[:keep], len(ranked)
+        # `first` holds every match (fewer than the cap): they are ordered, not found again
+        # (a token stream would merge its lists a second time).
         order, order_params = order_sql(sql.match, plan)
-        rows = self.store.query(rendered.select("e.rowid, 0 AS rank", order=order, limit=keep),
-                                [*rendered.params, *order_params])
+        rows = self.store.query(
+            "SELECT e.rowid, 0 AS rank FROM json_each(?) j CROSS JOIN entries e "
+            f"ON e.rowid = j.value ORDER BY {order} LIMIT {keep}",
+            [json.dumps(first), *order_params])
         return [(r, float(k)) for r, k in rows], len(first)
 
     def _every(self, plan: QueryPlan, sql: CandidateSql, rendered: Rendered, keep: int) -> Rows:
