@@ -172,7 +172,7 @@ class IndexStore:
                     found.extend(marshal.loads(blob))
             # Tags kept beside the notes for entries gone (a renamed note, a new heading):
             # said, not silently lost.
-            gone = [i for i in sorted(self.sidecar) if not id_exists(self.reader, i)]
+            gone = [i for i in sorted(self.sidecar) if not id_exists(self.reader, self._chunks, i)]
             if gone:
                 found.append(f".notesift/tags.json: the tags of {len(gone)} entries no note "
                              f"holds any more (renamed?): {', '.join(gone[:3])}"
@@ -422,7 +422,7 @@ class IndexStore:
 
     def find_id(self, entry_id: str) -> Entry | None:
         with self.read_lock:
-            rows = rows_with_id(self.reader, entry_id)
+            rows = rows_with_id(self.reader, self._chunks, entry_id)
             self.reader.commit()  # never hold a read snapshot open
         if not rows:
             return None
