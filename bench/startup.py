@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.startup --sizes 10000 100000 --runs 3
 
-Each launch is a fresh interpreter running the real app headless; times are
+Each launch is a fresh interpreter running the real app headless, started as the
+`notesift` command starts (`bench.startup_child`); times are
 from just before the process is spawned to the moment a frame with the first
 result rows was drawn (so imports, opening the cache and the first search all
 count). "First frame": the screen with its status line ("opening the index…").
@@ -39,63 +40,12 @@ TARGET_COLD_S = 1.0
 TARGET_ONESHOT_RATIO = 1.0
 
 
-def child(root: Path, cache: Path, out: Path) -> None:
-    """Runs in the measured process: launch the app, record when frames show what."""
-    marks: dict[str, float] = {}
-    from tui.launch import start
-
-    start()  # as the `notesift` command starts (tui.launch): no GC until the first paint, …
-    import asyncio
-
-    from tui.app import AppSettings, NotesiftApp
-
-    marks["cpu_imported"] = time.process_time()  # interpreter, Textual and the app's modules
-
-    class Measured(NotesiftApp):
-        CSS_PATH = str(Path(sys.modules[NotesiftApp.__module__].__file__ or "").with_name(
-            "app.tcss"))
-
-        def on_mount(self) -> None:
-            super().on_mount()  # the screen with "opening the index…" in the status line
-            def framed() -> None:
-                marks.setdefault("frame", time.monotonic())
-                marks.setdefault("cpu_frame", time.process_time())
-
-            self.call_after_refresh(framed)
-
-    app = Measured(AppSettings(root=root, cache_dir=cache, watch=False))
-    original = app.search.show_result
-
-    def show(seq: int, query: str, result: Any, **kw: Any) -> None:
-        original(seq, query, result, **kw)
-        name = "rows" if result.hits else "paint"
-
-        def painted() -> None:
-            marks.setdefault(name, time.monotonic())
-            marks.setdefault("paint", marks[name])
-            if name == "rows":  # CPU seconds of the process so far (all threads): load-proof
-                marks.setdefault("cpu_rows", time.process_time())
-
-        app.call_after_refresh(painted)
-
-    app.search.show_result = show  # type: ignore[method-assign]
-
-    async def drive() -> None:
-        async with app.run_test(size=(120, 40)) as pilot:
-            while not (app.indexed and "rows" in marks):
-                await pilot.pause(0.01)
-            marks["built"] = time.monotonic()
-
-    asyncio.run(drive())
-    out.write_text(json.dumps(marks), encoding="utf-8")
-
-
 def launch(root: Path, cache: Path, work: Path) -> dict[str, float]:
     """Seconds from spawn to each mark, for one launch."""
     out = work / "marks.json"
     out.unlink(missing_ok=True)
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "bench.startup", "--child", str(root), str(cache),
+    subprocess.run([sys.executable, "-m", "bench.startup_child", str(root), str(cache),
                     str(out)], check=True, timeout=3600)
     marks = json.loads(out.read_text(encoding="utf-8"))
     return {name: at if name.startswith("cpu") else at - started for name, at in marks.items()}
@@ -186,12 +136,7 @@ def main() -> None:
     parser.add_argument("--oneshot-max", type=int, default=100_000,
                         help="compare the one-shot with fzf up to this size")
     parser.add_argument("--out", type=Path, default=RESULTS / "startup.md")
-    parser.add_argument("--child", nargs=3, metavar=("ROOT", "CACHE", "OUT"),
-                        help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        child(*(Path(p) for p in args.child))
-        return
     compile_package()
     results = []
     for size in args.sizes:

@@ -7,13 +7,23 @@ colours. Widgets call `palette_of(self.app)` and redraw on `app.theme_changed_si
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import sys
+from pathlib import Path
 from typing import Any
 
+import textual.color
+import textual.design
+import textual.theme
 from textual.app import App
 from textual.color import Color
 from textual.theme import Theme
 
+import tui.themes
+from tui.core import palette as core_palette
 from tui.core.palette import Palette, ThemeColors, build_palette, plain_palette
+from tui.core.text.table_cache import cached_table
 from tui.themes import match_color
 
 _cache: dict[tuple[str, int], Palette] = {}
@@ -112,11 +122,36 @@ def palette_from_theme(theme: Theme) -> Palette:
     palette = _cache.get(key)
     if palette is None:
         try:
-            palette = build_palette(theme_colors(theme))
+            palette = _kept_palette(theme)
         except Exception:  # a theme Textual accepted but we cannot read: draw uncoloured
             palette = plain_palette()
         _cache[key] = palette
     return palette
+
+
+def _kept_palette(theme: Theme) -> Palette:
+    """`theme`'s palette as a launch with the same theme definition built it.
+
+    Building resolves the theme's colour system twice and checks every role's
+    contrast: about 3 ms of each launch before its first frame, for the same
+    answer. It is kept per theme name under the theme's full definition (`repr`)
+    and the files that decide it (`tui.core.text.table_cache`).
+    """
+    name = "palette-" + re.sub(r"[^A-Za-z0-9_-]", "_", theme.name)[:40]
+    fields = cached_table(name, _PALETTE_SOURCES,
+                          lambda: dataclasses.asdict(build_palette(theme_colors(theme))),
+                          stamp=repr(theme))
+    return Palette(**fields)
+
+
+def _module_file(module: object) -> Path | None:
+    found = getattr(module, "__file__", None)
+    return Path(found) if found else None
+
+
+_PALETTE_SOURCES = [_module_file(module) for module in (
+    sys.modules[__name__], core_palette, tui.themes, textual.design, textual.color,
+    textual.theme)]
 
 
 def palette_of(app: App[Any]) -> Palette:

@@ -18,8 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 def _stored(index: SearchableIndex) -> list[tuple[str, str, str, int]]:
-    rows = index.store.query("SELECT eid, path, kind, line FROM entries")
-    return sorted((str(e), str(p), str(k), int(n)) for e, p, k, n in rows)
+    return sorted((e.id, e.path, e.kind, e.line) for e in index.store.all_entries())
 
 
 def test_one_percent_of_files_changed_reparses_only_those(tmp_path: Path) -> None:

@@ -33,8 +33,9 @@ from tui.core.text.fold import fold
 # ~0.5 (one entry alone: ~0.73; 16: ~0.47 but twice the ~100 µs a cold read inflates).
 PAYLOAD_CHUNK = 8
 # zlib level: with the dictionary, 2 packs 3% tighter than 1 for about the same
-# time (3: 6% for a third more packing time; 6: twice).
-PAYLOAD_LEVEL = 2
+# time, 3 another 3% (bench 100k: 32.5 -> 31.5 MB, +0.6 CPU-s in the parse workers;
+# 5: 31.0 MB for +1.7 s; 6 and up: no smaller, twice the time).
+PAYLOAD_LEVEL = 3
 CHUNK_CACHE_SIZE = 512  # inflated blobs kept (a scan or a ranking reads neighbours)
 DICTIONARY_BYTES = 32 << 10  # deflate's window: a dictionary longer than this is cut
 # A dictionary is learnt from a batch with at least this much record text: less
@@ -45,6 +46,10 @@ _WITH_DICTIONARY = 1  # a blob's first byte: raw deflate primed with a dictionar
 
 # The `entries` columns that, with the payload record, make an entry (`unpack_entry`).
 ENTRY_HEAD = "e.eid, e.kind, e.path, e.line"
+# An id's tail (what follows its path: `#Heading/Sub@2`, `#status/17…`) as `entries`
+# keeps it (`stored_tail`): tails were 3.0 of its 18.4 MB at 100k entries.
+_STATUS = "#status/"
+_CRUMB_SEP = " › "  # note_parser.BREADCRUMB_SEP: a section's breadcrumb spells its id
 # An entry's payload blob, joined to `entries e` (its record: `rowid % PAYLOAD_CHUNK`).
 PAYLOAD_JOIN = f"JOIN payloads p ON p.rowid = (e.rowid & -{PAYLOAD_CHUNK})"
 
@@ -223,8 +228,38 @@ def chunk_of(rowid: int) -> int:
 
 def unpack_entry(head: Sequence[Any], r: Sequence[Any]) -> Entry:
     """The entry from its `ENTRY_HEAD` columns and its payload record."""
-    return Entry(id=head[0], kind=head[1], title=r[0], path=head[2], line=head[3], end_line=r[1],
+    eid = head[0] if head[0] is not None else head[2] + section_tail(r)
+    return Entry(id=eid, kind=head[1], title=r[0], path=head[2], line=head[3], end_line=r[1],
                  text=r[2], tags=tuple(r[3]), breadcrumb=r[4], meta=r[5])
+
+
+def section_tail(record: Sequence[Any]) -> str:
+    """The id tail a section's record spells: `#` + its headings + `@part` after the
+    first part (what `note_parser` names most sections; `stored_tail` checks)."""
+    crumb, meta = record[4], record[5]
+    part = meta.get("part", 1) if isinstance(meta, dict) else 1
+    headings = "/".join(crumb.split(_CRUMB_SEP)[1:]) if isinstance(crumb, str) else ""
+    return f"#{headings}" + ("" if part == 1 else f"@{part}")
+
+
+def tail_mark(tail: str) -> bytes:
+    """What `entries.eid_tail` holds for a tail its record spells: a checksum that
+    an id look-up finds it by (the record then says whether it is the one)."""
+    return zlib.crc32(tail.encode("utf-8", "surrogatepass")).to_bytes(4, "big")
+
+
+def stored_tail(path: str, tail: str, record: Sequence[Any]) -> str | int | bytes:
+    """`entries.eid_tail` for an id `path + tail`: `#status/<n>` as the integer n
+    (the `eid` column spells it again), a tail the record spells as its `tail_mark`
+    (`unpack_entry` spells it), any other as it is."""
+    if tail.startswith(_STATUS):
+        digits = tail[len(_STATUS):]
+        if digits.isascii() and digits.isdigit() and len(digits) <= 19 and (
+                str(int(digits)) == digits and int(digits) < 1 << 63):  # SQLite's integers
+            return int(digits)
+    if "#" not in path and tail == section_tail(record):  # look-ups split ids at a `#`
+        return tail_mark(tail)
+    return tail
 
 
 def contains_sql() -> str:
@@ -284,31 +319,36 @@ def _holds_as_words(text: str, part: str) -> bool:
                 or (end < len(text) and text[end].isalnum() and part[-1].isalnum()))
 
 
-def rows_with_id(db: sqlite3.Connection, entry_id: str) -> list[tuple[Any, ...]]:
+def rows_with_id(db: sqlite3.Connection, chunks: ChunkCache,
+                 entry_id: str) -> list[tuple[Any, ...]]:
     """(rowid, ENTRY_HEAD…, payload) of the entries with this id.
 
     Every id starts with its source's key (a note's path, an X archive's
     folder), so the sources whose key starts like the id up to its first `#`
     narrow the look-up to their rowids (no index of ids or paths is kept).
+    A tail kept as its mark is checked against the record that spells it.
     """
-    prefix = entry_id.split("#", 1)[0]
-    return db.execute(
+    prefix, mark = entry_id.split("#", 1)[0], None
+    if prefix != entry_id:
+        mark = tail_mark(entry_id[len(prefix):])
+    rows = db.execute(
         f"SELECT e.rowid, {ENTRY_HEAD}, p.payload FROM sources s CROSS JOIN entries e "
         f"ON e.rowid >= s.first_rowid AND e.rowid < s.end_rowid {PAYLOAD_JOIN} "
-        "WHERE s.key >= ? AND s.key < ? AND +e.eid = ?",
-        (prefix, prefix + "\U0010ffff", entry_id),
+        "WHERE s.key >= ? AND s.key < ? AND (+e.eid = ? OR +e.eid_tail = ?)",
+        (prefix, prefix + "\U0010ffff", entry_id, mark),
     ).fetchall()
+    found = []
+    for row in rows:
+        if row[1] is None:  # its tail by its mark: spelled by its record
+            row = (row[0], row[3] + section_tail(chunks.record(row[0], row[5])), *row[2:])
+        if row[1] == entry_id:
+            found.append(row)
+    return found
 
 
-def id_exists(db: sqlite3.Connection, entry_id: str) -> bool:
-    """Whether an entry has this id (narrowed as `rows_with_id` is)."""
-    prefix = entry_id.split("#", 1)[0]
-    return db.execute(
-        "SELECT 1 FROM sources s CROSS JOIN entries e "
-        "ON e.rowid >= s.first_rowid AND e.rowid < s.end_rowid "
-        "WHERE s.key >= ? AND s.key < ? AND +e.eid = ? LIMIT 1",
-        (prefix, prefix + "\U0010ffff", entry_id),
-    ).fetchone() is not None
+def id_exists(db: sqlite3.Connection, chunks: ChunkCache, entry_id: str) -> bool:
+    """Whether an entry has this id (`rows_with_id`)."""
+    return bool(rows_with_id(db, chunks, entry_id))
 
 
 class ChunkCache:

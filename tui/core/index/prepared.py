@@ -13,6 +13,7 @@ from tui.core.index.payloads import (
     folded_pair,
     indexed_title_body,
     pack_chunk,
+    stored_tail,
     tags_column,
     unpack_chunk,
     unpack_entry,
@@ -67,14 +68,16 @@ def filter_columns(e: Entry) -> tuple[Any, ...]:
 TAGS_AT = 8  # the tags column in an `entry_row`
 
 
-def entry_row(eid: str, columns: Sequence[Any]) -> tuple[Any, ...]:
-    """An `entries` row but its rowid, of an entry's id and `filter_columns` with its
-    folded title after the line: what the generated columns compute is stored as NULL."""
+def entry_row(eid: str, columns: Sequence[Any], record: Sequence[Any]) -> tuple[Any, ...]:
+    """An `entries` row but its rowid, of an entry's id, `filter_columns` with its
+    folded title after the line and its payload record: what the generated columns
+    compute is stored as NULL, the id's tail as `stored_tail`."""
     kind, path, path_lower, line, title_f, title_cf = columns[:6]
+    tail: str | int | bytes | None
     if eid == path:
         tail = own = None
     elif eid.startswith(path):
-        tail, own = eid[len(path):], None
+        tail, own = stored_tail(path, eid[len(path):], record), None
     else:
         tail, own = None, eid
     return (tail, own, kind, path, None if path_lower == path else path_lower, line,
@@ -86,15 +89,15 @@ def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) ->
     indexed = []
     rows = []
     paths: dict[str, str] = {}  # a source's entries share one path (or a few)
-    for e in entries:
+    records = [entry_record(e) for e in entries]
+    for e, record in zip(entries, records, strict=True):
         title, body = folded_pair(e)
         path = paths.get(e.path)
         if path is None:
             path = paths[e.path] = index_text(e.path.lower())
         indexed.append((*indexed_title_body(title, body), path))
         c = filter_columns(e)
-        rows.append(entry_row(e.id, (*c[:4], title, *c[4:])))
-    records = [entry_record(e) for e in entries]
+        rows.append(entry_row(e.id, (*c[:4], title, *c[4:]), record))
     chunks = [pack_chunk(records[i : i + PAYLOAD_CHUNK])
               for i in range(0, len(records), PAYLOAD_CHUNK)]
     return PreparedSource(signature, [e.id for e in entries], rows,

@@ -2,7 +2,7 @@
 
 Its file format and opening are `store_schema`'s (the format is described
 there); it keeps the connections, their locks and what readers cached.
-About 415 lines: every read and write goes through this one object, which
+About 445 lines: every read and write goes through this one object, which
 hands the SQL and the formats to the modules named above.
 """
 
@@ -75,6 +75,7 @@ class IndexStore:
         self.sidecar: dict[str, list[str]] = {}  # entry id → tags kept beside the notes
         self.generation = 0
         self._count: tuple[int, int] | None = None
+        self._title_index: tuple[int, str] | None = None
         self._authors: tuple[int, list[str]] | None = None
         self._warnings: tuple[int, list[str]] | None = None
         self._chunks = ChunkCache()
@@ -172,7 +173,7 @@ class IndexStore:
                     found.extend(marshal.loads(blob))
             # Tags kept beside the notes for entries gone (a renamed note, a new heading):
             # said, not silently lost.
-            gone = [i for i in sorted(self.sidecar) if not id_exists(self.reader, i)]
+            gone = [i for i in sorted(self.sidecar) if not id_exists(self.reader, self._chunks, i)]
             if gone:
                 found.append(f".notesift/tags.json: the tags of {len(gone)} entries no note "
                              f"holds any more (renamed?): {', '.join(gone[:3])}"
@@ -369,6 +370,17 @@ class IndexStore:
                 self._count = (self.generation, total)
             return self._count[1]
 
+    def title_index(self) -> str:
+        """`INDEXED BY entries_title ` once the title index exists, else "" (a first
+        build makes it at its end: `store_schema.LATE_INDEXES`); checked once per write."""
+        with self.read_lock:
+            if self._title_index is None or self._title_index[0] != self.generation:
+                found = self.reader.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'entries_title'"
+                ).fetchone()
+                self._title_index = (self.generation, "INDEXED BY entries_title " if found else "")
+            return self._title_index[1]
+
     def highest_rowid(self) -> int:
         """The largest rowid in use (rowids only grow: the span matches were drawn from)."""
         with self.read_lock:
@@ -422,7 +434,7 @@ class IndexStore:
 
     def find_id(self, entry_id: str) -> Entry | None:
         with self.read_lock:
-            rows = rows_with_id(self.reader, entry_id)
+            rows = rows_with_id(self.reader, self._chunks, entry_id)
             self.reader.commit()  # never hold a read snapshot open
         if not rows:
             return None

@@ -189,7 +189,7 @@ def write_sidecar_tags(db: sqlite3.Connection, chunks: ChunkCache,
     """Rewrite the `tags` column of the entries whose sidecar tags changed; their rowids."""
     touched: list[int] = []
     for entry_id in changed_ids:
-        for row in rows_with_id(db, entry_id):
+        for row in rows_with_id(db, chunks, entry_id):
             rowid = row[0]
             entry = with_tags(unpack_entry(row[1:5], chunks.record(rowid, row[5])),
                               sidecar.get(entry_id, ()))

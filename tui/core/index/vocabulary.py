@@ -147,7 +147,9 @@ def pack_indexes(db: sqlite3.Connection) -> None:
     the title index's pages were about two thirds full (-0.55 MB at 100k, 0.13 s)."""
     db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
     db.execute("INSERT INTO titles (titles) VALUES ('optimize')")
-    db.execute("REINDEX entries_title")
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'entries_title'"
+                  ).fetchone():  # a first build makes it after this (`make_late_indexes`)
+        db.execute("REINDEX entries_title")
     db.execute("DELETE FROM meta WHERE key='merge'")
 
 

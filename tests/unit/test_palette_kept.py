@@ -1,0 +1,35 @@
+"""A theme's palette is kept between launches, and a changed theme gets its own."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from textual.theme import Theme
+
+from tui import theme_palette
+from tui.core.palette import build_palette
+
+
+def _fresh_process() -> None:
+    theme_palette._cache.clear()  # what a new launch starts with
+
+
+def test_a_kept_palette_equals_a_built_one_and_a_changed_theme_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    blue = Theme(name="mine", primary="#3050d0", background="#101418", dark=True)
+    _fresh_process()
+    first = theme_palette.palette_from_theme(blue)
+    assert list((tmp_path / "notesift" / "tables").glob("palette-mine-*.marshal"))
+    _fresh_process()
+    kept = theme_palette.palette_from_theme(blue)
+    assert kept == first == build_palette(theme_palette.theme_colors(blue))
+
+    red = dataclasses.replace(blue, primary="#d03030")  # same name, other colours
+    _fresh_process()
+    changed = theme_palette.palette_from_theme(red)
+    assert changed == build_palette(theme_palette.theme_colors(red))
+    assert changed.badges["note"] != first.badges["note"]
