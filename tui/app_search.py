@@ -147,8 +147,12 @@ class SearchRunner:
                 help_lines = no_notes_lines(index.root)
             self.app.lifecycle.publish_warnings(index)
         finally:
+            # Posted, not awaited: the thread ends before the answer's frame is drawn,
+            # whose bytes the writer thread would otherwise wait to send while this one
+            # wound down (the GIL). Until `_finished` runs, `searching` stays true.
             with contextlib.suppress(RuntimeError):  # the app may be shutting down
-                self.app.call_from_thread(self._finished, seq, query, result, help_lines)
+                self.app.post_message(events.Callback(
+                    partial(self._finished, seq, query, result, help_lines)))
 
     def _still_searching(self, seq: int) -> None:
         if self._busy and self.shown_seq < seq:

@@ -8,6 +8,7 @@ are drawn at once instead: the echo before the search starts, the answer before
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from tui.app import make_app
 from tui.app_search import SearchRunner
 
 pytestmark = pytest.mark.asyncio
+
+HANDOVER_WAIT_S = 5.0  # a search thread that posted its answer returns long before this
 
 
 def _count_frames(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -79,3 +82,33 @@ async def test_an_answer_is_drawn_before_show_result_returns(
         await type_text(pilot, app, "rust")
         await settle(pilot, app)
     assert drawn and all(drawn), drawn
+
+
+async def test_the_search_thread_has_ended_when_its_answer_is_shown(
+    example_notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer is handed over, not awaited: the writer thread sends its frame
+    without waiting for the search thread to wind down (both want the GIL). An
+    awaited hand-over would keep the search thread until `_finished` returned."""
+    returned: dict[int, threading.Event] = {}
+    ended_first: list[bool] = []
+    job, finished = SearchRunner._job, SearchRunner._finished
+
+    def recording_job(self, seq, *args):  # type: ignore[no-untyped-def]
+        try:
+            return job(self, seq, *args)
+        finally:
+            returned.setdefault(seq, threading.Event()).set()
+
+    def recording_finished(self, seq, *args):  # type: ignore[no-untyped-def]
+        ended_first.append(returned.setdefault(seq, threading.Event()).wait(HANDOVER_WAIT_S))
+        return finished(self, seq, *args)
+
+    monkeypatch.setattr(SearchRunner, "_job", recording_job)
+    monkeypatch.setattr(SearchRunner, "_finished", recording_finished)
+    app = make_app(app_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await type_text(pilot, app, "rust")
+        await settle(pilot, app)
+    assert ended_first and all(ended_first), ended_first
