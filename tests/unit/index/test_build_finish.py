@@ -35,6 +35,12 @@ def _segments(index: SearchableIndex) -> list[int]:
                               "WHERE id >> 37 > 0")[0][0] for table in ("fts", "titles")]
 
 
+def _merging(index: SearchableIndex) -> list[int]:
+    """The word indexes' automerge settings (0: held for a build's one merge)."""
+    return [int(index.store.query(f"SELECT v FROM {table}_config WHERE k='automerge'")[0][0])
+            for table in ("fts", "titles")]
+
+
 def _in_memory(root: Path) -> list[list[str]]:
     memory = SearchableIndex(root, use_cache=False)
     memory.refresh()
@@ -54,6 +60,7 @@ def test_a_first_build_ends_with_its_filter_indexes(tmp_path: Path) -> None:
     # its own; the build ends with one: as small and as quick to search as can be,
     # whatever the machine's speed made of the batches.
     assert _segments(index) == [1, 1]
+    assert _merging(index) == [16, 4]  # merging again for the edits to come
     # The same answers as an index kept in memory (whose writes make them at once).
     assert _answers(index) == _in_memory(root)
     index.close()
@@ -78,12 +85,13 @@ def test_a_build_cut_short_is_finished_by_the_next_start(tmp_path: Path, monkeyp
     monkeypatch.setattr(first.store, "sync_vocabulary", lambda **_: None)
     first.refresh()
     assert "entries_kind_path" not in _indexes(first)
+    assert _merging(first) == [0, 0]  # its segments held for the one merge at its end
     first.close()
     monkeypatch.undo()
     second = SearchableIndex(root, cache_dir=cache, jobs=1)
     assert second.refresh().parsed == 0
     assert {"entries_kind_path", "entries_author"} <= _indexes(second)
-    assert _segments(second) == [1, 1]
+    assert _segments(second) == [1, 1] and _merging(second) == [16, 4]
     assert _answers(second) == _in_memory(root)
     second.close()
 

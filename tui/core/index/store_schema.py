@@ -62,6 +62,10 @@ _WORDS = "tokenize='unicode61 remove_diacritics 0', content='', detail=column, c
 # (bench 100k: -1.4 MB; searches read as fast).
 PAGE_SIZE = 32768
 FTS_HASH_BYTES = 64 << 20
+# The word indexes' merge settings (automerge, crisismerge): as made, and while a build
+# holds its segments for the one merge at its end (`hold_merges`).
+_MERGES = {"fts": (16, 16), "titles": (4, 16)}  # titles: FTS5's defaults
+_HELD_MERGES = (0, 400)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
@@ -258,6 +262,19 @@ def _open(target: str, chunks: ChunkCache) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def hold_merges(db: sqlite3.Connection, held: bool) -> None:
+    """Stop (or restart) the word indexes' own merging (inside the caller's write
+    transaction). A build's commits each leave a segment, and its end merges them
+    all into one (`vocabulary.pack_indexes`); merges meanwhile would rewrite the
+    same lists once more (at 1M entries, 16 commits' segments at a time: about
+    the cost of the final merge again). Searches meanwhile read up to 400
+    segments; FTS5 merges at once beyond that."""
+    for table, settings in _MERGES.items():
+        automerge, crisismerge = _HELD_MERGES if held else settings
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES('automerge', {automerge})")
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES('crisismerge', {crisismerge})")
 
 
 def _format(db: sqlite3.Connection) -> None:

@@ -25,6 +25,7 @@ from tui.core.index.payloads import (
     with_tags,
 )
 from tui.core.index.prepared import TAGS_AT, PreparedSource
+from tui.core.index.store_schema import hold_merges
 from tui.core.index.vocabulary import add_rows_words
 from tui.core.ingest.entry import Entry
 
@@ -112,8 +113,10 @@ def write_sources(
         vocabulary_grew = add_rows_words(db, fts_rows)
     elif fts_rows:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('vocabulary', 'stale')")
-        # Each commit left a segment of its own in the word indexes: counted, so the
-        # build's end merges them (`vocabulary.sync_from_terms`).
+        # Each commit leaves a segment of its own in the word indexes: counted, so the
+        # build's end merges them (`vocabulary.sync_from_terms`), and not merged before.
+        if db.execute("SELECT 1 FROM meta WHERE key='merge'").fetchone() is None:
+            hold_merges(db, True)
         db.execute("INSERT INTO meta VALUES ('merge', ?) ON CONFLICT(key) DO UPDATE "
                    "SET value = value + excluded.value", (len(fts_rows),))
     if gone and _prune_due(db, gone):
@@ -173,8 +176,8 @@ def vocabulary_stale(db: sqlite3.Connection) -> bool:
     """Whether large batches were written, or many entries removed, since the
     vocabulary was last brought up to date (kept in the file: a build cut short
     still gets it later)."""
-    rows = db.execute("SELECT key, value FROM meta WHERE key IN ('vocabulary', 'prune')")
-    return any(value in ("stale", "1") for _, value in rows)
+    rows = db.execute("SELECT key, value FROM meta WHERE key IN ('vocabulary', 'prune', 'merge')")
+    return any(key == "merge" or value in ("stale", "1") for key, value in rows)
 
 
 def release_free_pages(db: sqlite3.Connection) -> None:

@@ -21,7 +21,7 @@ from tui.core.index.fts_terms import (
     is_han_token,
     words_of,
 )
-from tui.core.index.store_schema import LATE_INDEXES
+from tui.core.index.store_schema import LATE_INDEXES, hold_merges
 from tui.core.text.table_cache import cached_table
 
 ENDING_MAX = 400  # words ending with a short piece (`c` of `c++`) that a query lists
@@ -119,6 +119,10 @@ def sync_from_terms(db: sqlite3.Connection, *, build_done: bool = True) -> None:
         fill_from_terms(db)
     if build_done:
         make_late_indexes(db)
+        if db.execute("DELETE FROM meta WHERE key='merge'").rowcount:
+            # A build's end, merged or not (a few changed files: their segments are
+            # left to the indexes' own merging, which starts again).
+            hold_merges(db, False)
 
 
 def _merge_due(db: sqlite3.Connection) -> bool:
@@ -150,7 +154,6 @@ def pack_indexes(db: sqlite3.Connection) -> None:
     if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'entries_title'"
                   ).fetchone():  # a first build makes it after this (`make_late_indexes`)
         db.execute("REINDEX entries_title")
-    db.execute("DELETE FROM meta WHERE key='merge'")
 
 
 def make_late_indexes(db: sqlite3.Connection) -> None:
