@@ -207,3 +207,21 @@ def test_western_latin1_text_with_few_accents_reads_as_western(text: str) -> Non
 ])
 def test_central_european_and_cyrillic_text_keep_their_code_page(encoding: str, text: str) -> None:
     assert decode_bytes(text.encode(encoding)).text == text
+
+
+def test_a_large_note_of_one_long_line_keeps_its_first_bytes_searchable(tmp_path: Path) -> None:
+    """A minified export or pasted log is one line: cutting at the last newline kept
+    only its title (TRY4 §3); now it is cut between words, else between characters."""
+    path = tmp_path / "one-line.md"
+    path.write_text("# Export\n\nstartword " + "数据 lorem " * 100 + "tailword\n", encoding="utf-8")
+    warnings: list[str] = []
+    decoded = read_note_file(path, max_bytes=300, display_name="one-line.md", warnings=warnings)
+    assert decoded is not None and decoded.truncated
+    assert "startword" in decoded.text and "tailword" not in decoded.text
+    assert len(decoded.text.encode()) <= 300 and len(decoded.text.encode()) > 250
+    assert warnings == ["one-line.md: larger than 300 bytes; only its first 300 bytes are indexed"]
+    spaceless = tmp_path / "minified.json"
+    spaceless.write_text("{" + "\"数\":1," * 200 + "}", encoding="utf-8")
+    decoded = read_note_file(spaceless, max_bytes=301)
+    assert decoded is not None and "\ufffd" not in decoded.text
+    assert len(decoded.text.encode()) in range(298, 302) and decoded.text.startswith("{\"数\":1,")

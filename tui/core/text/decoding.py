@@ -292,15 +292,48 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:BINARY_SNIFF_BYTES]
 
 
+LINE_CUT_SLACK = 64 * 1024  # a cut at a line or word end drops at most this much more
+
+
 def _cut_at_line(data: bytes, max_bytes: int) -> bytes:
-    """Keep whole lines only, so a truncated note never ends mid-character."""
+    """The first `max_bytes` of a note, cut where no character is split.
+
+    Whole lines when a line ends near the limit; a file that is one long line
+    (minified JSON, a pasted log) is cut between words, else between UTF-8
+    characters, so its first 32 MB stay searchable instead of only the lines
+    before that line.
+    """
     head = data[:max_bytes]
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return head[: len(head) - len(head) % 4]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return head[: len(head) - len(head) % 2]
+    slack = min(LINE_CUT_SLACK, len(head) // 2)
+    floor = len(head) - slack
     cut = head.rfind(b"\n")
-    return head[: cut + 1] if cut >= 0 else head
+    if cut >= floor:
+        return head[: cut + 1]
+    space = max(head.rfind(b" ", floor), head.rfind(b"\t", floor))
+    if space >= 0:
+        return head[:space]
+    return head[: _utf8_boundary(head)]
+
+
+def _utf8_boundary(head: bytes) -> int:
+    """Where `head` ends without a UTF-8 character cut in two."""
+    start = len(head)
+    while start > max(0, len(head) - 4) and head[start - 1] & 0xC0 == 0x80:
+        start -= 1
+    if start == 0 or head[start - 1] < 0xC0:
+        return len(head) if start == len(head) or head[start - 1] < 0x80 else start
+    lead = head[start - 1]
+    needed = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    return len(head) if len(head) - (start - 1) >= needed else start - 1
+
+
+def _size_text(count: int) -> str:
+    mb = 1024 * 1024
+    return f"{count // mb} MB" if count >= mb and count % mb == 0 else f"{count} bytes"
 
 
 def read_note_file(
@@ -354,7 +387,8 @@ def read_note_file(
             decoded.text = decoded.text[: decoded.text.rfind("\n") + 1]
         decoded.truncated = True
         decoded.warnings.append(
-            f"{name}: larger than {max_bytes} bytes; only the beginning is indexed"
+            f"{name}: larger than {_size_text(max_bytes)}; only its first "
+            f"{_size_text(max_bytes)} are indexed"
         )
     sink.extend(decoded.warnings)
     return decoded
