@@ -375,3 +375,26 @@ def test_spelled_pinyin_puts_the_note_titled_with_the_word_above_short_section_n
     assert _ids(engine.search("zhangji", limit=5))[0] == "handheld"
     # The words as typed still find what they found before.
     assert "s0" in _ids(engine.search("zhangji", limit=0))
+
+
+# -- accents: typed on an English keyboard, as fzf matches them -----------------------
+
+ACCENTS = [
+    _e("cafe", "Notes from the café", "We met at the café in Zürich and read a résumé.\n"
+       "A naïve model still helps."),
+    _e("plain", "Resuming downloads", "curl -C - resumes where a download stopped."),
+]
+
+
+def test_words_typed_without_accents_find_the_accented_text_and_mark_it() -> None:
+    engine = SearchEngine.from_entries(ACCENTS)
+    for query in ("cafe", "zurich", "Zurich", "naive", "café"):
+        result = engine.search(query)
+        assert _strict(result)[:1] == ["cafe"], query
+    hit = engine.search("cafe").hits[0]
+    assert [hit.entry.title[a:b] for a, b in hit.title_spans] == ["café"], "the accented word lit"
+
+
+def test_a_typo_in_an_accented_word_is_still_corrected() -> None:
+    engine = SearchEngine.from_entries(ACCENTS)
+    assert "cafe" in _ids(engine.search("naïev"))

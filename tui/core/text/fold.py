@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -119,6 +120,25 @@ def _width_map() -> dict[int, str]:
     return table
 
 
+# Latin letters with diacritics (Latin-1 Supplement, Extended-A/B, Extended Additional).
+_LATIN_RANGES = ((0x00C0, 0x0250), (0x1E00, 0x1F00))
+
+
+def _latin_base_map() -> dict[int, str]:
+    """Each accented Latin letter → its base letter (é → e, Ü → U, ņ → n), as fzf
+    matches by default: `cafe` finds café, `zurich` Zürich. One character each way,
+    so folding stays length-preserving; letters that are not a base plus marks (ø,
+    æ, ß, ł) are left alone, as are other scripts (й is its own Russian letter)."""
+    table: dict[int, str] = {}
+    for lo, hi in _LATIN_RANGES:
+        for cp in range(lo, hi):
+            parts = unicodedata.normalize("NFD", chr(cp))
+            if len(parts) > 1 and parts[0].isascii() and parts[0].isalpha() and all(
+                    unicodedata.combining(mark) for mark in parts[1:]):
+                table[cp] = parts[0]
+    return table
+
+
 def _case_map() -> dict[int, str]:
     """Single-char case folds; casefold first so ς/σ and ſ/s also meet."""
     table: dict[int, str] = {}
@@ -139,9 +159,10 @@ def _case_map() -> dict[int, str]:
 
 @cache
 def _keep_case_table() -> dict[int, str]:
-    """Width + traditional→simplified: the fold for case-sensitive terms."""
+    """Accents + width + traditional→simplified: the fold for case-sensitive terms."""
     table: dict[int, str] = {ord(k): v for k, v in ts_chars().items()}
     table.update(_width_map())
+    table.update(_latin_base_map())
     return table
 
 
@@ -156,13 +177,16 @@ def _fold_table() -> dict[int, str]:
 
     Kept on disk between processes (`table_cache`): the case scan alone is ~0.1 s.
     """
-    return cached_table("fold", [ts_file()], _build_fold_table, keep=lambda _: bool(ts_chars()))
+    return cached_table("fold", [ts_file()], _build_fold_table, keep=lambda _: bool(ts_chars()),
+                        stamp="latin-base")
 
 
 def _build_fold_table() -> dict[int, str]:
     case = _case_map()
     table: dict[int, str] = {ord(k): v for k, v in ts_chars().items()}
     table.update(case)
+    for cp, base in _latin_base_map().items():
+        table[cp] = case.get(ord(base), base)
     for cp, ch in _width_map().items():
         table[cp] = case.get(ord(ch), ch)
     return table
@@ -199,7 +223,7 @@ def _translate(text: str, lower: bool) -> str:
 
 
 def fold(text: str) -> str:
-    """Case-, width- and traditional/simplified-insensitive form, same length as `text`."""
+    """Case-, accent-, width- and traditional/simplified-insensitive form, same length as `text`."""
     if text.isascii():
         return text.lower()  # ASCII lower is 1:1 and far faster than translate
     if "\n" not in text:
@@ -211,7 +235,7 @@ def fold(text: str) -> str:
 
 
 def fold_keep_case(text: str) -> str:
-    """Width + traditional→simplified only, for case-sensitive (smart-case) terms."""
+    """Accents, width and traditional→simplified only, for case-sensitive (smart-case) terms."""
     if text.isascii():
         return text
     if "\n" not in text:
