@@ -192,7 +192,8 @@ class NotesiftApp(App[int]):
         startup_problems = self.problems + self.keymap_problems
         if startup_problems:
             self.say(
-                f"{len(startup_problems)} problem(s) in config/keymap/themes; defaults used.\n"
+                f"{len(startup_problems)} problem(s) in config/keymap/themes; defaults stand in "
+                f"for what could not be read.\n"
                 f"{startup_problems[0]}",
                 severity="warning",
                 timeout=8,

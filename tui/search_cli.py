@@ -224,7 +224,8 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
         printed = len(hits)
     if result.partial_count and not args.quiet and not args.json:
         left_out = " left out" if args.vimgrep or args.files else ""
-        err.write(f"notesift: {result.partial_count} partial matches{left_out} "
+        noun = "match" if result.partial_count == 1 else "matches"
+        err.write(f"notesift: {result.partial_count} partial {noun}{left_out} "
                   "(not every term matched)\n")
     if not result.searched and not args.quiet:  # exit 1 alone would read as "no match"
         err.write(f"notesift: no notes in {printable(str(index.root))}; "

@@ -177,4 +177,4 @@ def test_vimgrep_lists_each_line_once_and_full_matches_only(
     places = [":".join(line.split(":")[:2]) for line in out.splitlines()]
     assert places and len(places) == len(set(places)), out
     assert all(p.startswith("keys.txt:") for p in places), out
-    assert "partial matches left out" in err
+    assert "1 partial match left out" in err  # singular for one

@@ -96,7 +96,8 @@ class StatusLine(Static):
             line.append(f"  {one_line(info.activity)}")
         if info.warnings:
             hint = f" ({info.warnings_key})" if info.warnings_key else ""
-            line.append(f"  ⚠ {info.warnings} warnings{hint}", style=palette.warning)
+            noun = "warning" if info.warnings == 1 else "warnings"
+            line.append(f"  ⚠ {info.warnings} {noun}{hint}", style=palette.warning)
         if info.pending_keys:
             line.append(f"  {info.pending_keys}…", style="bold")
         if info.preview_match:

@@ -74,7 +74,8 @@ def _hint(query: Query, filters: list[str], relaxed: Relaxed | None) -> str:
     if filters and relaxed is not None and relaxed.total:
         count = f"{relaxed.total:,}"
         if relaxed.partial:
-            return f"{count} partial matches (some of the words) hidden by {filters[-1]}: drop it"
+            noun = "match" if relaxed.total == 1 else "matches"
+            return f"{count} partial {noun} (some of the words) hidden by {filters[-1]}: drop it"
         return f"{count} match without {filters[-1]}: drop it"
     if filters and not words:
         return "no entry passes all these filters: drop one"
