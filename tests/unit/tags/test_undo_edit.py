@@ -16,6 +16,7 @@ LINE = st.sampled_from([b"---\n", b"tags: [a]\n", b"title: T\r\n", b"body\n", b"
 @given(st.lists(LINE, max_size=6), LINE, LINE, st.lists(LINE, max_size=6),
        st.lists(LINE, max_size=4))
 @example([], b"---\n", b"x\r", [], [b"\n"])  # found by hypothesis: a CR, then an LF added
+@example([], b"---\n", b"x\r", [], [b"\n", b"x\r"])  # the edited last line repeated below
 def test_an_edit_is_taken_back_and_lines_added_after_it_stay(
     head: list[bytes], old: bytes, new: bytes, tail: list[bytes], added: list[bytes],
 ) -> None:

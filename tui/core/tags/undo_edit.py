@@ -25,11 +25,15 @@ def reverse_edit(before: bytes, after: bytes, now: bytes) -> bytes | None:
     if old == new:
         return now
     end = len(new) - tail
-    if current[:end + 1] == new[:end + 1]:  # all above it, it and the line after: as left
+    # All above it, it and the line after (if any: lines added below a last line are fine)
+    check = end + 1 if tail else end
+    if current[:check] == new[:check]:
         places = [head - lead]
     else:  # moved: found once, or which copy was the tag's cannot be told
         places = _places(current, context)
-        if len(places) != 1:
+        # An edit at the file's start is anchored there, as a line before it would
+        # anchor it: a copy of its lines further down is not the tag's.
+        if len(places) != 1 or (not head and places[0] != 0):
             return None
     start = places[0] + lead
     restored = current[:start] + old[head:len(old) - tail] + current[start + len(edited):]
