@@ -15,6 +15,7 @@ from typing import Any
 
 from tui.core.ingest.entry import Entry
 from tui.core.search.query import FieldFilter, Query, QueryItem, Term
+from tui.core.text.fold import fold_path
 
 
 def filter_matches(f: FieldFilter, entry: Entry) -> bool:
@@ -70,7 +71,7 @@ def _path_match(f: FieldFilter, path: str) -> bool:
     """Smart case, like the text terms: `path:Blog` is case-sensitive, `path:blog` not."""
     pattern = str(f.value)
     if pattern == pattern.lower():
-        path = path.lower()
+        path, pattern = fold_path(path), fold_path(pattern)  # accents never matter
     if f.op == "glob":
         return any(fnmatchcase(path, form) for form in _forms(pattern))
     return any(form in path for form in _forms(pattern))

@@ -198,7 +198,7 @@ class NotesiftApp(App[int]):
                 severity="warning",
                 timeout=8,
             )
-        elif self.settings.root_notice:
+        if self.settings.root_notice:
             self.say(self.settings.root_notice, timeout=6)
         self.lifecycle.start()
         self.set_timer(COLLECTOR_PAUSE_MAX_S, resume_collector)  # no rows yet: collect anyway

@@ -253,7 +253,7 @@ def app_settings(args: argparse.Namespace, **extra: Any) -> AppSettings | None:
     from tui.app import AppSettings
     from tui.core.keys.keymap_file import keymap_choice
 
-    folder = notes_folder_or_say_why(args.dir, sys.stderr)
+    folder = notes_folder_or_say_why(args.dir, sys.stderr, name_above=False)  # a toast says it
     if folder is None:
         return None
     config, problems, root = folder.config, folder.problems, folder.root

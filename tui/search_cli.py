@@ -169,7 +169,7 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     """Print ranked results; exit 0 found, 1 none, 2 error."""
     out = out or sys.stdout
     err = err or sys.stderr
-    folder = notes_folder_or_say_why(args.dir, err)
+    folder = notes_folder_or_say_why(args.dir, err, name_above=not args.quiet)
     if folder is None:
         return EXIT_ERROR
     config, problems, root = folder.config, folder.problems, folder.root

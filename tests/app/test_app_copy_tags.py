@@ -200,3 +200,13 @@ async def test_a_sidecar_linked_out_of_the_root_is_refused_on_screen(
         shown = [n.message for n in app._notifications]
         assert any("outside the notes root" in m and ".notesift" in m for m in shown), shown
     assert list(outside.iterdir()) == []
+
+
+async def test_tag_prompt_ghost_text_is_what_enter_takes_with_or_without_hash() -> None:
+    from tui.screens.tag_prompt import _TagSuggester
+
+    suggester = _TagSuggester(["cli", "rust"])
+    assert await suggester.get_suggestion("#ru") == "#rust"
+    assert await suggester.get_suggestion("ru") == "rust"
+    assert await suggester.get_suggestion("RU") == "RUst"
+    assert await suggester.get_suggestion("ru ") is None

@@ -125,3 +125,23 @@ def test_sample_notes_hugo_placeholder(sample_notes: Path) -> None:
         '+tags: ["X"]\n',
     ]
     assert rel in _search_ids(sample_notes, "#X")
+
+
+def test_a_sidecar_tag_removed_by_one_command_is_gone_for_the_next(example_notes: Path) -> None:
+    """Each command opens the cache anew (REVIEW4 F10): the removal must reach the
+    cache's tag column, not only a running process's memory."""
+    tweet = _first_tweet_id(example_notes, DIGEST)
+    assert _run(run_tag, "--dir", str(example_notes), "--add", "zzreview", tweet)[0] == 0
+    assert _search_ids(example_notes, "#zzreview") == {tweet}
+    assert _run(run_tag, "--dir", str(example_notes), "--remove", "zzreview", tweet)[0] == 0
+    assert _search_ids(example_notes, "#zzreview") == set()
+    assert _run(run_tag, "--dir", str(example_notes), "--add", "zzreview", tweet)[0] == 0
+    assert _search_ids(example_notes, "#zzreview") == {tweet}
+
+
+def test_accents_do_not_matter_in_file_names_either(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    (root / "recettes").mkdir(parents=True)
+    (root / "recettes" / "crème-brûlée.md").write_text("# Gâteau\n\nsucre\n", encoding="utf-8")
+    for query in ("brûlée", "brulee", "creme-brulee", "path:creme", "path:brûlée", "gateau"):
+        assert _search_ids(root, query) == {"recettes/crème-brûlée.md"}, query

@@ -212,7 +212,8 @@ def locate_notes(argument: str | None) -> NotesFolder:
     return NotesFolder(config, problems, root, found_above=climbed)
 
 
-def notes_folder_or_say_why(argument: str | None, err: TextIO) -> NotesFolder | None:
+def notes_folder_or_say_why(argument: str | None, err: TextIO, *, name_above: bool = True
+                            ) -> NotesFolder | None:
     """`locate_notes`, or None once the command's one error line is written to `err`.
 
     A folder found above the cwd is named on `err` when a person reads it (a tty),
@@ -222,7 +223,7 @@ def notes_folder_or_say_why(argument: str | None, err: TextIO) -> NotesFolder | 
     if folder.missing:
         err.write(folder.missing)
         return None
-    if folder.above_note and _is_tty(err):
+    if name_above and folder.above_note and _is_tty(err):
         err.write(f"notesift: {folder.above_note}\n")
     return folder
 

@@ -6,11 +6,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
 from tui.core.tags.completion import tag_completion, tag_to_submit
 from tui.core.text.sanitize import one_line
+
+
+class _TagSuggester(Suggester):
+    """The ghost text shows exactly what Enter takes (`tag_completion`), `#` typed or not."""
+
+    def __init__(self, choices: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.choices = choices
+
+    async def get_suggestion(self, value: str) -> str | None:
+        completion = tag_completion(value, self.choices)
+        if completion is None:
+            return None
+        marks = value[: len(value) - len(value.lstrip("#"))]
+        return value + (marks + completion)[len(value):]
 
 
 class TagPromptScreen(ModalScreen[str | None]):
@@ -40,7 +55,7 @@ class TagPromptScreen(ModalScreen[str | None]):
             yield Label(one_line(self.title_text), markup=False)
             yield Input(
                 placeholder="tag (nested: area/topic)",
-                suggester=SuggestFromList(self.choices, case_sensitive=False),
+                suggester=_TagSuggester(self.choices),
                 id="tag-input",
             )
             yield Label("", id="tag-enter", markup=False)

@@ -398,3 +398,11 @@ def test_words_typed_without_accents_find_the_accented_text_and_mark_it() -> Non
 def test_a_typo_in_an_accented_word_is_still_corrected() -> None:
     engine = SearchEngine.from_entries(ACCENTS)
     assert "cafe" in _ids(engine.search("naïev"))
+
+
+def test_a_quoted_single_letter_beside_words_is_found_anywhere_as_documented() -> None:
+    """`'x` requires the character anywhere (README), also next to words (REVIEW4 F1)."""
+    notes = [_e("street", "Harbour walk", "The harbour is on Hafenstraße."),
+             _e("plain", "Harbour map", "The harbour has no accents.")]
+    engine = SearchEngine.from_entries(notes)
+    assert _strict(engine.search("harbour 'ß")) == ["street"]

@@ -26,7 +26,7 @@ from typing import Any
 
 from tui.core.index.fts_terms import index_text
 from tui.core.ingest.entry import Entry
-from tui.core.text.fold import fold
+from tui.core.text.fold import fold, fold_path
 
 # Entries a payload blob holds (a source's rowids start at a multiple of it, so an
 # entry's blob is at `rowid & -PAYLOAD_CHUNK`): zlib over 8 neighbours packs text to
@@ -296,7 +296,7 @@ def folded_pair(entry: Entry) -> tuple[str, str]:
 def indexed_columns(entry: Entry) -> tuple[str, str, str]:
     """The (title, body, path) text `titles` and `fts` tokenize for an entry."""
     title, body = folded_pair(entry)
-    return (*indexed_title_body(title, body), index_text(entry.path.lower()))
+    return (*indexed_title_body(title, body), index_text(fold_path(entry.path)))
 
 
 def indexed_title_body(title: str, body: str) -> tuple[str, str]:

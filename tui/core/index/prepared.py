@@ -19,6 +19,7 @@ from tui.core.index.payloads import (
     unpack_entry,
 )
 from tui.core.ingest.entry import Entry
+from tui.core.text.fold import fold_path
 
 NUMERIC_COLUMNS = ("likes", "retweets", "replies", "quotes")
 
@@ -58,7 +59,7 @@ def filter_columns(e: Entry) -> tuple[Any, ...]:
     date = e.meta.get("date")
     tags = tags_column(e.tags)
     return (
-        e.kind, e.path, e.path.lower(), e.line, e.title.casefold(), tags,
+        e.kind, e.path, fold_path(e.path), e.line, e.title.casefold(), tags,
         author.lstrip("@").lower() if isinstance(author, str) else None,
         date.strip() if isinstance(date, str) and date.strip() else None,
         *(_number(e.meta.get(c)) for c in NUMERIC_COLUMNS),
@@ -94,7 +95,7 @@ def prepare_source(signature: str, entries: list[Entry], warnings: list[str]) ->
         title, body = folded_pair(e)
         path = paths.get(e.path)
         if path is None:
-            path = paths[e.path] = index_text(e.path.lower())
+            path = paths[e.path] = index_text(fold_path(e.path))
         indexed.append((*indexed_title_body(title, body), path))
         c = filter_columns(e)
         rows.append(entry_row(e.id, (*c[:4], title, *c[4:]), record))

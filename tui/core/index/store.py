@@ -9,6 +9,7 @@ hands the SQL and the formats to the modules named above.
 from __future__ import annotations
 
 import contextlib
+import json
 import marshal
 import sqlite3
 import threading
@@ -58,6 +59,15 @@ def text_only(match: str) -> str:
     return "{body} : (" + match + ")"  # the body column holds the titles too
 
 
+def _applied_sidecar(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """The sidecar tags the cache's `tags` column holds (kept in `meta`)."""
+    with contextlib.suppress(sqlite3.Error, ValueError):
+        row = db.execute("SELECT value FROM meta WHERE key='sidecar'").fetchone()
+        if row is not None:
+            return {k: list(v) for k, v in json.loads(row[0]).items()}
+    return {}
+
+
 class IndexStore:
     """Thread-safe access to one index database (or an in-memory one).
 
@@ -105,6 +115,7 @@ class IndexStore:
             self._chunks.load_dictionary = partial(dictionary_in_file, self.path)
         with self.lock:
             self._dictionary = stored_dictionary(self.db)
+            self.sidecar = _applied_sidecar(self.db)
 
     def payload_dictionary(self) -> PayloadDictionary | None:
         """What new payload blobs are packed with (`payloads.packing_with`)."""
@@ -236,14 +247,22 @@ class IndexStore:
         Payloads keep the parsed tags; the `tags` column and loaded entries get
         the sidecar's added, so `#tag` filters and the tags panel see both.
         """
-        changed_ids = {
-            i for i in set(self.sidecar) | set(sidecar) if self.sidecar.get(i) != sidecar.get(i)
-        }
-        if not changed_ids:
-            return False
+        if sidecar == self.sidecar:
+            with self.lock:  # a cheap read: another process may have applied another one
+                if sidecar == _applied_sidecar(self.db):
+                    return False
         with self.lock, write_transaction(self.db), self.read_lock:
+            # What the file holds now (another process may have applied another sidecar).
+            applied = _applied_sidecar(self.db)
+            changed_ids = {
+                i for i in set(applied) | set(sidecar) if applied.get(i) != sidecar.get(i)
+            }
             self.sidecar = {k: list(v) for k, v in sidecar.items()}
+            if not changed_ids:
+                return False
             touched = write_sidecar_tags(self.db, self._chunks, self.sidecar, changed_ids)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('sidecar', ?)",
+                            (json.dumps(self.sidecar, sort_keys=True),))
         with self.read_lock:  # after the commit, as in `replace_sources`
             for rowid in touched:
                 self._entries.pop(rowid, None)

@@ -55,6 +55,8 @@ def _plain_short_word(group: list[TermPlan]) -> str | None:
     term = group[0]
     if term.long or term.variants or term.extra_rowids or term.needs_check:
         return None
+    if len(term.folded) == 1 and term.term.mode == "exact":
+        return None  # `'é`: the literal anywhere (`_group_sql`), not a word's start
     return short_token_query(term.folded)
 
 

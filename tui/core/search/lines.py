@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from tui.core.ingest.entry import Entry
 from tui.core.search.spans import SNIPPET_WIDTH
+from tui.core.text.fold import fold_path
 
 # What a term found in one place is worth: a title far more than a heading, a heading
 # more than a line of text, a label (`作者:`) or a list of links least.
@@ -112,7 +113,7 @@ def file_name_credit(entry: Entry, terms: list[str], *, alone: bool) -> float:
     A slug-like term counts wherever it is in the query; a plain word only when it
     is the whole query (`git` in `git bisect` is not asking for git.md).
     """
-    path = entry.path.lower()
+    path = fold_path(entry.path)
     if not any(t in path for t in terms):
         return 0.0  # nearly always: the cheap test first
     name = path.rsplit("/", 1)[-1]
@@ -127,9 +128,9 @@ def words_name_credit(entry: Entry, words: list[str]) -> float:
     """The words of a query, in order, that are the whole name of the entry's file
     (`internal links` for `Internal links.md`, as Obsidian and Foam name notes): its
     note entry first, its sections next."""
-    if len(words) < 2 or not all(w in entry.path.lower() for w in words):
+    if len(words) < 2 or not all(w in fold_path(entry.path) for w in words):
         return 0.0
-    stem = _without_suffix(entry.path.lower().rsplit("/", 1)[-1])
+    stem = _without_suffix(fold_path(entry.path).rsplit("/", 1)[-1])
     if _SEPARATORS.split(stem) != words:
         return 0.0
     return SAME_NAME_CREDIT if entry.kind == "note" else SAME_NAME_CREDIT / 3

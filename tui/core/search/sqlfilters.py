@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from tui.core.search.query import FieldFilter
+from tui.core.text.fold import fold_path
 
 _COMPARE = {"eq": "=", "ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
 
@@ -74,6 +75,8 @@ def _path_sql(f: FieldFilter) -> tuple[str, list[Any]]:
     """Smart case, like the text terms: `path:Blog` is case-sensitive, `path:blog` not."""
     pattern = str(f.value)
     column = "e.path_lower" if pattern == pattern.lower() else "e.path"
+    if column == "e.path_lower":
+        pattern = fold_path(pattern)  # the column holds the folded path (accents too)
     # A file name may be stored decomposed (macOS writes `café` as `cafe` + U+0301)
     # while a query is typed composed, or the other way round: either form matches.
     forms = list(dict.fromkeys(unicodedata.normalize(n, pattern) for n in ("NFC", "NFD")))

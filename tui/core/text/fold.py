@@ -30,6 +30,7 @@ __all__ = [
     "cjk_bigrams",
     "fold",
     "fold_keep_case",
+    "fold_path",
     "han_runs",
     "has_han",
     "is_han",
@@ -232,6 +233,13 @@ def fold(text: str) -> str:
     return "\n".join(
         [line.lower() if line.isascii() else _translate(line, True) for line in text.split("\n")]
     )
+
+
+def fold_path(path: str) -> str:
+    """A path as names are matched: composed first (macOS stores `café` as `cafe` +
+    U+0301), then folded, so `café`, `cafe` and `path:*cafe.md` all find it. Not
+    length-preserving: for matching only, never for highlight offsets."""
+    return fold(unicodedata.normalize("NFC", path)) if not path.isascii() else path.lower()
 
 
 def fold_keep_case(text: str) -> str:
