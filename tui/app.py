@@ -296,7 +296,10 @@ class NotesiftApp(App[int]):
 
     def paint_now(self) -> bool:
         """Draw the main screen's changes at once (see `PaintedScreen.paint_now`);
-        False when it is not the screen on top (a pop-up screen paints as usual)."""
+        False when it is not the screen on top (a pop-up screen paints as usual), or
+        when the app is closing (an answer posted before the quit runs after it)."""
+        if not self._screen_stack or not self.is_running:
+            return False
         screen = self.screen
         return isinstance(screen, PaintedScreen) and screen.paint_now()
 

@@ -171,7 +171,19 @@ class SearchRunner:
     def _show_first_answer(self) -> None:
         pending, self._first_answer = self._first_answer, None
         if pending is not None and pending[0] == self.seq:
-            self.show_result(*pending, first=True)
+            self._show_guarded(*pending, first=True)
+
+    def _show_guarded(self, seq: int, query: str, result: SearchResult, *, first: bool = False
+                      ) -> None:
+        """`show_result` on the app's loop, where an error would end the session: a
+        bad answer (a rendering bug on odd note text) costs one answer and a notice."""
+        if not self.app.is_running:
+            return  # an answer posted before a quit, run after it
+        try:
+            self.show_result(seq, query, result, first=first)
+        except Exception as exc:
+            self.app.say(f"could not show the results of {query!r}: {type(exc).__name__}: {exc}",
+                         severity="error")
 
     def _finished(
         self, seq: int, query: str, result: SearchResult | None, help_lines: list[str]
@@ -180,7 +192,7 @@ class SearchRunner:
         self._first_answer = None
         if result is not None:
             self.app.results.empty_lines = help_lines
-            self.show_result(seq, query, result)
+            self._show_guarded(seq, query, result)
         if self._again:
             self._start()
         else:

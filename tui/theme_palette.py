@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,10 @@ def _kept_palette(theme: Theme) -> Palette:
     answer. It is kept per theme name under the theme's full definition (`repr`)
     and the files that decide it (`tui.core.text.table_cache`).
     """
-    name = "palette-" + re.sub(r"[^A-Za-z0-9_-]", "_", theme.name)[:40]
+    # No `-` in the name: the table cache prunes `<name>-*` files, and `rose-pine-`
+    # would match `rose-pine-moon`'s; the CRC keeps `a-b` and `a_b` apart.
+    readable = re.sub(r"[^A-Za-z0-9_]", "_", theme.name)[:40]
+    name = f"palette_{readable}_{zlib.crc32(theme.name.encode()):08x}"
     fields = cached_table(name, _PALETTE_SOURCES,
                           lambda: dataclasses.asdict(build_palette(theme_colors(theme))),
                           stamp=repr(theme))

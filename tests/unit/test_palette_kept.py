@@ -23,7 +23,7 @@ def test_a_kept_palette_equals_a_built_one_and_a_changed_theme_is_rebuilt(
     blue = Theme(name="mine", primary="#3050d0", background="#101418", dark=True)
     _fresh_process()
     first = theme_palette.palette_from_theme(blue)
-    assert list((tmp_path / "notesift" / "tables").glob("palette-mine-*.marshal"))
+    assert list((tmp_path / "notesift" / "tables").glob("palette_mine_*.marshal"))
     _fresh_process()
     kept = theme_palette.palette_from_theme(blue)
     assert kept == first == build_palette(theme_palette.theme_colors(blue))
@@ -33,3 +33,15 @@ def test_a_kept_palette_equals_a_built_one_and_a_changed_theme_is_rebuilt(
     changed = theme_palette.palette_from_theme(red)
     assert changed == build_palette(theme_palette.theme_colors(red))
     assert changed.badges["note"] != first.badges["note"]
+
+
+def test_themes_whose_names_share_a_start_keep_both_palettes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rose-pine` must not prune `rose-pine-moon`'s kept palette (REVIEW4 F3)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for name in ("pine-moon", "pine"):
+        _fresh_process()
+        theme_palette.palette_from_theme(Theme(name=name, primary="#3050d0", dark=True))
+    kept = list((tmp_path / "notesift" / "tables").glob("palette_*.marshal"))
+    assert len(kept) == 2, kept
