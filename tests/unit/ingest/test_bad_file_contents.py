@@ -243,4 +243,4 @@ def test_file_over_32mb_keeps_its_head_with_one_warning(root: Path, make_index) 
     index = make_index()
     assert found_paths(index, "capybara") == {"huge.md"}
     assert found_paths(index, "quetzal") == set()
-    assert "only the beginning" in one_warning(index, "huge.md")
+    assert "only its first 32 MB are indexed" in one_warning(index, "huge.md")
