@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
-from tui.core.tags.completion import tag_completion, tag_to_submit
+from tui.core.tags.completion import tag_completion, tag_to_submit, typed_tag
 from tui.core.text.sanitize import one_line
 
 
@@ -66,11 +66,12 @@ class TagPromptScreen(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        typed = typed_tag(event.value)
         completion = tag_completion(event.value, self.choices)
-        tag = tag_to_submit(event.value, self.choices)
+        tag = completion or typed
         line = f"Enter: #{tag}" if tag else ""
-        if completion and completion.casefold() != event.value.strip().lstrip("#").casefold():
-            line += f" (a space after it keeps #{event.value.strip().lstrip('#')})"
+        if completion and completion.casefold() != typed.casefold():
+            line += f" (a space after it keeps #{typed})"
         self.query_one("#tag-enter", Label).update(one_line(line))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -128,9 +128,12 @@ def words_name_credit(entry: Entry, words: list[str]) -> float:
     """The words of a query, in order, that are the whole name of the entry's file
     (`internal links` for `Internal links.md`, as Obsidian and Foam name notes): its
     note entry first, its sections next."""
-    if len(words) < 2 or not all(w in fold_path(entry.path) for w in words):
+    if len(words) < 2:
         return 0.0
-    stem = _without_suffix(fold_path(entry.path).rsplit("/", 1)[-1])
+    path = fold_path(entry.path)  # once: this runs for every ranked entry
+    if not all(w in path for w in words):
+        return 0.0
+    stem = _without_suffix(path.rsplit("/", 1)[-1])
     if _SEPARATORS.split(stem) != words:
         return 0.0
     return SAME_NAME_CREDIT if entry.kind == "note" else SAME_NAME_CREDIT / 3

@@ -125,6 +125,7 @@ def _width_map() -> dict[int, str]:
 _LATIN_RANGES = ((0x00C0, 0x0250), (0x1E00, 0x1F00))
 
 
+@cache
 def _latin_base_map() -> dict[int, str]:
     """Each accented Latin letter → its base letter (é → e, Ü → U, ņ → n), as fzf
     matches by default: `cafe` finds café, `zurich` Zürich. One character each way,
