@@ -271,3 +271,10 @@ def test_a_filter_only_row_reads_the_notes_text_not_its_front_matter() -> None:
     ])
     hit = engine.search("kind:note").hits[0]
     assert hit.snippet == "Bookmarks sync across devices."
+
+
+def test_a_capitalised_typo_is_corrected_when_no_case_of_it_exists() -> None:
+    # A proper noun typed with a slip: smart case must not turn off the typo fallback.
+    assert "llm" in _ids(ENGINE, "Precisoin")
+    # …but a capitalised word that exists in lower case keeps smart case's meaning.
+    assert "llm" not in _ids(ENGINE, "Precision")

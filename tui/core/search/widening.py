@@ -58,6 +58,12 @@ def _in_order(needle: str, text: str) -> bool:
     return True
 
 
+def _typo_of_cased(plan: TermPlan) -> bool:
+    """Whether a case-sensitive term is a word the typo fallback may correct."""
+    needle = plan.folded
+    return len(needle) >= 5 and needle.isascii() and needle.isalpha()
+
+
 class Widener:
     """Alternatives for scarce terms of a plan, written into its `TermPlan`s."""
 
@@ -74,8 +80,9 @@ class Widener:
     def widenable(term_groups: list[list[TermPlan]]) -> bool:
         """Whether `expand` would look up alternatives for any term (no SQL asked)."""
         return any(
-            plan.term.mode == "fuzzy" and not plan.term.case_sensitive
-            and (plan.long or (len(plan.folded) == 2 and all(map(is_han, plan.folded))))
+            plan.term.mode == "fuzzy"
+            and (_typo_of_cased(plan) if plan.term.case_sensitive
+                 else plan.long or (len(plan.folded) == 2 and all(map(is_han, plan.folded))))
             for group in term_groups for plan in group
         )
 
@@ -90,10 +97,15 @@ class Widener:
         widened = 0
         for group in term_groups:
             for plan in group:
-                if plan.term.mode != "fuzzy" or plan.term.case_sensitive:
+                if plan.term.mode != "fuzzy":
                     continue
                 if widened == WIDENED_TERMS:
                     return changed
+                if plan.term.case_sensitive:
+                    if _typo_of_cased(plan):
+                        widened += 1
+                        changed |= self._widen_cased(plan)
+                    continue
                 han_word = len(plan.folded) == 2 and all(map(is_han, plan.folded))
                 if not (plan.long or han_word):
                     continue
@@ -105,6 +117,19 @@ class Widener:
                     widened += 1
                     changed |= self.widen(plan, direct)
         return changed
+
+    def _widen_cased(self, plan: TermPlan) -> bool:
+        """Typos of a capitalised word that no entry holds in any case (`Kubernetse`).
+
+        Smart case keeps `Rust` from matching `rust`; but when not even the
+        lower-case word exists, the capital was a proper noun typed with a slip,
+        and its corrections are matched as any other typo's (case aside).
+        """
+        if self.lookup.count(plan.folded, 1):
+            return False
+        before = len(plan.variants)
+        plan.variants.extend(w for w, _ in self._vocab().near(plan.folded))
+        return len(plan.variants) != before
 
     def _direct_count(self, needle: str) -> int:
         """Entries holding `needle` as typed, up to EXPANSION_THRESHOLD."""
