@@ -128,3 +128,22 @@ def test_titles_are_searched_in_order_before_a_build_has_made_its_title_index(
     assert found and found == [h.entry.id for h in memory.engine.search("nte17").hits]
     memory.close()
     index.close()
+
+
+def test_a_first_build_leaves_its_index_in_the_file_not_the_wal(tmp_path: Path) -> None:
+    # A TUI stays open after its first build: the index must not live on in the
+    # -wal file beside an empty main file (twice the disk, every read via the WAL).
+    root = tmp_path / "notes"
+    _tree(root, 150)
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    try:
+        reads_meanwhile = index.engine.search("quokka").hits  # a reader, as the TUI has
+        index.refresh()
+        path = index.store.path
+        assert path is not None
+        wal = path.with_name(path.name + "-wal")
+        wal_bytes = wal.stat().st_size if wal.exists() else 0
+        assert wal_bytes < path.stat().st_size / 4, (wal_bytes, path.stat().st_size)
+        assert len(index.engine.search("quokka").hits) > len(reads_meanwhile)
+    finally:
+        index.close()

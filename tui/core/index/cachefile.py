@@ -65,6 +65,24 @@ def connect(path: Path | str, *, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Con
     return db
 
 
+def fold_wal_in(db: sqlite3.Connection, *, wait_s: float = 0.25) -> bool:
+    """Copy the WAL into the file and cut it to nothing; whether it was done.
+
+    A build leaves its whole index in the WAL while a reader is open (a TUI
+    reads between every batch, so no automatic checkpoint gets past it), and
+    every later read looks its pages up there. Readers are waited for at most
+    `wait_s`: if one is still busy, the next write or the last close does it.
+    """
+    with contextlib.suppress(sqlite3.Error):
+        db.execute(f"PRAGMA busy_timeout={int(wait_s * 1000)}")
+        try:
+            busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return busy == 0
+        finally:
+            db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    return False
+
+
 @contextlib.contextmanager
 def write_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT: the write lock is held before the first read.

@@ -237,6 +237,9 @@ class IndexStore:
             sync_from_terms(self.db, build_done=build_done)
         if build_done:
             release_free_pages(self.db)
+            if self.path is not None:
+                with self.lock:
+                    cachefile.fold_wal_in(self.db)
         with self.read_lock:
             self.generation += 1
             self._vocab.forget()
