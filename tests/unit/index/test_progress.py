@@ -48,3 +48,22 @@ def test_once_every_file_is_read_it_says_finishing_not_seconds_left() -> None:
     clock.now += 18
     progress.update(420, 420)
     assert progress.text() == "indexing 420/420 files · finishing…"
+
+
+def test_the_estimate_counts_down_while_a_batch_is_written() -> None:
+    """Batches are committed seconds apart: the time left must not climb between
+    them as if the build slowed down (TRY4 §9)."""
+    clock = FakeClock()
+    progress = BuildProgress(clock=clock)
+    progress.start()
+    clock.now += 10
+    progress.update(100, 400)
+    assert progress.text() == "indexing 100/400 files · 30 s left"
+    said = []
+    for _ in range(7):
+        clock.now += 1
+        said.append(progress.text().rsplit("· ", 1)[1])
+    assert said == [f"{n} s left" for n in range(29, 22, -1)]
+    clock.now += 1
+    progress.update(300, 400)  # 300 files in 18 s: 100 more take 6 s
+    assert progress.text() == "indexing 300/400 files · 6 s left"

@@ -34,25 +34,43 @@ class BuildProgress:
     total: int = 0
     started: float | None = field(default=None)
     waiting: bool = False  # another process is building this cache; we wait for it
+    # The estimate made when the count last moved, and when: between counts it
+    # counts down (batches are committed seconds apart; re-dividing the time so far
+    # by a count that stands still made it climb, as if the build slowed down).
+    estimate: tuple[float, float] | None = None
 
     def start(self) -> None:
         self.started = self.clock()
         self.done = self.total = 0
         self.waiting = False
+        self.estimate = None
 
     def update(self, done: int, total: int) -> None:
         if self.started is None:
             self.start()
+        moved = (done, total) != (self.done, self.total)
         self.done, self.total = done, total
         self.waiting = False
+        if moved:
+            at_rate = self._at_rate_so_far()
+            self.estimate = None if at_rate is None else (at_rate, self.clock())
 
-    def seconds_left(self) -> float | None:
+    def _at_rate_so_far(self) -> float | None:
         if self.started is None or not self.total or not self.done:
             return None
         elapsed = self.clock() - self.started
         if elapsed < MIN_SECONDS_FOR_ESTIMATE or self.done / self.total < MIN_FRACTION_FOR_ESTIMATE:
             return None
         return elapsed / self.done * (self.total - self.done)
+
+    def seconds_left(self) -> float | None:
+        """The last estimate counted down; once it has run out with the count still
+        standing (one huge file), the rate so far, which then honestly grows."""
+        if self.estimate is None:
+            return None
+        estimated, at = self.estimate
+        counted_down = estimated - (self.clock() - at)
+        return counted_down if counted_down >= 1 else self._at_rate_so_far()
 
     def text(self) -> str:
         """`indexing 1,234/2,159 files · 12 s left` (no estimate until one is sensible)."""
