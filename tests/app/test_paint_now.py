@@ -20,9 +20,6 @@ from tui.app_search import SearchRunner
 
 pytestmark = pytest.mark.asyncio
 
-HANDOVER_WAIT_S = 5.0  # a search thread that posted its answer returns long before this
-
-
 def _count_frames(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every frame the app writes, as the text it sends (headless: nothing is sent)."""
     frames: list[str] = []
@@ -54,9 +51,9 @@ async def test_the_echo_is_drawn_before_the_search_starts(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         seen.clear()
-        await type_text(pilot, app, "zq")
+        await type_text(pilot, app, "zqxj")
         await settle(pilot, app)
-    typed = [echoed for query, echoed in seen if query in ("z", "zq")]
+    typed = [echoed for query, echoed in seen if query in ("zq", "zqx", "zqxj")]
     assert typed and all(typed), seen
 
 
@@ -89,26 +86,36 @@ async def test_the_search_thread_has_ended_when_its_answer_is_shown(
 ) -> None:
     """The answer is handed over, not awaited: the writer thread sends its frame
     without waiting for the search thread to wind down (both want the GIL). An
-    awaited hand-over would keep the search thread until `_finished` returned."""
-    returned: dict[int, threading.Event] = {}
-    ended_first: list[bool] = []
+    awaited hand-over (`call_from_thread`) keeps the search thread blocked inside
+    the hand-over until `_finished` returns. Checked by state, never by waiting."""
+    handing_over: list[int] = [0]  # search threads blocked in an awaited hand-over
+    calls: list[int] = []
     job, finished = SearchRunner._job, SearchRunner._finished
+    call_from_thread = App.call_from_thread
+    job_threads: set[int] = set()
 
     def recording_job(self, seq, *args):  # type: ignore[no-untyped-def]
+        job_threads.add(threading.get_ident())
+        return job(self, seq, *args)
+
+    def awaited(self, callback, *args, **kwargs):  # type: ignore[no-untyped-def]
+        inside = threading.get_ident() in job_threads
+        handing_over[0] += inside
         try:
-            return job(self, seq, *args)
+            return call_from_thread(self, callback, *args, **kwargs)
         finally:
-            returned.setdefault(seq, threading.Event()).set()
+            handing_over[0] -= inside
 
     def recording_finished(self, seq, *args):  # type: ignore[no-untyped-def]
-        ended_first.append(returned.setdefault(seq, threading.Event()).wait(HANDOVER_WAIT_S))
+        calls.append(handing_over[0])
         return finished(self, seq, *args)
 
     monkeypatch.setattr(SearchRunner, "_job", recording_job)
     monkeypatch.setattr(SearchRunner, "_finished", recording_finished)
+    monkeypatch.setattr(App, "call_from_thread", awaited)
     app = make_app(app_settings(example_notes, tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot, app)
         await type_text(pilot, app, "rust")
         await settle(pilot, app)
-    assert ended_first and all(ended_first), ended_first
+    assert calls and not any(calls), calls
