@@ -322,6 +322,10 @@ def _take_debug_flag(args: list[str]) -> bool:
 def _dispatch(args_list: list[str]) -> int:
     if args_list and args_list[0] in SUBCOMMANDS:
         # Only the chosen subcommand's parser: its module alone is imported.
+        if args_list[0] == "search":
+            from tui.search_cli import with_limit_joined
+
+            args_list = with_limit_joined(args_list)
         args = build_parser(only=args_list[0]).parse_args(args_list)
         if args_list[0] not in APP_SUBCOMMANDS:
             resume_collector()  # what runs now may make cycles (paused at launch; tui.launch)

@@ -48,11 +48,33 @@ examples:
 """
 
 
+def _count(text: str) -> int:
+    """A --limit: 0 (every match) or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is not a count (0 prints every match)")
+    return value
+
+
+def with_limit_joined(argv: Sequence[str]) -> list[str]:
+    """`--limit -1` as `--limit=-1`: with `-0` among the options argparse takes `-1`
+    for an option too and says "expected one argument", which hides the real problem."""
+    args = list(argv)
+    stop = args.index("--") if "--" in args else len(args)
+    for i in range(stop - 2, -1, -1):
+        if args[i] == "--limit" and args[i + 1][:1] == "-" and args[i + 1][1:].isdigit():
+            args[i : i + 2] = [f"--limit={args[i + 1]}"]
+    return args
+
+
 def configure_search(parser: argparse.ArgumentParser) -> None:
     """Arguments of `notesift search` (shared by its own parser and the subcommand)."""
     parser.add_argument("query", nargs="+", help="query words (joined by spaces)")
     parser.add_argument("--dir", help="notes directory (default: $NOTESIFT_DIR, config, cwd)")
-    parser.add_argument("--limit", type=int, default=20, help="results to print; 0 = all")
+    parser.add_argument("--limit", type=_count, default=20, help="results to print; 0 = all")
     parser.add_argument("--sort", choices=SORT_ORDERS, default="score")
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true",
@@ -161,7 +183,7 @@ def _report_query_errors(
 
 def run_search(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`notesift search ARGV…`: parse, then `run_search_args`."""
-    return run_search_args(_search_parser().parse_args(list(argv)), out, err)
+    return run_search_args(_search_parser().parse_args(with_limit_joined(argv)), out, err)
 
 
 def run_search_args(args: argparse.Namespace, out: TextIO | None = None,

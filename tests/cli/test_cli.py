@@ -149,3 +149,15 @@ def test_files_with_matches_lists_each_file_once_as_rg_l(tmp_path: Path) -> None
     assert code == 0 and out.count("\0") == 2 and "\n" not in out
     code, out, err = _run("--dir", str(root), "-l", "python", "zzqqxx")
     assert (code, out) == (1, "") and "partial matches left out" in err
+
+
+def test_a_negative_limit_is_refused_with_the_reason(
+    example_notes: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # argparse took `-1` for an option (there is a `-0`) and said "expected one argument".
+    with pytest.raises(SystemExit) as ended:
+        run_search(["--dir", str(example_notes), "--limit", "-1", "kind:tweet"])
+    assert ended.value.code == 2
+    assert "-1 is not a count (0 prints every match)" in capsys.readouterr().err
+    # A query word after `--` that looks like one is left alone.
+    assert _run("--dir", str(example_notes), "--", "--limit", "-1")[0] in (0, 1)
