@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tui.core.search.searchable import SearchableIndex
 
 
@@ -145,5 +147,42 @@ def test_a_first_build_leaves_its_index_in_the_file_not_the_wal(tmp_path: Path) 
         wal_bytes = wal.stat().st_size if wal.exists() else 0
         assert wal_bytes < path.stat().st_size / 4, (wal_bytes, path.stat().st_size)
         assert len(index.engine.search("quokka").hits) > len(reads_meanwhile)
+    finally:
+        index.close()
+
+
+def test_a_note_saved_during_another_process_build_leaves_its_end_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two TUIs: A builds, B's watcher stores a saved note meanwhile. B must not run
+    A's end (merge half the index, release the held merging): A's finished index
+    would be left in several segments (REVIEW4 F11)."""
+    from tui.core.index.cachefile import BuildLock
+
+    root = tmp_path / "notes"
+    _tree(root, 150)
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    try:
+        # A's batches are in, its end is not (A is still parsing).
+        monkeypatch.setattr(index.store, "sync_vocabulary", lambda **_: None)
+        index.refresh()
+        monkeypatch.undo()
+        assert index.store.query("SELECT 1 FROM meta WHERE key='merge'")
+        path = index.store.path
+        assert path is not None
+        builder = BuildLock(path)  # A's hold (another open file: flock tells them apart)
+        builder.acquire()
+        try:
+            saved = root / "d1" / "n001.md"
+            saved.write_text("# Note 1\n\nharbour lantern 1 saved\n", encoding="utf-8")
+            index.update_paths([saved])
+            assert index.store.query("SELECT 1 FROM meta WHERE key='merge'"), "A's end, run by B"
+            assert _merging(index) == [0, 0]
+        finally:
+            builder.release()
+        index.refresh()  # A's end
+        assert _segments(index) == [1, 1]
+        assert _merging(index) == [16, 4]
+        assert _answers(index) == _in_memory(root)
     finally:
         index.close()

@@ -285,6 +285,26 @@ class BuildLock:
         self._fd, self.held = fd, True
         return True
 
+    def held_elsewhere(self) -> bool:
+        """Whether another process holds the lock now: a build of this cache is running
+        there (this process's own hold, or no way to tell, counts as not)."""
+        if self.path is None or fcntl is None or self._fd is not None:
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDWR)  # no lock file yet: nobody ever built here
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+
     def release(self) -> None:
         fd, self._fd, self.held = self._fd, None, False
         if fd is not None:

@@ -282,10 +282,13 @@ class NoteIndex:
         return target.is_file() and self._admitted(target)
 
     def _parse_and_store(self, to_parse: list[SourceRef], progress: Progress | None,
-                         store: IndexStore | None = None) -> int:
+                         store: IndexStore | None = None, *, lock_held: bool = True) -> int:
+        """`lock_held`: under the build lock (a refresh); a change batch is not, and
+        leaves a build running in another process to end it."""
         from tui.core.index.parsing import parse_and_store
 
-        return parse_and_store(store or self.store, self.root, to_parse, self.jobs, progress)
+        return parse_and_store(store or self.store, self.root, to_parse, self.jobs, progress,
+                               None if lock_held else self.build_lock.held_elsewhere)
 
     # -- the quick check (one-shot commands) ----------------------------------------
 
@@ -393,7 +396,7 @@ class NoteIndex:
         remove_in_chunks(self.store, removed, progress, len(removed) + len(to_parse))
         self._refs.update(to_parse)
         ordered = sorted(to_parse.values(), key=lambda r: mtime_of(r.signature), reverse=True)
-        done = self._parse_and_store(ordered, shifted(progress, len(removed)))
+        done = self._parse_and_store(ordered, shifted(progress, len(removed)), lock_held=False)
         return bool(removed or done)
 
     def _classify(self, key: str) -> SourceRef | bool:

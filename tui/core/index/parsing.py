@@ -168,8 +168,13 @@ def _parse_stream(root: Path, refs: list[SourceRef], jobs: int,
 
 
 def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jobs: int,
-                    progress: Progress | None) -> int:
-    """Parse `to_parse` and commit them in batches; the number stored."""
+                    progress: Progress | None,
+                    building_elsewhere: Callable[[], bool] | None = None) -> int:
+    """Parse `to_parse` and commit them in batches; the number stored.
+
+    `building_elsewhere()` true at the end: another process's build is running,
+    and its end (the words, the one-segment merge) is left to it.
+    """
     batch: dict[str, PreparedSource] = {}
     done = 0
     if progress is not None and to_parse:
@@ -206,6 +211,8 @@ def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jo
     if progress is not None and to_parse:
         progress(done, len(to_parse))
     # A build's end (also when a pass mid-build had just brought the words up to date).
-    if bulk or store.vocabulary_stale():
+    # Not another process's: a note saved during its build would merge half of it and
+    # undo its held merging, leaving the finished index in several segments.
+    if (bulk or store.vocabulary_stale()) and not (building_elsewhere and building_elsewhere()):
         store.sync_vocabulary()
     return done
