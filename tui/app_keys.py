@@ -118,8 +118,14 @@ class KeyRouter:
         self._keys_changed()
 
     def _keys_changed(self) -> None:
-        self.app.set_status(mode=self.sequencer.mode,
-                            pending_keys=display_sequence(self.sequencer.pending))
+        """The status line's mode and keys typed so far; in a key table (`<leader>y`'s
+        copy menu) the keys that opened it, or its name when the palette did."""
+        sequencer = self.sequencer
+        typed = display_sequence(sequencer.pending)
+        table = sequencer.active_table
+        if table is not None:
+            typed = display_sequence((*sequencer.table_keys, *sequencer.pending)) or table
+        self.app.set_status(mode=sequencer.mode, pending_keys=typed)
 
     # -- typing -----------------------------------------------------------------------
 

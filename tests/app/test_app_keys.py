@@ -226,11 +226,16 @@ async def test_leader_y_key_table_copies_the_link_once(example_notes: Path, tmp_
         await _type(pilot, app, "kind:tweet")
         await pilot.press("escape")
         calls = record_actions(app)
-        await pilot.press("alt+a", "y")
+        await pilot.press("alt+a")
+        await pilot.pause()
+        assert app.status_info.pending_keys == "<leader>"
+        await pilot.press("y")
         await pilot.pause()
         assert app.sequencer.active_table == "yank"
         assert [c.name for c in calls] == ["activate_key_table"]
         assert _popup_open(app)
+        # The status line keeps the keys typed so far, also inside the table (TRY4 §12).
+        assert app.status_info.pending_keys == "<leader>y"
         text = _popup_text(app)
         assert "l ➜ Copy the link" in text and "t ➜ Copy the title" in text
         calls.clear()
@@ -239,6 +244,7 @@ async def test_leader_y_key_table_copies_the_link_once(example_notes: Path, tmp_
         assert calls == [ActionCall("copy", (("field", "url"),))]
         assert app.sequencer.active_table is None, "the table is one-shot"
         assert not _popup_open(app)
+        assert app.status_info.pending_keys == ""
         calls.clear()
         await pilot.press("l")
         await pilot.pause()
