@@ -278,3 +278,11 @@ def test_a_capitalised_typo_is_corrected_when_no_case_of_it_exists() -> None:
     assert "llm" in _ids(ENGINE, "Precisoin")
     # …but a capitalised word that exists in lower case keeps smart case's meaning.
     assert "llm" not in _ids(ENGINE, "Precision")
+
+
+def test_a_quoted_two_letter_term_is_found_inside_words() -> None:
+    # `'word` is an exact substring: `'cc` is in sccache, not only at a word's start.
+    assert "rust" in _ids(ENGINE, "'cc")
+    assert "llm" in _ids(ENGINE, "training 'oa")  # bfloat16
+    assert _ids(ENGINE, "'zq") == []
+    assert "rust" not in _ids(ENGINE, "'cc 'zq")

@@ -375,6 +375,11 @@ class IndexStore:
         """Vocabulary words containing `piece` (3+ characters), kept per generation."""
         return self._vocab.words_with(piece)
 
+    def words_holding(self, piece: str) -> list[str] | None:
+        """Vocabulary words containing a 1-2 character `piece`, or None when there are
+        more than a query can list (then the piece is common: a capped scan finds it)."""
+        return self._vocab.words_holding(piece)
+
     def words_ending(self, piece: str) -> list[str] | None:
         """Vocabulary words ending with `piece` (any length), or None when there are
         more than a query can list (then only a scan of the texts finds them)."""

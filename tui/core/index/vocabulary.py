@@ -231,6 +231,20 @@ class VocabularyCache:
                 self._words_with[piece] = found
             return found
 
+    def words_holding(self, piece: str) -> list[str] | None:
+        """Vocabulary words containing a 1-2 character `piece` (too short for the
+        trigrams), or None when there are more than a query can list."""
+        key = "\x01" + piece
+        with self.read_lock:
+            if key not in self._words_with:
+                rows = self.reader.execute(
+                    f"SELECT word FROM vocab WHERE instr(word, ?) LIMIT {ENDING_MAX + 1}",
+                    [piece],
+                ).fetchall()
+                self._words_with[key] = [r[0] for r in rows]
+            found = self._words_with[key]
+        return None if len(found) > ENDING_MAX else found
+
     def words_ending(self, piece: str) -> list[str] | None:
         """Vocabulary words ending with `piece` (any length), or None when there are
         more than a query can list (then only a scan of the texts finds them)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from tui.core.index.fts_terms import NOTHING, quote
 from tui.core.index.payloads import contains_sql as store_contains_sql
 from tui.core.index.store import IndexStore, text_only
 from tui.core.search.lookup import WordLookup
@@ -48,6 +49,14 @@ def short_token_query(folded: str) -> str | None:
     return phrase(folded) + "*"
 
 
+def short_exact(plan: TermPlan) -> bool:
+    """`'ux`, `'q`: an exact 1-2 character word piece, found anywhere inside words (an
+    exact term is a substring); a single Han character keeps its own path."""
+    folded = plan.folded
+    return (plan.term.mode == "exact" and 0 < len(folded) <= 2
+            and all(ch.isalnum() and not is_han(ch) for ch in folded))
+
+
 def _plain_short_word(group: list[TermPlan]) -> str | None:
     """The `tokens` MATCH of a group that is one plain 1–2 character word, else None."""
     if len(group) != 1:
@@ -55,8 +64,8 @@ def _plain_short_word(group: list[TermPlan]) -> str | None:
     term = group[0]
     if term.long or term.variants or term.extra_rowids or term.needs_check:
         return None
-    if len(term.folded) == 1 and term.term.mode == "exact":
-        return None  # `'é`: the literal anywhere (`_group_sql`), not a word's start
+    if (len(term.folded) == 1 and term.term.mode == "exact") or short_exact(term):
+        return None  # `'é`, `'ux`: the literal anywhere (`_group_sql`), not a word's start
     return short_token_query(term.folded)
 
 
@@ -153,9 +162,11 @@ class CandidateSqlBuilder:
     def _group_sql(self, group: list[TermPlan], typing: bool) -> Expression:
         parts: list[Expression] = []
         for plan in group:
-            if (plan.unservable and not typing) or (
+            if short_exact(plan):
+                parts.append(self._words_holding_sql(plan.folded))
+            elif (plan.unservable and not typing) or (
                     len(plan.folded) == 1 and plan.term.mode == "exact"):
-                # `'x`, `-i`, `\\d`: the literal anywhere; next to indexed terms it is
+                # `-i`, `\\d`, `'生`: the literal anywhere; next to indexed terms it is
                 # tested on their candidates only, alone a capped scan stops early.
                 parts.append(contains_sql(plan.folded))
             else:
@@ -164,6 +175,15 @@ class CandidateSqlBuilder:
                 parts.append(RowidIn(("SELECT value FROM json_each(?)",),
                                      (json.dumps(sorted(plan.extra_rowids)),)))
         return any_of_sql(parts)
+
+    def _words_holding_sql(self, piece: str) -> Expression:
+        """Entries with a word that holds `piece`: the vocabulary's words, looked up.
+        A piece in more words than a query lists is common, and a capped scan of
+        the texts meets it at once."""
+        words = self.store.words_holding(piece)
+        if words is None:
+            return contains_sql(piece)
+        return RowidIn((FTS_ROWIDS,), (" OR ".join(map(quote, words)) or NOTHING,))
 
     def _filter_set(self, other_groups: list[list[Term | FieldFilter]]
                     ) -> tuple[list[list[Term | FieldFilter]], str | None]:
