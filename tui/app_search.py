@@ -85,7 +85,8 @@ class SearchRunner:
 
     def want_all(self, then: Callable[[], None]) -> None:
         """Load every hit (up to ALL_ROWS), then run `then` (`G`: go to the last one)."""
-        total = self.app.result.total if self.app.result is not None else 0
+        result = self.app.result
+        total = 0 if result is None else ALL_ROWS if result.total_capped else result.total
         self.result_limit = max(self.result_limit, min(total, ALL_ROWS))
         self.request(keep_selection=True)
         self._then = (self.seq, then)
@@ -214,10 +215,12 @@ class SearchRunner:
         current = app.results.current
         if current is None or len(current.entry.text) <= PREVIEW_SAME_FRAME_CHARS:
             app.show_preview()
-        app.results.more_available = result.total > len(result.hits)
+        matches, capped = _loaded_count(result, self.result_limit)
+        app.results.more_available = matches > len(result.hits) or (
+            capped and len(result.hits) >= self.result_limit)
         app.set_status(
-            matches=result.total,
-            capped=result.total_capped,
+            matches=matches,
+            capped=capped,
             refining=first,
             total=result.searched,
             filters=tuple(result.filters),
@@ -281,3 +284,16 @@ def recent_result(
     result.total_capped = False  # every entry is listed: `81+/2229` read as a lower bound
     result.filters = []  # the empty query has none (`kind:note` is how it finds notes)
     return result
+
+
+def _loaded_count(result: SearchResult, limit: int) -> tuple[int, bool]:
+    """The count to show, and whether it is a lower bound (`2000+`).
+
+    Counting stops at COUNT_CAP, but the rows loaded past it (scrolled to, `G`)
+    are counted: fewer than asked for means every match is loaded, and that
+    many is the exact count.
+    """
+    loaded = len(result.hits)
+    if not result.total_capped or loaded <= result.total:
+        return result.total, result.total_capped
+    return loaded, loaded >= limit

@@ -394,3 +394,27 @@ async def test_backspace_in_the_leader_copy_table_goes_back_to_the_leader(
         assert _popup_open(app) and "+tags" in _popup_text(app)
         await pilot.press("escape")
         assert not app.sequencer.pending and not _popup_open(app)
+
+
+@pytest.mark.asyncio
+async def test_G_goes_past_the_count_cap_and_the_count_becomes_exact(tmp_path: Path) -> None:
+    """`2000+`: counting stops at COUNT_CAP, but the rows past it are still there:
+    `G` loads them and lands on the last, and the status counts what it loaded
+    (TRY4 §12: G stopped at row 2,000 of 2,500)."""
+    from tui.core.search.engine import COUNT_CAP
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    sections = COUNT_CAP + 500
+    (root / "many.md").write_text(
+        "# Many\n\n" + "".join(f"## Heading {i}\n\nmanyword {i}\n\n" for i in range(sections)),
+        encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "kind:section manyword")
+        assert (app.status_info.matches, app.status_info.capped) == (COUNT_CAP, True)
+        await pilot.press("escape", "G")
+        await until(pilot, lambda: len(app.results.hits) == sections, "every hit loaded")
+        await until(pilot, lambda: app.results.highlighted == sections - 1, "on the last")
+        assert (app.status_info.matches, app.status_info.capped) == (sections, False)
