@@ -375,6 +375,10 @@ def _spellable(term: str, han: HanVocabulary, *, syllables_only: bool) -> bool:
     return False
 
 
+# A step of the spelling walk: its bigram's count, the next character, where it leads.
+_Try = tuple[int, str, int, bool]
+
+
 def _spelled(term: str, han: HanVocabulary, cap: int, *, syllables_only: bool) -> list[str]:
     """Best first: the partial spelling whose rarest bigram is the most written grows
     next. A longer spelling is never more written than its start, so the spellings
@@ -423,31 +427,48 @@ def _spelled(term: str, han: HanVocabulary, cap: int, *, syllables_only: bool) -
     found: dict[str, None] = {}
     budget = PINYIN_STEPS
     count = _coded_counts(han.docs)
+    # What a step from a character at a place tries is the same each time the walk
+    # comes back there (most steps do): worked out once, only the ceiling differs.
+    tries: dict[tuple[str, int, bool], tuple[list[_Try], list[int]]] = {}
+
+    def tried(key: tuple[str, int, bool]) -> tuple[list[_Try], list[int]]:
+        """The steps from `key` in the order they are pushed, and after each next
+        character (each costs one of the budget) how many of them lead from it so far."""
+        # The most written next characters that fit only: a rarer one cannot make a
+        # spelling more written than these, and pushing every one was most of the cost.
+        prev, at, initials = key
+        high = ord(prev) << 21  # the bigram's key in `counts` (see `_code`)
+        pushes: list[_Try] = []
+        ends: list[int] = []
+        branches = 0
+        for ch in han.following.get((prev, term[at]), ()):
+            # After an initial, initials only: one step, the next letter.
+            outs = ((at + 1, True),) if initials else after_syllable(ch, at)
+            pushes += [(count(high | ord(ch), 0), ch, after, as_initial)
+                       for after, as_initial in outs]
+            ends.append(len(pushes))
+            branches += bool(outs)
+            if branches >= most:
+                break
+        tries[key] = (pushes, ends)
+        return tries[key]
+
     pop = heapq.heappop
     while heap and len(found) < cap and budget > 0:
         negative, spelled, at, initials = pop(heap)
         if at == n:
             found[spelled] = None
             continue
-        # The most written next characters that fit only: a rarer one cannot make a
-        # spelling more written than these, and pushing every one was most of the cost.
-        branches = 0
-        high = ord(spelled[-1]) << 21  # the bigram's key in `counts` (see `_code`)
+        key = (spelled[-1], at, initials)
+        pushes, ends = tries.get(key) or tried(key)
+        if budget < len(ends):  # the budget runs out at this step's `budget`-th character
+            pushes = pushes[: ends[budget - 1]]
+            budget = 0
+        else:
+            budget -= len(ends)
         ceiling = -negative
-        for ch in han.following.get((spelled[-1], term[at]), ()):
-            budget -= 1
-            score = count(high | ord(ch), 0)
-            score = -(score if score < ceiling else ceiling)
-            if initials:  # after an initial, initials only: one step, the next letter
-                push(heap, (score, spelled + ch, at + 1, True))
-                branches += 1
-            else:
-                outs = after_syllable(ch, at)
-                for after, as_initial in outs:
-                    push(heap, (score, spelled + ch, after, as_initial))
-                branches += bool(outs)
-            if branches >= most or budget <= 0:
-                break
+        for score, ch, after, as_initial in pushes:
+            push(heap, (-(score if score < ceiling else ceiling), spelled + ch, after, as_initial))
     return list(found)
 
 
