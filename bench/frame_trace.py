@@ -4,13 +4,16 @@
 monotonic clock, shared with the benchmark process):
 
 - `in`: the driver's input thread parsed a key;
-- `key`: the app's event loop took it;
+- `key`: the app's event loop took it (with the UI thread's CPU so far, as `cpu`);
+- `changed`/`start`: the prompt's change reached the search runner, which handed a
+  search to its thread (UI CPU so far);
 - `search`/`searched`: a search worker started and ended (its query, first answer or full);
 - `show`: a result was put into the widgets (ms spent);
 - `preview`: the preview was rebuilt (ms);
 - `frame`: one compositor pass (ms, rows the list and preview painted);
 - `display`: the frame turned into terminal bytes (ms, bytes);
-- `flushed`: the writer thread handed those bytes to the terminal;
+- `got`/`flushed`: the writer thread took those bytes off its queue, and handed them
+  to the terminal;
 - `gc`: a pass of the cyclic garbage collector over 0.5 ms (generation, ms).
 
 `python -m bench.terminal_latency --trace DIR` runs notesift through this wrapper and
@@ -93,7 +96,7 @@ def install(path: Path) -> None:
 
     async def on_event(self: Any, event: Any) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            log("key", key=_key_name(event))
+            log("key", key=_key_name(event), cpu=_cpu_ms())
         await original_on_event(self, event)
 
     NotesiftApp.on_event = on_event  # type: ignore[method-assign]
@@ -107,6 +110,8 @@ def install(path: Path) -> None:
             cpu=(time.thread_time() - _JOB.cpu) * 1000)
 
     _wrap(SearchRunner, "_job", before=job_before, after=job_after)
+    _wrap(SearchRunner, "query_changed", before=lambda *_a: log("changed", cpu=_cpu_ms()))
+    _wrap(SearchRunner, "_start", before=lambda *_a: log("start", cpu=_cpu_ms()))
 
     def show_after(_self: Any, start: float, _r: Any, seq: int, query: str, result: Any,
                    first: bool = False) -> None:
@@ -170,6 +175,11 @@ def _gc_pass(phase: str, info: dict[str, int]) -> None:
         log("gc", gen=info["generation"], ms=ms)
 
 
+def _cpu_ms() -> float:
+    """The calling thread's CPU time so far (ms): the UI thread's, between two events."""
+    return time.thread_time() * 1000
+
+
 _WRITTEN = [0]
 _FRAME: dict[str, Any] = {}
 _JOB = threading.local()
@@ -184,6 +194,7 @@ def _writer_run(self: Any) -> None:
         text = get()
         if text is None:
             break
+        log("got", bytes=len(text))
         write(text)
         pending += len(text)
         if qsize() == 0:

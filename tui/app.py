@@ -444,6 +444,7 @@ class NotesiftApp(App[int]):
 
     def on_unmount(self) -> None:
         self.idle_gc.stop()
+        self.search.stop()
         stop_listening_for_table_problems(self._tables_failed)
         if self.watcher is not None:
             self.watcher.stop()

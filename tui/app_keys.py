@@ -157,6 +157,9 @@ class KeyRouter:
             prompt.insert_text_at_cursor(text)
         else:
             prompt.replace(text, *prompt.selection)
+        # The echo now, in this turn: Textual would draw it after the prompt's idle turn,
+        # the screen's and its update timer's, and the search starts after the echo.
+        self.app.paint_now()
 
     def _type_chord(self, chord: str) -> None:
         self.flush_typed()

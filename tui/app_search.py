@@ -1,7 +1,7 @@
 """Searching in the app: when a search runs, on which thread, and what it shows.
 
-One search runs at a time on a worker thread; keys typed meanwhile are searched
-together when it ends (the latest query only), so a burst never queues stale
+One search runs at a time on the search thread (`tui.search_thread`); keys typed
+meanwhile are searched together when it ends (the latest query only), so a burst never queues stale
 searches that compete with painting for the CPU. A newer request makes older
 results stale, and they are dropped.
 """
@@ -21,6 +21,7 @@ from tui.core.search.engine import SearchEngine, SearchResult, plain_hit
 from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
 from tui.core.search.note_order import newest_notes
 from tui.core.search.query import parse_query
+from tui.search_thread import SearchThread
 from tui.widgets.results import RESULT_ROWS
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class SearchRunner:
         self.slow_search_after = SLOW_SEARCH_S
         self._first_answer: tuple[int, str, SearchResult] | None = None
         self._then: tuple[int, Callable[[], None]] | None = None  # after that search shows
+        self._echoed = False  # the next search follows a typed key's echo
+        self.thread = SearchThread(self._job_failed)
 
     @property
     def searching(self) -> bool:
@@ -70,6 +73,7 @@ class SearchRunner:
         # Echo first: the typed character is painted before the search takes the CPU,
         # here and now when the screen can (a millisecond of Textual's hops sooner).
         if self.app.paint_now():
+            self._echoed = True  # the search gives the terminal a moment first
             self.request(keep_selection=False)
             return
         self._deferred = True
@@ -102,27 +106,37 @@ class SearchRunner:
         self._keep_selection = keep_selection
         if self._busy:
             self._again = True
+            self._echoed = False  # started when the running one ends, long after the echo
             return
         self._start()
 
     def _start(self) -> None:
         self._busy = True
         self._again = False
+        after_echo, self._echoed = self._echoed, False
         app = self.app
         app.set_timer(self.slow_search_after, partial(self._still_searching, self.seq))
-        app.run_worker(
+        self.thread.submit(
             partial(self._job, self.seq, app.search_input.value, self.sort,
                     self.result_limit, app.frecency.scores(), app.frecency.top(20)),
-            thread=True,
-            group="search",
-            exit_on_error=False,
+            after_echo=after_echo,
         )
+
+    def stop(self) -> None:
+        """The app is ending: the search thread takes no more searches."""
+        self.thread.stop()
+
+    def _job_failed(self, error: BaseException) -> None:
+        """A search raised (its `_finished` is posted all the same): logged, as Textual
+        logs a failed worker; the list keeps the last answer."""
+        with contextlib.suppress(Exception):
+            self.app.log.error(f"search failed: {error!r}")
 
     def _job(
         self, seq: int, query: str, sort: str, limit: int,
         boost: dict[str, float], recent: list[str],
     ) -> None:
-        """Runs on a worker thread; frecency comes in as a snapshot taken on the UI thread."""
+        """Runs on the search thread; frecency comes in as a snapshot taken on the UI thread."""
         result: SearchResult | None = None
         help_lines: list[str] = []
         try:

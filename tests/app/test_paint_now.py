@@ -16,6 +16,7 @@ from textual.app import App
 from tui_helpers import app_settings, ready, settle, type_text
 
 from tui.app import make_app
+from tui.app_keys import KeyRouter
 from tui.app_search import SearchRunner
 
 pytestmark = pytest.mark.asyncio
@@ -119,3 +120,36 @@ async def test_the_search_thread_has_ended_when_its_answer_is_shown(
         await type_text(pilot, app, "rust")
         await settle(pilot, app)
     assert calls and not any(calls), calls
+
+
+async def test_a_typed_key_is_echoed_in_the_turn_it_reaches_the_prompt(
+    example_notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not after the prompt's idle turn, the screen's and the update timer's."""
+    frames = _count_frames(monkeypatch)
+    echoed: list[tuple[str, bool]] = []
+    original = KeyRouter.flush_typed
+
+    def flush_typed(self):  # type: ignore[no-untyped-def]
+        before = len(frames)
+        original(self)
+        value = self.app.search_input.value
+        if value:
+            echoed.append((value, any(value in frame for frame in frames[before:])))
+
+    monkeypatch.setattr(KeyRouter, "flush_typed", flush_typed)
+    app = make_app(app_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        echoed.clear()
+        await type_text(pilot, app, "zq")
+    assert [value for value, _ in echoed] == ["z", "zq"]
+    assert all(drawn for _, drawn in echoed), echoed
+
+
+async def test_the_search_thread_ends_with_the_app(example_notes: Path, tmp_path: Path) -> None:
+    app = make_app(app_settings(example_notes, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await type_text(pilot, app, "rust")
+    assert app.search.thread.join(timeout=60.0)  # a hang, not a timing: it ends at once
