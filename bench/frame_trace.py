@@ -83,6 +83,7 @@ def install(path: Path) -> None:
 
     from tui.app import NotesiftApp
     from tui.app_search import SearchRunner
+    from tui.frame_writer import FlushedWriter
     from tui.widgets.preview import PreviewPane
     from tui.widgets.results import ResultsList
 
@@ -160,6 +161,7 @@ def install(path: Path) -> None:
 
     _wrap(WriterThread, "write", before=queued)
     WriterThread.run = _writer_run  # type: ignore[method-assign]
+    FlushedWriter.run = _writer_run  # type: ignore[method-assign]
     gc.callbacks.append(_gc_pass)
 
 
@@ -189,7 +191,8 @@ def _writer_run(self: Any) -> None:
     """Textual's writer loop, logging when each batch of writes was flushed."""
     write, flush, get, qsize = self._file.write, self._file.flush, self._queue.get, \
         self._queue.qsize
-    pending = 0
+    pending = taken = 0
+    sent = getattr(self, "sent", None)  # tui.frame_writer.FlushedWriter counts what it sent
     while True:
         text = get()
         if text is None:
@@ -197,10 +200,13 @@ def _writer_run(self: Any) -> None:
         log("got", bytes=len(text))
         write(text)
         pending += len(text)
+        taken += 1
         if qsize() == 0:
             flush()
             log("flushed", bytes=pending)
             pending = 0
+            if sent is not None:
+                sent(taken)
     flush()
 
 

@@ -49,6 +49,7 @@ from tui.core.text.fold import (
     table_problems,
 )
 from tui.core.text.sanitize import printable
+from tui.frame_writer import wait_sent
 from tui.idle_gc import IdleCollector
 from tui.key_burst import KeyBurst, coalescing_driver, edit_input_in_order
 from tui.launch import resume_collector
@@ -302,6 +303,11 @@ class NotesiftApp(App[int]):
             return False
         screen = self.screen
         return isinstance(screen, PaintedScreen) and screen.paint_now()
+
+    def wait_sent(self) -> None:
+        """Let the writer thread send the frame just drawn before this turn goes on
+        (`tui.frame_writer`): its bytes leave now, not after the rest of the turn."""
+        wait_sent(getattr(self, "_driver", None))
 
     def first_paint_done(self) -> None:
         """Results are going on screen: once they are painted, the walk may start (see

@@ -159,7 +159,8 @@ class KeyRouter:
             prompt.replace(text, *prompt.selection)
         # The echo now, in this turn: Textual would draw it after the prompt's idle turn,
         # the screen's and its update timer's, and the search starts after the echo.
-        self.app.paint_now()
+        if self.app.paint_now():
+            self.app.wait_sent()
 
     def _type_chord(self, chord: str) -> None:
         self.flush_typed()

@@ -248,7 +248,8 @@ class SearchRunner:
             self._then = None
             then()
         app.idle_gc.activity()  # the answer's frame comes next: no collection before it
-        app.paint_now()  # that frame, at once (not after the loop's next idle turn)
+        if app.paint_now():  # that frame, at once (not after the loop's next idle turn)
+            app.wait_sent()  # and its bytes, before the rest of this turn
 
 
 def no_notes_lines(root: Path) -> list[str]:

@@ -25,6 +25,8 @@ from textual.driver import Driver
 from textual.message import Message
 from textual.widgets import Input
 
+from tui.frame_writer import use_flushed_writer
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -78,6 +80,10 @@ def coalescing_driver(base: type[Driver]) -> type[Driver]:
                     return  # a drain is already scheduled
             with contextlib.suppress(RuntimeError):  # the loop closed while shutting down
                 self._loop.call_soon_threadsafe(self._drain)
+
+        def start_application_mode(self) -> None:
+            super().start_application_mode()
+            use_flushed_writer(self)  # frames can be waited for (tui.frame_writer)
 
         def _drain(self) -> None:
             with self._batch_lock:
