@@ -186,3 +186,37 @@ def test_a_note_saved_during_another_process_build_leaves_its_end_to_it(
         assert _answers(index) == _in_memory(root)
     finally:
         index.close()
+
+
+def test_a_note_that_vanished_while_it_was_being_read_is_indexed_when_it_is_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notes folder away for a moment of a first build (a network or USB drive):
+    the files the walk listed could not be read. They came back unchanged, and were
+    kept as indexed with nothing in them until each one changed (TRY5 §9)."""
+    import os
+
+    from tui.core.index.note_index import NoteIndex
+
+    root = tmp_path / "notes"
+    _tree(root, 150)
+    away = tmp_path / "away"
+    parse = NoteIndex._parse_and_store
+
+    def vanish_then_parse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        root.rename(away)  # after the walk and the signatures, before the reads
+        return parse(self, *args, **kwargs)
+
+    index = SearchableIndex(root, cache_dir=tmp_path / "cache", jobs=1)
+    try:
+        monkeypatch.setattr(NoteIndex, "_parse_and_store", vanish_then_parse)
+        index.refresh()
+        monkeypatch.undo()
+        assert index.store.count() == 0
+        away.rename(root)  # back, every file as it was (same mtime, same size)
+        assert all(os.path.getmtime(p) for p in root.rglob("*.md"))
+        index.refresh()
+        assert _answers(index) == _in_memory(root)
+        assert not [w for w in index.warnings if "vanished" in w]
+    finally:
+        index.close()

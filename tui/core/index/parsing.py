@@ -44,6 +44,7 @@ FIRST_BATCH_SECONDS = 0.0  # the first parsed source is committed at once: a fir
 MAX_BATCH_SOURCES = 512
 MAX_BATCH_SECONDS = 2.0
 Progress = Callable[[int, int], None]
+UNREAD = ""  # the signature kept for a note that could not be read: no file has it
 
 
 def parse_source(root: Path, ref: SourceRef) -> PreparedSource:
@@ -57,9 +58,14 @@ def parse_source(root: Path, ref: SourceRef) -> PreparedSource:
         if ref.is_archive:
             parsed = parse_x_archive(root, ref.path)
             return prepare_source(ref.signature, parsed.entries, parsed.warnings)
-        decoded = read_note_file(ref.path, display_name=ref.key, warnings=warnings)
+        read_errors: list[OSError] = []
+        decoded = read_note_file(ref.path, display_name=ref.key, warnings=warnings,
+                                 read_errors=read_errors)
         if decoded is None:
-            return prepare_source(ref.signature, [], warnings)
+            # A read that failed is tried again by the next refresh: under its signature
+            # the file would count as indexed (with nothing in it) until it changed, and
+            # a folder away for a moment of a first build kept thousands so.
+            return prepare_source(UNREAD if read_errors else ref.signature, [], warnings)
         parsed = parse_note(ref.key, decoded.text)
         return prepare_source(ref.signature, parsed.entries, warnings + parsed.warnings)
     except Exception as exc:  # a parser bug must cost one file, not the index

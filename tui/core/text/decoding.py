@@ -336,18 +336,31 @@ def _size_text(count: int) -> str:
     return f"{count // mb} MB" if count >= mb and count % mb == 0 else f"{count} bytes"
 
 
+def _unread(exc: OSError, name: str) -> str:
+    """The warning for a note that could not be read."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{name}: file vanished before it could be read"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name}: is a directory, not a note file"
+    if isinstance(exc, PermissionError):
+        return f"{name}: permission denied"
+    return f"{name}: cannot read ({exc.strerror or exc})"
+
+
 def read_note_file(
     path: Path,
     max_bytes: int = DEFAULT_MAX_BYTES,
     display_name: str | None = None,
     warnings: list[str] | None = None,
+    read_errors: list[OSError] | None = None,
 ) -> DecodedText | None:
     """Read and decode one note; None for binary or unreadable files.
 
     Never raises: a file can vanish or lose permissions between the walk and the
     read. Every warning names `display_name` (the caller's relative path) and is
     also appended to `warnings` when given, which is the only place the reason
-    for a None result is reported.
+    for a None result is reported. A read that failed (the file gone, no
+    permission, an I/O error: it may pass) also leaves its error in `read_errors`.
     """
     name = display_name if display_name is not None else str(path)
     sink: list[str] = warnings if warnings is not None else []
@@ -358,17 +371,10 @@ def read_note_file(
             return None
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        sink.append(f"{name}: file vanished before it could be read")
-        return None
-    except IsADirectoryError:
-        sink.append(f"{name}: is a directory, not a note file")
-        return None
-    except PermissionError:
-        sink.append(f"{name}: permission denied")
-        return None
     except OSError as exc:
-        sink.append(f"{name}: cannot read ({exc.strerror or exc})")
+        if read_errors is not None:
+            read_errors.append(exc)
+        sink.append(_unread(exc, name))
         return None
     if looks_binary(data):
         sink.append(f"{name}: skipped binary file")
