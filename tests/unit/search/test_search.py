@@ -286,3 +286,17 @@ def test_a_quoted_two_letter_term_is_found_inside_words() -> None:
     assert "llm" in _ids(ENGINE, "training 'oa")  # bfloat16
     assert _ids(ENGINE, "'zq") == []
     assert "rust" not in _ids(ENGINE, "'cc 'zq")
+
+
+def test_a_lone_letter_after_words_orders_the_matches() -> None:
+    # `chapter 3`: the 3 filters nothing while it may be the start of a word (`30`),
+    # but the chapter titled 3 comes first (TRY5 §13: Chapter 1 was first).
+    engine = SearchEngine.from_entries([
+        _entry(f"ch{n}", f"Chapter {n}", f"The chapter about part {n} of the plan.")
+        for n in (1, 2, 3, 12)
+    ] + [_entry("plan-a", "Plan A", "the plan we keep"),
+         _entry("plan-b", "Plan B", "the plan we keep in reserve")])
+    assert _ids(engine, "chapter 3")[0] == "ch3"
+    assert set(_ids(engine, "chapter 3")) == {"ch1", "ch2", "ch3", "ch12"}
+    assert _ids(engine, "plan b")[0] == "plan-b"
+    assert _ids(engine, "plan a")[0] == "plan-a"

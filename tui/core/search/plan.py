@@ -58,17 +58,23 @@ class QueryPlan:
     limit: int = 50
     boost: Mapping[str, float] = field(default_factory=dict)
     widen: bool = True  # look up alternatives for terms that find little
+    # Lone letters left out as words still being typed; they only order the matches
+    # (`chapter 3`: Chapter 3 before Chapter 1).
+    held: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, query: Query, *, sort: str = "score", limit: int = 50,
            boost: Mapping[str, float] | None = None, widen: bool = True) -> QueryPlan:
         term_groups, other_groups = _split_groups(query)
+        held: tuple[str, ...] = ()
         if other_groups or any(not typing_letter(p) for g in term_groups for p in g):
             # A lone letter next to real terms or filters is a word still being typed;
             # it would match almost every entry, so it waits for its second letter.
             # A quoted letter (`'x`) or a Han character is meant.
+            held = tuple(p.folded for g in term_groups if all(map(typing_letter, g)) for p in g)
             term_groups = [g for g in term_groups if not all(map(typing_letter, g))]
-        return cls(query, term_groups, other_groups, sort, limit, dict(boost or {}), widen)
+        return cls(query, term_groups, other_groups, sort, limit, dict(boost or {}), widen,
+                   held)
 
     @property
     def ranked(self) -> bool:
@@ -95,7 +101,7 @@ class QueryPlan:
     def with_groups(self, term_groups: list[list[TermPlan]]) -> QueryPlan:
         """The same search over other term groups (the same plans, so widening is shared)."""
         return QueryPlan(self.query, term_groups, self.other_groups, self.sort, self.limit,
-                         self.boost, self.widen)
+                         self.boost, self.widen, self.held)
 
 
 # -- SQL fragments ------------------------------------------------------------------------

@@ -43,6 +43,7 @@ PINYIN_TITLE_CREDIT = 18.0  # the title spelled in pinyin or with homophones: be
 INITIALS_CREDIT = 30.0  # `tpz` → TogglePaneZoom: below the word itself in a title
 FUZZY_TITLE_CREDIT = 12.0  # a widened term whose letters are in the title, in order
 WIDENED_CREDIT = 10.0  # a widened term found elsewhere
+HELD_LETTER_CREDIT = 10.0  # a lone letter after words, a word of the title (`Chapter 3`)
 _WORD_CHAR = re.compile(r"\w")
 
 Spans = list[tuple[int, int]]
@@ -170,6 +171,15 @@ class FineRanker:
             found.line_groups[lines.line_of(start)] = {0}
 
 
+def _credit_held_letters(assessed: list[_Assessed], held: tuple[str, ...]) -> None:
+    """A lone letter after words (`chapter 3`, `plan b`) filters nothing while it may be
+    the start of a word, but a title holding it as a word of its own comes first."""
+    words = [re.compile(rf"(?<![^\W_]){re.escape(letter)}(?![^\W_])") for letter in held]
+    for a in assessed:
+        title = fold(a.entry.title)
+        a.found.score += HELD_LETTER_CREDIT * sum(1 for w in words if w.search(title))
+
+
 def _pinyin_word_credit(g: int, group: list[TermPlan], lines: EntryLines,
                         found: Assessment) -> float:
     """A pinyin term written in whole syllables, on the lines holding its Han word: the
@@ -265,6 +275,8 @@ class Presenter:
             fine = rows[:limit]
         rest = [] if not ranked else rows[FINE_RANK_COUNT:]
         assessed = self._assessed(fine, plan.term_groups)
+        if ranked and plan.held:
+            _credit_held_letters(assessed, plan.held)
         # Partial matches keep their rarest-terms-first (bm25) order: a title hit on a
         # common word must not pass a body hit on the rare word the query is about.
         if ranked and plan.term_groups and not partial:
