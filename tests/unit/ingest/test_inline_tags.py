@@ -66,3 +66,12 @@ def test_directive_words_alone_and_in_prose_stay_tags() -> None:
 
 def test_tags_keep_their_case_as_written() -> None:
     assert find_inline_tags("learning #TypeScript and #LLM") == ["TypeScript", "LLM"]
+
+
+def test_heading_links_after_han_text_are_not_tags() -> None:
+    # Obsidian's `[[Note#Heading|alias]]` and Markdown's `](page#anchor)` name headings;
+    # after Han text the `#` looked like the start of a tag (TRY5 §2).
+    assert find_inline_tags("見 [[関数#hasTag|関数]] と #real") == ["real"]
+    assert find_inline_tags("[说明](社群媒体链接预览#Description) 中文#好") == ["好"]
+    assert find_inline_tags("![[图片#Obsidian]] 以及 [[笔记#联系]]") == []
+    assert find_inline_tags("see [x](#anchor) and #ok") == ["ok"]

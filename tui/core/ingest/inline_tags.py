@@ -35,6 +35,9 @@ _TAG_RE = re.compile(
     re.UNICODE,
 )
 _INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# Link targets: `[[Note#Heading|alias]]` (Obsidian) and `](page#anchor)` (Markdown). The
+# `#` there names a heading; after Han text (`[[関数#hasTag]]`) it looked like a tag.
+_LINK_TARGET_RE = re.compile(r"\[\[[^\]\n]*\]\]|\]\([^)\n]*\)")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEX_RE = re.compile(r"[0-9a-fA-F]+")
 _MAYBE_TAG_RE = re.compile(r"#[^\W\d_]")  # what every tag starts with
@@ -56,7 +59,7 @@ def _is_colour(token: str) -> bool:
 
 
 def _code_free_lines(text: str) -> list[str]:
-    """The text's lines with fenced blocks blanked and inline code removed."""
+    """The text's lines with fenced blocks blanked, inline code and link targets removed."""
     out: list[str] = []
     fence: str | None = None
     for line in text.split("\n"):
@@ -70,7 +73,8 @@ def _code_free_lines(text: str) -> list[str]:
             fence = match.group(1)
             out.append("")
             continue
-        out.append(_INLINE_CODE_RE.sub(" ", line))
+        line = _INLINE_CODE_RE.sub(" ", line)
+        out.append(_LINK_TARGET_RE.sub(" ", line) if "](" in line or "[[" in line else line)
     return out
 
 
@@ -88,10 +92,7 @@ def find_inline_tags(text: str) -> list[str]:
         if "#" not in line or _CODE_LINE_RE.match(line):
             continue
         for match in _TAG_RE.finditer(line):
-            start, end = match.span()
-            # `](#anchor)` is a markdown link target, not a tag.
-            if start >= 2 and line[start - 1] == "(" and line[start - 2] == "]":
-                continue
+            end = match.end()
             if line[end:end + 1] == "=":  # `#targetText=hello`: a URL fragment
                 continue
             tag = match.group(1).rstrip("/-")
