@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.core.index.fts_terms import index_text, quote, spelling_query
+from tui.core.search.pinyin_rows import _holding_check
 from tui.core.search.widening import holding_any
 
 HAN = "生产力开源中文学习时间"
@@ -52,3 +53,24 @@ def test_a_spelling_with_other_characters_is_still_found_as_a_substring() -> Non
     holds = holding_any(["中文a"])
     assert holds("学中文abc")
     assert not holds("学中文 abc")
+
+
+@given(st.lists(han_text, min_size=1, max_size=200), note_text, st.sampled_from([1, 10_000]))
+def test_the_title_check_agrees_with_a_substring_test_per_spelling(
+    spellings: list[str], text: str, titles: int,
+) -> None:
+    # A few titles: each spelling in turn; many: the alternations of the spellings'
+    # groups (6 alone, then 34, then 120, then the rest), as the row look-ups use them.
+    holds = _holding_check(spellings, titles)
+    assert holds(text) == any(s in text for s in spellings)
+
+
+def test_the_title_check_reads_every_group_of_spellings() -> None:
+    # 196 spellings: past the 6 alone, the 34 and the 120; a title holding only one
+    # of each group's is found, and one holding none is not.
+    chars = "生产力开源中文学习时间数据库"
+    spellings = [a + b for a in chars for b in chars]
+    for at in (0, 5, 6, 39, 40, 159, 160, 195):
+        assert _holding_check(spellings, 10_000)(f"x{spellings[at]}x")
+        assert _holding_check(spellings, 1)(f"x{spellings[at]}x")
+    assert not _holding_check(spellings, 10_000)("x生x产x")
