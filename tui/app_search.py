@@ -232,8 +232,10 @@ class SearchRunner:
         matches, capped = _loaded_count(result, self.result_limit)
         app.results.more_available = matches > len(result.hits) or (
             capped and len(result.hits) >= self.result_limit)
+        partial = min(result.partial_count, matches)
         app.set_status(
-            matches=matches,
+            matches=matches - partial,
+            partial=partial,
             capped=capped,
             refining=first,
             total=result.searched,

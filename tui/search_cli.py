@@ -156,6 +156,8 @@ def _plain_line(hit: SearchHit, where: str, color: bool) -> str:
     title = _highlight(entry.title, hit.title_spans, color)
     snippet = _highlight(hit.snippet, hit.snippet_spans, color)
     kind = f"{_DIM}{entry.kind:<7}{_RESET}" if color else f"{entry.kind:<7}"
+    if hit.partial:  # not every term: marked as the TUI marks it, so `grep -v` can drop it
+        kind += f" {_DIM}~partial{_RESET}" if color else " ~partial"
     tail = f" — {snippet}" if snippet and one_line(hit.snippet) != one_line(entry.title) else ""
     return f"{printable(where)}:{hit.match_line}  {kind} {title}{tail}"
 
@@ -247,8 +249,9 @@ def run_search_args(args: argparse.Namespace, out: TextIO | None = None,
     if result.partial_count and not args.quiet and not args.json:
         left_out = " left out" if args.vimgrep or args.files else ""
         noun = "match" if result.partial_count == 1 else "matches"
+        marked = "" if left_out else ", marked ~partial"
         err.write(f"notesift: {result.partial_count} partial {noun}{left_out} "
-                  "(not every term matched)\n")
+                  f"(not every term matched{marked})\n")
     if not result.searched and not args.quiet:  # exit 1 alone would read as "no match"
         err.write(f"notesift: no notes in {printable(str(index.root))}; "
                   f"{another_folder_hint('--dir DIR')}\n")

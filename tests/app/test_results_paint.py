@@ -17,6 +17,7 @@ from tui_helpers import settle as _settle
 from tui_helpers import type_text as _type
 
 from tui.app import make_app
+from tui.widgets.status import StatusLine
 
 pytestmark = pytest.mark.asyncio
 
@@ -268,3 +269,21 @@ async def test_new_highlights_in_the_same_entry_repaint_only_the_lines_that_chan
         await pilot.pause()
         await pilot.pause()
         assert sorted(set(painted)) == okapi_rows, "the okapi lines lose their highlight"
+
+
+async def test_the_status_counts_full_matches_and_partial_ones_apart(tmp_path: Path) -> None:
+    """`80/57006` for a query four entries answer (TRY5 §4): the count is of entries
+    with every word, the partial rows after them are counted on their own."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "both.md").write_text("# Both\n\nharbour lantern\n", encoding="utf-8")
+    for i in range(3):
+        (root / f"one{i}.md").write_text(f"# One {i}\n\nharbour only\n", encoding="utf-8")
+    app = make_app(_settings(root, tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(pilot, app)
+        await _type(pilot, app, "harbour lantern")
+        assert len(app.results.hits) == 4
+        assert (app.status_info.matches, app.status_info.partial) == (1, 3)
+        status = _painted(app.query_one(StatusLine))[0]
+        assert " 1/4 +3 partial" in status, status

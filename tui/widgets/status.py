@@ -39,7 +39,8 @@ class StatusInfo:
     watcher's mode, the warnings) arrive as messages from their owners.
     """
 
-    matches: int = 0
+    matches: int = 0  # entries holding every term
+    partial: int = 0  # shown after them, holding some of the terms (`+76 partial`)
     capped: bool = False
     total: int = 0
     mode: str = "insert"
@@ -81,6 +82,8 @@ class StatusLine(Static):
         line.append(f" {info.mode.upper()} ", style="bold reverse")
         refining = "…" if info.refining else ""
         line.append(f"  {info.matches}{'+' if info.capped else ''}{refining}/{info.total}")
+        if info.partial:
+            line.append(f" +{info.partial} partial", style=palette.partial)
         if info.searching:
             line.append("  searching…", style="italic")
         if info.marked:
