@@ -166,11 +166,12 @@ class NoteIndex:
                 on_wait: Callable[[], None] | None = None) -> RefreshStats:
         """Bring the index in line with the disk; parse only what changed.
 
-        Sources are committed in batches, newest first; `progress(done, total)`
+        Sources are written in batches, newest first; `progress(done, total)`
         runs after each, and searches (on the store's reader) see every committed
-        batch. Another process refreshing the same cache is waited for
-        (`on_wait()` says so once): it leaves little for this one to do. A root
-        that is gone changes nothing: its notes stay listed until it returns.
+        batch (a first build commits its first at once, then further apart).
+        Another process refreshing the same cache is waited for (`on_wait()`
+        says so once): it leaves little for this one to do. A root that is gone
+        changes nothing: its notes stay listed until it returns.
         """
         if not self.root_present():
             return RefreshStats(root_missing=True)

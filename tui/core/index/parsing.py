@@ -43,6 +43,11 @@ FIRST_BATCH_SECONDS = 0.0  # the first parsed source is committed at once: a fir
 # 100k build's writer at ~210-240 MB; 1024 was the ceiling when nothing waited.
 MAX_BATCH_SOURCES = 512
 MAX_BATCH_SECONDS = 2.0
+# A build's batches are committed (and searches see them) at once for the first, then
+# after twice as long each time up to this: each commit leaves a segment in the word
+# indexes that the build's end merges again (100k at 2 s commits: 9 segments, ~2 of
+# the writer's CPU-s more than one), while the batches still go in every 2 s.
+MAX_COMMIT_SECONDS = 8.0
 Progress = Callable[[int, int], None]
 UNREAD = ""  # the signature kept for a note that could not be read: no file has it
 
@@ -186,34 +191,43 @@ def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jo
     if progress is not None and to_parse:
         progress(0, len(to_parse))
     # Many batches (a first build): their words go into the vocabulary in one pass
-    # over the index's terms now and then, not batch by batch in Python.
+    # over the index's terms now and then, not batch by batch in Python; and they
+    # are committed less often than written (`IndexStore.write_batch`).
     bulk = len(to_parse) > BATCH_SOURCES
-    flushed = synced = time.monotonic()
+    flushed = synced = committed = time.monotonic()
     wait, most = FIRST_BATCH_SECONDS, BATCH_SOURCES
-    sync_every = VOCAB_SYNC_SECONDS
+    sync_every, commit_wait = VOCAB_SYNC_SECONDS, 0.0  # the first batch: at once
     parsed = _parse_stream(root, to_parse, jobs, store.payload_dictionary)
-    for ref, prepared in zip(to_parse, parsed, strict=True):
-        batch[ref.key] = prepared
-        # Large batches build fast; a few large files (an archive) still show up
-        # in searches within a fraction of a second of being parsed.
-        if len(batch) >= most or time.monotonic() - flushed >= wait:
-            store.replace_sources(batch, [], bulk=bulk)
+    try:
+        for ref, prepared in zip(to_parse, parsed, strict=True):
+            batch[ref.key] = prepared
+            # Large batches build fast; a few large files (an archive) still show up
+            # in searches within a fraction of a second of being parsed.
+            if len(batch) < most and time.monotonic() - flushed < wait:
+                continue
+            _write(store, batch, bulk)
             done += len(batch)
             batch = {}
             flushed = time.monotonic()
             wait = min(MAX_BATCH_SECONDS, max(BATCH_SECONDS, wait * 2))
             most = min(MAX_BATCH_SOURCES, most * 2) if done > 1 else most
-            if bulk and flushed - synced > sync_every:
-                # Words inside words findable meanwhile; each pass reads every term
-                # of the index, so they come further apart as it grows.
-                store.sync_vocabulary(build_done=False)
-                synced = time.monotonic()
-                sync_every *= 2
+            if bulk and flushed - committed >= commit_wait:
+                store.commit_batches()
+                committed = time.monotonic()
+                commit_wait = min(MAX_COMMIT_SECONDS, max(BATCH_SECONDS, commit_wait * 2))
+                if flushed - synced > sync_every:
+                    # Words inside words findable meanwhile; each pass reads every term
+                    # of the index, so they come further apart as it grows.
+                    store.sync_vocabulary(build_done=False)
+                    synced = time.monotonic()
+                    sync_every *= 2
             if progress is not None:
                 progress(done, len(to_parse))
-    if batch:
-        store.replace_sources(batch, [], bulk=bulk)
-        done += len(batch)
+        if batch:
+            _write(store, batch, bulk)
+            done += len(batch)
+    finally:
+        store.commit_batches()  # what was written stays, whatever ended the build
     if progress is not None and to_parse:
         progress(done, len(to_parse))
     # A build's end (also when a pass mid-build had just brought the words up to date).
@@ -222,3 +236,10 @@ def parse_and_store(store: IndexStore, root: Path, to_parse: list[SourceRef], jo
     if (bulk or store.vocabulary_stale()) and not (building_elsewhere and building_elsewhere()):
         store.sync_vocabulary()
     return done
+
+
+def _write(store: IndexStore, batch: dict[str, PreparedSource], bulk: bool) -> None:
+    if bulk:
+        store.write_batch(batch)
+    else:
+        store.replace_sources(batch, [])
