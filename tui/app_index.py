@@ -276,7 +276,10 @@ class IndexLifecycle:
         index = app.index
         if index is None:
             return
-        was_present = not app.status_info.alert
+        # A folder moved away and back between two polls: only the watcher saw it go,
+        # and its watch is on the old folder (and its notice would stay for good).
+        lost = app.watcher is not None and app.watcher.root_lost
+        was_present = not app.status_info.alert and not lost
         if not present:
             app.set_status(
                 alert=f"notes folder {index.root} is gone (renamed or deleted); waiting for it")

@@ -4,6 +4,7 @@ a root that moves away and comes back, a rebuild from scratch, a healed cache.""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -278,3 +279,23 @@ async def test_the_owners_tell_the_status_line_without_a_poll_or_a_key(
         await until(pilot, lambda: app.status_info.warnings == 2, "the skipped note counted")
         assert any("n001.md" in line for line in app.warnings()), app.warnings()
         assert "⚠ 2 warnings" in str(app.status.render())
+
+
+async def test_a_root_replaced_between_two_polls_is_watched_again(tmp_path: Path) -> None:
+    """Moved away and back at once: only the watcher saw the folder go. Its watch was
+    on the old folder and its `was removed or moved` warning stayed for 30 min (TRY5 §7)."""
+    root = _notes(tmp_path / "notes", 3)
+    app = make_app(app_settings(root, tmp_path, watch=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await until(pilot, lambda: app.status_info.watch in ("native", "polling"), "watching")
+        first = app.watcher
+        spare = tmp_path / "spare"
+        shutil.copytree(root, spare)
+        shutil.rmtree(root)  # deleted, and a copy put in its place before any poll looked
+        spare.rename(root)
+        await until(pilot, lambda: app.watcher is not first, "a new watch")
+        await until(pilot, lambda: not app.status_info.warning_lines.watcher, "no stale warning")
+        (root / "later.md").write_text("# Written after the return\n\nseen\n",
+                                       encoding="utf-8")
+        await until(pilot, lambda: len(app.results.hits) == 4, "the new watch sees new notes")

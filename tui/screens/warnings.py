@@ -32,7 +32,8 @@ class WarningsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{len(self.warnings)} warnings — Esc to close")
+            noun = "warning" if len(self.warnings) == 1 else "warnings"
+            yield Label(f"{len(self.warnings)} {noun} — Esc to close")
             rows = [Option(Text(one_line(w))) for w in self.warnings] or [Option("none")]
             yield OptionList(*rows)
 

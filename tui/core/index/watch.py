@@ -108,6 +108,9 @@ class NotesWatcher:
 
         self._mode: WatchMode = "off"
         self._notice: str | None = None
+        # The watched folder itself was removed or moved: even when a folder of that
+        # name is back before anyone looked, this watch is on the old one.
+        self.root_lost = False
         self._on_state = on_state
         self._announced: tuple[WatchMode, str | None] = (self._mode, self._notice)
         self._announcing = threading.Lock()  # announcements leave in the order made
@@ -262,6 +265,7 @@ class NotesWatcher:
             return
         if not parts:
             if isinstance(event, (DirDeletedEvent, DirMovedEvent)):
+                self.root_lost = True  # this watch ended with the folder: a new one is due
                 self._notice = f"the notes folder {self.root} was removed or moved"
                 self._announce()
                 self._push(None, rescan=True)
