@@ -8,9 +8,10 @@ under load. Here the UI thread hands the job over and the waiting thread takes i
 A search asked for by a typed key first gives way for `ECHO_YIELD_S`: the echo was
 just written, and the terminal has to read and draw it. A thread taking the CPU at
 once competes with the terminal for a core right then: in the terminal benchmark a
-stand-in program's echo showed p50/p75 5.3/7.9 and 2.6/4.8 ms with a CPU-bound
-thread started right after it, 2.4/2.8 and 0.7/2.6 ms with a 1 ms pause first
-(load 5-6, 150 keys each).
+stand-in program's echo showed p50/p75 4.4/5.4 and 2.5/4.4 ms with a CPU-bound
+thread started right after it, 2.4/2.7 and 0.7/2.7 ms with a 0.3 ms pause first
+(as with 1 ms: 2.4/2.5 and 2.5/2.8; load 3.5-7, 150 keys each). The pause only has
+to let the core go idle once; each typed key's answer waits that long.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 
-ECHO_YIELD_S = 0.001
+ECHO_YIELD_S = 0.0003
 
 
 class SearchThread:
