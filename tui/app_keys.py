@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual import events
 
+from tui.core.config import read_toml
 from tui.core.keys.keymap import Keymap, KeySequencer
 from tui.core.keys.keymap_file import keymap_sources, load_keymap
 from tui.core.keys.notation import chord_from_event, display_sequence
@@ -87,6 +88,13 @@ class KeyRouter:
         if stamps == self._keymap_mtimes:
             return
         self._keymap_mtimes = stamps
+        unreadable = [problem for path in stamps for problem in read_toml(path)[1]]
+        if unreadable:
+            # Saved mid-edit with a syntax error: the keys from before stay (as wezterm
+            # keeps its last good config), not the defaults that stand in at a start.
+            self.app.say(f"keymap not reloaded: {unreadable[0]}; the keys from before stay",
+                         severity="warning")
+            return
         self.keymap, self.problems = self._load()
         self.sequencer.set_keymap(self.keymap)
         self.sequencer.mode = self.mode_from_focus()

@@ -309,6 +309,17 @@ async def test_saving_the_keymap_file_reapplies_it(example_notes: Path, tmp_path
         await pilot.pause()
         assert app.results.highlighted == last
 
+        # Saved mid-edit with a syntax error: the working keys stay (TRY5 §14), and the
+        # message names the file, line and column.
+        _write_keymap(keymap, '[[keys]]\nkeys = "X\naction = "last"\n')
+        stamp += 5
+        os.utime(keymap, (stamp, stamp))
+        await until(pilot, lambda: any("not reloaded" in str(n.message)
+                                       for n in app._notifications), "a word about it")
+        note = next(str(n.message) for n in app._notifications if "not reloaded" in str(n.message))
+        assert f"{keymap}:2:" in note and "the keys from before stay" in note, note
+        assert ("X",) in app.keymap.keys_for("last")
+
 
 async def test_a_broken_keymap_file_starts_with_defaults_and_a_warning(
     example_notes: Path, tmp_path: Path
