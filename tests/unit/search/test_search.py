@@ -300,3 +300,18 @@ def test_a_lone_letter_after_words_orders_the_matches() -> None:
     assert set(_ids(engine, "chapter 3")) == {"ch1", "ch2", "ch3", "ch12"}
     assert _ids(engine, "plan b")[0] == "plan-b"
     assert _ids(engine, "plan a")[0] == "plan-a"
+
+
+def test_bold_inside_a_chinese_phrase_does_not_split_it() -> None:
+    # `进入**社区插件市场**`: typing the phrase made the note vanish at 进入社 and come
+    # back at 进入社区插件 (TRY5 §8); Chinese has no spaces around emphasis.
+    engine = SearchEngine.from_entries([
+        _entry("plug", "导入", "进入**社区插件市场**并安装。\n我们用==开源模型==做推理。"),
+        _entry("other", "别的", "社区里没有这个。"),
+    ])
+    phrase = "进入社区插件市场并安装"
+    for end in range(2, len(phrase) + 1):
+        assert "plug" in _ids(engine, phrase[:end]), phrase[:end]
+    assert "plug" in _ids(engine, "用开源模型")
+    hit = engine.search("进入社区").hits[0]
+    assert hit.snippet[slice(*hit.snippet_spans[0])] == "进入**社区"

@@ -27,7 +27,7 @@ import heapq
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from tui.core.text.fold import HAN_CLASS
+from tui.core.text.fold import HAN_CLASS, join_marked_han
 from tui.core.text.lazy_re import lazy_compile
 from tui.core.text.pinyin import readings
 
@@ -55,7 +55,7 @@ def index_text(folded: str) -> str:
     """
     if folded.isascii():
         return folded
-    parts = _HAN_RUN.split(folded)
+    parts = _HAN_RUN.split(join_marked_han(folded))
     if len(parts) == 1:
         return folded
     # `abc` → `a ab bc c` by one translate, then ` ab bc c `: a third of the cost of

@@ -51,10 +51,10 @@ from pathlib import Path
 from tui.core.index import cachefile
 from tui.core.index.cachefile import write_transaction
 from tui.core.index.payloads import ChunkCache
-from tui.core.text.fold import fold
+from tui.core.text.fold import fold, has_han, join_marked_han
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "19"
+STORE_VERSION = "20"
 # No column sizes: ranking reads the texts themselves (`bm25`), never FTS5's counts.
 _WORDS = "tokenize='unicode61 remove_diacritics 0', content='', detail=column, columnsize=0"
 # A new file's pages: payload blobs are 2-4 KB, and 4 KB pages held one each (a quarter
@@ -184,8 +184,12 @@ def add_functions(db: sqlite3.Connection, chunks: ChunkCache) -> None:
             title, _, text = chunks.record(rowid, blob)[:3]
         except (ValueError, EOFError, TypeError, IndexError, zlib.error):
             return False
-        return needle in fold(title).replace("\x00", "\ufffd") or (
-            needle in fold(text).replace("\x00", "\ufffd"))
+        if needle in fold(title).replace("\x00", "\ufffd") or (
+                needle in fold(text).replace("\x00", "\ufffd")):
+            return True
+        # `进入社区` in `进入**社区插件**`: the phrase as the reader sees it (as indexed).
+        return has_han(needle) and (needle in join_marked_han(fold(title))
+                                    or needle in join_marked_han(fold(text)))
 
     db.create_function("nsift_holds", 5, holds, deterministic=True)
 

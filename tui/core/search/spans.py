@@ -6,6 +6,8 @@ preview all mark matches with these, so they agree on what is highlighted.
 
 from __future__ import annotations
 
+from tui.core.text.fold import find_across_marks, has_han
+
 SNIPPET_WIDTH = 160
 # Longer lines (a log, minified code, a base64 dump on one line) are searched for
 # matches only near their first one: a 5 MB line held 400,000 of a common word, and
@@ -22,6 +24,8 @@ def find_all(text: str, needle: str, limit: int = 0) -> list[tuple[int, int]]:
     while pos >= 0 and (not limit or len(spans) < limit):
         spans.append((pos, pos + len(needle)))
         pos = text.find(needle, pos + len(needle))
+    if not spans and not needle.isascii() and has_han(needle):
+        return find_across_marks(text, needle, limit)  # `进入社区` in `进入**社区插件**`
     return spans
 
 

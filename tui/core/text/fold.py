@@ -267,6 +267,38 @@ def has_han(text: str) -> bool:
     return not text.isascii() and _HAN_RE.search(text) is not None
 
 
+# Emphasis inside a Han phrase: `进入**社区插件**` reads 进入社区插件 (Chinese has no
+# spaces around bold, italic, highlight or strike-through).
+_MARKED_HAN = lazy_compile(
+    f"(?<=[{HAN_CLASS}])(?:\\*{{1,3}}|_{{1,3}}|~~|==)(?=[{HAN_CLASS}])")
+
+
+def join_marked_han(text: str) -> str:
+    """`text` without the emphasis marks between two Han characters, so a phrase reads
+    (and is indexed, and found) as the reader sees it. Not one character to one: for
+    indexing and matching, never for offsets."""
+    if "*" not in text and "_" not in text and "~~" not in text and "==" not in text:
+        return text
+    return _MARKED_HAN.sub("", text)
+
+
+def find_across_marks(text: str, needle: str, limit: int = 0) -> list[tuple[int, int]]:
+    """Where `needle` occurs in `join_marked_han(text)`, as spans of `text` (the marks
+    inside a match included): `进入社区` in `进入**社区插件**` is (0, 6)."""
+    if join_marked_han(text) is text:
+        return []
+    kept = list(range(len(text)))
+    for match in reversed(list(_MARKED_HAN.finditer(text))):
+        del kept[match.start():match.end()]
+    joined = "".join(text[i] for i in kept)
+    spans: list[tuple[int, int]] = []
+    pos = joined.find(needle)
+    while pos >= 0 and (not limit or len(spans) < limit):
+        spans.append((kept[pos], kept[pos + len(needle) - 1] + 1))
+        pos = joined.find(needle, pos + len(needle))
+    return spans
+
+
 def han_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each maximal run of Han characters, in order."""
     if text.isascii():
