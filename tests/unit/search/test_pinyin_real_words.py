@@ -88,3 +88,22 @@ def test_a_word_spelled_out_in_pinyin_ranks_above_a_typo_and_points_at_its_line(
     assert by_id["meant1"].snippet.startswith("城里新开了一家种子银行")
     start, end = by_id["meant1"].snippet_spans[0]
     assert by_id["meant1"].snippet[start:end] == "银行"
+
+
+def test_a_word_read_the_common_way_ranks_above_rare_readings() -> None:
+    """`chajian` is 插件 (chā jiàn); 接将 and 快捷键 spell it only through rare readings
+    of 接 and 捷 (both also read `cha`) and were listed first (TRY5 §11)."""
+    def note(i: str, title: str, text: str) -> Entry:
+        body = f"# {title}\n\n{text}"
+        return Entry(id=i, kind="note", title=title, path=f"{i}.md", line=1,
+                     end_line=1 + body.count("\n"), text=body)
+
+    engine = SearchEngine.from_entries([
+        note("plugin", "启用社区插件", "打开设置。"),
+        note("shortcut", "快捷键", "按下快捷键。"),
+        note("rare", "接将", "接将。"),
+    ])
+    for typed in ("chajian", "chaji"):
+        ids = [h.entry.id for h in engine.search(typed).hits]
+        assert ids[0] == "plugin", (typed, ids)
+    assert next(h.entry.id for h in engine.search("kuaijiejian").hits) == "shortcut"

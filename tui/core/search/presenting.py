@@ -36,6 +36,7 @@ from tui.core.text.pinyin import find_pinyin, pinyin_text
 TYPO_WEIGHT = 0.7  # a typo's or homophone's word, of the credit of the word as typed
 TYPO_OF_PINYIN_WEIGHT = 0.5  # ... when the term also spells a Han word in pinyin
 PINYIN_WORD_WEIGHT = 0.9  # a Han word spelled out in pinyin
+PINYIN_RARE_WEIGHT = 0.6  # ... only with a rare reading of one of its characters
 FINE_RANK_COUNT = 80  # rows re-scored in Python: what a page shows, and a margin
 # What a term found in one place is worth: a title far more than a heading (lines.py).
 TITLE_CREDIT = 40.0
@@ -188,12 +189,15 @@ def _pinyin_word_credit(g: int, group: list[TermPlan], lines: EntryLines,
     for plan in group:
         if not plan.pinyin_words:
             continue
-        spans = spelling_spans(plan.pinyin_words, lines.text)
+        weight = PINYIN_WORD_WEIGHT
+        spans = spelling_spans(plan.pinyin_primary, lines.text) if plan.pinyin_primary else []
+        if not spans:  # only through a character's rare reading: below the common ones
+            weight = PINYIN_RARE_WEIGHT
+            spans = spelling_spans(plan.pinyin_words, lines.text)
         found.pinyin_spans.extend(spans)
         found_on = _note_lines(spans, g, lines, found)
         if found_on:
-            best = max(best, PINYIN_WORD_WEIGHT * best_line_credit(found_on, lines.kind,
-                                                                   lines.heading))
+            best = max(best, weight * best_line_credit(found_on, lines.kind, lines.heading))
     return best
 
 

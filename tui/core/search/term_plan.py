@@ -28,6 +28,9 @@ class TermPlan:
     # The Han strings a pinyin term spells in whole syllables (`yinhang` → 银行, 行 read
     # hang): where the entry holds one is its line, and it counts as the word typed.
     pinyin_words: tuple[str, ...] = ()
+    # Those of them spelled with each character's first (common) reading: `chajian` is
+    # 插件 (chā jiàn) before 接将, which spells it only through rare readings of 接.
+    pinyin_primary: tuple[str, ...] = ()
 
     @property
     def long(self) -> bool:

@@ -19,7 +19,7 @@ from tui.core.search.sqlfilters import like_escape
 from tui.core.search.term_plan import TermPlan
 from tui.core.search.typos import Vocabulary
 from tui.core.text.fold import has_han, is_han
-from tui.core.text.pinyin import pinyin_term_ok, readings
+from tui.core.text.pinyin import pinyin_term_ok, readings, spelled_commonly
 
 _TITLE_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+")
 
@@ -174,6 +174,8 @@ class Widener:
             plan.title_rowids |= self.pinyin.titles_spelled(needle, found)
             plan.pinyin = bool(found)
             plan.pinyin_words = self.pinyin.words(needle) if found else ()
+            plan.pinyin_primary = tuple(w for w in plan.pinyin_words
+                                        if spelled_commonly(w, needle))
         spelled = plan.pinyin and len(needle) >= PINYIN_SPELLED
         if not (direct > 0 or len(plan.variants) > before[0] or spelled or plan.initials_rowids):
             # Not found as typed, as a typo of a real word, or as spelled-out pinyin:

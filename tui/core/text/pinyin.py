@@ -136,6 +136,15 @@ def readings(ch: str) -> tuple[str, ...]:
     return _pinyin_tables().readings.get(ch, ())
 
 
+def spelled_commonly(word: str, spelling: str) -> bool:
+    """Whether `spelling` is `word` read with each character's first (most common)
+    reading, the last syllable perhaps still being typed (`chaji` for 插件)."""
+    first = [found[0] if (found := readings(ch)) else ch for ch in word]
+    joined = "".join(first)
+    return joined == spelling or (
+        joined.startswith(spelling) and len(spelling) > len(joined) - len(first[-1]))
+
+
 def pinyin_term_ok(term: str) -> bool:
     """Whether a query term may be tried as pinyin: ASCII letters only, length >= 2."""
     return len(term) >= 2 and term.isascii() and term.isalpha()
