@@ -136,13 +136,25 @@ def readings(ch: str) -> tuple[str, ...]:
     return _pinyin_tables().readings.get(ch, ())
 
 
+COMMON_READINGS = 2  # a character's readings past these are rare (接 jiē, xié… chā)
+
+
 def spelled_commonly(word: str, spelling: str) -> bool:
-    """Whether `spelling` is `word` read with each character's first (most common)
-    reading, the last syllable perhaps still being typed (`chaji` for 插件)."""
-    first = [found[0] if (found := readings(ch)) else ch for ch in word]
-    joined = "".join(first)
-    return joined == spelling or (
-        joined.startswith(spelling) and len(spelling) > len(joined) - len(first[-1]))
+    """Whether `spelling` reads `word` with one of each character's common readings
+    (银行 yínháng, 插件 chājiàn; not 接将 through 接's rare `cha`), the last syllable
+    perhaps still being typed (`chaji`)."""
+    def reads(at: int, i: int) -> bool:
+        if i == len(word):
+            return at == len(spelling)
+        if at >= len(spelling):
+            return False
+        options = readings(word[i])[:COMMON_READINGS] or (word[i],)
+        rest = spelling[at:]
+        if i == len(word) - 1 and any(r.startswith(rest) for r in options):
+            return True
+        return any(rest.startswith(r) and reads(at + len(r), i + 1) for r in options)
+
+    return reads(0, 0)
 
 
 def pinyin_term_ok(term: str) -> bool:
