@@ -235,7 +235,7 @@ def test_misspelt_action_inside_an_action_table(tmp_path: Path) -> None:
 
 
 def test_bad_argument_points_at_the_argument(tmp_path: Path) -> None:
-    text = '[[keys]]\nkeys = "yu"\naction = { name = "copy", field = "urll" }\n'
+    text = '[[keys]]\nkeys = "yu"\nmode = "normal"\naction = { name = "copy", field = "urll" }\n'
     path = write(tmp_path, text)
     _, problems = load_keymap(path)
     line, col = position(text, '"urll"')
@@ -306,9 +306,10 @@ def test_duplicate_in_one_file_is_a_warning(tmp_path: Path) -> None:
     text = '[[keys]]\nkeys = "x"\naction = "quit"\n\n[[keys]]\nkeys = "x"\naction = "last"\n'
     path = write(tmp_path, text)
     keymap, problems = load_keymap(path)
-    assert len(problems) == 1 and is_warning(problems[0])
+    twice = [p for p in problems if "bound twice" in p]  # (and `x` in all modes types no x)
+    assert len(twice) == 1 and is_warning(twice[0])
     line, col = position(text, '"x"', 2)
-    assert problems[0].startswith(f"{path}:{line}:{col}: warning: x is bound twice")
+    assert twice[0].startswith(f"{path}:{line}:{col}: warning: x is bound twice")
     assert action_for(keymap, "x", "insert") == ActionCall("last")
 
 
@@ -353,7 +354,8 @@ def test_unknown_preset_suggests(tmp_path: Path) -> None:
 
 def test_unknown_key_table_reference(tmp_path: Path) -> None:
     path = write(
-        tmp_path, '[[keys]]\nkeys = "Y"\naction = { name = "activate_key_table", table = "yonk" }\n'
+        tmp_path, '[[keys]]\nkeys = "Y"\nmode = "normal"\n'
+        'action = { name = "activate_key_table", table = "yonk" }\n'
     )
     _, problems = load_keymap(path)
     assert problems == [f"{path}:2:8: no key table named 'yonk' (did you mean 'yank'?)"]
@@ -382,3 +384,15 @@ def test_missing_shipped_defaults_fall_back_to_built_in_keys(tmp_path: Path) -> 
     keymap, problems = load_keymap(shipped_dir=tmp_path / "none")
     assert problems and "built-in" in problems[0]
     assert action_for(keymap, "<C-q>", "insert") == ActionCall("quit")
+
+
+def test_a_plain_character_bound_where_the_prompt_types_is_pointed_out(tmp_path: Path) -> None:
+    """`q` → quit in insert mode passed `check`, then typing any word with a q in the
+    prompt quit the app (TRY5 §5)."""
+    path = write(tmp_path, '[[keys]]\nkeys = "q"\naction = "quit"\nmode = "insert"\n'
+                 '[[keys]]\nkeys = "Q"\naction = "quit"\nmode = "normal"\n')
+    keymap, problems = load_keymap(path)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:2:8: q in insert mode")
+    assert "typing 'q' in the prompt runs quit" in problems[0]
+    assert ("q",) in keymap.keys_for("quit"), "still bound: the user may mean it"

@@ -150,7 +150,16 @@ def _check_references(keymap: Keymap) -> list[str]:
                     f"{binding.source or 'keymap'}: no key table named {name!r}"
                     f"{did_you_mean(str(name), names)}"
                 )
-        if binding.keys[0] == LEADER and keymap.leader is None and binding.action.name != "none":
+        first = binding.keys[0]
+        typed_in_prompt = binding.mode in ("insert", "all") and binding in keymap.bindings
+        if typed_in_prompt and len(first) == 1 and first.isprintable() and not first.isspace() \
+                and binding.action.name != "none":
+            problems.append(
+                f"{binding.source or 'keymap'}: {display_sequence(binding.keys)} in "
+                f"{binding.mode} mode: typing {first!r} in the prompt runs "
+                f"{binding.action.name} instead (bind it in normal mode, or with a modifier)"
+            )
+        if first == LEADER and keymap.leader is None and binding.action.name != "none":
             problems.append(
                 f"{binding.source or 'keymap'}: {display_sequence(binding.keys)} uses <leader> "
                 'but no leader key is set (leader = { key = "a", mods = "ALT" })'
