@@ -291,3 +291,17 @@ def test_any_mix_of_lines_is_covered_exactly_once(pieces: list[str], name: str) 
     _coverage_ok(parsed, text)
     assert parsed.entries[0].kind == "note"
     assert all(e.end_line - e.line + 1 <= 60 for e in parsed.entries)
+
+
+def test_obsidian_titles_read_as_obsidian_shows_them() -> None:
+    """TRY5 §12/§14: `### [[Properties]]` listed as `[[Properties]]`; a note opening with
+    a list item took the item, bullet included, as its title; `- "#hashy"` in front
+    matter made the tag `#hashy` with its mark."""
+    links = parse_note("Docs/Formats.md", "# Formats\n\n## [[Properties]]\nx\n\n"
+                       "## See [[Other note#Part|the part]]\ny\n")
+    assert [e.title for e in links.entries] == ["Formats", "Properties", "See the part"]
+    bullets = parse_note("Release notes/v0.0.12.md", "- Fixed saving large files.\n- More.\n")
+    assert bullets.entries[0].title == "v0.0.12"
+    assert parse_note("plain.md", "first words\nmore\n").entries[0].title == "first words"
+    tagged = parse_note("t.md", '---\ntags:\n  - "#hashy"\n  - plain\n---\nbody\n')
+    assert list(tagged.entries[0].tags[:2]) == ["hashy", "plain"]

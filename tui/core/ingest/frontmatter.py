@@ -63,7 +63,8 @@ class FrontMatter:
 
     @property
     def tags(self) -> list[str]:
-        """Tags as a clean list: blanks dropped, `"a, b"` split, order kept."""
+        """Tags as a clean list: blanks dropped, `"a, b"` split, a leading `#` dropped
+        (`- "#hashy"` is the tag hashy, as Obsidian reads it), order kept."""
         value = self.fields.get("tags")
         if value is None:
             return []
@@ -74,7 +75,7 @@ class FrontMatter:
         for item in items:
             if item is None or isinstance(item, (list, dict)):
                 continue
-            text = str(item).strip()
+            text = str(item).strip().lstrip("#").strip()
             if text and text not in out:
                 out.append(text)
         return out

@@ -19,6 +19,7 @@ from tui.core.ingest.inline_tags import find_inline_tags, merge_tags
 from tui.core.ingest.key_rows import extract_key_rows
 from tui.core.ingest.plain_sections import plaintext_sections
 from tui.core.ingest.sections import (
+    LIST_ITEM,
     MAX_SECTION_LINES,
     Section,
     count_atx_headings,
@@ -102,10 +103,15 @@ def _title_heading(sections: Sequence[Section], lines: Sequence[str], body_start
     return first.title if first.level == 1 or opens else None
 
 
-def _first_line(lines: Sequence[str], start: int) -> str | None:
+def _first_line(lines: Sequence[str], start: int, *, markdown: bool = False) -> str | None:
+    """The first line of text, the title of a note without headings; in Markdown not a
+    list item, quote, table or fence (`- Fixed saving…`): the file's name says more,
+    as Obsidian and zk show it."""
     for line in lines[start - 1 :]:
         text = line.strip()
         if text:
+            if markdown and (LIST_ITEM.match(text) or text.startswith((">", "|", "```", "~~~"))):
+                return None
             return text[:TITLE_LIMIT]
     return None
 
@@ -158,7 +164,7 @@ def parse_note(rel_path: str, text: str) -> ParsedFile:
         fm.title
         or (_title_heading(sections, lines, body_start) if use_markdown else None)
         or (PurePosixPath(rel_path).stem if use_markdown and sections else None)
-        or _first_line(lines, body_start)
+        or _first_line(lines, body_start, markdown=use_markdown)
         or PurePosixPath(rel_path).stem
     )
 

@@ -61,12 +61,26 @@ def lines_in(ranges: Sequence[tuple[int, int]]) -> frozenset[int]:
     return frozenset(n for start, end in ranges for n in range(start, end + 1))
 
 
+# `[[Note]]`, `[[Note|alias]]`, `[[Note#Heading]]` (Obsidian), shown as their text.
+_WIKILINK_RE = re.compile(r"!?\[\[([^\]|\n]*)(?:\|([^\]\n]*))?\]\]")
+
+
+def _link_text(match: re.Match[str]) -> str:
+    alias = match.group(2)
+    if alias and alias.strip():
+        return alias.strip()
+    return " > ".join(part.strip() for part in match.group(1).split("#") if part.strip())
+
+
 def _clean_title(title: str) -> str:
-    """Drop emphasis wrapping a whole heading (`**Title**`), keep everything else."""
+    """Drop emphasis wrapping a whole heading (`**Title**`) and show wikilinks as their
+    text (`### [[Properties]]` reads Properties, as Obsidian shows it); keep the rest."""
     title = title.strip()
     for mark in ("**", "__"):
         if len(title) > 4 and title.startswith(mark) and title.endswith(mark):
             title = title[2:-2].strip()
+    if "[[" in title:
+        title = _WIKILINK_RE.sub(_link_text, title).strip() or title
     return title
 
 
