@@ -210,3 +210,23 @@ async def test_tag_prompt_ghost_text_is_what_enter_takes_with_or_without_hash() 
     assert await suggester.get_suggestion("ru") == "rust"
     assert await suggester.get_suggestion("RU") == "RUst"
     assert await suggester.get_suggestion("ru ") is None
+
+
+async def test_the_code_block_picker_previews_a_block_as_its_lines(tmp_path: Path) -> None:
+    """The preview joined a block's lines with ␊ on one line (TRY5 §12)."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "code.md").write_text(
+        "# Snippets\n\n```yaml\nalias: Title\n# After\naliases:\n  - Title\n```\n\n"
+        "```sh\necho \x1b[31mred\n```\n", encoding="utf-8")
+    app = _app(root, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _query(pilot, app, "snippets")
+        await pilot.press("escape", "y", "c")
+        await pilot.pause()
+        preview = str(app.screen.query_one("#picker-preview").render())
+        assert preview.split("\n") == ["alias: Title", "# After", "aliases:", "  - Title"]
+        await pilot.press("j")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#picker-preview").render())
+        assert "\x1b" not in shown and shown.endswith("[31mred"), "user text is data"

@@ -64,7 +64,10 @@ class PickerScreen(ModalScreen[int | None]):
 
     def _preview(self, index: int | None) -> None:
         if index is not None and 0 <= index < len(self.candidates):
-            self.query_one("#picker-preview", Static).update(printable(self.candidates[index]))
+            # A code block previews as its lines (each made printable on its own).
+            lines = self.candidates[index].replace("\r\n", "\n").split("\n")
+            self.query_one("#picker-preview", Static).update(
+                Text("\n".join(printable(line) for line in lines)))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._preview(event.option_index)
