@@ -18,7 +18,7 @@ from textual import events
 
 from tui.core.config import another_folder_hint
 from tui.core.search.engine import SearchEngine, SearchResult, plain_hit
-from tui.core.search.nomatch import Relaxed, no_match_lines, without_filters
+from tui.core.search.nomatch import Relaxed, missing_tags, no_match_lines, without_filters
 from tui.core.search.note_order import newest_notes
 from tui.core.search.query import parse_query
 from tui.search_thread import SearchThread
@@ -271,7 +271,9 @@ def no_match_help(engine: SearchEngine, query: str) -> list[str]:
         partial_only = bool(found.hits) and all(h.partial for h in found.hits)
         relaxed = Relaxed(found.total, partial_only)
     tags = engine.store.tag_counts() if any(f.field == "tag" for f in parsed.filters) else None
-    return no_match_lines(query, parsed, relaxed, tags)
+    written = {tag: engine.search(f"'#{tag}", limit=1).total
+               for tag in (missing_tags(parsed, tags) if tags is not None else [])}
+    return no_match_lines(query, parsed, relaxed, tags, written)
 
 
 def recent_result(

@@ -130,3 +130,25 @@ async def test_a_folder_without_notes_names_itself_and_how_to_choose_another(
         app.run_action_call(ActionCall("reindex"))
         await _until(pilot, lambda: bool(app.results.hits), "the new note listed")
         assert "no notes" not in " ".join(_painted(app))
+
+
+def test_a_tag_nobody_carries_but_the_text_holds_says_how_to_find_the_text(
+    tmp_path: Path,
+) -> None:
+    """`#meeting` in code or a link is not a tag: the hint said only that no note is
+    tagged so, though 23 files held the text (TRY5 §14)."""
+    from tui.app_search import no_match_help
+    from tui.core.search.searchable import SearchableIndex
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "a.md").write_text("# Agenda\n\nSee `#meeting` in the channel.\n", encoding="utf-8")
+    (root / "b.md").write_text("# Other\n\n#planning is a tag here\n", encoding="utf-8")
+    index = SearchableIndex(root, use_cache=False)
+    index.refresh()
+    try:
+        hint = no_match_help(index.engine, "#meeting")[-1]
+        assert hint == "hint: no note is tagged #meeting, but 1 entry holds the text: '#meeting"
+        assert no_match_help(index.engine, "#zebra")[-1] == "hint: no note is tagged #zebra"
+    finally:
+        index.close()

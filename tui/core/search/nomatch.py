@@ -7,7 +7,7 @@ without the filters); this module only decides what to say from the answers.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from tui.core.search.filters import describe_filters
@@ -36,19 +36,28 @@ TAGS_NAMED = 5  # tags listed by a "tags starting with" hint
 
 
 def no_match_lines(text: str, query: Query, relaxed: Relaxed | None,
-                   tags: Collection[str] | None = None) -> list[str]:
+                   tags: Collection[str] | None = None,
+                   written: Mapping[str, int] | None = None) -> list[str]:
     """`no matches for "…"`, the active filters, and one hint. `tags`: every tag the
-    notes carry, for a `#tag` that none does."""
+    notes carry, for a `#tag` that none does; `written`: how many entries hold such
+    a tag as text (`#meeting` inside code or a link is not a tag)."""
     lines = [f'no matches for "{one_line(text.strip())}"']
     filters = describe_filters(query)
     if filters:
         lines.append("filters: " + "  ".join(filters))
-    tag_hint = _tag_hint(query, tags) if tags is not None else None
+    tag_hint = _tag_hint(query, tags, written or {}) if tags is not None else None
     lines.append("hint: " + (tag_hint or _hint(query, filters, relaxed)))
     return lines
 
 
-def _tag_hint(query: Query, tags: Collection[str]) -> str | None:
+def missing_tags(query: Query, tags: Collection[str]) -> list[str]:
+    """The `#tag` filters of `query` that no note carries."""
+    return [f.value for f in query.filters
+            if f.field == "tag" and not f.negated and isinstance(f.value, str)
+            and not any(t == f.value or t.startswith(f.value + "/") for t in tags)]
+
+
+def _tag_hint(query: Query, tags: Collection[str], written: Mapping[str, int]) -> str | None:
     """`#loop` when only `loop1`…`loop20` exist: name the tags that start so."""
     for f in query.filters:
         if f.field != "tag" or f.negated or not isinstance(f.value, str):
@@ -60,6 +69,11 @@ def _tag_hint(query: Query, tags: Collection[str]) -> str | None:
             shown = ", ".join(f"#{one_line(t)}" for t in near[:TAGS_NAMED])
             more = f" and {len(near) - TAGS_NAMED} more" if len(near) > TAGS_NAMED else ""
             return f"no tag #{one_line(f.value)}; tags starting so: {shown}{more}"
+        held = written.get(f.value, 0)
+        if held:
+            where = "entry holds" if held == 1 else "entries hold"
+            return (f"no note is tagged #{one_line(f.value)}, but {held} {where} the text: "
+                    f"'#{one_line(f.value)}")
         return f"no note is tagged #{one_line(f.value)}"
     return None
 
