@@ -82,13 +82,13 @@ async def test_an_answer_is_drawn_before_show_result_returns(
     assert drawn and all(drawn), drawn
 
 
-async def test_the_search_thread_has_ended_when_its_answer_is_shown(
+async def test_the_answer_is_handed_over_not_awaited(
     example_notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The answer is handed over, not awaited: the writer thread sends its frame
-    without waiting for the search thread to wind down (both want the GIL). An
-    awaited hand-over (`call_from_thread`) keeps the search thread blocked inside
-    the hand-over until `_finished` returns. Checked by state, never by waiting."""
+    """The answer is handed over, not awaited: an awaited hand-over
+    (`call_from_thread`) keeps the search thread blocked inside it until `_finished`
+    returns, competing for the GIL with the writer thread sending the frame. Checked
+    by state, never by waiting; what the thread does after posting is not checked."""
     handing_over: list[int] = [0]  # search threads blocked in an awaited hand-over
     calls: list[int] = []
     job, finished = SearchRunner._job, SearchRunner._finished

@@ -220,3 +220,41 @@ def test_a_note_that_vanished_while_it_was_being_read_is_indexed_when_it_is_back
         assert not [w for w in index.warnings if "vanished" in w]
     finally:
         index.close()
+
+
+def test_a_note_unreadable_at_first_is_found_by_the_next_one_shot_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chmod 000 then 644: a one-shot search (no walk: no folder changed) kept missing
+    the note until --rescan (TRY5 §10, REVIEW5 F3). Unreadable as a user, simulated for
+    root: the permission check and the read both refuse it at first."""
+    import os
+    from pathlib import Path as P
+
+    root = tmp_path / "notes"
+    _tree(root, 3)
+    locked = root / "locked.md"
+    locked.write_text("# Locked\n\nwombat\n", encoding="utf-8")
+    real_open, real_access = P.open, os.access
+
+    def refuse_open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(P, "open", refuse_open)
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: str(p) != str(locked)
+                        and real_access(p, mode, **kw))
+    cache = tmp_path / "cache"
+    first = SearchableIndex(root, cache_dir=cache, jobs=1)
+    first.refresh()
+    assert not first.engine.search("wombat").hits
+    first.close()
+    monkeypatch.undo()  # chmod 644
+    later = SearchableIndex(root, cache_dir=cache, jobs=1)
+    try:
+        stats = later.quick_refresh()
+        assert not stats.walked
+        assert [h.entry.path for h in later.engine.search("wombat").hits] == ["locked.md"]
+    finally:
+        later.close()

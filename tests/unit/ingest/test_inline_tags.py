@@ -75,3 +75,4 @@ def test_heading_links_after_han_text_are_not_tags() -> None:
     assert find_inline_tags("[说明](社群媒体链接预览#Description) 中文#好") == ["好"]
     assert find_inline_tags("![[图片#Obsidian]] 以及 [[笔记#联系]]") == []
     assert find_inline_tags("see [x](#anchor) and #ok") == ["ok"]
+    assert find_inline_tags("[[a]]#t3 and [x](y)#t4 but [[b]] #t5") == ["t5"]

@@ -300,6 +300,9 @@ def test_obsidian_titles_read_as_obsidian_shows_them() -> None:
     links = parse_note("Docs/Formats.md", "# Formats\n\n## [[Properties]]\nx\n\n"
                        "## See [[Other note#Part|the part]]\ny\n")
     assert [e.title for e in links.entries] == ["Formats", "Properties", "See the part"]
+    assert links.entries[1].breadcrumb == "Formats.md › Formats › Properties"
+    # Ids keep the heading as written: tags kept by id (.notesift/tags.json) still apply.
+    assert links.entries[1].id == "Docs/Formats.md#Formats/[[Properties]]"
     bullets = parse_note("Release notes/v0.0.12.md", "- Fixed saving large files.\n- More.\n")
     assert bullets.entries[0].title == "v0.0.12"
     assert parse_note("plain.md", "first words\nmore\n").entries[0].title == "first words"

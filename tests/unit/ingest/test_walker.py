@@ -123,9 +123,10 @@ def test_unreadable_dir_and_file_are_skipped_with_warning(tmp_path: Path) -> Non
     finally:
         (tmp_path / "locked").chmod(0o755)
         (tmp_path / "secret.md").chmod(0o644)
-    assert _rel(tmp_path, result.files) == ["ok.md"]
+    # The unreadable file is listed: its read says why it is left out, and it is read
+    # again once its permissions are fixed (REVIEW5 F3).
+    assert _rel(tmp_path, result.files) == ["ok.md", "secret.md"]
     assert any(w.startswith("locked") for w in result.warnings)
-    assert any(w.startswith("secret.md") for w in result.warnings)
 
 
 def test_missing_root_does_not_raise(tmp_path: Path) -> None:

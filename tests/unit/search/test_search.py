@@ -283,6 +283,8 @@ def test_a_capitalised_typo_is_corrected_when_no_case_of_it_exists() -> None:
 def test_a_quoted_two_letter_term_is_found_inside_words() -> None:
     # `'word` is an exact substring: `'cc` is in sccache, not only at a word's start.
     assert "rust" in _ids(ENGINE, "'cc")
+    assert "rust" in _ids(ENGINE, "'to"), "a two-letter word itself (not in the vocabulary)"
+    assert "rust" in _ids(ENGINE, "'U"), "a letter anywhere, a word of its own included"
     assert "llm" in _ids(ENGINE, "training 'oa")  # bfloat16
     assert _ids(ENGINE, "'zq") == []
     assert "rust" not in _ids(ENGINE, "'cc 'zq")

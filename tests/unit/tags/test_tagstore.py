@@ -579,3 +579,13 @@ def test_a_tag_the_notes_encoding_cannot_spell_goes_to_the_sidecar(tmp_path: Pat
     change = TagStore(tmp_path).add(_note(tmp_path, "note.md"), "学习")  # simplified: not in Big5
     assert change.ok and change.paths == (".notesift/tags.json",), change.message
     assert note.read_bytes() == original
+
+
+def test_a_front_matter_tag_written_with_its_hash_can_be_removed() -> None:
+    """`- "#hashy"` reads as the tag hashy (a00cbe7); removing hashy refused with "did
+    not read back as expected" (REVIEW5 F11)."""
+    from tui.core.tags.fm_tags import edit_tags
+
+    text = '---\ntitle: T\ntags:\n  - "#hashy"\n  - plain\n---\nbody\n'
+    assert edit_tags(text, remove="hashy") == '---\ntitle: T\ntags:\n  - plain\n---\nbody\n'
+    assert edit_tags('---\ntags: ["#a", b]\n---\nx\n', remove="A") == "---\ntags: [b]\n---\nx\n"

@@ -54,7 +54,7 @@ from tui.core.index.payloads import ChunkCache
 from tui.core.text.fold import fold, has_han, join_marked_han
 
 # Bump when parsers or the schema change what is stored, so old caches are rebuilt.
-STORE_VERSION = "21"
+STORE_VERSION = "22"
 # No column sizes: ranking reads the texts themselves (`bm25`), never FTS5's counts.
 _WORDS = "tokenize='unicode61 remove_diacritics 0', content='', detail=column, columnsize=0"
 # A new file's pages: payload blobs are 2-4 KB, and 4 KB pages held one each (a quarter

@@ -74,7 +74,8 @@ def _code_free_lines(text: str) -> list[str]:
             out.append("")
             continue
         line = _INLINE_CODE_RE.sub(" ", line)
-        out.append(_LINK_TARGET_RE.sub(" ", line) if "](" in line or "[[" in line else line)
+        # `]`, not a space: `[[a]]#t` stays no tag (a tag never follows a bracket).
+        out.append(_LINK_TARGET_RE.sub("]", line) if "](" in line or "[[" in line else line)
     return out
 
 

@@ -24,6 +24,7 @@ from tui.core.ingest.sections import (
     Section,
     count_atx_headings,
     markdown_sections,
+    shown_title,
     split_long,
 )
 from tui.core.ingest.tweet_digest import extract_digest_tweets
@@ -162,7 +163,8 @@ def parse_note(rel_path: str, text: str) -> ParsedFile:
 
     title = (
         fm.title
-        or (_title_heading(sections, lines, body_start) if use_markdown else None)
+        or (shown_title(_title_heading(sections, lines, body_start) or "")
+            if use_markdown else None)
         or (PurePosixPath(rel_path).stem if use_markdown and sections else None)
         or _first_line(lines, body_start, markdown=use_markdown)
         or PurePosixPath(rel_path).stem
@@ -224,7 +226,8 @@ def parse_note(rel_path: str, text: str) -> ParsedFile:
     def emit(
         section: Section, pieces: list[Section], base_id: str, base_title: str, first: int = 1
     ) -> None:
-        crumb = BREADCRUMB_SEP.join((name, *section.heading_path))
+        crumb = BREADCRUMB_SEP.join((name, *map(shown_title, section.heading_path)))
+        base_title = shown_title(base_title)
         for part, chunk in enumerate(pieces, start=first):
             chunk_text = _text(lines, chunk)
             parsed.entries.append(

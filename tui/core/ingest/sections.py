@@ -72,15 +72,21 @@ def _link_text(match: re.Match[str]) -> str:
     return " > ".join(part.strip() for part in match.group(1).split("#") if part.strip())
 
 
+def shown_title(title: str) -> str:
+    """A heading as Obsidian shows it: wikilinks as their text (`[[Properties]]` reads
+    Properties). For titles and breadcrumbs only: ids keep the heading as written, so
+    tags kept by id (`.notesift/tags.json`) still find their section."""
+    if "[[" not in title:
+        return title
+    return _WIKILINK_RE.sub(_link_text, title).strip() or title
+
+
 def _clean_title(title: str) -> str:
-    """Drop emphasis wrapping a whole heading (`**Title**`) and show wikilinks as their
-    text (`### [[Properties]]` reads Properties, as Obsidian shows it); keep the rest."""
+    """Drop emphasis wrapping a whole heading (`**Title**`), keep everything else."""
     title = title.strip()
     for mark in ("**", "__"):
         if len(title) > 4 and title.startswith(mark) and title.endswith(mark):
             title = title[2:-2].strip()
-    if "[[" in title:
-        title = _WIKILINK_RE.sub(_link_text, title).strip() or title
     return title
 
 

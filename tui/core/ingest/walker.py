@@ -287,9 +287,9 @@ class _Walker:
             return "dir"
         if not stat.S_ISREG(st.st_mode):
             return "skip"
-        if not os.access(entry.path, os.R_OK):
-            self.result.warnings.append(f"{rel}: permission denied; skipped")
-            return "skip"
+        # An unreadable file is listed all the same: its read fails with a warning and
+        # it is kept as not read, so once its permissions are fixed the next check
+        # (one-shot commands do not walk) reads it. Skipped here, nothing came back to it.
         return "file"
 
 

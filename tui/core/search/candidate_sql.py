@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from tui.core.index.fts_terms import NOTHING, quote
+from tui.core.index.fts_terms import quote
 from tui.core.index.payloads import contains_sql as store_contains_sql
 from tui.core.index.store import IndexStore, text_only
 from tui.core.search.lookup import WordLookup
@@ -180,10 +180,13 @@ class CandidateSqlBuilder:
         """Entries with a word that holds `piece`: the vocabulary's words, looked up.
         A piece in more words than a query lists is common, and a capped scan of
         the texts meets it at once."""
+        if len(piece) == 1:
+            return contains_sql(piece)  # 1-2 letter words hold it too: not in the vocab
         words = self.store.words_holding(piece)
         if words is None:
             return contains_sql(piece)
-        return RowidIn((FTS_ROWIDS,), (" OR ".join(map(quote, words)) or NOTHING,))
+        # The piece as a word or a word's start (2-letter words are not in the vocab).
+        return RowidIn((FTS_ROWIDS,), (" OR ".join([quote(piece) + "*", *map(quote, words)]),))
 
     def _filter_set(self, other_groups: list[list[Term | FieldFilter]]
                     ) -> tuple[list[list[Term | FieldFilter]], str | None]:

@@ -59,6 +59,12 @@ def _item_value(raw: str) -> str:
     return _split_comment(raw)[0].strip()
 
 
+def _tag_key(value: str) -> str:
+    """What a written tag is compared by: `"#hashy"` is the tag hashy (as front matter
+    reads it, `FrontMatter.tags`), in any case."""
+    return value.strip().lstrip("#").strip().casefold()
+
+
 def _style(raw: str) -> str:
     raw = raw.strip()
     return raw[0] if raw[:1] in ("'", '"') else ""
@@ -134,7 +140,7 @@ def _rebuild_flow(
     if real:
         style = _style(real[0])
     placeholder = len(real) != len(old_items)
-    items = [raw for raw in real if _item_value(raw).casefold() != remove_cf]
+    items = [raw for raw in real if _tag_key(_item_value(raw)) != remove_cf]
     if add is not None:
         items.append(_render(add, style, toml))
     sep = ", "
@@ -153,7 +159,7 @@ def _scalar_to_flow(value: str, add: str | None, remove_cf: str | None, toml: bo
     lead = body[: len(body) - len(body.lstrip(" \t"))] or " "
     style = _style(body) or ('"' if toml else "")
     names = [n.strip() for n in _item_value(body).split(",") if n.strip()]
-    names = [n for n in names if n.casefold() != remove_cf]
+    names = [n for n in names if _tag_key(n) != remove_cf]
     items = [_render(n, style, toml) for n in names]
     if add is not None:
         items.append(_render(add, style, toml))
@@ -232,7 +238,7 @@ def _edit_yaml(
     for j in items:
         match_item = _BLOCK_ITEM_RE.match(_strip_cr(lines[j]))
         assert match_item is not None
-        if _item_value(match_item.group(2) or "").casefold() != remove_cf:
+        if _tag_key(_item_value(match_item.group(2) or "")) != remove_cf:
             keep.append(j)
     drop = set(items) - set(keep)
     if not keep:
