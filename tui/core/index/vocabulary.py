@@ -234,27 +234,21 @@ class VocabularyCache:
     def words_holding(self, piece: str) -> list[str] | None:
         """Vocabulary words containing a 1-2 character `piece` (too short for the
         trigrams), or None when there are more than a query can list."""
-        key = "\x01" + piece
-        with self.read_lock:
-            if key not in self._words_with:
-                rows = self.reader.execute(
-                    f"SELECT word FROM vocab WHERE instr(word, ?) LIMIT {ENDING_MAX + 1}",
-                    [piece],
-                ).fetchall()
-                self._words_with[key] = [r[0] for r in rows]
-            found = self._words_with[key]
-        return None if len(found) > ENDING_MAX else found
+        return self._listed("\x01" + piece, "instr(word, ?)", piece)
 
     def words_ending(self, piece: str) -> list[str] | None:
         """Vocabulary words ending with `piece` (any length), or None when there are
         more than a query can list (then only a scan of the texts finds them)."""
-        key = "\x00" + piece
+        pattern = "*" + "".join(f"[{ch}]" if ch in "*?[]" else ch for ch in piece)
+        return self._listed("\x00" + piece, "word GLOB ?", pattern)
+
+    def _listed(self, key: str, condition: str, value: str) -> list[str] | None:
+        """The vocabulary words meeting `condition` (kept per generation under `key`),
+        or None past ENDING_MAX of them."""
         with self.read_lock:
             if key not in self._words_with:
-                pattern = "*" + "".join(f"[{ch}]" if ch in "*?[]" else ch for ch in piece)
                 rows = self.reader.execute(
-                    f"SELECT word FROM vocab WHERE word GLOB ? LIMIT {ENDING_MAX + 1}",
-                    [pattern],
+                    f"SELECT word FROM vocab WHERE {condition} LIMIT {ENDING_MAX + 1}", [value],
                 ).fetchall()
                 self._words_with[key] = [r[0] for r in rows]
             found = self._words_with[key]
