@@ -184,12 +184,11 @@ def add_functions(db: sqlite3.Connection, chunks: ChunkCache) -> None:
             title, _, text = chunks.record(rowid, blob)[:3]
         except (ValueError, EOFError, TypeError, IndexError, zlib.error):
             return False
-        if needle in fold(title).replace("\x00", "\ufffd") or (
-                needle in fold(text).replace("\x00", "\ufffd")):
+        folded = (fold(title).replace("\x00", "\ufffd"), fold(text).replace("\x00", "\ufffd"))
+        if any(needle in f for f in folded):
             return True
         # `进入社区` in `进入**社区插件**`: the phrase as the reader sees it (as indexed).
-        return has_han(needle) and (needle in join_marked_han(fold(title))
-                                    or needle in join_marked_han(fold(text)))
+        return has_han(needle) and any(needle in join_marked_han(f) for f in folded)
 
     db.create_function("nsift_holds", 5, holds, deterministic=True)
 

@@ -30,6 +30,13 @@ LENIENT = "not valid YAML, read leniently"
 _YAML_FENCE = "---"
 _YAML_CLOSERS = ("---", "...")
 _TOML_FENCE = "+++"
+
+
+def tag_name(written: str) -> str:
+    """A front-matter tag as written, as the tag it names: `"#hashy"` is hashy."""
+    return written.strip().lstrip("#").strip()
+
+
 @dataclass(slots=True)
 class FrontMatter:
     """Parsed front matter; `error` (with a 1-based file line) if it was malformed."""
@@ -75,7 +82,7 @@ class FrontMatter:
         for item in items:
             if item is None or isinstance(item, (list, dict)):
                 continue
-            text = str(item).strip().lstrip("#").strip()
+            text = tag_name(str(item))
             if text and text not in out:
                 out.append(text)
         return out

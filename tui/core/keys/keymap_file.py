@@ -150,21 +150,25 @@ def _check_references(keymap: Keymap) -> list[str]:
                     f"{binding.source or 'keymap'}: no key table named {name!r}"
                     f"{did_you_mean(str(name), names)}"
                 )
-        first = binding.keys[0]
-        typed_in_prompt = binding.mode in ("insert", "all") and binding in keymap.bindings
-        if typed_in_prompt and len(first) == 1 and first.isprintable() and not first.isspace() \
-                and binding.action.name != "none":
-            problems.append(
-                f"{binding.source or 'keymap'}: {display_sequence(binding.keys)} in "
-                f"{binding.mode} mode: typing {first!r} in the prompt runs "
-                f"{binding.action.name} instead (bind it in normal mode, or with a modifier)"
-            )
-        if first == LEADER and keymap.leader is None and binding.action.name != "none":
+        if binding.keys[0] == LEADER and keymap.leader is None and binding.action.name != "none":
             problems.append(
                 f"{binding.source or 'keymap'}: {display_sequence(binding.keys)} uses <leader> "
                 'but no leader key is set (leader = { key = "a", mods = "ALT" })'
             )
-    return problems
+    return problems + _typing_traps(keymap)
+
+
+def _typing_traps(keymap: Keymap) -> list[str]:
+    """Plain characters bound where the prompt types (insert, or every mode): typing
+    one would run the action instead (key tables are entered on purpose: not here)."""
+    return [
+        f"{b.source or 'keymap'}: {display_sequence(b.keys)} in {b.mode} mode: typing "
+        f"{b.keys[0]!r} in the prompt runs {b.action.name} instead (bind it in normal "
+        "mode, or with a modifier)"
+        for b in keymap.bindings
+        if b.mode in ("insert", "all") and b.action.name != "none"
+        and len(b.keys[0]) == 1 and b.keys[0].isprintable() and not b.keys[0].isspace()
+    ]
 
 
 def load_keymap(

@@ -58,8 +58,8 @@ def _in_order(needle: str, text: str) -> bool:
     return True
 
 
-def _typo_of_cased(plan: TermPlan) -> bool:
-    """Whether a case-sensitive term is a word the typo fallback may correct."""
+def _typo_able(plan: TermPlan) -> bool:
+    """Whether the typo fallback may correct the term: a word of 5+ ASCII letters."""
     needle = plan.folded
     return len(needle) >= 5 and needle.isascii() and needle.isalpha()
 
@@ -81,7 +81,7 @@ class Widener:
         """Whether `expand` would look up alternatives for any term (no SQL asked)."""
         return any(
             plan.term.mode == "fuzzy"
-            and (_typo_of_cased(plan) if plan.term.case_sensitive
+            and (_typo_able(plan) if plan.term.case_sensitive
                  else plan.long or (len(plan.folded) == 2 and all(map(is_han, plan.folded))))
             for group in term_groups for plan in group
         )
@@ -102,7 +102,7 @@ class Widener:
                 if widened == WIDENED_TERMS:
                     return changed
                 if plan.term.case_sensitive:
-                    if _typo_of_cased(plan):
+                    if _typo_able(plan):
                         widened += 1
                         changed |= self._widen_cased(plan)
                     continue
@@ -188,7 +188,7 @@ class Widener:
         """Typos of a word nothing holds, homophones of a short Han term; whether that
         is all there is to try (a Han word of two characters)."""
         needle = plan.folded
-        if direct == 0 and len(needle) >= 5 and needle.isascii() and needle.isalpha():
+        if direct == 0 and _typo_able(plan):
             plan.variants.extend(w for w, _ in self._vocab().near(needle))
         if len(needle) <= HOMOPHONE_CHARS and all(map(is_han, needle)):
             self._widen_homophones(plan)

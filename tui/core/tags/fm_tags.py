@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from tui.core.ingest.frontmatter import FrontMatter, parse_front_matter
+from tui.core.ingest.frontmatter import FrontMatter, parse_front_matter, tag_name
 
 _YAML_KEY_RE = re.compile(r"""^(tags|"tags"|'tags')(\s*):(.*)$""")
 _TOML_KEY_RE = re.compile(r"""^(tags|"tags"|'tags')(\s*)=(.*)$""")
@@ -62,7 +62,7 @@ def _item_value(raw: str) -> str:
 def _tag_key(value: str) -> str:
     """What a written tag is compared by: `"#hashy"` is the tag hashy (as front matter
     reads it, `FrontMatter.tags`), in any case."""
-    return value.strip().lstrip("#").strip().casefold()
+    return tag_name(value).casefold()
 
 
 def _style(raw: str) -> str:

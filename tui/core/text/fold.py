@@ -277,18 +277,22 @@ def join_marked_han(text: str) -> str:
     """`text` without the emphasis marks between two Han characters, so a phrase reads
     (and is indexed, and found) as the reader sees it. Not one character to one: for
     indexing and matching, never for offsets."""
-    if "*" not in text and "_" not in text and "~~" not in text and "==" not in text:
-        return text
-    return _MARKED_HAN.sub("", text)
+    return _MARKED_HAN.sub("", text) if _may_hold_marks(text) else text
+
+
+def _may_hold_marks(text: str) -> bool:
+    """A cheap test first: most texts hold no emphasis mark at all."""
+    return "*" in text or "_" in text or "~~" in text or "==" in text
 
 
 def find_across_marks(text: str, needle: str, limit: int = 0) -> list[tuple[int, int]]:
     """Where `needle` occurs in `join_marked_han(text)`, as spans of `text` (the marks
     inside a match included): `进入社区` in `进入**社区插件**` is (0, 6)."""
-    if join_marked_han(text) is text:
+    marks = list(_MARKED_HAN.finditer(text)) if _may_hold_marks(text) else []
+    if not marks:
         return []
     kept = list(range(len(text)))
-    for match in reversed(list(_MARKED_HAN.finditer(text))):
+    for match in reversed(marks):
         del kept[match.start():match.end()]
     joined = "".join(text[i] for i in kept)
     spans: list[tuple[int, int]] = []
